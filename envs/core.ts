@@ -1,0 +1,98 @@
+/**
+ * Gymnasium-style environment contract (Gymnasium `core.py`): named fields instead of
+ * tuples, `terminated` (task over) kept apart from `truncated` (time limit), spaces that
+ * can sample and check, and a `snapshot()` of the world for drawing.
+ *
+ * `envs/` knows physics only: nothing here imports tfjs or anything about spikes.
+ */
+import type { Rng } from '../src/util/random.ts';
+
+/** A box of real vectors with per-dimension bounds (may be ±Infinity). */
+export interface BoxSpace {
+  readonly kind: 'box';
+  readonly shape: readonly number[];
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+  sample(rng: Rng): Float64Array;
+  contains(x: ArrayLike<number>): boolean;
+}
+
+/** `n` discrete choices 0..n-1. */
+export interface DiscreteSpace {
+  readonly kind: 'discrete';
+  readonly n: number;
+  sample(rng: Rng): number;
+  contains(x: number): boolean;
+}
+
+export type Space = BoxSpace | DiscreteSpace;
+
+/** Action as given to `step`: a vector for Box spaces, an integer for Discrete ones. */
+export type Action = ArrayLike<number> | number;
+
+export interface ResetOptions {
+  seed?: number;
+  options?: Record<string, unknown>;
+}
+
+export interface ResetResult {
+  observation: Float64Array;
+  info: Record<string, unknown>;
+}
+
+export interface StepResult {
+  observation: Float64Array;
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+  info: Record<string, unknown>;
+}
+
+export interface EnvMetadata {
+  /** Control period in seconds (one `step`). */
+  readonly dtS: number;
+  /** Physics sub-steps per control step. */
+  readonly substeps: number;
+  /** Control rate in Hz (1 / dtS). */
+  readonly controlHz: number;
+  /** Episode length limit in steps (applied by the TimeLimit wrapper). */
+  readonly maxEpisodeSteps: number;
+  /** Characteristic length in metres (for drawing scale and "body lengths"). */
+  readonly lengthScaleM: number;
+}
+
+/** One rigid body of the world, for drawing. Coordinates in metres, y up. */
+export interface BodySnapshot {
+  readonly id: number;
+  readonly label: string;
+  readonly position: readonly [number, number];
+  readonly angle: number;
+  readonly vertices: ReadonlyArray<readonly [number, number]>;
+  readonly isStatic: boolean;
+}
+
+export interface ConstraintSnapshot {
+  readonly label: string;
+  readonly a: readonly [number, number];
+  readonly b: readonly [number, number];
+}
+
+export interface WorldSnapshot {
+  readonly time: number;
+  readonly bodies: readonly BodySnapshot[];
+  readonly constraints: readonly ConstraintSnapshot[];
+  readonly target?: readonly [number, number];
+}
+
+export interface Env {
+  readonly id: string;
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: Space;
+  readonly metadata: EnvMetadata;
+  reset(opts?: ResetOptions): ResetResult;
+  step(action: Action): StepResult;
+  snapshot(): WorldSnapshot;
+  /** Applies an external impulse (N·s) at a world point to the body with this id (used by the visualizer's push). */
+  applyImpulse?(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void;
+  close(): void;
+}

@@ -2,7 +2,7 @@
  * `spikeloop` command line: each sub-command lives in `cli/commands/<name>.ts` and exports
  * `run(argv: string[]): Promise<number>` and a one-line `summary`.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +14,7 @@ interface Command {
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 
 function commandNames(): string[] {
+  if (!existsSync(commandsDir)) return [];
   return readdirSync(commandsDir)
     .filter((f) => f.endsWith('.ts'))
     .map((f) => f.slice(0, -3))

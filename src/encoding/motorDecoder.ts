@@ -1,0 +1,119 @@
+/**
+ * Motor decoder (DESIGN §2): each actuator channel c is read from a push/pull pair of output
+ * neurons, push = neuron 2c, pull = neuron 2c+1:
+ *
+ *   m̂_c[t] = g · ( (ε∗o_{2c})[t] − (ε∗o_{2c+1})[t] )
+ *
+ * with ε the first-order PSP kernel (`kernel.ts`). `MotorDecoder` is the streaming form (state =
+ * one PSP per output neuron); `decodeMotor` is the same computation over a whole `[T, 2C]` train;
+ * `readoutControl` reduces the `Tsub` sub-steps of each control period to one command.
+ */
+import { resolvePspKernel, pspFilterRows, type PspKernel, type PspKernelOptions } from './kernel.ts';
+import type { Matrix } from './matrix.ts';
+
+export interface MotorDecoderOptions {
+  channels: number;
+  /** g: command per unit of PSP difference. */
+  gain: number;
+  psp: PspKernelOptions;
+}
+
+export const DEFAULT_MOTOR_DECODER: Readonly<Omit<MotorDecoderOptions, 'channels'>> = Object.freeze({
+  gain: 2,
+  psp: Object.freeze({ tauSyn: 5, scale: 'unit-area' }) as PspKernelOptions,
+});
+
+export type ControlReadout = 'mean' | 'last';
+
+function resolve(opts: Pick<MotorDecoderOptions, 'channels'> & Partial<MotorDecoderOptions>): { o: MotorDecoderOptions; k: PspKernel } {
+  const o: MotorDecoderOptions = { ...DEFAULT_MOTOR_DECODER, ...opts, psp: { ...DEFAULT_MOTOR_DECODER.psp, ...opts.psp } };
+  if (!Number.isInteger(o.channels) || o.channels < 1) throw new Error(`motor decoder: channels must be an integer >= 1, got ${o.channels}`);
+  if (!Number.isFinite(o.gain)) throw new Error(`motor decoder: gain must be finite, got ${o.gain}`);
+  return { o, k: resolvePspKernel(o.psp) };
+}
+
+/** Streaming decoder: feed one SNN sub-step of output spikes at a time. */
+export class MotorDecoder {
+  readonly options: Readonly<MotorDecoderOptions>;
+  private readonly kernel: PspKernel;
+  private readonly psp: Float64Array;
+  private readonly out: Float64Array;
+
+  constructor(opts: Pick<MotorDecoderOptions, 'channels'> & Partial<MotorDecoderOptions>) {
+    const { o, k } = resolve(opts);
+    this.options = o;
+    this.kernel = k;
+    this.psp = new Float64Array(2 * o.channels);
+    this.out = new Float64Array(o.channels);
+  }
+
+  reset(): void {
+    this.psp.fill(0);
+    this.out.fill(0);
+  }
+
+  /** One sub-step from a dense 0/1 vector of the 2C output neurons. Returns the (reused) command vector. */
+  step(spikes: ArrayLike<number>): Float64Array {
+    if (spikes.length !== this.psp.length) throw new Error(`motor decoder: expected ${this.psp.length} output neurons, got ${spikes.length}`);
+    const { alpha, c } = this.kernel;
+    for (let i = 0; i < this.psp.length; i++) this.psp[i] = alpha * this.psp[i]! + c * spikes[i]!;
+    return this.current();
+  }
+
+  /** One sub-step from the indices of the output neurons that fired (event form). */
+  stepEvents(neurons: ArrayLike<number>): Float64Array {
+    const { alpha, c } = this.kernel;
+    for (let i = 0; i < this.psp.length; i++) this.psp[i] = alpha * this.psp[i]!;
+    for (let k = 0; k < neurons.length; k++) {
+      const n = neurons[k]!;
+      if (!(n >= 0 && n < this.psp.length)) throw new Error(`motor decoder: neuron index ${n} outside 0..${this.psp.length - 1}`);
+      this.psp[n] = this.psp[n]! + c;
+    }
+    return this.current();
+  }
+
+  /** The command vector for the PSPs as they stand (reused array; copy to keep). */
+  current(): Float64Array {
+    const g = this.options.gain;
+    for (let ch = 0; ch < this.out.length; ch++) this.out[ch] = g * (this.psp[2 * ch]! - this.psp[2 * ch + 1]!);
+    return this.out;
+  }
+}
+
+/** Pure whole-sequence decoder: `[T, 2C]` spikes → `[T, C]` commands. */
+export function decodeMotor(train: Matrix, opts: Partial<Omit<MotorDecoderOptions, 'channels'>> = {}): Matrix<Float64Array> {
+  if (train.cols % 2 !== 0 || train.cols === 0) throw new Error(`decodeMotor: the train needs 2 columns per channel (push, pull), got ${train.cols}`);
+  if (train.data.length !== train.rows * train.cols) throw new Error(`decodeMotor: data length ${train.data.length} != ${train.rows} × ${train.cols}`);
+  const C = train.cols / 2;
+  const { o, k } = resolve({ ...opts, channels: C });
+  const a = pspFilterRows(train.data, train.rows, train.cols, k);
+  const data = new Float64Array(train.rows * C);
+  for (let t = 0; t < train.rows; t++) {
+    for (let ch = 0; ch < C; ch++) data[t * C + ch] = o.gain * (a[t * train.cols + 2 * ch]! - a[t * train.cols + 2 * ch + 1]!);
+  }
+  return { rows: train.rows, cols: C, data };
+}
+
+/**
+ * Reduces `[steps·Tsub, C]` sub-step values to `[steps, C]`: the mean over each control period
+ * (smooths the PSP ripple) or its last sub-step (least lag).
+ */
+export function readoutControl(decoded: Matrix, substeps: number, mode: ControlReadout = 'mean'): Matrix<Float64Array> {
+  if (!Number.isInteger(substeps) || substeps < 1) throw new Error(`readoutControl: substeps must be an integer >= 1, got ${substeps}`);
+  if (decoded.rows % substeps !== 0) throw new Error(`readoutControl: ${decoded.rows} rows is not a whole number of ${substeps}-sub-step periods`);
+  const steps = decoded.rows / substeps;
+  const C = decoded.cols;
+  const data = new Float64Array(steps * C);
+  for (let s = 0; s < steps; s++) {
+    for (let ch = 0; ch < C; ch++) {
+      if (mode === 'last') {
+        data[s * C + ch] = decoded.data[((s + 1) * substeps - 1) * C + ch]!;
+      } else {
+        let sum = 0;
+        for (let k = 0; k < substeps; k++) sum += decoded.data[(s * substeps + k) * C + ch]!;
+        data[s * C + ch] = sum / substeps;
+      }
+    }
+  }
+  return { rows: steps, cols: C, data };
+}

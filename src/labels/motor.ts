@@ -1,0 +1,131 @@
+/**
+ * Spike-sequence motor labels (DESIGN §2): a teacher's command sequence m[s, c] ∈ [−1, 1]
+ * (s = control step, c = actuator channel) becomes desired output spike trains for the SNN.
+ *
+ *   sub-steps:  each control step is split into Tsub SNN steps; m is held over them
+ *               (t = s·Tsub + k, k = 0..Tsub−1)
+ *   neurons:    channel c → push neuron 2c (fires for m > 0), pull neuron 2c+1 (fires for m < 0)
+ *   spikes:     |m| on the active side is encoded by a sigma-delta encoder (`src/encoding/sigmaDelta.ts`)
+ *               so that g·(ε∗d_push − ε∗d_pull) tracks m — exactly what `decodeMotor` reads back
+ *   rate label: the same commands as target firing rates (spikes per sub-step) per control step,
+ *               r_push = max(m, 0)·rMax, r_pull = max(−m, 0)·rMax, rMax = 1/(g·c·τs), for the
+ *               rate-loss STBP baseline; `decodeMotorRates` is its inverse.
+ *
+ * Shapes are time-major and row-major: spike labels `[steps·Tsub, 2C]`, rate labels `[steps, 2C]`.
+ * Reference: Wu et al., "Spatio-temporal backpropagation for training high-performance spiking
+ * neural networks", Frontiers in Neuroscience 2018 (STBP, rate labels).
+ */
+import { resolvePspKernel, type PspKernelOptions } from '../encoding/kernel.ts';
+import { toMatrix, type Matrix } from '../encoding/matrix.ts';
+import { createSigmaDelta, type SigmaDeltaMode } from '../encoding/sigmaDelta.ts';
+
+export interface MotorLabelOptions {
+  /** SNN sub-steps per control step (Tsub). */
+  substeps: number;
+  /** Decoder gain g (must equal the decoder's). */
+  gain: number;
+  /** Decoder PSP kernel (must equal the decoder's). */
+  psp: PspKernelOptions;
+  encoder: SigmaDeltaMode;
+}
+
+export const DEFAULT_MOTOR_LABELS: Readonly<MotorLabelOptions> = Object.freeze({
+  substeps: 10,
+  gain: 2,
+  psp: Object.freeze({ tauSyn: 5, scale: 'unit-area' }) as PspKernelOptions,
+  encoder: 'kernel',
+});
+
+type Commands = Matrix | readonly ArrayLike<number>[];
+
+function resolve(opts: Partial<MotorLabelOptions>): MotorLabelOptions {
+  const o: MotorLabelOptions = { ...DEFAULT_MOTOR_LABELS, ...opts, psp: { ...DEFAULT_MOTOR_LABELS.psp, ...opts.psp } };
+  if (!Number.isInteger(o.substeps) || o.substeps < 1) throw new Error(`motor labels: substeps must be an integer >= 1, got ${o.substeps}`);
+  if (!(o.gain > 0)) throw new Error(`motor labels: gain must be > 0, got ${o.gain}`);
+  return o;
+}
+
+function checkedCommands(commands: Commands): Matrix<Float64Array> {
+  const m = toMatrix(commands, 'motor labels: commands');
+  if (m.cols === 0) throw new Error('motor labels: commands need at least one channel');
+  for (let k = 0; k < m.data.length; k++) {
+    const v = m.data[k]!;
+    if (v < -1 || v > 1) throw new Error(`motor labels: command at step ${Math.floor(k / m.cols)}, channel ${k % m.cols} is ${v}, outside [-1, 1]`);
+  }
+  return m;
+}
+
+/** Desired output spike trains `[steps·Tsub, 2C]` (0/1 float32) for a command sequence `[steps, C]`. */
+export function motorSpikeLabels(commands: Commands, opts: Partial<MotorLabelOptions> = {}): Matrix<Float32Array> {
+  const o = resolve(opts);
+  const m = checkedCommands(commands);
+  const C = m.cols;
+  const T = m.rows * o.substeps;
+  const data = new Float32Array(T * 2 * C);
+  const enc = createSigmaDelta({ mode: o.encoder, gain: o.gain, psp: o.psp });
+  for (let ch = 0; ch < C; ch++) {
+    let push = enc.initialState();
+    let pull = enc.initialState();
+    for (let s = 0; s < m.rows; s++) {
+      const v = m.data[s * C + ch]!;
+      const xPush = v > 0 ? v : 0;
+      const xPull = v < 0 ? -v : 0;
+      for (let k = 0; k < o.substeps; k++) {
+        const t = s * o.substeps + k;
+        const rp = enc.step(xPush, push);
+        const rn = enc.step(xPull, pull);
+        push = rp.state;
+        pull = rn.state;
+        if (rp.spike) data[t * 2 * C + 2 * ch] = 1;
+        if (rn.spike) data[t * 2 * C + 2 * ch + 1] = 1;
+      }
+    }
+  }
+  return { rows: T, cols: 2 * C, data };
+}
+
+/** The rate that stands for |m| = 1 under the given gain and kernel: 1/(g·c·τs) spikes per sub-step. */
+export function motorMaxRate(opts: Partial<MotorLabelOptions> = {}): number {
+  const o = resolve(opts);
+  const rMax = 1 / (o.gain * resolvePspKernel(o.psp).area);
+  if (rMax > 1) throw new Error(`motor labels: gain ${o.gain} asks for ${rMax.toFixed(3)} spikes per sub-step at |m| = 1; raise the gain so it is <= 1`);
+  return rMax;
+}
+
+/** Target firing rates `[steps, 2C]` (spikes per sub-step, float32) for the rate-loss baseline. */
+export function motorRateLabels(commands: Commands, opts: Partial<MotorLabelOptions> = {}): Matrix<Float32Array> {
+  const rMax = motorMaxRate(opts);
+  const m = checkedCommands(commands);
+  const C = m.cols;
+  const data = new Float32Array(m.rows * 2 * C);
+  for (let s = 0; s < m.rows; s++) {
+    for (let ch = 0; ch < C; ch++) {
+      const v = m.data[s * C + ch]!;
+      data[s * 2 * C + 2 * ch] = v > 0 ? v * rMax : 0;
+      data[s * 2 * C + 2 * ch + 1] = v < 0 ? -v * rMax : 0;
+    }
+  }
+  return { rows: m.rows, cols: 2 * C, data };
+}
+
+/** Inverse of the rate labels: `[steps·Tsub, 2C]` spikes → `[steps, C]` commands from spike counts. */
+export function decodeMotorRates(train: Matrix, opts: Partial<MotorLabelOptions> = {}): Matrix<Float64Array> {
+  const o = resolve(opts);
+  const rMax = motorMaxRate(o);
+  if (train.cols % 2 !== 0 || train.cols === 0) throw new Error(`decodeMotorRates: the train needs 2 columns per channel, got ${train.cols}`);
+  if (train.rows % o.substeps !== 0) throw new Error(`decodeMotorRates: ${train.rows} rows is not a whole number of ${o.substeps}-sub-step periods`);
+  const C = train.cols / 2;
+  const steps = train.rows / o.substeps;
+  const data = new Float64Array(steps * C);
+  for (let s = 0; s < steps; s++) {
+    for (let ch = 0; ch < C; ch++) {
+      let diff = 0;
+      for (let k = 0; k < o.substeps; k++) {
+        const row = (s * o.substeps + k) * train.cols;
+        diff += train.data[row + 2 * ch]! - train.data[row + 2 * ch + 1]!;
+      }
+      data[s * C + ch] = diff / (o.substeps * rMax);
+    }
+  }
+  return { rows: steps, cols: C, data };
+}

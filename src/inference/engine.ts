@@ -1,0 +1,181 @@
+/**
+ * Event-driven batch-1 SNN inference on typed arrays (DESIGN §3): per SNN step, each layer adds
+ * the weight rows of the inputs that are non-zero — for hidden layers only the neurons that
+ * spiked — instead of a dense product, then updates its LIF state. Equations: `spec.ts`.
+ *
+ * PSP synapses stay event-driven because the filter is linear, W·(ε∗x) = ε∗(W·x): the layer keeps
+ * the filtered current J[t] = α·J[t−1] + c·(x[t]·W) rather than the filtered inputs.
+ *
+ * Arithmetic is float64 (JS numbers) while the tensor path is float32, and the sums run in another
+ * order; membranes therefore differ from `src/network` by rounding only (~1e-6 relative). Spikes
+ * are identical unless a membrane lands within that distance of the threshold; the parity test
+ * checks bit-equal spikes on random inputs.
+ */
+import { resolvePspKernel } from '../encoding/kernel.ts';
+import { lifDecay, validateSpec, type EventNetworkSpec } from './spec.ts';
+
+interface LayerState {
+  readonly inSize: number;
+  readonly outSize: number;
+  /** c·W as float64 (c = 1 for plain-spike synapses). */
+  readonly cW: Float64Array;
+  readonly bias: Float64Array;
+  readonly alpha: number;
+  readonly filtered: boolean;
+  readonly decay: number;
+  readonly threshold: number;
+  readonly soft: boolean;
+  readonly current: Float64Array;
+  readonly u: Float64Array;
+  /** 0/1 spikes of the previous step (for the reset). */
+  readonly fired: Uint8Array;
+  /** Indices of the neurons that fired this step, first `count` valid. */
+  readonly spiked: Uint32Array;
+  count: number;
+}
+
+export class EventDrivenNetwork {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** [input, layer 1, ..., output] neuron counts. */
+  readonly layerSizes: readonly number[];
+  private readonly layers: LayerState[];
+  private readonly inIdx: Uint32Array;
+  private readonly inVal: Float64Array;
+  private steps = 0;
+
+  constructor(spec: EventNetworkSpec) {
+    validateSpec(spec);
+    this.layers = spec.layers.map((L) => {
+      const k = resolvePspKernel(L.psp);
+      const filtered = L.synapseInput === 'psp';
+      const c = filtered ? k.c : 1;
+      const cW = new Float64Array(L.W.length);
+      for (let i = 0; i < cW.length; i++) cW[i] = c * L.W[i]!;
+      return {
+        inSize: L.inSize,
+        outSize: L.outSize,
+        cW,
+        bias: L.bias ? Float64Array.from(L.bias) : new Float64Array(L.outSize),
+        alpha: filtered ? k.alpha : 0,
+        filtered,
+        decay: lifDecay(L.lif),
+        threshold: L.lif.threshold,
+        soft: L.lif.reset === 'soft',
+        current: new Float64Array(L.outSize),
+        u: new Float64Array(L.outSize),
+        fired: new Uint8Array(L.outSize),
+        spiked: new Uint32Array(L.outSize),
+        count: 0,
+      };
+    });
+    this.inputSize = spec.layers[0]!.inSize;
+    this.outputSize = spec.layers[spec.layers.length - 1]!.outSize;
+    this.layerSizes = Object.freeze([this.inputSize, ...spec.layers.map((L) => L.outSize)]);
+    this.inIdx = new Uint32Array(this.inputSize);
+    this.inVal = new Float64Array(this.inputSize);
+  }
+
+  /** Clears every membrane, PSP and spike (start of an episode). */
+  reset(): void {
+    for (const L of this.layers) {
+      L.current.fill(0);
+      L.u.fill(0);
+      L.fired.fill(0);
+      L.count = 0;
+    }
+    this.steps = 0;
+  }
+
+  /** SNN steps run since the last reset. */
+  get time(): number {
+    return this.steps;
+  }
+
+  /**
+   * One SNN step. `input` is the first layer's x[t] (spikes or real currents; zeros are skipped).
+   * Returns the indices of the output neurons that fired (a view, valid until the next step).
+   */
+  step(input: ArrayLike<number>): Uint32Array {
+    if (input.length !== this.inputSize) throw new Error(`EventDrivenNetwork.step: input has ${input.length} values, the network expects ${this.inputSize}`);
+    let n = 0;
+    for (let i = 0; i < input.length; i++) {
+      const x = input[i]!;
+      if (x !== 0) {
+        this.inIdx[n] = i;
+        this.inVal[n] = x;
+        n++;
+      }
+    }
+    stepLayer(this.layers[0]!, this.inIdx, this.inVal, n);
+    for (let l = 1; l < this.layers.length; l++) {
+      const prev = this.layers[l - 1]!;
+      stepLayer(this.layers[l]!, prev.spiked, undefined, prev.count);
+    }
+    this.steps++;
+    return this.spikes(this.layers.length - 1);
+  }
+
+  /** Indices of the neurons of layer `l` (0 = first layer after the input) that fired on the last step. */
+  spikes(l: number): Uint32Array {
+    const L = this.layers[l];
+    if (!L) throw new Error(`EventDrivenNetwork: no layer ${l} (have ${this.layers.length})`);
+    return L.spiked.subarray(0, L.count);
+  }
+
+  /** Membrane potentials of layer `l` after the last step (a live view; copy to keep). */
+  membrane(l: number): Float64Array {
+    const L = this.layers[l];
+    if (!L) throw new Error(`EventDrivenNetwork: no layer ${l} (have ${this.layers.length})`);
+    return L.u;
+  }
+
+  /** Number of layers (excluding the input). */
+  get depth(): number {
+    return this.layers.length;
+  }
+}
+
+/** Adds the rows of the active inputs (scaled by their values when given), then the LIF update. */
+function stepLayer(L: LayerState, idx: Uint32Array, val: Float64Array | undefined, n: number): void {
+  const { current, cW, outSize: m, u, fired, spiked, bias, decay, threshold } = L;
+  if (L.filtered) {
+    const alpha = L.alpha;
+    for (let j = 0; j < m; j++) current[j] = alpha * current[j]!;
+  } else {
+    current.fill(0);
+  }
+  if (val === undefined) {
+    for (let k = 0; k < n; k++) {
+      const row = idx[k]! * m;
+      for (let j = 0; j < m; j++) current[j] = current[j]! + cW[row + j]!;
+    }
+  } else {
+    for (let k = 0; k < n; k++) {
+      const row = idx[k]! * m;
+      const x = val[k]!;
+      for (let j = 0; j < m; j++) current[j] = current[j]! + x * cW[row + j]!;
+    }
+  }
+  let count = 0;
+  if (L.soft) {
+    for (let j = 0; j < m; j++) {
+      const v = decay * (fired[j] ? u[j]! - threshold : u[j]!) + current[j]! + bias[j]!;
+      u[j] = v;
+      if (v > threshold) {
+        fired[j] = 1;
+        spiked[count++] = j;
+      } else fired[j] = 0;
+    }
+  } else {
+    for (let j = 0; j < m; j++) {
+      const v = (fired[j] ? 0 : decay * u[j]!) + current[j]! + bias[j]!;
+      u[j] = v;
+      if (v > threshold) {
+        fired[j] = 1;
+        spiked[count++] = j;
+      } else fired[j] = 0;
+    }
+  }
+  L.count = count;
+}

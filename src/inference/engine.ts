@@ -42,6 +42,10 @@ export class EventDrivenNetwork {
   private readonly layers: LayerState[];
   private readonly inIdx: Uint32Array;
   private readonly inVal: Float64Array;
+  /** The last input and its product with layer 0's weights: encoders hold an observation over a control period. */
+  private readonly lastInput: Float64Array;
+  private readonly inputProduct: Float64Array;
+  private haveProduct = false;
   private steps = 0;
 
   constructor(spec: EventNetworkSpec) {
@@ -74,6 +78,8 @@ export class EventDrivenNetwork {
     this.layerSizes = Object.freeze([this.inputSize, ...spec.layers.map((L) => L.outSize)]);
     this.inIdx = new Uint32Array(this.inputSize);
     this.inVal = new Float64Array(this.inputSize);
+    this.lastInput = new Float64Array(this.inputSize);
+    this.inputProduct = new Float64Array(this.layers[0]!.outSize);
   }
 
   /** Clears every membrane, PSP and spike (start of an episode). */
@@ -84,6 +90,7 @@ export class EventDrivenNetwork {
       L.fired.fill(0);
       L.count = 0;
     }
+    this.haveProduct = false;
     this.steps = 0;
   }
 
@@ -98,19 +105,26 @@ export class EventDrivenNetwork {
    */
   step(input: ArrayLike<number>): Uint32Array {
     if (input.length !== this.inputSize) throw new Error(`EventDrivenNetwork.step: input has ${input.length} values, the network expects ${this.inputSize}`);
-    let n = 0;
-    for (let i = 0; i < input.length; i++) {
-      const x = input[i]!;
-      if (x !== 0) {
-        this.inIdx[n] = i;
-        this.inVal[n] = x;
-        n++;
+    let same = this.haveProduct;
+    for (let i = 0; same && i < input.length; i++) same = input[i] === this.lastInput[i];
+    if (!same) {
+      let n = 0;
+      for (let i = 0; i < input.length; i++) {
+        const x = input[i]!;
+        this.lastInput[i] = x;
+        if (x !== 0) {
+          this.inIdx[n] = i;
+          this.inVal[n] = x;
+          n++;
+        }
       }
+      accumulateRows(this.layers[0]!.cW, this.layers[0]!.outSize, this.inIdx, this.inVal, n, this.inputProduct);
+      this.haveProduct = true;
     }
-    stepLayer(this.layers[0]!, this.inIdx, this.inVal, n);
+    stepLayerWithProduct(this.layers[0]!, this.inputProduct);
     for (let l = 1; l < this.layers.length; l++) {
       const prev = this.layers[l - 1]!;
-      stepLayer(this.layers[l]!, prev.spiked, undefined, prev.count);
+      stepLayer(this.layers[l]!, prev.spiked, prev.count);
     }
     this.steps++;
     return this.spikes(this.layers.length - 1);
@@ -136,27 +150,43 @@ export class EventDrivenNetwork {
   }
 }
 
-/** Adds the rows of the active inputs (scaled by their values when given), then the LIF update. */
-function stepLayer(L: LayerState, idx: Uint32Array, val: Float64Array | undefined, n: number): void {
-  const { current, cW, outSize: m, u, fired, spiked, bias, decay, threshold } = L;
+/** out = Σ_k val[k]·cW[idx[k], :] (the rows of the non-zero inputs). */
+function accumulateRows(cW: Float64Array, m: number, idx: Uint32Array, val: Float64Array, n: number, out: Float64Array): void {
+  out.fill(0);
+  for (let k = 0; k < n; k++) {
+    const row = idx[k]! * m;
+    const x = val[k]!;
+    for (let j = 0; j < m; j++) out[j] = out[j]! + x * cW[row + j]!;
+  }
+}
+
+/** Filters the layer current and adds a precomputed input product, then the LIF update. */
+function stepLayerWithProduct(L: LayerState, product: Float64Array): void {
+  const { current, outSize: m } = L;
+  const alpha = L.alpha;
+  for (let j = 0; j < m; j++) current[j] = alpha * current[j]! + product[j]!;
+  fire(L);
+}
+
+/** Filters the layer current and adds the weight rows of the spiking inputs, then the LIF update. */
+function stepLayer(L: LayerState, idx: Uint32Array, n: number): void {
+  const { current, cW, outSize: m } = L;
   if (L.filtered) {
     const alpha = L.alpha;
     for (let j = 0; j < m; j++) current[j] = alpha * current[j]!;
   } else {
     current.fill(0);
   }
-  if (val === undefined) {
-    for (let k = 0; k < n; k++) {
-      const row = idx[k]! * m;
-      for (let j = 0; j < m; j++) current[j] = current[j]! + cW[row + j]!;
-    }
-  } else {
-    for (let k = 0; k < n; k++) {
-      const row = idx[k]! * m;
-      const x = val[k]!;
-      for (let j = 0; j < m; j++) current[j] = current[j]! + x * cW[row + j]!;
-    }
+  for (let k = 0; k < n; k++) {
+    const row = idx[k]! * m;
+    for (let j = 0; j < m; j++) current[j] = current[j]! + cW[row + j]!;
   }
+  fire(L);
+}
+
+/** LIF update u = λ·r(u, o) + I + b and threshold, recording the indices that fired. */
+function fire(L: LayerState): void {
+  const { current, outSize: m, u, fired, spiked, bias, decay, threshold } = L;
   let count = 0;
   if (L.soft) {
     for (let j = 0; j < m; j++) {

@@ -1,0 +1,74 @@
+/**
+ * Event-driven batch-1 inference speed (issue #5 item 4): SNN steps per second of
+ * `EventDrivenNetwork` for a 2-hidden-layer 128-unit net, no environment in the loop, and the
+ * resulting real-time factor for cartpole (control step 0.02 s, Tsub SNN steps per control step).
+ * Goal: ≥ 200× real time at Tsub ≥ 10.
+ */
+import type { BenchSuite, BenchTable } from './types.ts';
+import { EventDrivenNetwork } from '../src/inference/engine.ts';
+import { createSpikingPolicy } from '../src/inference/policy.ts';
+import { populationCurrentEncoder, populationSpikeEncoder } from '../src/inference/encoders.ts';
+import type { DenseLayerSpec, EventNetworkSpec } from '../src/inference/spec.ts';
+import { createRng } from '../src/util/random.ts';
+
+const CARTPOLE_DT_S = 0.02;
+const LOW = [-2.4, -3, -0.21, -3.5];
+const HIGH = [2.4, 3, 0.21, 3.5];
+
+function spec(sizes: number[], seed: number): EventNetworkSpec {
+  const rng = createRng(seed);
+  const layers: DenseLayerSpec[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const n = sizes[l]!;
+    const m = sizes[l + 1]!;
+    const W = Float32Array.from({ length: n * m }, () => rng.normal(0.1 / Math.sqrt(n), 2 / Math.sqrt(n)));
+    layers.push({ kind: 'dense', inSize: n, outSize: m, W, lif: { tauMem: 5, threshold: 1, reset: 'hard' }, synapseInput: 'psp', psp: { tauSyn: 3, scale: 'unit-area' } });
+  }
+  return { layers };
+}
+
+function observations(count: number, seed: number): Float64Array[] {
+  const rng = createRng(seed);
+  return Array.from({ length: count }, () => Float64Array.from(LOW, (lo, d) => rng.uniform(lo, HIGH[d]!)));
+}
+
+const suite: BenchSuite = async ({ quick }) => {
+  const sizes = [40, 128, 128, 2];
+  const obs = observations(256, 2);
+  const rows: Array<Array<string | number>> = [];
+  const notes: string[] = [];
+  for (const [label, spiking] of [['population currents', false], ['population spikes', true]] as const) {
+    for (const substeps of [10, 20]) {
+      const net = new EventDrivenNetwork(spec(sizes, 1));
+      const encoder = spiking ? populationSpikeEncoder({ low: LOW, high: HIGH, neuronsPerDim: 10 }) : populationCurrentEncoder({ low: LOW, high: HIGH, neuronsPerDim: 10 });
+      const policy = createSpikingPolicy({ network: net, encoder, substeps });
+      const controlSteps = quick ? 2000 : 20000;
+      const hiddenSpikes = [0, 0];
+      for (let s = 0; s < 500; s++) policy.step(obs[s % obs.length]!); // warm-up (JIT)
+      const t0 = performance.now();
+      for (let s = 0; s < controlSteps; s++) {
+        const r = policy.step(obs[s % obs.length]!);
+        hiddenSpikes[0]! += r.spikes.find((e) => e.layer === 1)!.neurons.length;
+        hiddenSpikes[1]! += r.spikes.find((e) => e.layer === 2)!.neurons.length;
+      }
+      const sec = (performance.now() - t0) / 1000;
+      const ctrlPerS = controlSteps / sec;
+      const snnPerS = ctrlPerS * substeps;
+      const rt = ctrlPerS * CARTPOLE_DT_S;
+      const rates = hiddenSpikes.map((c) => c / (controlSteps * substeps * 128));
+      rows.push([label, substeps, Math.round(snnPerS), Math.round(ctrlPerS), Math.round(rt), `${(100 * rates[0]!).toFixed(1)}% / ${(100 * rates[1]!).toFixed(1)}%`]);
+      if (substeps >= 10 && rt < 200) notes.push(`MISSED: ${label}, Tsub=${substeps}: ${rt.toFixed(0)}× real time < 200×`);
+    }
+  }
+  if (notes.length === 0) notes.push('Goal met: every row ≥ 200× real time for cartpole at Tsub ≥ 10.');
+  notes.push('Net 40-128-128-2 (4 cartpole dims × 10 Gaussian fields), PSP synapses τs=3, LIF τm=5, random weights; timings include encoding, decoding and per-tick spike-event lists (policy.step), no environment.');
+  const table: BenchTable = {
+    title: 'Event-driven inference, batch 1 (2 hidden layers × 128)',
+    columns: ['input', 'Tsub', 'SNN steps/s', 'control steps/s', '× real time (cartpole 0.02 s)', 'hidden firing (l1 / l2)'],
+    rows,
+    notes,
+  };
+  return [table];
+};
+
+export default suite;

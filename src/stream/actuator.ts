@@ -7,7 +7,7 @@
  *   per tick:        action_ch = scale_ch · readout_k(m̂_ch[k])     readout = mean over k, or last k
  *
  * The scan state (one PSP per output neuron) is copied, never mutated, so the operator can be
- * subscribed any number of times.
+ * subscribed any number of times; it restarts from zero when the tick's episode changes.
  */
 import { scan, map, type OperatorFunction } from 'rxjs';
 import { DEFAULT_MOTOR_DECODER, type ControlReadout } from '../encoding/motorDecoder.ts';
@@ -35,6 +35,7 @@ export const DEFAULT_MOTOR_ACTUATOR = Object.freeze({
 });
 
 interface DecoderState {
+  readonly episode: number;
   readonly psp: Float64Array;
   readonly action: Float64Array;
 }
@@ -48,9 +49,9 @@ export function motorActuator(
   if (!Number.isInteger(C) || C < 1) throw new Error(`motorActuator: channels must be an integer >= 1, got ${C}`);
   if (!Number.isInteger(o.substeps) || o.substeps < 1) throw new Error(`motorActuator: substeps must be an integer >= 1, got ${o.substeps}`);
   if (o.scale.length !== 1 && o.scale.length !== C) throw new Error(`motorActuator: scale has ${o.scale.length} values, need 1 or ${C}`);
-  const seed: DecoderState = { psp: new Float64Array(2 * C), action: new Float64Array(C) };
+  const seed: DecoderState = { episode: -1, psp: new Float64Array(2 * C), action: new Float64Array(C) };
   const integrate = (prev: DecoderState, tick: SpikeTick): DecoderState => {
-    const psp = Float64Array.from(prev.psp);
+    const psp = tick.episode === prev.episode ? Float64Array.from(prev.psp) : new Float64Array(2 * C);
     const acc = new Float64Array(C);
     const ev = tick.layers.find((l) => l.layer === o.layer);
     let e = 0;
@@ -71,7 +72,7 @@ export function motorActuator(
       throw new Error(`motorActuator: tick ${tick.tick} layer ${o.layer} has events out of time order or at sub-step >= ${o.substeps}`);
     }
     for (let ch = 0; ch < C; ch++) acc[ch] = acc[ch]! * o.scale[o.scale.length === 1 ? 0 : ch]!;
-    return { psp, action: acc };
+    return { episode: tick.episode, psp, action: acc };
   };
   return (source) =>
     source.pipe(

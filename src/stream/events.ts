@@ -16,6 +16,8 @@ export interface SpikeTick {
   readonly tick: number;
   /** Index of the first SNN sub-step of this tick, since the loop started. */
   readonly t0: number;
+  /** Episode index; decoders restart their state when it changes (the policy was reset). */
+  readonly episode: number;
   readonly layers: readonly SpikeLayerEvents[];
 }
 

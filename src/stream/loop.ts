@@ -160,7 +160,7 @@ export function createClosedLoop(opts: Pick<ClosedLoopOptions, 'env' | 'policy'>
     const doTick = (): boolean => {
       const obs = observation ?? startEpisode();
       const out = policy.step(obs);
-      const spikeTick: SpikeTick = { tick, t0: tick * policy.substeps, layers: out.spikes };
+      const spikeTick: SpikeTick = { tick, t0: tick * policy.substeps, episode, layers: out.spikes };
       spikes.next(spikeTick);
       let action: ArrayLike<number> = out.action;
       if (o.actuator) {

@@ -121,6 +121,7 @@ describe('closed loop taps and actuator', () => {
     const ticks: SpikeTick[] = [0, 1, 1, 0, 1].map((n, tick) => ({
       tick,
       t0: tick * substeps,
+      episode: 0,
       layers: [{ layer: 1, neurons: Uint32Array.of(n, n), times: Uint16Array.of(1, 3) }],
     }));
     const got = await firstValueFrom(of(...ticks).pipe(motorActuator({ layer: 1, channels: 1, substeps, scale: [10] }), toArray()));

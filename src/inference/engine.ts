@@ -149,13 +149,25 @@ export class EventDrivenNetwork {
   }
 }
 
-/** out = Σ_k val[k]·cW[idx[k], :] (the rows of the non-zero inputs). */
+/** out = Σ_k val[k]·cW[idx[k], :] (the rows of the non-zero inputs), eight columns at a time as in `stepLayer`. */
 function accumulateRows(cW: Float64Array, m: number, idx: Uint32Array, val: Float64Array, n: number, out: Float64Array): void {
-  out.fill(0);
-  for (let k = 0; k < n; k++) {
-    const row = idx[k]! * m;
-    const x = val[k]!;
-    for (let j = 0; j < m; j++) out[j] = out[j]! + x * cW[row + j]!;
+  const m8 = m - (m % 8);
+  let j = 0;
+  for (; j < m8; j += 8) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    for (let k = 0; k < n; k++) {
+      const r = idx[k]! * m + j;
+      const x = val[k]!;
+      s0 += x * cW[r]!; s1 += x * cW[r + 1]!; s2 += x * cW[r + 2]!; s3 += x * cW[r + 3]!;
+      s4 += x * cW[r + 4]!; s5 += x * cW[r + 5]!; s6 += x * cW[r + 6]!; s7 += x * cW[r + 7]!;
+    }
+    out[j] = s0; out[j + 1] = s1; out[j + 2] = s2; out[j + 3] = s3;
+    out[j + 4] = s4; out[j + 5] = s5; out[j + 6] = s6; out[j + 7] = s7;
+  }
+  for (; j < m; j++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += val[k]! * cW[idx[k]! * m + j]!;
+    out[j] = s;
   }
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Spiking dense layer: synapse + LIF neurons over `[T, B, in]` → `[T, B, units]`.
+ *
+ *   I[t] = ε∗(o_in·W)[t] + b    ('psp') or  o_in[t]·W + b  ('spike');  o[t] = LIF(I)[t]
+ *
+ * The product of all T steps is one `denseSynapse` call on `[T·B, in]`; a static input
+ * (direct current) is multiplied once and repeated over T.
+ * Reference: Wu et al., STBP, Front. Neurosci. 2018.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../util/random.ts';
+import { biasUniform, kaimingUniform } from './init.ts';
+import { resolveLif, resolvePsp, type LayerLifOptions, type LayerPspOptions } from './neuronOptions.ts';
+import { mapSamples } from './reshape.ts';
+import { spikingOutput, type SpikingParts } from './spiking.ts';
+import { denseSynapse } from './synapse.ts';
+import type { ForwardContext, NamedVariable, Signal, SnnLayer } from './types.ts';
+
+export interface DenseOptions {
+  units: number;
+  bias: boolean;
+  weightScale: number;
+  synapseInput: 'psp' | 'spike';
+  lif: LayerLifOptions;
+  psp: LayerPspOptions;
+}
+
+export const DEFAULT_DENSE: Readonly<Omit<DenseOptions, 'units' | 'lif' | 'psp'>> = Object.freeze({
+  bias: false,
+  weightScale: 1,
+  synapseInput: 'psp',
+});
+
+export class Dense implements SnnLayer {
+  readonly type = 'dense';
+  readonly outputShape: readonly number[];
+  readonly weights: readonly NamedVariable[];
+  private readonly kernel: tf.Variable;
+  private readonly parts: SpikingParts;
+
+  constructor(
+    readonly name: string,
+    inputShape: readonly number[],
+    private readonly opts: DenseOptions,
+    rng: Rng,
+  ) {
+    if (inputShape.length !== 1) {
+      throw new Error(`${name}: dense input must be flat [features], got [${inputShape.join(', ')}] (add a flatten layer)`);
+    }
+    if (!Number.isInteger(opts.units) || opts.units < 1) throw new Error(`${name}.units must be a positive integer, got ${opts.units}`);
+    const fanIn = inputShape[0]!;
+    this.outputShape = [opts.units];
+    this.kernel = tf.variable(kaimingUniform([fanIn, opts.units], fanIn, opts.weightScale, rng), true);
+    const bias = opts.bias ? tf.variable(biasUniform(opts.units, fanIn, rng), true) : undefined;
+    this.weights = [{ name: `${name}/kernel`, variable: this.kernel }, ...(bias ? [{ name: `${name}/bias`, variable: bias }] : [])];
+    this.parts = { name, synapseInput: opts.synapseInput, lif: resolveLif(opts.lif), psp: resolvePsp(opts.psp), ...(bias ? { bias } : {}) };
+  }
+
+  forward(input: Signal, ctx: ForwardContext): Signal {
+    const product = mapSamples(input, (x) => denseSynapse(x as tf.Tensor2D, this.kernel as tf.Tensor2D));
+    return spikingOutput(product, input, this.parts, ctx);
+  }
+
+  describe(): string {
+    return `dense ${this.kernel.shape[0]}→${this.opts.units}, ${this.opts.synapseInput} synapse${this.opts.bias ? ', bias' : ''}`;
+  }
+
+  dispose(): void {
+    for (const w of this.weights) w.variable.dispose();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The part every spiking layer shares, after its synaptic product (DESIGN §2):
+ *
+ *   I[t] = ε∗(W·o)[t] + b   ('psp' synapse: spike-sequence STBP, the filter moved after the product)
+ *   I[t] = (W·o)[t] + b     ('spike' synapse: rate STBP)
+ *   o'   = LIF(I)           one fused op over all T steps
+ */
+import * as tf from '@tensorflow/tfjs';
+import { lifTB, pspTB } from './neuronOps.ts';
+import type { ResolvedLif, ResolvedPsp } from './neuronOptions.ts';
+import { repeatOverTime } from './reshape.ts';
+import type { ForwardContext, Signal } from './types.ts';
+
+export interface SpikingParts {
+  name: string;
+  synapseInput: 'psp' | 'spike';
+  lif: ResolvedLif;
+  psp: ResolvedPsp;
+  bias?: tf.Variable;
+}
+
+/** Turns the synaptic product of `input` (static `[B, ...]` or `[T, B, ...]`) into output spikes. */
+export function spikingOutput(product: tf.Tensor, input: Signal, parts: SpikingParts, ctx: ForwardContext): Signal {
+  let current = input.static ? repeatOverTime(product, ctx.T) : product;
+  if (parts.synapseInput === 'psp' && !input.filtered) current = pspTB(current, parts.psp);
+  if (parts.bias) current = tf.add(current, parts.bias);
+  const record = ctx.traces !== undefined;
+  const { spikes, membrane } = lifTB(current, parts.lif, record);
+  if (ctx.traces) {
+    ctx.traces.push({
+      name: parts.name,
+      spikes: tf.keep(spikes),
+      psp: tf.keep(pspTB(spikes, parts.psp)),
+      ...(membrane ? { membrane } : {}),
+    });
+  }
+  return { x: spikes, filtered: false, static: false };
+}

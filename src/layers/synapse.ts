@@ -1,0 +1,18 @@
+/**
+ * Synaptic products, one per layer kind, over all T steps at once (`[T·B, ...]` rows).
+ *
+ *   dense:  I = x·W        x [rows, in], W [in, out]  (row i of W: input i's outgoing weights)
+ *
+ * Kept behind one function so that an event-driven kernel for binary x (only the rows of W
+ * whose input fired are summed) can replace the dense GEMM without touching the layers; its
+ * gradient must stay the one of x·W (∂x = g·Wᵀ, ∂W = xᵀ·g).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Dense synaptic current `x2d · W`. Example: `denseSynapse(spikes2d, kernel)` → `[rows, out]`. */
+export function denseSynapse(x2d: tf.Tensor2D, W: tf.Tensor2D): tf.Tensor2D {
+  if (x2d.shape[1] !== W.shape[0]) {
+    throw new Error(`denseSynapse: input has ${x2d.shape[1]} features but the kernel expects ${W.shape[0]}`);
+  }
+  return tf.matMul(x2d, W);
+}

@@ -53,6 +53,16 @@ describe('closed loop, real-time pacing (virtual time)', () => {
   });
 });
 
+describe('closed loop, real-time pacing (real timers)', () => {
+  it('never runs ahead of the wall clock: 6 ticks at 10 ms per tick take at least 50 ms', async () => {
+    const loop = createClosedLoop({ env: new PointMassEnv(), policy: bangBangPolicy(), pace: { kind: 'realtime', speed: 2 } });
+    const t0 = performance.now();
+    const steps = await firstValueFrom(loop.run$.pipe(take(6), toArray()));
+    expect(steps.length).toBe(6);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(49);
+  });
+});
+
 describe('closed loop, as-fast-as-possible pacing', () => {
   it('completes at virtual time 0', () => {
     testScheduler().run(({ expectObservable }) => {

@@ -1,0 +1,210 @@
+/**
+ * Checkpoints: a folder with
+ *
+ *   model.json   { format: 'spikeloop-checkpoint', formatVersion, network (resolved config),
+ *                  weightsManifest: [{paths: ['weights.bin'], weights: [{name, shape, dtype}]}],
+ *                  weightsBytes, weightsSha256, optimizer: {spec, step}, trainer, metrics }
+ *   weights.bin  float32 little-endian, network weights then optimizer slots (`optimizer/<slot>`),
+ *                in manifest order (the tfjs weights format)
+ *
+ * Written atomically: the new folder is written beside the old one as `<dir>.tmp`, every file and
+ * the folder are fsync'd, the old folder is renamed to `<dir>.old`, the new one to `<dir>`, and the
+ * old one removed. A crash at any point leaves either `<dir>` or `<dir>.old` complete, and
+ * `loadCheckpoint` falls back to `<dir>.old` when `<dir>` is missing. Loading checks the format
+ * version, the byte count and the SHA-256 of weights.bin, and every name and shape.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseNetworkConfig, type ResolvedNetworkConfig } from '../network/config.ts';
+import { Sequential, type WeightEntry } from '../network/sequential.ts';
+import type { OptimizerSpec } from './optimizers.ts';
+
+export const CHECKPOINT_FORMAT = 'spikeloop-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+const OPT_PREFIX = 'optimizer/';
+
+export interface EpochMetrics {
+  epoch: number;
+  /** Optimizer steps after this epoch. */
+  step: number;
+  lr: number;
+  loss: number;
+  accuracy?: number;
+  evalLoss?: number;
+  evalAccuracy?: number;
+  seconds: number;
+}
+
+export interface TrainerState {
+  /** Epochs completed. */
+  epoch: number;
+  step: number;
+  shuffleRng: [number, number, number, number];
+  dropoutRng: [number, number, number, number];
+}
+
+export interface CheckpointData {
+  network: ResolvedNetworkConfig;
+  weights: readonly WeightEntry[];
+  optimizer?: { spec: OptimizerSpec; step: number; state: readonly WeightEntry[] };
+  trainer?: TrainerState;
+  metrics?: readonly EpochMetrics[];
+}
+
+interface ManifestEntry {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+function writeFileSynced(path: string, data: Uint8Array | string): void {
+  const fd = openSync(path, 'w');
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export type SaveStage = 'written' | 'old-moved-aside' | 'renamed';
+
+export interface SaveCheckpointOptions {
+  /** Called after each stage of the atomic swap (lets tests simulate a crash by throwing). */
+  onStage?: (stage: SaveStage) => void;
+}
+
+/** Writes `data` to folder `dir` atomically (see the file header). */
+export function saveCheckpoint(dir: string, data: CheckpointData, opts: SaveCheckpointOptions = {}): void {
+  const tmp = `${dir}.tmp`;
+  const old = `${dir}.old`;
+  const all: WeightEntry[] = [...data.weights, ...(data.optimizer?.state ?? []).map((e) => ({ ...e, name: OPT_PREFIX + e.name }))];
+  const bytes = all.reduce((a, e) => a + e.values.length * 4, 0);
+  const bin = new Uint8Array(bytes);
+  const view = new DataView(bin.buffer);
+  let off = 0;
+  const manifest: ManifestEntry[] = [];
+  for (const e of all) {
+    const n = e.shape.reduce((a, b) => a * b, 1);
+    if (n !== e.values.length) throw new Error(`saveCheckpoint: '${e.name}' has ${e.values.length} values, shape [${e.shape.join(', ')}] needs ${n}`);
+    for (let i = 0; i < e.values.length; i++, off += 4) view.setFloat32(off, e.values[i]!, true);
+    manifest.push({ name: e.name, shape: [...e.shape], dtype: 'float32' });
+  }
+  const json = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_VERSION,
+    network: data.network,
+    weightsManifest: [{ paths: ['weights.bin'], weights: manifest }],
+    weightsBytes: bytes,
+    weightsSha256: createHash('sha256').update(bin).digest('hex'),
+    ...(data.optimizer ? { optimizer: { spec: data.optimizer.spec, step: data.optimizer.step } } : {}),
+    ...(data.trainer ? { trainer: data.trainer } : {}),
+    metrics: data.metrics ?? [],
+  };
+  mkdirSync(dirname(dir), { recursive: true });
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  writeFileSynced(join(tmp, 'weights.bin'), bin);
+  writeFileSynced(join(tmp, 'model.json'), JSON.stringify(json, null, 1));
+  fsyncDir(tmp);
+  opts.onStage?.('written');
+  if (existsSync(dir)) {
+    rmSync(old, { recursive: true, force: true });
+    renameSync(dir, old);
+    opts.onStage?.('old-moved-aside');
+  }
+  renameSync(tmp, dir);
+  fsyncDir(dirname(dir));
+  opts.onStage?.('renamed');
+  rmSync(old, { recursive: true, force: true });
+}
+
+export interface Checkpoint {
+  /** The folder actually read (`<dir>` or, after a crash mid-swap, `<dir>.old`). */
+  path: string;
+  network: ResolvedNetworkConfig;
+  weights: WeightEntry[];
+  optimizer?: { spec: OptimizerSpec; step: number; state: WeightEntry[] };
+  trainer?: TrainerState;
+  metrics: EpochMetrics[];
+}
+
+function fail(path: string, msg: string): never {
+  throw new Error(`checkpoint ${path}: ${msg}`);
+}
+
+/** Reads and checks a checkpoint folder; errors name the file and the mismatch. */
+export function loadCheckpoint(dir: string): Checkpoint {
+  const path = existsSync(join(dir, 'model.json')) ? dir : existsSync(join(`${dir}.old`, 'model.json')) ? `${dir}.old` : undefined;
+  if (!path) fail(dir, 'no model.json (not a checkpoint folder)');
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readFileSync(join(path, 'model.json'), 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    fail(path, `model.json is not valid JSON (${(e as Error).message})`);
+  }
+  if (json.format !== CHECKPOINT_FORMAT) fail(path, `model.json format is ${JSON.stringify(json.format)}, expected '${CHECKPOINT_FORMAT}'`);
+  if (json.formatVersion !== CHECKPOINT_VERSION) fail(path, `formatVersion ${JSON.stringify(json.formatVersion)} is not supported (this build reads ${CHECKPOINT_VERSION})`);
+  let network: ResolvedNetworkConfig;
+  try {
+    network = parseNetworkConfig(json.network);
+  } catch (e) {
+    fail(path, (e as Error).message);
+  }
+  const groups = json.weightsManifest as Array<{ paths: string[]; weights: ManifestEntry[] }> | undefined;
+  if (!Array.isArray(groups) || groups.length !== 1 || groups[0]!.paths?.[0] !== 'weights.bin') fail(path, "weightsManifest must be one group with paths ['weights.bin']");
+  const manifest = groups[0]!.weights;
+  const binPath = join(path, 'weights.bin');
+  if (!existsSync(binPath)) fail(path, 'weights.bin is missing');
+  const bin = readFileSync(binPath);
+  const need = manifest.reduce((a, e) => a + e.shape.reduce((x, y) => x * y, 1) * 4, 0);
+  if (need !== json.weightsBytes) fail(path, `weightsManifest needs ${need} bytes but model.json says weightsBytes = ${String(json.weightsBytes)}`);
+  if (bin.length !== need) fail(path, `weights.bin has ${bin.length} bytes, the manifest needs ${need}${bin.length < need ? ' (truncated)' : ''}`);
+  const sha = createHash('sha256').update(bin).digest('hex');
+  if (sha !== json.weightsSha256) fail(path, `weights.bin is corrupt: sha256 ${sha} does not match model.json's ${String(json.weightsSha256)}`);
+  const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+  let off = 0;
+  const weights: WeightEntry[] = [];
+  const slots: WeightEntry[] = [];
+  for (const e of manifest) {
+    if (e.dtype !== 'float32') fail(path, `weight '${e.name}' has dtype ${e.dtype}, only float32 is supported`);
+    const n = e.shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(n);
+    for (let i = 0; i < n; i++, off += 4) values[i] = view.getFloat32(off, true);
+    if (e.name.startsWith(OPT_PREFIX)) slots.push({ name: e.name.slice(OPT_PREFIX.length), shape: e.shape, values });
+    else weights.push({ name: e.name, shape: e.shape, values });
+  }
+  const opt = json.optimizer as { spec: OptimizerSpec; step: number } | undefined;
+  return {
+    path,
+    network,
+    weights,
+    ...(opt ? { optimizer: { spec: opt.spec, step: opt.step, state: slots } } : {}),
+    ...(json.trainer ? { trainer: json.trainer as TrainerState } : {}),
+    metrics: (json.metrics as EpochMetrics[] | undefined) ?? [],
+  };
+}
+
+/** Builds the checkpoint's network and loads its weights (shape mismatches are named). */
+export function restoreNetwork(ckpt: Checkpoint): Sequential {
+  const net = Sequential.fromConfig(ckpt.network);
+  try {
+    net.setWeights(ckpt.weights);
+  } catch (e) {
+    net.dispose();
+    fail(ckpt.path, (e as Error).message);
+  }
+  return net;
+}

@@ -1,0 +1,168 @@
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classSpikeTrains } from '../../src/labels/classification.ts';
+import { spikeSequenceLoss } from '../../src/loss/index.ts';
+import { Sequential } from '../../src/network/sequential.ts';
+import { loadCheckpoint, NonFiniteError, restoreNetwork, Trainer, tensorDataset, type TrainerOptions } from '../../src/train/index.ts';
+import { createRng } from '../../src/util/random.ts';
+
+let root: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  root = mkdtempSync(join(tmpdir(), 'spikeloop-ckpt-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const T = 8;
+const config = {
+  T,
+  inputShape: [6],
+  seed: 9,
+  layers: [{ type: 'dense', units: 12, weightScale: 5, bias: true }, { type: 'dropout', rate: 0.2 }, { type: 'dense', units: 3, weightScale: 4 }],
+};
+
+function data() {
+  const rng = createRng(2);
+  const n = 20;
+  const x = new Float32Array(T * n * 6);
+  for (let i = 0; i < x.length; i++) x[i] = rng.next() < 0.3 ? 1 : 0;
+  const labels = Int32Array.from({ length: n }, () => rng.int(3));
+  return tensorDataset(tf.tensor3d(x, [T, n, 6]), classSpikeTrains(labels, { T, numClasses: 3, pattern: 'every-k', k: 2 }), { timeMajorInputs: true, timeMajorTargets: true, labels });
+}
+
+const opts: Partial<TrainerOptions> & Pick<TrainerOptions, 'loss'> = {
+  loss: (o, t) => spikeSequenceLoss(o, t, { reduction: 'mean' }),
+  optimizer: { kind: 'adamw', lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 },
+  schedule: { kind: 'cosine', totalSteps: 20, minLr: 0.001 },
+  batchSize: 6,
+  clipGradNorm: 1,
+  weightClamp: 4,
+  seed: 4,
+  progress: 'never',
+};
+
+const strip = (m: { seconds: number }[]) => m.map(({ seconds: _s, ...rest }) => rest);
+
+describe('checkpoints', () => {
+  it('round-trip restores every weight bit for bit, with config and history', () => {
+    const dir = join(root, 'roundtrip');
+    const net = Sequential.fromConfig(config);
+    const trainer = new Trainer(net, { ...opts, checkpointDir: dir });
+    trainer.fit(data(), { epochs: 1 });
+    const ckpt = loadCheckpoint(dir);
+    const back = restoreNetwork(ckpt);
+    const a = net.getWeights();
+    const b = back.getWeights();
+    expect(b.map((w) => w.name)).toEqual(['dense_0/kernel', 'dense_0/bias', 'dense_2/kernel']);
+    a.forEach((w, i) => expect(Buffer.from(b[i]!.values.buffer).equals(Buffer.from(w.values.buffer))).toBe(true));
+    expect(ckpt.metrics).toHaveLength(1);
+    expect(ckpt.trainer!.step).toBe(4);
+    expect(ckpt.optimizer!.state.map((s) => s.name)).toContain('dense_0/kernel/m');
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(json.network.layers[0]).toMatchObject({ type: 'dense', units: 12 });
+    net.dispose();
+    back.dispose();
+  });
+
+  it('a run resumed from a checkpoint ends exactly where the uninterrupted run ends', () => {
+    const full = Sequential.fromConfig(config);
+    const t1 = new Trainer(full, opts);
+    t1.fit(data(), { epochs: 3 });
+
+    const dir = join(root, 'resume');
+    const part = Sequential.fromConfig(config);
+    const t2 = new Trainer(part, { ...opts, checkpointDir: dir });
+    t2.fit(data(), { epochs: 1 });
+    part.dispose();
+
+    const { network, trainer } = Trainer.fromCheckpoint(dir, { ...opts, checkpointDir: dir });
+    expect(trainer.epoch).toBe(1);
+    trainer.fit(data(), { epochs: 3 });
+    const a = full.getWeights();
+    const b = network.getWeights();
+    a.forEach((w, i) => expect(Array.from(b[i]!.values)).toEqual(Array.from(w.values)));
+    expect(strip(trainer.history)).toEqual(strip(t1.history));
+    full.dispose();
+    network.dispose();
+  });
+
+  it('a crash while replacing a checkpoint leaves the previous one loadable', () => {
+    const dir = join(root, 'crash');
+    const net = Sequential.fromConfig(config);
+    const trainer = new Trainer(net, opts);
+    trainer.saveCheckpoint(dir);
+    const first = net.getWeights();
+    trainer.fit(data(), { epochs: 1 });
+    expect(() =>
+      trainer.saveCheckpoint(dir, {
+        onStage: (s) => {
+          if (s === 'old-moved-aside') throw new Error('simulated crash');
+        },
+      }),
+    ).toThrow(/simulated crash/);
+    expect(existsSync(join(dir, 'model.json'))).toBe(false);
+    const ckpt = loadCheckpoint(dir);
+    expect(ckpt.path).toBe(`${dir}.old`);
+    expect(Array.from(ckpt.weights[0]!.values)).toEqual(Array.from(first[0]!.values));
+    trainer.saveCheckpoint(dir); // the next save repairs the folder
+    expect(loadCheckpoint(dir).path).toBe(dir);
+    expect(existsSync(`${dir}.old`)).toBe(false);
+    net.dispose();
+  });
+
+  it('truncated or corrupt weights, a wrong version or wrong shapes fail with a message naming the problem', () => {
+    const dir = join(root, 'bad');
+    const net = Sequential.fromConfig(config);
+    new Trainer(net, opts).saveCheckpoint(dir);
+    const bin = join(dir, 'weights.bin');
+    const json = join(dir, 'model.json');
+    const goodBin = readFileSync(bin);
+    const goodJson = readFileSync(json, 'utf8');
+
+    truncateSync(bin, 100);
+    expect(() => loadCheckpoint(dir)).toThrow(/weights\.bin has 100 bytes, the manifest needs \d+ \(truncated\)/);
+    const flipped = Buffer.from(goodBin);
+    flipped[10] ^= 0xff;
+    writeFileSync(bin, flipped);
+    expect(() => loadCheckpoint(dir)).toThrow(/weights\.bin is corrupt: sha256/);
+    rmSync(bin);
+    expect(() => loadCheckpoint(dir)).toThrow(/weights\.bin is missing/);
+    writeFileSync(bin, goodBin);
+
+    writeFileSync(json, goodJson.replace('"formatVersion": 1', '"formatVersion": 99'));
+    expect(() => loadCheckpoint(dir)).toThrow(/formatVersion 99 is not supported/);
+    const other = JSON.parse(goodJson);
+    other.network.layers[0].units = 13;
+    writeFileSync(json, JSON.stringify(other));
+    expect(() => restoreNetwork(loadCheckpoint(dir))).toThrow(/'dense_0\/kernel' has shape \[6, 12\], the network needs \[6, 13\]/);
+    writeFileSync(json, goodJson);
+    expect(() => restoreNetwork(loadCheckpoint(dir)).dispose()).not.toThrow();
+    expect(() => loadCheckpoint(join(root, 'nowhere'))).toThrow(/no model\.json/);
+    net.dispose();
+  });
+});
+
+describe('NaN guard', () => {
+  it('stops with a message naming the step and the offending tensor', () => {
+    const net = Sequential.fromConfig(config);
+    const trainer = new Trainer(net, { ...opts, loss: (o) => tf.div(tf.sum(o), 0).mul(0) as tf.Scalar });
+    expect(() => trainer.fit(data(), { epochs: 1 })).toThrow(/epoch 1, step 1: the loss is not finite/);
+    const net2 = Sequential.fromConfig(config);
+    const trainer2 = new Trainer(net2, { ...opts, loss: (o) => tf.sum(tf.sqrt(tf.relu(tf.sub(o, 2)))) as tf.Scalar });
+    let err: unknown;
+    try {
+      trainer2.fit(data(), { epochs: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NonFiniteError);
+    // the loss is 0, but √ at 0 has an infinite slope: NaN flows back into the first weights
+    expect((err as Error).message).toMatch(/epoch 1, step 1: the gradient of 'dense_0\/kernel' is not finite/);
+    net.dispose();
+    net2.dispose();
+  });
+});

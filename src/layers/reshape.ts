@@ -15,5 +15,6 @@ export function mapSamples(sig: Signal, f: (x: tf.Tensor) => tf.Tensor): tf.Tens
 
 /** `[B, ...]` → `[T, B, ...]`, the same value at every step. */
 export function repeatOverTime(x: tf.Tensor, T: number): tf.Tensor {
-  return tf.broadcastTo(tf.expandDims(x, 0), [T, ...x.shape]);
+  // via a rank-2 view: tfjs has no tile gradient above rank 4 (conv maps are [B, H, W, C])
+  return tf.reshape(tf.broadcastTo(tf.reshape(x, [1, x.size]), [T, x.size]), [T, ...x.shape]);
 }

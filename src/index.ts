@@ -1,0 +1,30 @@
+/**
+ * spikeloop's public API. Helpers stay in their modules; what is listed here is supported.
+ */
+// layers and networks
+export {
+  type LayerLifOptions,
+  type LayerPspOptions,
+  type LayerSurrogate,
+  DEFAULT_LAYER_LIF,
+  DEFAULT_LAYER_PSP,
+} from './layers/neuronOptions.ts';
+export type { LayerTrace, SnnLayer } from './layers/types.ts';
+export { denseSynapse } from './layers/synapse.ts';
+export { type NetworkConfig, type LayerConfig, type ResolvedNetworkConfig, parseNetworkConfig } from './network/config.ts';
+export { type ForwardOptions, type ForwardResult, type WeightEntry, Sequential } from './network/sequential.ts';
+
+// losses and labels
+export * from './loss/index.ts';
+export {
+  type ClassPattern,
+  type ClassTrainOptions,
+  DEFAULT_CLASS_TRAINS,
+  classSpikeTrains,
+  classTargets,
+  predictFromPsp,
+  targetPattern,
+} from './labels/classification.ts';
+
+// training and checkpoints
+export * from './train/index.ts';

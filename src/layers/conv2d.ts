@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/random.ts';
+import { TimeBatchNorm, type BatchNormOptions } from './batchNorm.ts';
 import { biasUniform, kaimingUniform } from './init.ts';
 import { resolveLif, resolvePsp, type LayerLifOptions, type LayerPspOptions } from './neuronOptions.ts';
 import { mapSamples } from './reshape.ts';
@@ -28,6 +29,8 @@ export interface Conv2dOptions {
   synapseInput: 'psp' | 'spike';
   lif: LayerLifOptions;
   psp: LayerPspOptions;
+  /** Per-timestep batch norm of the current (needs the network's T). */
+  batchNorm?: BatchNormOptions & { T: number };
 }
 
 export const DEFAULT_CONV2D: Readonly<Omit<Conv2dOptions, 'filters' | 'kernelSize' | 'lif' | 'psp'>> = Object.freeze({
@@ -76,8 +79,20 @@ export class Conv2d implements SnnLayer {
     const fanIn = kh * kw * C;
     this.kernel = tf.variable(kaimingUniform([kh, kw, C, opts.filters], fanIn, opts.weightScale, rng), true);
     const bias = opts.bias ? tf.variable(biasUniform(opts.filters, fanIn, rng), true) : undefined;
-    this.weights = [{ name: `${name}/kernel`, variable: this.kernel }, ...(bias ? [{ name: `${name}/bias`, variable: bias }] : [])];
-    this.parts = { name, synapseInput: opts.synapseInput, lif: resolveLif(opts.lif), psp: resolvePsp(opts.psp), ...(bias ? { bias } : {}) };
+    const bn = opts.batchNorm ? new TimeBatchNorm(name, opts.batchNorm.T, opts.filters, opts.batchNorm) : undefined;
+    this.weights = [
+      { name: `${name}/kernel`, variable: this.kernel },
+      ...(bias ? [{ name: `${name}/bias`, variable: bias }] : []),
+      ...(bn ? bn.weights : []),
+    ];
+    this.parts = {
+      name,
+      synapseInput: opts.synapseInput,
+      lif: resolveLif(opts.lif),
+      psp: resolvePsp(opts.psp),
+      ...(bias ? { bias } : {}),
+      ...(bn ? { batchNorm: bn } : {}),
+    };
   }
 
   forward(input: Signal, ctx: ForwardContext): Signal {
@@ -89,7 +104,7 @@ export class Conv2d implements SnnLayer {
 
   describe(): string {
     const [kh, kw] = pair(this.opts.kernelSize);
-    return `conv2d ${kh}×${kw}×${this.kernel.shape[2]}→${this.opts.filters}, stride ${this.stride.join('×')}, padding ${this.opts.padding}, ${this.opts.synapseInput} synapse${this.opts.bias ? ', bias' : ''}`;
+    return `conv2d ${kh}×${kw}×${this.kernel.shape[2]}→${this.opts.filters}, stride ${this.stride.join('×')}, padding ${this.opts.padding}, ${this.opts.synapseInput} synapse${this.opts.bias ? ', bias' : ''}${this.opts.batchNorm ? ', batch norm per step' : ''}`;
   }
 
   dispose(): void {

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/random.ts';
+import { TimeBatchNorm, type BatchNormOptions } from './batchNorm.ts';
 import { biasUniform, kaimingUniform } from './init.ts';
 import { resolveLif, resolvePsp, type LayerLifOptions, type LayerPspOptions } from './neuronOptions.ts';
 import { mapSamples } from './reshape.ts';
@@ -23,6 +24,8 @@ export interface DenseOptions {
   synapseInput: 'psp' | 'spike';
   lif: LayerLifOptions;
   psp: LayerPspOptions;
+  /** Per-timestep batch norm of the current (needs the network's T). */
+  batchNorm?: BatchNormOptions & { T: number };
 }
 
 export const DEFAULT_DENSE: Readonly<Omit<DenseOptions, 'units' | 'lif' | 'psp'>> = Object.freeze({
@@ -52,8 +55,20 @@ export class Dense implements SnnLayer {
     this.outputShape = [opts.units];
     this.kernel = tf.variable(kaimingUniform([fanIn, opts.units], fanIn, opts.weightScale, rng), true);
     const bias = opts.bias ? tf.variable(biasUniform(opts.units, fanIn, rng), true) : undefined;
-    this.weights = [{ name: `${name}/kernel`, variable: this.kernel }, ...(bias ? [{ name: `${name}/bias`, variable: bias }] : [])];
-    this.parts = { name, synapseInput: opts.synapseInput, lif: resolveLif(opts.lif), psp: resolvePsp(opts.psp), ...(bias ? { bias } : {}) };
+    const bn = opts.batchNorm ? new TimeBatchNorm(name, opts.batchNorm.T, opts.units, opts.batchNorm) : undefined;
+    this.weights = [
+      { name: `${name}/kernel`, variable: this.kernel },
+      ...(bias ? [{ name: `${name}/bias`, variable: bias }] : []),
+      ...(bn ? bn.weights : []),
+    ];
+    this.parts = {
+      name,
+      synapseInput: opts.synapseInput,
+      lif: resolveLif(opts.lif),
+      psp: resolvePsp(opts.psp),
+      ...(bias ? { bias } : {}),
+      ...(bn ? { batchNorm: bn } : {}),
+    };
   }
 
   forward(input: Signal, ctx: ForwardContext): Signal {
@@ -62,7 +77,7 @@ export class Dense implements SnnLayer {
   }
 
   describe(): string {
-    return `dense ${this.kernel.shape[0]}→${this.opts.units}, ${this.opts.synapseInput} synapse${this.opts.bias ? ', bias' : ''}`;
+    return `dense ${this.kernel.shape[0]}→${this.opts.units}, ${this.opts.synapseInput} synapse${this.opts.bias ? ', bias' : ''}${this.opts.batchNorm ? ', batch norm per step' : ''}`;
   }
 
   dispose(): void {

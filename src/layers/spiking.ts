@@ -3,9 +3,11 @@
  *
  *   I[t] = ε∗(W·o)[t] + b   ('psp' synapse: spike-sequence STBP, the filter moved after the product)
  *   I[t] = (W·o)[t] + b     ('spike' synapse: rate STBP)
+ *   I    ← BN_t(I)          optional per-timestep batch norm (BNTT)
  *   o'   = LIF(I)           one fused op over all T steps
  */
 import * as tf from '@tensorflow/tfjs';
+import type { TimeBatchNorm } from './batchNorm.ts';
 import { lifTB, pspTB } from './neuronOps.ts';
 import type { ResolvedLif, ResolvedPsp } from './neuronOptions.ts';
 import { repeatOverTime } from './reshape.ts';
@@ -17,6 +19,7 @@ export interface SpikingParts {
   lif: ResolvedLif;
   psp: ResolvedPsp;
   bias?: tf.Variable;
+  batchNorm?: TimeBatchNorm;
 }
 
 /** Turns the synaptic product of `input` (static `[B, ...]` or `[T, B, ...]`) into output spikes. */
@@ -24,6 +27,7 @@ export function spikingOutput(product: tf.Tensor, input: Signal, parts: SpikingP
   let current = input.static ? repeatOverTime(product, ctx.T) : product;
   if (parts.synapseInput === 'psp' && !input.filtered) current = pspTB(current, parts.psp);
   if (parts.bias) current = tf.add(current, parts.bias);
+  if (parts.batchNorm) current = parts.batchNorm.apply(current, ctx.training);
   const record = ctx.traces !== undefined;
   const { spikes, membrane } = lifTB(current, parts.lif, record);
   if (ctx.traces) {

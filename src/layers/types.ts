@@ -37,6 +37,8 @@ export interface NamedVariable {
   /** Stable logical name, e.g. `dense_0/kernel` (the tf variable's own name is unique per instance). */
   name: string;
   variable: tf.Variable;
+  /** False for state that is saved but not optimised (e.g. running statistics); default true. */
+  trainable?: boolean;
 }
 
 export interface SnnLayer {

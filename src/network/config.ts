@@ -23,9 +23,12 @@ const neuronOverrides = {
 };
 const name = z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').optional();
 const synapseInput = z.enum(['psp', 'spike']).optional();
+const batchNorm = z
+  .union([z.boolean(), z.object({ momentum: z.number().gt(0).max(1).optional(), epsilon: z.number().positive().optional() }).strict()])
+  .optional();
 
 const denseSchema = z
-  .object({ type: z.literal('dense'), name, units: posInt, bias: z.boolean().optional(), weightScale: z.number().positive().optional(), synapseInput, ...neuronOverrides })
+  .object({ type: z.literal('dense'), name, units: posInt, bias: z.boolean().optional(), weightScale: z.number().positive().optional(), synapseInput, batchNorm, ...neuronOverrides })
   .strict();
 
 const conv2dSchema = z
@@ -39,6 +42,7 @@ const conv2dSchema = z
     bias: z.boolean().optional(),
     weightScale: z.number().positive().optional(),
     synapseInput,
+    batchNorm,
     ...neuronOverrides,
   })
   .strict();

@@ -14,6 +14,7 @@ import { Conv2d, DEFAULT_CONV2D } from '../layers/conv2d.ts';
 import { Dense, DEFAULT_DENSE } from '../layers/dense.ts';
 import { Dropout } from '../layers/dropout.ts';
 import { Flatten } from '../layers/flatten.ts';
+import { DEFAULT_BATCH_NORM, type BatchNormOptions } from '../layers/batchNorm.ts';
 import { DEFAULT_POOL, Pool } from '../layers/pool.ts';
 import type { LayerTrace, NamedVariable, SnnLayer } from '../layers/types.ts';
 import { createRng, type Rng } from '../util/random.ts';
@@ -37,6 +38,11 @@ export interface WeightEntry {
   values: Float32Array;
 }
 
+function batchNormOf(cfg: boolean | Partial<BatchNormOptions> | undefined, T: number): { batchNorm: BatchNormOptions & { T: number } } | Record<string, never> {
+  if (cfg === undefined || cfg === false) return {};
+  return { batchNorm: { ...DEFAULT_BATCH_NORM, ...(cfg === true ? {} : cfg), T } };
+}
+
 function buildLayer(cfg: LayerConfig, index: number, inputShape: readonly number[], net: ResolvedNetworkConfig, rng: Rng): SnnLayer {
   const name = cfg.name ?? `${cfg.type}_${index}`;
   switch (cfg.type) {
@@ -47,6 +53,7 @@ function buildLayer(cfg: LayerConfig, index: number, inputShape: readonly number
         ...(cfg.bias !== undefined ? { bias: cfg.bias } : {}),
         ...(cfg.weightScale !== undefined ? { weightScale: cfg.weightScale } : {}),
         ...(cfg.synapseInput !== undefined ? { synapseInput: cfg.synapseInput } : {}),
+        ...batchNormOf(cfg.batchNorm, net.T),
         lif: { ...net.lif, ...cfg.lif },
         psp: { ...net.psp, ...cfg.psp },
       }, rng);
@@ -60,6 +67,7 @@ function buildLayer(cfg: LayerConfig, index: number, inputShape: readonly number
         ...(cfg.bias !== undefined ? { bias: cfg.bias } : {}),
         ...(cfg.weightScale !== undefined ? { weightScale: cfg.weightScale } : {}),
         ...(cfg.synapseInput !== undefined ? { synapseInput: cfg.synapseInput } : {}),
+        ...batchNormOf(cfg.batchNorm, net.T),
         lif: { ...net.lif, ...cfg.lif },
         psp: { ...net.psp, ...cfg.psp },
       }, rng);
@@ -148,8 +156,11 @@ export class Sequential {
     return this.layers.flatMap((l) => l.weights);
   }
 
+  /** What the optimizer updates (all weights except saved state such as running statistics). */
   get trainableVariables(): tf.Variable[] {
-    return this.namedVariables().map((w) => w.variable);
+    return this.namedVariables()
+      .filter((w) => w.trainable !== false)
+      .map((w) => w.variable);
   }
 
   /** Copies of all weights as typed arrays. */

@@ -186,7 +186,7 @@ export class Trainer {
       this.optimizer.apply(scaled, learningRate(this.options.schedule, this.options.optimizer.lr, this.optimizer.step));
       if (scaled !== list) scaled.forEach((g) => g.grad.dispose());
       const w = this.options.weightClamp;
-      if (w !== undefined) for (const { variable } of named) variable.assign(tf.tidy(() => tf.clipByValue(variable, -w, w)));
+      if (w !== undefined) for (const { variable } of named.filter((n) => n.trainable !== false)) variable.assign(tf.tidy(() => tf.clipByValue(variable, -w, w)));
       return correct === undefined ? { loss } : { loss, correct };
     } finally {
       value.dispose();

@@ -166,3 +166,26 @@ describe('layers in a network', () => {
     expect(() => Sequential.fromConfig({ T: 5, inputShape: [4, 4, 1], layers: [{ type: 'dense', units: 3 }] })).toThrow(/layers\.0: .*flatten/);
   });
 });
+
+describe('per-timestep batch norm', () => {
+  it('normalises each step of the current in training, uses running statistics at inference, and saves them', () => {
+    const cfg = { T: 4, inputShape: [6], input: 'current', seed: 3, layers: [{ type: 'dense', units: 5, weightScale: 3, synapseInput: 'spike', batchNorm: { momentum: 1 } }] };
+    const net = Sequential.fromConfig(cfg);
+    expect(net.getWeights().map((w) => w.name)).toEqual(['dense_0/kernel', 'dense_0/bn_gamma', 'dense_0/bn_beta', 'dense_0/bn_running_mean', 'dense_0/bn_running_var']);
+    expect(net.trainableVariables).toHaveLength(3);
+    const x = tf.randomUniform([3, 6], 0, 1, 'float32', 8);
+    const { grads } = tf.variableGrads(() => tf.sum(net.forward(x, { training: true, record: true }).traces![0]!.psp!) as tf.Scalar, net.trainableVariables);
+    expect(Object.keys(grads)).toHaveLength(3);
+    // momentum 1: the running mean is the last batch's per-step channel mean of x·W (same each step here)
+    const W = net.getWeights()[0]!;
+    const I = tf.matMul(x, tf.tensor(W.values, W.shape as [number, number])).arraySync() as number[][];
+    const mean = I[0]!.map((_, j) => I.reduce((a, r) => a + r[j]!, 0) / 3);
+    const run = net.getWeights()[3]!.values;
+    for (let t = 0; t < 4; t++) for (let j = 0; j < 5; j++) expect(run[t * 5 + j]).toBeCloseTo(mean[j]!, 5);
+    const copy = Sequential.fromConfig(cfg);
+    copy.setWeights(net.getWeights());
+    expect(copy.forward(x, { training: false }).spikes.dataSync()).toEqual(net.forward(x, { training: false }).spikes.dataSync());
+    net.dispose();
+    copy.dispose();
+  });
+});

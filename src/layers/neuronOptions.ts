@@ -13,12 +13,16 @@
  */
 import { z } from 'zod';
 
-/** Surrogate derivative σ'(x), x = u − θ, chosen by kind (typed union, never a free string). */
+/**
+ * Surrogate derivative σ'(x), x = u − θ, chosen by kind (typed union, never a free string); the
+ * same shape and defaults as `SurrogateSpec` of `src/neurons/surrogate.ts`:
+ * rectangular width 1, sigmoid alpha 4, arctan alpha 2, fastSigmoid slope 10.
+ */
 export type LayerSurrogate =
-  | { kind: 'rectangular'; width: number }
-  | { kind: 'sigmoid'; slope: number }
-  | { kind: 'arctan'; alpha: number }
-  | { kind: 'fastSigmoid'; slope: number };
+  | { kind: 'rectangular'; width?: number }
+  | { kind: 'sigmoid'; alpha?: number }
+  | { kind: 'arctan'; alpha?: number }
+  | { kind: 'fastSigmoid'; slope?: number };
 
 export interface LayerLifOptions {
   /** Membrane time constant in steps. */
@@ -44,17 +48,17 @@ export const DEFAULT_LAYER_LIF: Readonly<LayerLifOptions> = Object.freeze({
   tauMem: 5,
   threshold: 1,
   reset: 'hard',
-  surrogate: Object.freeze({ kind: 'sigmoid', slope: 5 }) as LayerSurrogate,
+  surrogate: Object.freeze({ kind: 'sigmoid', alpha: 5 }) as LayerSurrogate,
   detachReset: true,
 });
 
 export const DEFAULT_LAYER_PSP: Readonly<LayerPspOptions> = Object.freeze({ tauSyn: 3, scale: 'unit-area' });
 
 export const surrogateSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rectangular'), width: z.number().positive() }).strict(),
-  z.object({ kind: z.literal('sigmoid'), slope: z.number().positive() }).strict(),
-  z.object({ kind: z.literal('arctan'), alpha: z.number().positive() }).strict(),
-  z.object({ kind: z.literal('fastSigmoid'), slope: z.number().positive() }).strict(),
+  z.object({ kind: z.literal('rectangular'), width: z.number().positive().optional() }).strict(),
+  z.object({ kind: z.literal('sigmoid'), alpha: z.number().positive().optional() }).strict(),
+  z.object({ kind: z.literal('arctan'), alpha: z.number().positive().optional() }).strict(),
+  z.object({ kind: z.literal('fastSigmoid'), slope: z.number().positive().optional() }).strict(),
 ]);
 
 export const lifSchema = z
@@ -102,11 +106,11 @@ export function resolvePsp(opts: Partial<LayerPspOptions> = {}): ResolvedPsp {
 export function surrogateGradFn(s: LayerSurrogate): (x: number) => number {
   switch (s.kind) {
     case 'rectangular': {
-      const w = s.width;
+      const w = s.width ?? 1;
       return (x) => (Math.abs(x) < w / 2 ? 1 / w : 0);
     }
     case 'sigmoid': {
-      const k = s.slope;
+      const k = s.alpha ?? 4;
       return (x) => {
         const y = 1 / (1 + Math.exp(-k * x));
         return k * y * (1 - y);
@@ -114,12 +118,12 @@ export function surrogateGradFn(s: LayerSurrogate): (x: number) => number {
     }
     case 'arctan': {
       // SpikingJelly ATan: g(x) = atan(π/2·α·x)/π + 1/2
-      const a = s.alpha;
+      const a = s.alpha ?? 2;
       return (x) => a / 2 / (1 + (Math.PI / 2 * a * x) ** 2);
     }
     case 'fastSigmoid': {
       // SuperSpike (Zenke & Ganguli 2018): g'(x) = 1/(1 + k|x|)²
-      const k = s.slope;
+      const k = s.slope ?? 10;
       return (x) => 1 / (1 + k * Math.abs(x)) ** 2;
     }
   }

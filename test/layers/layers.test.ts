@@ -103,7 +103,7 @@ describe('fused neuron ops', () => {
 });
 
 function resolveLifDefaults(): LayerLifOptions {
-  return { tauMem: 5, threshold: 1, reset: 'hard', surrogate: { kind: 'sigmoid', slope: 5 }, detachReset: true };
+  return { tauMem: 5, threshold: 1, reset: 'hard', surrogate: { kind: 'sigmoid', alpha: 5 }, detachReset: true };
 }
 
 describe('layers in a network', () => {

@@ -185,10 +185,12 @@ export class Sequential {
     }
     const known = new Set(vars.map((v) => v.name));
     for (const w of weights) if (!known.has(w.name)) throw new Error(`setWeights: unknown weight '${w.name}'`);
-    for (const { name, variable } of vars) {
-      const w = byName.get(name)!;
-      variable.assign(tf.tensor(w.values, w.shape, 'float32'));
-    }
+    tf.tidy(() => {
+      for (const { name, variable } of vars) {
+        const w = byName.get(name)!;
+        variable.assign(tf.tensor(w.values, w.shape, 'float32'));
+      }
+    });
   }
 
   /** State of the dropout generator (four uint32), for checkpoints. */

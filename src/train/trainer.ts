@@ -186,7 +186,12 @@ export class Trainer {
       this.optimizer.apply(scaled, learningRate(this.options.schedule, this.options.optimizer.lr, this.optimizer.step));
       if (scaled !== list) scaled.forEach((g) => g.grad.dispose());
       const w = this.options.weightClamp;
-      if (w !== undefined) for (const { variable } of named.filter((n) => n.trainable !== false)) variable.assign(tf.tidy(() => tf.clipByValue(variable, -w, w)));
+      if (w !== undefined) {
+        // assign inside tidy: the new value's tensor object is released, its data stays with the variable
+        tf.tidy(() => {
+          for (const { variable } of named.filter((n) => n.trainable !== false)) variable.assign(tf.clipByValue(variable, -w, w));
+        });
+      }
       return correct === undefined ? { loss } : { loss, correct };
     } finally {
       value.dispose();
@@ -265,7 +270,7 @@ export class Trainer {
       const batch = data.batch(idx);
       try {
         const { spikes } = this.network.forward(batch.inputs, { training: false });
-        const l = o.loss(spikes, batch.targets);
+        const l = tf.tidy(() => o.loss(spikes, batch.targets));
         lossSum += l.dataSync()[0]!;
         l.dispose();
         if (batch.labels) {

@@ -154,3 +154,21 @@ describe('the PyTorch bench model', () => {
     net.dispose();
   });
 });
+
+describe('Sequential', () => {
+  it('summary lists each layer with its output shape and parameter count', () => {
+    const net = Sequential.fromConfig({ T: 4, inputShape: [6], layers: [{ type: 'dense', units: 5, bias: true }, { type: 'dense', units: 2, name: 'readout' }] });
+    const s = net.summary();
+    expect(s).toMatch(/dense_0 .*dense 6→5, psp synapse, bias .*→ \[5\]  35 params/);
+    expect(s).toMatch(/readout .*→ \[2\]  10 params/);
+    expect(s).toMatch(/total 45 params/);
+    net.dispose();
+  });
+
+  it('forward names a wrong input shape or step count', () => {
+    const net = Sequential.fromConfig({ T: 4, inputShape: [6], layers: [{ type: 'dense', units: 2 }] });
+    expect(() => net.forward(tf.zeros([4, 2, 5]), { training: false })).toThrow(/\[4, 2, 5\] is not \[T=4, B, 6\]/);
+    expect(() => net.forward(tf.zeros([3, 2, 6]), { training: false })).toThrow(/3 steps, the network's T is 4/);
+    net.dispose();
+  });
+});

@@ -166,3 +166,25 @@ describe('NaN guard', () => {
     net2.dispose();
   });
 });
+
+describe('progress', () => {
+  it("'auto' prints nothing when stderr is not a TTY", () => {
+    const net = Sequential.fromConfig(config);
+    const write = process.stderr.write.bind(process.stderr);
+    const tty = process.stderr.isTTY;
+    let written = '';
+    process.stderr.isTTY = false;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      written += String(chunk);
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      new Trainer(net, { ...opts, progress: 'auto' }).fit(data(), { epochs: 1 });
+    } finally {
+      process.stderr.write = write;
+      process.stderr.isTTY = tty;
+    }
+    expect(written).toBe('');
+    net.dispose();
+  });
+});

@@ -140,6 +140,9 @@ export class Sequential {
       throw new Error(`forward: input shape [${x.shape.join(', ')}] is not [T=${T}, B, ${inputShape.join(', ')}] nor [B, ${inputShape.join(', ')}]`);
     }
     if (!isStatic && x.shape[0] !== T) throw new Error(`forward: input has ${x.shape[0]} steps, the network's T is ${T}`);
+    if (isStatic && this.config.input === 'spikes') {
+      throw new Error(`forward: a static [B, ${inputShape.join(', ')}] input is a direct current; the config says input: 'spikes' (set input: 'current')`);
+    }
     const traces: LayerTrace[] | undefined = opts.record ? [] : undefined;
     const ctx = { T, training: opts.training, rng: this.rng, ...(traces ? { traces } : {}) };
     const spikes = tf.tidy(() => {

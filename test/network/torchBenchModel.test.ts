@@ -169,6 +169,7 @@ describe('Sequential', () => {
     const net = Sequential.fromConfig({ T: 4, inputShape: [6], layers: [{ type: 'dense', units: 2 }] });
     expect(() => net.forward(tf.zeros([4, 2, 5]), { training: false })).toThrow(/\[4, 2, 5\] is not \[T=4, B, 6\]/);
     expect(() => net.forward(tf.zeros([3, 2, 6]), { training: false })).toThrow(/3 steps, the network's T is 4/);
+    expect(() => net.forward(tf.zeros([2, 6]), { training: false })).toThrow(/set input: 'current'/);
     net.dispose();
   });
 });

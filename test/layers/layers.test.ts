@@ -189,3 +189,28 @@ describe('per-timestep batch norm', () => {
     copy.dispose();
   });
 });
+
+describe('time-batched products', () => {
+  it('conv over [T·B, H, W, C] with a PSP synapse and avg pooling equals a per-step loop', () => {
+    const T = 5, B = 2;
+    const net = Sequential.fromConfig({
+      T,
+      inputShape: [6, 6, 2],
+      seed: 5,
+      layers: [{ type: 'conv2d', filters: 3, kernelSize: 3, stride: 2, padding: 1, weightScale: 6, bias: true }, { type: 'avgpool', poolSize: 3, stride: 1 }, { type: 'flatten' }, { type: 'dense', units: 4, weightScale: 5 }],
+    });
+    const x = bernoulli([T, B, 6, 6, 2], 0.4, 12);
+    const [K, b, W] = net.getWeights().map((w) => tf.tensor(w.values, w.shape));
+    const lif = resolveLif(resolveLifDefaults());
+    const psp = resolvePsp({});
+    const cur1 = tf.stack(tf.unstack(x).map((xt) => tf.conv2d(xt as tf.Tensor4D, K as tf.Tensor4D, 2, 1)));
+    const s1 = lifTB(tf.add(pspTB(cur1, psp), b!), lif).spikes;
+    const pooled = tf.stack(tf.unstack(s1).map((st) => tf.reshape(tf.avgPool(st as tf.Tensor4D, 3, 1, 'valid'), [B, -1])));
+    const cur2 = tf.stack(tf.unstack(pooled).map((pt) => tf.matMul(pt as tf.Tensor2D, W as tf.Tensor2D)));
+    const want = lifTB(pspTB(cur2, psp), lif).spikes;
+    const got = net.forward(x, { training: false }).spikes;
+    expect(tf.sum(want).dataSync()[0]).toBeGreaterThan(0);
+    expect(Array.from(got.dataSync())).toEqual(Array.from(want.dataSync()));
+    net.dispose();
+  });
+});

@@ -36,12 +36,26 @@ export interface EpochMetrics {
   seconds: number;
 }
 
+/** Where a checkpoint taken inside an epoch stands in it. */
+export interface EpochProgress {
+  /** Batches of the epoch already trained. */
+  batch: number;
+  /** The order generator's state before this epoch's shuffle (regenerates the same order). */
+  orderRng: [number, number, number, number];
+  lossSum: number;
+  correct: number;
+  labelled: number;
+  seconds: number;
+}
+
 export interface TrainerState {
   /** Epochs completed. */
   epoch: number;
   step: number;
   shuffleRng: [number, number, number, number];
   dropoutRng: [number, number, number, number];
+  /** Present when the checkpoint was taken inside an epoch. */
+  inEpoch?: EpochProgress;
 }
 
 export interface CheckpointData {

@@ -6,7 +6,8 @@
  *     stop if L or any g is NaN/Inf (naming the step and the tensor)
  *     g ← g·min(1, c/‖g‖₂) (global-norm clip)  →  optimizer update with lr(step)  →  W ← clamp(W, ±w)
  *   after the epoch: metrics (loss, accuracy when the batches carry labels), optional evaluation,
- *   optional checkpoint (weights, optimizer slots, epoch/step, both generator states, history)
+ *   optional checkpoint (weights, optimizer slots, epoch/step, both generator states, history);
+ *   with `checkpointEverySteps` also inside the epoch (the position and the partial sums go along)
  *
  * Everything random is seeded (init: the network config; order: `seed`; dropout: the network's
  * generator), and a run resumed from a checkpoint continues exactly as the uninterrupted run.
@@ -18,7 +19,7 @@ import { predictFromPsp } from '../labels/classification.ts';
 import type { LayerPspOptions } from '../layers/neuronOptions.ts';
 import type { Sequential } from '../network/sequential.ts';
 import { createRng, shuffleInPlace, type Rng } from '../util/random.ts';
-import { loadCheckpoint, restoreNetwork, saveCheckpoint, type EpochMetrics, type SaveCheckpointOptions } from './checkpoint.ts';
+import { loadCheckpoint, restoreNetwork, saveCheckpoint, type EpochMetrics, type EpochProgress, type SaveCheckpointOptions } from './checkpoint.ts';
 import { DEFAULT_OPTIMIZER, Optimizer, type NamedGrad, type OptimizerSpec } from './optimizers.ts';
 import { DEFAULT_SCHEDULE, learningRate, type LrSchedule } from './schedule.ts';
 
@@ -58,6 +59,8 @@ export interface TrainerOptions {
   /** Where to write a checkpoint after every `checkpointEvery` epochs (and after the last one). */
   checkpointDir?: string;
   checkpointEvery: number;
+  /** Also checkpoint every this many optimizer steps inside an epoch; undefined = only at epoch ends. */
+  checkpointEverySteps?: number;
 }
 
 export const DEFAULT_TRAINER: Readonly<Omit<TrainerOptions, 'loss'>> = Object.freeze({
@@ -103,6 +106,8 @@ export class Trainer {
   epoch = 0;
   readonly history: EpochMetrics[] = [];
   private shuffleRng: Rng;
+  /** Set when resumed from a checkpoint taken inside an epoch. */
+  private inEpoch: EpochProgress | undefined;
 
   constructor(
     readonly network: Sequential,
@@ -138,20 +143,27 @@ export class Trainer {
       trainer.epoch = ckpt.trainer.epoch;
       trainer.shuffleRng = createRng(ckpt.trainer.shuffleRng);
       network.setRngState(ckpt.trainer.dropoutRng);
+      trainer.inEpoch = ckpt.trainer.inEpoch;
     }
     trainer.history.push(...ckpt.metrics);
     return { network, trainer };
   }
 
   /** Saves the whole training state to `dir` (atomically). */
-  saveCheckpoint(dir: string, opts: SaveCheckpointOptions = {}): void {
+  saveCheckpoint(dir: string, opts: SaveCheckpointOptions = {}, inEpoch: EpochProgress | undefined = undefined): void {
     saveCheckpoint(
       dir,
       {
         network: this.network.config,
         weights: this.network.getWeights(),
         optimizer: { spec: this.options.optimizer, step: this.optimizer.step, state: this.optimizer.getState() },
-        trainer: { epoch: this.epoch, step: this.optimizer.step, shuffleRng: this.shuffleRng.state(), dropoutRng: this.network.rngState() },
+        trainer: {
+          epoch: this.epoch,
+          step: this.optimizer.step,
+          shuffleRng: this.shuffleRng.state(),
+          dropoutRng: this.network.rngState(),
+          ...(inEpoch ? { inEpoch } : {}),
+        },
         metrics: this.history,
       },
       opts,
@@ -206,16 +218,26 @@ export class Trainer {
     const out: EpochMetrics[] = [];
     const batches = Math.ceil(train.size / o.batchSize);
     const showBar = o.progress === 'always' || (o.progress === 'auto' && process.stderr.isTTY === true);
+    if (o.checkpointEverySteps !== undefined && !(Number.isInteger(o.checkpointEverySteps) && o.checkpointEverySteps >= 1)) {
+      throw new Error(`trainer.checkpointEverySteps must be a positive integer, got ${o.checkpointEverySteps}`);
+    }
     while (this.epoch < opts.epochs) {
       const t0 = performance.now();
+      // a run resumed inside an epoch regenerates that epoch's order and skips the trained batches
+      const resumed = this.inEpoch;
+      this.inEpoch = undefined;
+      const orderRng = resumed ? createRng(resumed.orderRng) : this.shuffleRng;
+      const orderRngState = orderRng.state();
       const order = Int32Array.from({ length: train.size }, (_, i) => i);
-      if (o.shuffle) shuffleInPlace(order, this.shuffleRng);
+      if (o.shuffle) shuffleInPlace(order, orderRng);
       const bar = showBar ? new SingleBar({ format: `epoch ${this.epoch + 1}/${opts.epochs} {bar} {value}/{total} batches  loss {loss}`, stream: process.stderr }) : undefined;
-      bar?.start(batches, 0, { loss: '-' });
-      let lossSum = 0;
-      let correct = 0;
-      let labelled = 0;
-      for (let b = 0; b < batches; b++) {
+      const first = resumed?.batch ?? 0;
+      bar?.start(batches, first, { loss: '-' });
+      let lossSum = resumed?.lossSum ?? 0;
+      let correct = resumed?.correct ?? 0;
+      let labelled = resumed?.labelled ?? 0;
+      const secondsBefore = resumed?.seconds ?? 0;
+      for (let b = first; b < batches; b++) {
         const idx = order.subarray(b * o.batchSize, Math.min(train.size, (b + 1) * o.batchSize));
         const batch = train.batch(idx);
         try {
@@ -233,6 +255,11 @@ export class Trainer {
           batch.inputs.dispose();
           batch.targets.dispose();
         }
+        const every = o.checkpointEverySteps;
+        if (o.checkpointDir && every !== undefined && this.optimizer.step % every === 0 && b + 1 < batches) {
+          const seconds = secondsBefore + (performance.now() - t0) / 1000;
+          this.saveCheckpoint(o.checkpointDir, opts.checkpoint, { batch: b + 1, orderRng: orderRngState, lossSum, correct, labelled, seconds });
+        }
       }
       bar?.stop();
       this.epoch += 1;
@@ -249,7 +276,7 @@ export class Trainer {
         m.evalLoss = ev.loss;
         if (ev.accuracy !== undefined) m.evalAccuracy = ev.accuracy;
       }
-      m.seconds = (performance.now() - t0) / 1000;
+      m.seconds = secondsBefore + (performance.now() - t0) / 1000;
       this.history.push(m);
       out.push(m);
       opts.onEpoch?.(m);

@@ -90,6 +90,31 @@ describe('checkpoints', () => {
     network.dispose();
   });
 
+  it('a run interrupted inside an epoch resumes from the mid-epoch checkpoint and ends where the uninterrupted run ends', () => {
+    const full = Sequential.fromConfig(config);
+    const t1 = new Trainer(full, opts);
+    t1.fit(data(), { epochs: 3 });
+
+    const dir = join(root, 'mid-epoch');
+    const part = Sequential.fromConfig(config);
+    const t2 = new Trainer(part, { ...opts, checkpointDir: dir, checkpointEverySteps: 3 });
+    // 4 batches per epoch: step 6 is batch 2 of epoch 2; crash right after its checkpoint is in place
+    const crash = { onStage: (s: string) => { if (s === 'renamed' && t2.step === 6) throw new Error('simulated crash'); } };
+    expect(() => t2.fit(data(), { epochs: 3, checkpoint: crash })).toThrow(/simulated crash/);
+    part.dispose();
+    const ckpt = loadCheckpoint(dir);
+    expect(ckpt.trainer).toMatchObject({ epoch: 1, step: 6, inEpoch: { batch: 2 } });
+
+    const { network, trainer } = Trainer.fromCheckpoint(dir, { ...opts, checkpointDir: dir, checkpointEverySteps: 3 });
+    trainer.fit(data(), { epochs: 3 });
+    const a = full.getWeights();
+    const b = network.getWeights();
+    a.forEach((w, i) => expect(Array.from(b[i]!.values)).toEqual(Array.from(w.values)));
+    expect(strip(trainer.history)).toEqual(strip(t1.history));
+    full.dispose();
+    network.dispose();
+  });
+
   it('a crash while replacing a checkpoint leaves the previous one loadable', () => {
     const dir = join(root, 'crash');
     const net = Sequential.fromConfig(config);

@@ -26,11 +26,13 @@ function timeMajor(x: tf.Tensor, op: string): { T: number; N: number } {
 
 function pspForward(x: Float32Array, T: number, N: number, p: ResolvedPsp): Float32Array {
   const out = new Float32Array(T * N);
-  for (let i = 0; i < N; i++) {
-    let a = 0;
-    for (let t = 0; t < T; t++) {
-      a = p.alpha * a + p.c * x[t * N + i]!;
-      out[t * N + i] = a;
+  const a = new Float64Array(N);
+  for (let t = 0; t < T; t++) {
+    const row = t * N;
+    for (let i = 0; i < N; i++) {
+      const v = p.alpha * a[i]! + p.c * x[row + i]!;
+      a[i] = v;
+      out[row + i] = v;
     }
   }
   return out;
@@ -38,11 +40,13 @@ function pspForward(x: Float32Array, T: number, N: number, p: ResolvedPsp): Floa
 
 function pspBackward(g: Float32Array, T: number, N: number, p: ResolvedPsp): Float32Array {
   const out = new Float32Array(T * N);
-  for (let i = 0; i < N; i++) {
-    let acc = 0;
-    for (let t = T - 1; t >= 0; t--) {
-      acc = g[t * N + i]! + p.alpha * acc;
-      out[t * N + i] = p.c * acc;
+  const acc = new Float64Array(N);
+  for (let t = T - 1; t >= 0; t--) {
+    const row = t * N;
+    for (let i = 0; i < N; i++) {
+      const v = g[row + i]! + p.alpha * acc[i]!;
+      acc[i] = v;
+      out[row + i] = p.c * v;
     }
   }
   return out;
@@ -85,41 +89,50 @@ export function lifTB(currentTB: tf.Tensor, lif: ResolvedLif, withMembrane = fal
     const cur = I.dataSync() as Float32Array;
     const U = new Float32Array(T * N);
     const O = new Float32Array(T * N);
-    for (let i = 0; i < N; i++) {
-      let u = 0;
-      let o = 0;
-      for (let t = 0; t < T; t++) {
-        const r = reset === 'hard' ? u * (1 - o) : u - th * o;
-        u = decay * r + cur[t * N + i]!;
-        o = u > th ? 1 : 0;
-        U[t * N + i] = u;
-        O[t * N + i] = o;
+    // time-outer, neuron-inner: contiguous rows of [T, N]
+    const u = new Float64Array(N);
+    const o = new Uint8Array(N);
+    for (let t = 0; t < T; t++) {
+      const row = t * N;
+      for (let i = 0; i < N; i++) {
+        const r = reset === 'hard' ? (o[i] ? 0 : u[i]!) : u[i]! - th * o[i]!;
+        const v = decay * r + cur[row + i]!;
+        const s = v > th ? 1 : 0;
+        u[i] = v;
+        o[i] = s;
+        U[row + i] = v;
+        O[row + i] = s;
       }
     }
     const uT = tf.tensor(U, shape, 'float32');
+    const oT = tf.tensor(O, shape, 'float32');
     if (withMembrane) membrane = tf.keep(uT.clone());
-    save([uT]);
+    // the forward's own spikes, not u > θ again on the float32-rounded membrane
+    save([uT, oT]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const g = dy.dataSync() as Float32Array;
       const Us = saved[0]!.dataSync() as Float32Array;
+      const Os = saved[1]!.dataSync() as Float32Array;
       const dI = new Float32Array(T * N);
-      for (let i = 0; i < N; i++) {
-        let next = 0; // δ[t+1]
-        for (let t = T - 1; t >= 0; t--) {
-          const k = t * N + i;
+      const next = new Float64Array(N); // δ[t+1]
+      for (let t = T - 1; t >= 0; t--) {
+        const row = t * N;
+        for (let i = 0; i < N; i++) {
+          const k = row + i;
           const u = Us[k]!;
-          const o = u > th ? 1 : 0;
+          const o = Os[k]!;
+          const dn = next[i]!;
           let go = g[k]!;
-          if (!detachReset) go += next * (reset === 'hard' ? -decay * u : -decay * th);
+          if (!detachReset) go += dn * (reset === 'hard' ? -decay * u : -decay * th);
           const carry = reset === 'hard' ? decay * (1 - o) : decay;
-          const d = go * surrogateGrad(u - th) + next * carry;
+          const d = go * surrogateGrad(u - th) + dn * carry;
           dI[k] = d;
-          next = d;
+          next[i] = d;
         }
       }
       return tf.tensor(dI, shape, 'float32');
     };
-    return { value: tf.tensor(O, shape, 'float32'), gradFunc };
+    return { value: oT.clone(), gradFunc };
   });
   const spikes = f(currentTB.dtype === 'float32' ? currentTB : tf.cast(currentTB, 'float32'));
   return membrane ? { spikes, membrane } : { spikes };

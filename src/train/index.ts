@@ -5,6 +5,7 @@ export {
   type CheckpointData,
   type EpochMetrics,
   type TrainerState,
+  type EpochProgress,
   type SaveCheckpointOptions,
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,

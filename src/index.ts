@@ -10,7 +10,7 @@ export {
   DEFAULT_LAYER_PSP,
 } from './layers/neuronOptions.ts';
 export type { LayerTrace, SnnLayer } from './layers/types.ts';
-export { denseSynapse } from './layers/synapse.ts';
+export { type SynapseHints, denseSynapse } from './layers/synapse.ts';
 export { type NetworkConfig, type LayerConfig, type ResolvedNetworkConfig, parseNetworkConfig } from './network/config.ts';
 export { type ForwardOptions, type ForwardResult, type WeightEntry, Sequential } from './network/sequential.ts';
 

@@ -72,7 +72,7 @@ export class Dense implements SnnLayer {
   }
 
   forward(input: Signal, ctx: ForwardContext): Signal {
-    const product = mapSamples(input, (x) => denseSynapse(x as tf.Tensor2D, this.kernel as tf.Tensor2D));
+    const product = mapSamples(input, (x) => denseSynapse(x as tf.Tensor2D, this.kernel as tf.Tensor2D, { binary: input.binary }));
     return spikingOutput(product, input, this.parts, ctx);
   }
 

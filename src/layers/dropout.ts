@@ -32,7 +32,7 @@ export class Dropout implements SnnLayer {
     const m = new Float32Array(B * per);
     for (let i = 0; i < m.length; i++) m[i] = ctx.rng.next() < keep ? 1 / keep : 0;
     const mask = tf.tensor(m, [B, ...this.outputShape], 'float32');
-    return { ...input, x: tf.mul(input.x, mask) };
+    return { ...input, x: tf.mul(input.x, mask), binary: false };
   }
 
   describe(): string {

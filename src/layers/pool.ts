@@ -51,7 +51,7 @@ export class Pool implements SnnLayer {
     let sig = input;
     if (this.opts.on === 'psp' && !sig.filtered) {
       if (sig.static) throw new Error(`${this.name}: pooling 'on: psp' needs a time-major input, got a static one`);
-      sig = { x: pspTB(sig.x, this.psp), filtered: true, static: false };
+      sig = { x: pspTB(sig.x, this.psp), filtered: true, static: false, binary: false };
     }
     const k = this.opts.poolSize;
     const y = mapSamples(sig, (x) =>
@@ -59,7 +59,9 @@ export class Pool implements SnnLayer {
         ? tf.avgPool(x as tf.Tensor4D, k, this.stride, 'valid')
         : tf.maxPool(x as tf.Tensor4D, k, this.stride, 'valid'),
     );
-    return { ...sig, x: this.opts.scale === 1 ? y : tf.mul(y, this.opts.scale) };
+    // an average of spikes is fractional; a max of spikes is still a spike
+    const binary = sig.binary && this.type === 'maxpool' && this.opts.scale === 1;
+    return { ...sig, x: this.opts.scale === 1 ? y : tf.mul(y, this.opts.scale), binary };
   }
 
   describe(): string {

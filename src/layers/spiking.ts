@@ -38,5 +38,5 @@ export function spikingOutput(product: tf.Tensor, input: Signal, parts: SpikingP
       ...(membrane ? { membrane } : {}),
     });
   }
-  return { x: spikes, filtered: false, static: false };
+  return { x: spikes, filtered: false, static: false, binary: true };
 }

@@ -9,8 +9,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** Dense synaptic current `x2d · W`. Example: `denseSynapse(spikes2d, kernel)` → `[rows, out]`. */
-export function denseSynapse(x2d: tf.Tensor2D, W: tf.Tensor2D): tf.Tensor2D {
+export interface SynapseHints {
+  /** Every value of x is 0 or 1 (spikes), so only the rows of W whose input fired contribute. */
+  binary: boolean;
+}
+
+/**
+ * Dense synaptic current `x2d · W`. Example: `denseSynapse(spikes2d, kernel, {binary: true})` →
+ * `[rows, out]`. The hint never changes the result, only how it may be computed.
+ */
+export function denseSynapse(x2d: tf.Tensor2D, W: tf.Tensor2D, _hints: SynapseHints = { binary: false }): tf.Tensor2D {
   if (x2d.shape[1] !== W.shape[0]) {
     throw new Error(`denseSynapse: input has ${x2d.shape[1]} features but the kernel expects ${W.shape[0]}`);
   }

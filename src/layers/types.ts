@@ -14,6 +14,8 @@ export interface Signal {
   filtered: boolean;
   /** True when x is `[B, ...]`, the same at every step. */
   static: boolean;
+  /** True when every value is 0 or 1 (spikes): lets the synapse use an event-driven product. */
+  binary: boolean;
 }
 
 /** Per-layer record of a forward pass (all `[T, B, ...]`; the caller disposes them). */

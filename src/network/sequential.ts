@@ -146,7 +146,7 @@ export class Sequential {
     const traces: LayerTrace[] | undefined = opts.record ? [] : undefined;
     const ctx = { T, training: opts.training, rng: this.rng, ...(traces ? { traces } : {}) };
     const spikes = tf.tidy(() => {
-      let sig = { x: x.dtype === 'float32' ? x : tf.cast(x, 'float32'), filtered: false, static: isStatic };
+      let sig = { x: x.dtype === 'float32' ? x : tf.cast(x, 'float32'), filtered: false, static: isStatic, binary: this.config.input === 'spikes' };
       for (const layer of this.layers) sig = layer.forward(sig, ctx);
       if (sig.static) throw new Error('forward: the network has no spiking layer, its output would be static');
       return sig.x;

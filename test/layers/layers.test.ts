@@ -148,14 +148,14 @@ describe('layers in a network', () => {
     const layer = net.layers[0]!;
     const x = tf.ones([5, 3, 40]);
     const ctx = { T: 5, training: true, rng: createRng(1) };
-    const y = layer.forward({ x, filtered: false, static: false }, ctx).x.arraySync() as number[][][];
+    const y = layer.forward({ x, filtered: false, static: false, binary: false }, ctx).x.arraySync() as number[][][];
     for (let t = 1; t < 5; t++) expect(y[t]).toEqual(y[0]);
     const zeros = y[0]!.flat().filter((v) => v === 0).length;
     expect(zeros).toBeGreaterThan(30);
     expect(zeros).toBeLessThan(90);
-    const y2 = layer.forward({ x, filtered: false, static: false }, { ...ctx, rng: createRng(1) }).x.arraySync();
+    const y2 = layer.forward({ x, filtered: false, static: false, binary: false }, { ...ctx, rng: createRng(1) }).x.arraySync();
     expect(y2).toEqual(y);
-    expect(layer.forward({ x, filtered: false, static: false }, { ...ctx, training: false }).x).toBe(x);
+    expect(layer.forward({ x, filtered: false, static: false, binary: false }, { ...ctx, training: false }).x).toBe(x);
     net.dispose();
   });
 

@@ -1,0 +1,90 @@
+/**
+ * What the visualizer needs from a running simulation. `src/viz` never imports `envs/` or
+ * `agents/`: the wiring (env + controller → `VizSimulation`) is injected by the caller, and the
+ * world types below are structurally compatible with `envs/core.ts`'s `WorldSnapshot`.
+ */
+
+/** One spiking layer as the page shows it: a raster band of `size` rows. */
+export interface LayerInfo {
+  readonly name: string;
+  readonly size: number;
+}
+
+/** What a spike source produces in one control tick. */
+export interface SpikeSourceStep {
+  /** Action for the environment; when absent the loop uses `motor` as the action vector. */
+  readonly action?: ArrayLike<number> | number;
+  /** One array per layer (same order as `layers`): indices of the neurons that fired this tick. */
+  readonly spikes: readonly Uint32Array[];
+  /** Decoded motor commands (or output PSPs) this tick, one value per channel. */
+  readonly motor: Float32Array;
+}
+
+/**
+ * A controller seen as a spike source: called once per control tick with the observation.
+ * Spiking controllers implement it directly; classical ones are wrapped with an encoder.
+ */
+export interface SpikeSource {
+  readonly layers: readonly LayerInfo[];
+  /** Names of the motor channels (defaults to `m0, m1, ...`). */
+  readonly motorNames?: readonly string[];
+  /** Clears internal state (membranes, PSPs, encoder accumulators) at an episode start. */
+  reset?(seed: number): void;
+  step(observation: Float64Array): SpikeSourceStep;
+}
+
+export interface VizBody {
+  readonly id: number;
+  readonly label: string;
+  readonly position: readonly [number, number];
+  readonly angle: number;
+  readonly vertices: ReadonlyArray<readonly [number, number]>;
+  readonly isStatic: boolean;
+}
+
+export interface VizConstraint {
+  readonly label: string;
+  readonly a: readonly [number, number];
+  readonly b: readonly [number, number];
+}
+
+/** The world to draw, in metres with y up. */
+export interface VizWorld {
+  readonly time: number;
+  readonly bodies: readonly VizBody[];
+  readonly constraints: readonly VizConstraint[];
+  readonly target?: readonly [number, number];
+}
+
+export interface VizSimulationInfo {
+  readonly env: string;
+  readonly controller: string;
+  /** Control ticks per simulated second. */
+  readonly controlHz: number;
+  readonly layers: readonly LayerInfo[];
+  readonly motorNames: readonly string[];
+}
+
+/** Result of one control tick of the closed loop. */
+export interface VizTick {
+  readonly spikes: readonly Uint32Array[];
+  readonly motor: Float32Array;
+  readonly reward: number;
+  readonly terminated: boolean;
+  readonly truncated: boolean;
+}
+
+/** A closed loop (environment + controller) the server can drive tick by tick. */
+export interface VizSimulation {
+  readonly info: VizSimulationInfo;
+  /** Starts a new episode with this seed. */
+  reset(seed: number): void;
+  step(): VizTick;
+  world(): VizWorld;
+  /** Applies an impulse (N·s) at a world point to a body; false when the body does not exist or cannot be pushed. */
+  push(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): boolean;
+  close(): void;
+}
+
+/** Builds the simulation for an (environment, controller) pair; used at start and on "switch". */
+export type SimulationFactory = (choice: { env: string; controller: string }) => VizSimulation | Promise<VizSimulation>;

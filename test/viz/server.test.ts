@@ -223,5 +223,4 @@ describe('viz server with a real ws client', () => {
     expect(await code).toBe(1001);
     await expect(fetch(s.url)).rejects.toThrow();
   });
-  });
 });

@@ -121,8 +121,9 @@ function worldBounds(world) {
   if (world.target) add(...world.target);
   if (!Number.isFinite(minX)) for (const b of world.bodies) for (const [x, y] of b.vertices) add(x, y);
   if (!Number.isFinite(minX)) return { minX: -1, maxX: 1, minY: -1, maxY: 1 };
-  const span = Math.max(maxX - minX, maxY - minY, 0.5);
-  const pad = span * 0.6;
+  // Leave room around the moving bodies to see where they go (at least 0.8 m on each side).
+  const span = Math.max(maxX - minX, maxY - minY);
+  const pad = Math.max(span * 0.6, 0.8);
   return { minX: minX - pad, maxX: maxX + pad, minY: minY - pad, maxY: maxY + pad };
 }
 

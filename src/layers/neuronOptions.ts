@@ -80,10 +80,12 @@ export const pspSchema = z
   })
   .strict();
 
-/** The two numbers of the PSP filter. */
+/** The two numbers of the PSP filter, with the options they came from. */
 export interface ResolvedPsp {
   alpha: number;
   c: number;
+  tauSyn: number;
+  scale: 'none' | 'unit-area';
 }
 
 export interface ResolvedLif {
@@ -91,6 +93,7 @@ export interface ResolvedLif {
   threshold: number;
   reset: 'hard' | 'soft';
   detachReset: boolean;
+  surrogate: LayerSurrogate;
   /** σ'(x) at x = u − θ. */
   surrogateGrad: (x: number) => number;
 }
@@ -100,7 +103,7 @@ export function resolvePsp(opts: Partial<LayerPspOptions> = {}): ResolvedPsp {
   if (!(o.tauSyn >= 1)) throw new Error(`psp.tauSyn must be >= 1 step, got ${o.tauSyn}`);
   const alpha = o.alpha ?? 1 - 1 / o.tauSyn;
   if (!(alpha >= 0 && alpha < 1)) throw new Error(`psp.alpha must be in [0, 1), got ${alpha}`);
-  return { alpha, c: o.scale === 'unit-area' ? 1 / o.tauSyn : 1 };
+  return { alpha, c: o.scale === 'unit-area' ? 1 / o.tauSyn : 1, tauSyn: o.tauSyn, scale: o.scale };
 }
 
 export function surrogateGradFn(s: LayerSurrogate): (x: number) => number {
@@ -135,5 +138,5 @@ export function resolveLif(opts: Partial<LayerLifOptions> = {}): ResolvedLif {
   const decay = o.decay ?? 1 - 1 / o.tauMem;
   if (!(decay >= 0 && decay <= 1)) throw new Error(`lif.decay must be in [0, 1], got ${decay}`);
   if (!(o.threshold > 0)) throw new Error(`lif.threshold must be > 0, got ${o.threshold}`);
-  return { decay, threshold: o.threshold, reset: o.reset, detachReset: o.detachReset, surrogateGrad: surrogateGradFn(o.surrogate) };
+  return { decay, threshold: o.threshold, reset: o.reset, detachReset: o.detachReset, surrogate: o.surrogate, surrogateGrad: surrogateGradFn(o.surrogate) };
 }

@@ -1,0 +1,116 @@
+/**
+ * Backend selection for tfjs in Node:
+ *
+ *   requested = opts.backend ?? $SPIKELOOP_BACKEND ?? 'auto'
+ *   'auto'       → 'tensorflow' when `@tensorflow/tfjs-node` loads, else 'wasm'
+ *   'tensorflow' → tfjs-node (native TensorFlow); an error when it does not load
+ *   'wasm'       → @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD), with the training kernels it
+ *                  lacks registered by wasmGradKernels.ts; an error when it does not load
+ *   'cpu'        → the plain JS backend (slow; deterministic reference)
+ *
+ * An explicitly requested backend never falls back silently to another one.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmGradKernels } from './wasmGradKernels.ts';
+
+export { registerWasmGradKernels } from './wasmGradKernels.ts';
+
+export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type ActiveBackend = Exclude<BackendName, 'auto'>;
+
+export interface BackendOptions {
+  /** Which backend; default `$SPIKELOOP_BACKEND`, else 'auto'. */
+  backend?: BackendName;
+  /** Do not print the line naming the backend. */
+  quiet?: boolean;
+}
+
+export const DEFAULT_BACKEND: Readonly<Required<BackendOptions>> = Object.freeze({ backend: 'auto', quiet: false });
+
+const NAMES: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** Validates a backend name from an option or the environment; the error lists the valid names. */
+export function parseBackendName(name: string, source = 'backend'): BackendName {
+  if (!(NAMES as readonly string[]).includes(name)) {
+    throw new Error(`${source}: unknown backend ${JSON.stringify(name)} (expected one of ${NAMES.join(', ')})`);
+  }
+  return name as BackendName;
+}
+
+// The tfjs-node package name is held in a variable so that TypeScript and bundlers do not require it.
+const TFJS_NODE = '@tensorflow/tfjs-node';
+
+async function loadTensorflow(): Promise<void> {
+  await import(TFJS_NODE);
+  if (!(await tf.setBackend('tensorflow'))) throw new Error("tf.setBackend('tensorflow') returned false");
+}
+
+let wasmPathsSet = false;
+
+async function loadWasm(): Promise<void> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (!wasmPathsSet) {
+    // Point the loader at the package's dist folder explicitly: in Node it otherwise resolves the
+    // .wasm files relative to the bundle it was loaded from, which breaks under bundlers.
+    const require = createRequire(import.meta.url);
+    wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
+    wasmPathsSet = true;
+  }
+  registerWasmGradKernels();
+  if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
+}
+
+async function activate(name: ActiveBackend): Promise<void> {
+  try {
+    if (name === 'tensorflow') await loadTensorflow();
+    else if (name === 'wasm') await loadWasm();
+    else if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') returned false");
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`initBackend: backend '${name}' was requested but failed to load: ${why}`);
+  }
+  await tf.ready();
+}
+
+let current: { requested: BackendName; active: ActiveBackend } | undefined;
+let pending: Promise<ActiveBackend> | undefined;
+
+/**
+ * Selects and initialises the tfjs backend, prints one line naming it (unless `quiet`), and
+ * returns its name. Calling again with the same request is a no-op; a different request switches.
+ * Example: `await initBackend({backend: 'wasm'})`.
+ */
+export async function initBackend(opts: BackendOptions = {}): Promise<ActiveBackend> {
+  const env = process.env['SPIKELOOP_BACKEND'];
+  const requested =
+    opts.backend !== undefined
+      ? parseBackendName(opts.backend, 'initBackend')
+      : env !== undefined && env !== ''
+        ? parseBackendName(env, 'SPIKELOOP_BACKEND')
+        : DEFAULT_BACKEND.backend;
+  const quiet = opts.quiet ?? DEFAULT_BACKEND.quiet;
+  if (pending) await pending.catch(() => undefined);
+  if (current && current.requested === requested && tf.getBackend() === current.active) return current.active;
+  pending = (async () => {
+    let active: ActiveBackend;
+    if (requested === 'auto') {
+      active = 'wasm';
+      try {
+        await loadTensorflow();
+        active = 'tensorflow';
+      } catch {
+        // tfjs-node is optional: its absence is the normal case for 'auto'.
+      }
+      if (active === 'wasm') await activate('wasm');
+    } else {
+      active = requested;
+      await activate(active);
+    }
+    current = { requested, active };
+    if (!quiet) console.error(`spikeloop: tfjs backend '${active}'${requested === 'auto' ? ' (auto)' : ''}`);
+    return active;
+  })();
+  return pending;
+}

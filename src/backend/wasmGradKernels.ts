@@ -1,0 +1,114 @@
+/**
+ * Kernels that the tfjs wasm backend (4.22) lacks and that training needs, registered for 'wasm'
+ * with `tf.registerKernel` and computed on wasm itself (never by moving data to the cpu backend):
+ *
+ *   Conv2DBackpropFilter (the weight gradient of conv2d), NHWC, dilation 1:
+ *     dW[kh, kw, ci, co] = Σ_{b, oh, ow} xpad[b, oh·sh + kh, ow·sw + kw, ci] · dy[b, oh, ow, co]
+ *     computed per filter tap (kh, kw) as one wasm matMul  slice(xpad)ᵀ [Ci, B·OH·OW] × dy [B·OH·OW, Co];
+ *     memory O(B·OH·OW·Ci) per tap instead of a full im2col of KH·KW times that.
+ *   UnsortedSegmentSum (the gradient of gather):
+ *     out[s, ...] = Σ_{j : ids[j] = s} x[j, ...]   (ids outside [0, numSegments) are dropped, as in TF)
+ *
+ * Gaps found by `tf.getKernelsForBackend('wasm')` against 'cpu'. AvgPoolGrad, MaxPoolGrad,
+ * Conv2DBackpropInput and BatchMatMul exist on wasm. Depthwise-conv gradients are still missing
+ * (no layer here uses depthwise convolutions).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+interface WasmLikeBackend {
+  incRef(dataId: object): void;
+  readSync(dataId: object): ArrayLike<number>;
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: ArrayLike<number>): tf.TensorInfo;
+}
+
+/** Wraps a kernel input as a Tensor; the extra reference keeps the input alive when the wrapper is disposed. */
+function wrap(backend: WasmLikeBackend, info: tf.TensorInfo): tf.Tensor {
+  backend.incRef(info.dataId);
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+/** Hands a tensor computed inside a kernel to the engine as the kernel's output. */
+function output(backend: WasmLikeBackend, t: tf.Tensor): tf.TensorInfo {
+  backend.incRef(t.dataId);
+  const info = { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype };
+  t.dispose();
+  return info;
+}
+
+function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const be = backend as unknown as WasmLikeBackend;
+  const { x: xInfo, dy: dyInfo } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
+  if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): only NHWC data is supported');
+  const result = tf.tidy(() => {
+    const x = wrap(be, xInfo) as tf.Tensor4D;
+    const dy = wrap(be, dyInfo) as tf.Tensor4D;
+    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const { batchSize: B, inChannels: Ci, outChannels: Co, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw } = info;
+    const { top, left } = info.padInfo;
+    const [KH, KW] = filterShape;
+    // Enough padding on the far side for every tap's strided window, whatever the padding mode.
+    const needH = (KH - 1) + (OH - 1) * sh + 1;
+    const needW = (KW - 1) + (OW - 1) * sw + 1;
+    const bottom = Math.max(0, needH - top - info.inHeight);
+    const right = Math.max(0, needW - left - info.inWidth);
+    const xp = top || left || bottom || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
+    const dy2 = tf.reshape(dy, [B * OH * OW, Co]);
+    const taps: tf.Tensor[] = [];
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++) {
+        const win = tf.stridedSlice(xp, [0, kh, kw, 0], [B, kh + (OH - 1) * sh + 1, kw + (OW - 1) * sw + 1, Ci], [1, sh, sw, 1]);
+        taps.push(tf.matMul(tf.reshape(win, [B * OH * OW, Ci]), dy2, true, false));
+      }
+    }
+    return tf.reshape(tf.stack(taps, 0), filterShape);
+  });
+  return output(be, result);
+}
+
+function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const be = backend as unknown as WasmLikeBackend;
+  const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+  const { numSegments } = attrs as unknown as { numSegments: number };
+  const S = segmentIds.shape.reduce((a, b) => a * b, 1);
+  const inner = x.shape.slice(segmentIds.shape.length).reduce((a, b) => a * b, 1);
+  const xs = be.readSync(x.dataId);
+  const ids = be.readSync(segmentIds.dataId);
+  const out = new Float32Array(numSegments * inner);
+  for (let j = 0; j < S; j++) {
+    const s = ids[j]!;
+    if (s < 0 || s >= numSegments) continue;
+    const src = j * inner;
+    const dst = s * inner;
+    for (let k = 0; k < inner; k++) out[dst + k] += xs[src + k]!;
+  }
+  const dtype = x.dtype === 'int32' ? 'int32' : 'float32';
+  return be.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], dtype, undefined, dtype === 'int32' ? Int32Array.from(out) : out);
+}
+
+const KERNELS: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
+  { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilter as tf.KernelFunc },
+  { kernelName: 'UnsortedSegmentSum', kernelFunc: unsortedSegmentSum as tf.KernelFunc },
+];
+
+/**
+ * Registers the missing training kernels for the 'wasm' backend; kernels that tfjs already has
+ * are left alone. Returns the names registered by this call. Idempotent.
+ */
+export function registerWasmGradKernels(): string[] {
+  const added: string[] = [];
+  for (const k of KERNELS) {
+    if (tf.getKernel(k.kernelName, 'wasm') !== undefined) continue;
+    tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc });
+    added.push(k.kernelName);
+  }
+  return added;
+}

@@ -1,0 +1,105 @@
+/**
+ * Typed-array loops of the fused multi-step LIF op (TS fallback; AssemblyScript versions may
+ * replace them). Data are time-major [T, N] row-major: element (t, i) at t·N + i.
+ *
+ *   forward:  u[t] = λ·r(u[t−1], o[t−1]) + I[t],  o[t] = H(u[t] − θ) (strict >), u[−1] = o[−1] = 0
+ *             hard r = u·(1 − o), soft r = u − θ·o
+ *   backward (DESIGN §2, reverse iteration of the membrane), g = ∂L/∂o, δ[T] = 0:
+ *             δ[t] = (g[t] + δ[t+1]·λ·∂r/∂o[t])·σ'(u[t] − θ) + δ[t+1]·λ·∂r/∂u[t],   ∂L/∂I[t] = δ[t]
+ *             ∂r/∂u = 1 − o (hard) or 1 (soft);  ∂r/∂o = −u (hard) or −θ (soft), and 0 when the
+ *             reset is detached.
+ *
+ * The forward rounds every intermediate to float32 (Math.fround) in the order the unfused tf
+ * reference computes them, so that both give bit-identical membranes and spikes; near-threshold
+ * membranes would otherwise flip spikes between the two.
+ *
+ * Reference: Wu et al., STBP, Front. Neurosci. 2018.
+ */
+import { surrogateGrad, type SurrogateSpec } from '../neurons/surrogate.ts';
+
+export interface LifScanParams {
+  /** λ, leak per step. */
+  decay: number;
+  /** θ. */
+  threshold: number;
+  reset: 'hard' | 'soft';
+  detachReset: boolean;
+  surrogate: SurrogateSpec;
+}
+
+function checkSizes(op: string, T: number, N: number, arrays: Record<string, ArrayLike<number>>): void {
+  if (!Number.isInteger(T) || T < 0 || !Number.isInteger(N) || N < 0) {
+    throw new Error(`${op}: T and N must be non-negative integers, got T=${T}, N=${N}`);
+  }
+  for (const [name, a] of Object.entries(arrays)) {
+    if (a.length !== T * N) throw new Error(`${op}: ${name} has length ${a.length}, expected T·N = ${T * N}`);
+  }
+}
+
+/** Forward scan: spikes o[t] and membranes u[t] (after integration, before reset). */
+export function lifForwardScan(
+  I: Float32Array,
+  T: number,
+  N: number,
+  params: LifScanParams,
+): { spikes: Float32Array; u: Float32Array } {
+  checkSizes('lifForwardScan', T, N, { I });
+  const spikes = new Float32Array(T * N);
+  const u = new Float32Array(T * N);
+  const decay = Math.fround(params.decay);
+  const th = Math.fround(params.threshold);
+  const hard = params.reset === 'hard';
+  for (let i = 0; i < N; i++) {
+    const v = I[i]!;
+    u[i] = v;
+    spikes[i] = v > th ? 1 : 0;
+  }
+  for (let t = 1; t < T; t++) {
+    const base = t * N;
+    const prev = base - N;
+    for (let i = 0; i < N; i++) {
+      const up = u[prev + i]!;
+      const r = spikes[prev + i]! === 0 ? up : hard ? 0 : Math.fround(up - th);
+      const v = Math.fround(Math.fround(decay * r) + I[base + i]!);
+      u[base + i] = v;
+      spikes[base + i] = v > th ? 1 : 0;
+    }
+  }
+  return { spikes, u };
+}
+
+/** Backward scan: ∂L/∂I from ∂L/∂o, the saved membranes and spikes of the forward scan. */
+export function lifBackwardScan(
+  gradSpikes: Float32Array,
+  u: Float32Array,
+  spikes: Float32Array,
+  T: number,
+  N: number,
+  params: LifScanParams,
+): Float32Array {
+  checkSizes('lifBackwardScan', T, N, { gradSpikes, u, spikes });
+  const gradI = new Float32Array(T * N);
+  if (T === 0) return gradI;
+  const sg = surrogateGrad(params.surrogate);
+  const decay = params.decay;
+  const th = params.threshold;
+  const hard = params.reset === 'hard';
+  const keepReset = !params.detachReset;
+  const last = (T - 1) * N;
+  for (let i = 0; i < N; i++) gradI[last + i] = gradSpikes[last + i]! * sg(u[last + i]! - th);
+  for (let t = T - 2; t >= 0; t--) {
+    const base = t * N;
+    const next = base + N;
+    for (let i = 0; i < N; i++) {
+      const k = base + i;
+      const dn = gradI[next + i]!;
+      const uk = u[k]!;
+      const o = spikes[k]!;
+      let go = gradSpikes[k]!;
+      if (keepReset) go -= dn * decay * (hard ? uk : th);
+      const carry = hard ? decay * (1 - o) : decay;
+      gradI[k] = go * sg(uk - th) + dn * carry;
+    }
+  }
+  return gradI;
+}

@@ -1,0 +1,82 @@
+/**
+ * First-order synaptic (PSP) filter (ARCHITECTURE "Neuron model", DESIGN §2):
+ *
+ *   a[t] = α·a[t−1] + c·x[t]       α = 1 − 1/τs (or `alpha`); c = 1 ('none') or 1/τs ('unit-area'); a[−1] = 0
+ *   impulse response ε[k] = c·α^k; linear, so ε∗(W·x) = W·(ε∗x)
+ *   backward: ∂L/∂x[t] = c·Σ_{t'≥t} α^{t'−t}·∂L/∂a[t']   (the error filtered backwards in time)
+ *
+ * Pure single step `pspStep` over typed arrays, and the fused multi-step op `pspFilter` over a
+ * time-major tensor [T, ...] (see kernels/pspScan.ts).
+ *
+ * Reference: Zhang & Li, "Temporal spike sequence learning via backpropagation for deep spiking
+ * neural networks" (TSSL-BP), NeurIPS 2020.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { pspBackwardScan, pspForwardScan, type PspScanParams } from '../kernels/pspScan.ts';
+import { timeMajorSize } from './lif.ts';
+
+export interface PspOptions {
+  /** Synaptic time constant τs in steps (≥ 1). */
+  tauSyn: number;
+  /** α in [0, 1); overrides 1 − 1/tauSyn. */
+  alpha?: number;
+  /** 'unit-area' multiplies the input by 1/tauSyn. */
+  scale: 'none' | 'unit-area';
+}
+
+export const DEFAULT_PSP: Readonly<PspOptions> = Object.freeze({ tauSyn: 3, scale: 'none' });
+
+export interface PspState {
+  a: Float32Array;
+}
+
+/** Merges with `DEFAULT_PSP` and validates; returns α and c. An error names the bad field. */
+export function resolvePsp(opts: Partial<PspOptions> = {}): PspScanParams {
+  const o = { ...DEFAULT_PSP, ...opts };
+  if (typeof o.tauSyn !== 'number' || !Number.isFinite(o.tauSyn) || o.tauSyn < 1) {
+    throw new Error(`psp.tauSyn must be a finite number >= 1 (steps), got ${String(o.tauSyn)}`);
+  }
+  const alpha = o.alpha ?? 1 - 1 / o.tauSyn;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0 || alpha >= 1) {
+    throw new Error(`psp.alpha must be a finite number in [0, 1), got ${String(alpha)}`);
+  }
+  if (o.scale !== 'none' && o.scale !== 'unit-area') {
+    throw new Error(`psp.scale must be 'none' or 'unit-area', got ${JSON.stringify(o.scale)}`);
+  }
+  return { alpha, c: o.scale === 'unit-area' ? 1 / o.tauSyn : 1 };
+}
+
+export function initPspState(n: number): PspState {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`initPspState: n must be a non-negative integer, got ${n}`);
+  return { a: new Float32Array(n) };
+}
+
+/** One PSP step: returns the trace and a new state (inputs not mutated); float32 like `pspFilter`. */
+export function pspStep(x: Float32Array, state: PspState, opts: Partial<PspOptions> = {}): { psp: Float32Array; state: PspState } {
+  const { alpha, c } = resolvePsp(opts);
+  const n = x.length;
+  if (state.a.length !== n) throw new Error(`pspStep: state has ${state.a.length} traces, input has ${n} values`);
+  const af = Math.fround(alpha);
+  const cf = Math.fround(c);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.fround(Math.fround(af * state.a[i]!) + Math.fround(cf * x[i]!));
+  return { psp: a, state: { a: a.slice() } };
+}
+
+/**
+ * PSP filter ε∗x along axis 0 of a time-major tensor [T, ...], as one tf op with an exact
+ * hand-written backward. Example: `pspFilter(spikesTB, {tauSyn: 3, scale: 'unit-area'})`.
+ */
+export function pspFilter(xTB: tf.Tensor, opts: Partial<PspOptions> = {}): tf.Tensor {
+  const { T, N } = timeMajorSize(xTB, 'pspFilter');
+  const p = resolvePsp(opts);
+  const shape = xTB.shape;
+  return tf.tidy(() => {
+    const x = xTB.dtype === 'float32' ? xTB : tf.cast(xTB, 'float32');
+    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
+      value: tf.tensor(pspForwardScan((args[0] as tf.Tensor).dataSync() as Float32Array, T, N, p), shape, 'float32'),
+      gradFunc: (dy: tf.Tensor) => tf.tensor(pspBackwardScan(dy.dataSync() as Float32Array, T, N, p), shape, 'float32'),
+    }));
+    return op(x);
+  });
+}

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { closedLoopSimulation } from '../../src/viz/loop.ts';
 import { startVizServer, type VizServer } from '../../src/viz/server.ts';
 import type { SpikeSource } from '../../src/viz/types.ts';
-import { fakeSledEnv } from './fakeWorld.ts';
+import { fakeSledEnv, fakeSledSimulation } from './fakeWorld.ts';
 
 /** A wide layer whose firing pattern sweeps with the sled's position: ~16 KB per spike frame. */
 function wideSource(size: number): SpikeSource {
@@ -69,8 +69,8 @@ describe('viz server under load', () => {
         `readers dropped ${readers.map((r) => r.framesDropped).join(',')}; rss +${((mem1.rss - mem0.rss) / 2 ** 20).toFixed(1)} MiB, ` +
         `external+arrayBuffers +${((mem1.external + mem1.arrayBuffers - mem0.external - mem0.arrayBuffers) / 2 ** 20).toFixed(1)} MiB`,
     );
-    // Real time holds (10% slack for the shared CI cores).
-    expect(rtf).toBeGreaterThan(0.9);
+    // Real time holds (measured 0.96–1.00 here; 15% slack for shared CI cores, which also run the 19 readers).
+    expect(rtf).toBeGreaterThan(0.85);
     // The stalled client had frames dropped, and its backlog never grew past the cap plus one frame.
     expect(stalled.framesDropped).toBeGreaterThan(0);
     expect(stalled.maxBufferedBytes).toBeLessThan(capBytes + 16 * 1024);
@@ -79,5 +79,20 @@ describe('viz server under load', () => {
     // Memory: what the server holds for all clients is bounded by the per-client cap.
     expect(mem1.rss - mem0.rss).toBeLessThan(64 * 2 ** 20);
     for (const s of sockets) s.terminate();
+  });
+
+  it('a simulation slower than real time slows down instead of bursting, and the reported RTF shows it', async () => {
+    // 30 ms of work per 20 ms tick: at most 0.67 of real time is possible.
+    const server = await startVizServer(() => fakeSledSimulation({ stepCostMs: 30 }).sim, { env: 'sled', controller: 'pd' }, { port: 0 });
+    servers.push(server);
+    await new Promise((r) => setTimeout(r, 300));
+    const tick0 = server.stats().tick;
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 1500));
+    const measured = (server.stats().tick - tick0) / 50 / ((performance.now() - t0) / 1000);
+    const reported = server.stats().rtf;
+    expect(measured).toBeLessThan(0.7);
+    expect(measured).toBeGreaterThan(0.3);
+    expect(Math.abs(reported - measured)).toBeLessThan(0.15);
   });
 });

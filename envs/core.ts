@@ -13,16 +13,20 @@ export interface BoxSpace {
   readonly shape: readonly number[];
   readonly low: Float64Array;
   readonly high: Float64Array;
-  sample(rng: Rng): Float64Array;
+  /** Uniform sample (bounded dims) or standard normal (unbounded dims); uses the space's own seeded stream when `rng` is omitted. */
+  sample(rng?: Rng): Float64Array;
   contains(x: ArrayLike<number>): boolean;
+  /** Re-seeds the space's own stream (Gymnasium `space.seed`). */
+  seed(seed: number): void;
 }
 
 /** `n` discrete choices 0..n-1. */
 export interface DiscreteSpace {
   readonly kind: 'discrete';
   readonly n: number;
-  sample(rng: Rng): number;
+  sample(rng?: Rng): number;
   contains(x: number): boolean;
+  seed(seed: number): void;
 }
 
 export type Space = BoxSpace | DiscreteSpace;

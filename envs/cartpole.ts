@@ -1,0 +1,213 @@
+/**
+ * CartPole on matter-js: a cart on a frictionless rail with a pole hinged at its centre
+ * (Barto, Sutton & Anderson 1983; parameters and termination as Gymnasium `CartPole-v1`).
+ *
+ * | obs | meaning                  | min     | max    | units |
+ * |-----|--------------------------|---------|--------|-------|
+ * | 0   | cart position x          | −4.8    | 4.8    | m     |
+ * | 1   | cart velocity ẋ          | −∞      | ∞      | m/s   |
+ * | 2   | pole angle θ (0 upright, + leans to +x) | −0.419 | 0.419 | rad |
+ * | 3   | pole angular velocity θ̇ | −∞      | ∞      | rad/s |
+ *
+ * Action: `CartPole-v1` (continuous) a ∈ [−1, 1], force F = 10·a N along +x;
+ * `CartPoleDiscrete-v1` a ∈ {0, 1}, F = −10 N or +10 N (Gymnasium's action).
+ * Reward: +1 for every step, including the one that terminates.
+ * Start: x, ẋ, θ, θ̇ each uniform in [−0.05, 0.05].
+ * Terminated: |x| > 2.4 m or |θ| > 12°. Truncated (TimeLimit wrapper): 500 steps of τ = 0.02 s.
+ *
+ * Equations the world must follow (uniform pole of half-length l, frictionless):
+ *   θ̈ = (g sinθ − cosθ·(F + m l θ̇² sinθ)/M) / (l·(4/3 − m cos²θ / M)),   M = m_c + m
+ *   ẍ = (F + m l θ̇² sinθ)/M − m l θ̈ cosθ / M
+ * matter-js integrates this with a pin constraint (cart–pole) and 4 sub-steps of 5 ms; the rail
+ * is enforced by projecting the cart back onto y = 0 after each sub-step, since matter has no
+ * prismatic joint. Measured against RK4 of the equations above under the same actions
+ * (test/envs/fidelity.test.ts): |Δx| < 5 mm and |Δθ| < 0.01 rad over 1 s.
+ */
+import Matter from 'matter-js';
+import type { Action, BoxSpace, DiscreteSpace, Env, EnvMetadata, ResetOptions, ResetResult, StepResult, WorldSnapshot } from './core.ts';
+import { createRng, type Rng } from '../src/util/random.ts';
+import { box, discrete, readBoxAction, readDiscreteAction, type OutOfBounds } from './spaces.ts';
+import {
+  PX_PER_M, addBody, addPin, applyForceSI, applyImpulseSI, clearPhysics, createPhysics, getAngle, getOmega, getVx, getX,
+  setBodyState, snapshotPhysics, substep, type MBody, type Physics,
+} from './physics.ts';
+
+const { Bodies } = Matter;
+
+export const CARTPOLE_PARAMS = Object.freeze({
+  gravityMS2: 9.8, // m/s², as Gymnasium
+  cartMassKg: 1.0,
+  poleMassKg: 0.1,
+  poleHalfLengthM: 0.5, // pole pivot to its centre of mass
+  forceMagN: 10.0,
+  tauS: 0.02, // control period
+  substeps: 4,
+  thetaThresholdRad: (12 * 2 * Math.PI) / 360,
+  xThresholdM: 2.4,
+  maxEpisodeSteps: 500,
+  initRange: 0.05, // start state uniform in ±initRange on every component
+});
+
+export interface CartPoleOptions {
+  /** Discrete {0, 1} action (CartPoleDiscrete-v1) instead of a force in [−1, 1]. */
+  discrete: boolean;
+  outOfBounds: OutOfBounds;
+}
+
+export const DEFAULT_CARTPOLE: Readonly<CartPoleOptions> = Object.freeze({ discrete: false, outOfBounds: 'error' });
+
+/** Plain state for reward and termination. */
+export interface CartPoleState {
+  x: number;
+  xDot: number;
+  theta: number;
+  thetaDot: number;
+}
+
+export function cartPoleTerminated(s: CartPoleState, params = CARTPOLE_PARAMS): boolean {
+  return s.x < -params.xThresholdM || s.x > params.xThresholdM || s.theta < -params.thetaThresholdRad || s.theta > params.thetaThresholdRad;
+}
+
+/** Gymnasium pays 1 for every step up to and including the terminating one. */
+export function cartPoleReward(_s: CartPoleState): number {
+  return 1;
+}
+
+/** Time derivative of [x, ẋ, θ, θ̇] under force F (N): the analytic model the world is tested against. */
+export function cartPoleDerivative(y: ArrayLike<number>, forceN: number, params = CARTPOLE_PARAMS): [number, number, number, number] {
+  const { gravityMS2: g, cartMassKg: mc, poleMassKg: m, poleHalfLengthM: l } = params;
+  const total = mc + m;
+  const th = y[2]!;
+  const thd = y[3]!;
+  const s = Math.sin(th);
+  const c = Math.cos(th);
+  const temp = (forceN + m * l * thd * thd * s) / total;
+  const thacc = (g * s - c * temp) / (l * (4 / 3 - (m * c * c) / total));
+  const xacc = temp - (m * l * thacc * c) / total;
+  return [y[1]!, xacc, thd, thacc];
+}
+
+export class CartPoleEnv implements Env {
+  readonly id: string;
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: BoxSpace | DiscreteSpace;
+  readonly metadata: EnvMetadata;
+  private readonly opts: CartPoleOptions;
+  private readonly params = CARTPOLE_PARAMS;
+  private physics: Physics;
+  private cart!: MBody;
+  private pole!: MBody;
+  private rng: Rng = createRng(0);
+  private readonly actionBuf = new Float64Array(1);
+  private readonly state: CartPoleState = { x: 0, xDot: 0, theta: 0, thetaDot: 0 };
+  private done = true;
+  private closed = false;
+
+  constructor(options: Partial<CartPoleOptions> = {}) {
+    this.opts = { ...DEFAULT_CARTPOLE, ...options };
+    const p = this.params;
+    this.id = this.opts.discrete ? 'CartPoleDiscrete-v1' : 'CartPole-v1';
+    this.observationSpace = box([-2 * p.xThresholdM, -Infinity, -2 * p.thetaThresholdRad, -Infinity], [2 * p.xThresholdM, Infinity, 2 * p.thetaThresholdRad, Infinity]);
+    this.actionSpace = this.opts.discrete ? discrete(2) : box([-1], [1]);
+    this.metadata = Object.freeze({ dtS: p.tauS, substeps: p.substeps, controlHz: 1 / p.tauS, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: 2 * p.poleHalfLengthM });
+    this.physics = this.build();
+  }
+
+  private build(): Physics {
+    const p = this.params;
+    const physics = createPhysics({ gravityMS2: p.gravityMS2, substepS: p.tauS / p.substeps, constraintIterations: 4 });
+    const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
+    addBody(physics, Bodies.rectangle(0, 0.14 * PX_PER_M, 2 * (p.xThresholdM + 0.4) * PX_PER_M, 0.04 * PX_PER_M, { ...none, isStatic: true, label: 'track' }), 0, 0);
+    this.cart = addBody(physics, Bodies.rectangle(0, 0, 0.4 * PX_PER_M, 0.24 * PX_PER_M, { ...none, label: 'cart' }), p.cartMassKg, Infinity);
+    const len = 2 * p.poleHalfLengthM;
+    this.pole = addBody(physics, Bodies.rectangle(0, -p.poleHalfLengthM * PX_PER_M, 0.06 * PX_PER_M, len * PX_PER_M, { ...none, label: 'pole' }), p.poleMassKg, (p.poleMassKg * len * len) / 12);
+    addPin(physics, 'hinge', this.cart, [0, 0], this.pole, [0, -p.poleHalfLengthM]);
+    return physics;
+  }
+
+  reset(opts: ResetOptions = {}): ResetResult {
+    this.assertOpen();
+    if (opts.seed !== undefined) this.rng = createRng(opts.seed);
+    const r = this.params.initRange;
+    const s = this.state;
+    s.x = this.rng.uniform(-r, r);
+    s.xDot = this.rng.uniform(-r, r);
+    s.theta = this.rng.uniform(-r, r);
+    s.thetaDot = this.rng.uniform(-r, r);
+    this.setState(s);
+    this.done = false;
+    return { observation: this.observe(), info: {} };
+  }
+
+  /** Places the world in an exact state (tests and teachers' what-ifs); the sub-step velocity memory is set from it. */
+  setState(s: CartPoleState): void {
+    clearPhysics(this.physics);
+    this.physics = this.build();
+    const l = this.params.poleHalfLengthM;
+    setBodyState(this.physics, this.cart, s.x, 0, 0, s.xDot, 0, 0);
+    // Pole centre sits l along the pole from the hinge; θ leans toward +x, which is clockwise (negative SI angle).
+    const sn = Math.sin(s.theta);
+    const cs = Math.cos(s.theta);
+    setBodyState(this.physics, this.pole, s.x + l * sn, l * cs, -s.theta, s.xDot + l * cs * s.thetaDot, -l * sn * s.thetaDot, -s.thetaDot);
+    Object.assign(this.state, s);
+  }
+
+  step(action: Action): StepResult {
+    this.assertOpen();
+    if (this.done) throw new Error(`${this.id}: step() after the episode ended; call reset() first`);
+    const p = this.params;
+    let force: number;
+    if (this.actionSpace.kind === 'discrete') force = readDiscreteAction(this.id, this.actionSpace, action) === 1 ? p.forceMagN : -p.forceMagN;
+    else force = p.forceMagN * readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds)[0]!;
+    const cart = this.cart;
+    for (let k = 0; k < p.substeps; k++) {
+      applyForceSI(cart, force, 0);
+      substep(this.physics);
+      // The rail: no vertical motion or rotation for the cart.
+      cart.position.y = 0;
+      cart.positionPrev.y = 0;
+    }
+    this.readState();
+    const terminated = cartPoleTerminated(this.state, p);
+    this.done = terminated;
+    return { observation: this.observe(), reward: cartPoleReward(this.state), terminated, truncated: false, info: {} };
+  }
+
+  private readState(): void {
+    const s = this.state;
+    s.x = getX(this.cart);
+    s.xDot = getVx(this.physics, this.cart);
+    s.theta = -getAngle(this.pole);
+    s.thetaDot = -getOmega(this.physics, this.pole);
+  }
+
+  /** The current plain state (a copy). */
+  getState(): CartPoleState {
+    return { ...this.state };
+  }
+
+  private observe(): Float64Array {
+    const s = this.state;
+    return Float64Array.of(s.x, s.xDot, s.theta, s.thetaDot);
+  }
+
+  snapshot(): WorldSnapshot {
+    return snapshotPhysics(this.physics);
+  }
+
+  applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
+    this.assertOpen();
+    applyImpulseSI(this.physics, bodyId, point, impulse);
+    this.readState();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    clearPhysics(this.physics);
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`${this.id}: env is closed`);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Public API of `envs/`: importing this module registers every built-in env.
+ */
+import { registerEnv } from './registry.ts';
+import { CartPoleEnv, type CartPoleOptions } from './cartpole.ts';
+
+registerEnv('CartPole-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: false }), ['cartpole']);
+registerEnv('CartPoleDiscrete-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: true }), ['cartpole-discrete']);
+
+export type * from './core.ts';
+export { box, discrete, type OutOfBounds } from './spaces.ts';
+export { makeEnv, registerEnv, listEnvs, listAliases, resolveEnvId, type MakeEnvOptions } from './registry.ts';
+export { TimeLimit } from './wrappers.ts';
+export { CartPoleEnv, CARTPOLE_PARAMS, cartPoleDerivative, cartPoleReward, cartPoleTerminated, type CartPoleState, type CartPoleOptions } from './cartpole.ts';
+export { VectorEnv, type VectorStepResult } from './vector.ts';
+export { checkEnv, DEFAULT_CHECK_ENV, type CheckEnvOptions } from './check.ts';

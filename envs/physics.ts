@@ -1,0 +1,219 @@
+/**
+ * A thin SI layer over a matter-js world, so that env code reads in metres, seconds, newtons
+ * and radians with y pointing up.
+ *
+ * matter-js units (v0.20, `Body.update`): positions in px with y down; time in ms; position
+ * Verlet `v_step = (x − x_prev) + F/m · Δt²`, so a body's stored velocity is px per sub-step
+ * and acceleration is px/ms². With mass in kg and `PX_PER_M` = S:
+ *
+ * | quantity      | SI → matter                     |
+ * |---------------|---------------------------------|
+ * | length        | x_px = S·x_m, y_px = −S·y_m      |
+ * | angle         | θ_matter = −θ (CCW positive in SI) |
+ * | acceleration  | a_px/ms² = a·S/10⁶               |
+ * | force         | F_matter = F_N·S/10⁶            |
+ * | inertia       | I_matter = I·S²                 |
+ * | torque        | τ_matter = −τ·S²/10⁶            |
+ * | velocity      | v = (x − x_prev)/Δt_ms · 1000/S  |
+ *
+ * Determinism: matter's physics never reads `Common.random` or the clock (the clock only feeds
+ * `timing.lastElapsed`); each env rebuilds its world on `reset`, so no warm-start impulse or
+ * contact cache survives from one episode to the next.
+ */
+import Matter from 'matter-js';
+import type { BodySnapshot, ConstraintSnapshot, WorldSnapshot } from './core.ts';
+
+const { Engine, Body, Composite, Constraint } = Matter;
+
+/** A matter body with the Verlet fields that @types/matter-js leaves out. */
+export type MBody = Matter.Body & {
+  positionPrev: Matter.Vector;
+  anglePrev: number;
+  deltaTime: number;
+  angularVelocity: number;
+};
+
+/** Pixels per metre inside matter (its slop and thresholds are tuned for bodies of tens to hundreds of px). */
+export const PX_PER_M = 100;
+const FORCE_SCALE = PX_PER_M / 1e6;
+const TORQUE_SCALE = (PX_PER_M * PX_PER_M) / 1e6;
+
+export interface PhysicsOptions {
+  /** Gravity along −y, m/s² (0 for a table-top world). */
+  gravityMS2: number;
+  /** Sub-step length, seconds. */
+  substepS: number;
+  constraintIterations: number;
+  positionIterations: number;
+  velocityIterations: number;
+}
+
+export const DEFAULT_PHYSICS: Readonly<PhysicsOptions> = Object.freeze({
+  gravityMS2: 9.81,
+  substepS: 0.005,
+  constraintIterations: 2,
+  positionIterations: 6,
+  velocityIterations: 4,
+});
+
+export interface Physics {
+  readonly engine: Matter.Engine;
+  readonly bodies: MBody[];
+  readonly constraints: Matter.Constraint[];
+  readonly substepMs: number;
+  /** Simulated seconds since the world was built. */
+  time: number;
+}
+
+export function createPhysics(opts: Partial<PhysicsOptions> = {}): Physics {
+  const o = { ...DEFAULT_PHYSICS, ...opts };
+  if (!(o.substepS > 0)) throw new Error(`createPhysics: substepS must be > 0, got ${o.substepS}`);
+  const engine = Engine.create({
+    constraintIterations: o.constraintIterations,
+    positionIterations: o.positionIterations,
+    velocityIterations: o.velocityIterations,
+    enableSleeping: false,
+  });
+  engine.gravity.x = 0;
+  engine.gravity.y = 1;
+  engine.gravity.scale = o.gravityMS2 * FORCE_SCALE;
+  return { engine, bodies: [], constraints: [], substepMs: o.substepS * 1000, time: 0 };
+}
+
+/** Adds a body; its index in `physics.bodies` is its id in snapshots and `applyImpulse`. */
+export function addBody(p: Physics, matterBody: Matter.Body, massKg: number, inertiaKgM2: number): MBody {
+  const body = matterBody as MBody;
+  if (!body.isStatic) {
+    Body.setMass(body, massKg);
+    Body.setInertia(body, inertiaKgM2 * PX_PER_M * PX_PER_M);
+    body.frictionAir = 0;
+    // Velocities are stored per sub-step; telling matter our sub-step avoids its time correction on step one.
+    body.deltaTime = p.substepMs;
+  }
+  p.bodies.push(body);
+  Composite.add(p.engine.world, body);
+  return body;
+}
+
+/** Pins `pointA` on `a` (or a world point when `a` is undefined) to `pointB` on `b`; points in body-local SI metres (unrotated). */
+export function addPin(
+  p: Physics,
+  label: string,
+  a: Matter.Body | undefined,
+  pointA: readonly [number, number],
+  b: MBody,
+  pointB: readonly [number, number],
+): Matter.Constraint {
+  const c = Constraint.create({
+    label,
+    bodyA: a,
+    pointA: rotatePx(pointA, a ? a.angle : 0),
+    bodyB: b,
+    pointB: rotatePx(pointB, b.angle),
+    length: 0,
+    stiffness: 1,
+    damping: 0,
+  });
+  p.constraints.push(c);
+  Composite.add(p.engine.world, c);
+  return c;
+}
+
+function rotatePx(pt: readonly [number, number], matterAngle: number): { x: number; y: number } {
+  const x = pt[0] * PX_PER_M;
+  const y = -pt[1] * PX_PER_M;
+  const c = Math.cos(matterAngle);
+  const s = Math.sin(matterAngle);
+  return { x: c * x - s * y, y: s * x + c * y };
+}
+
+/** One sub-step of matter's solver. */
+export function substep(p: Physics): void {
+  Engine.update(p.engine, p.substepMs);
+  p.time += p.substepMs / 1000;
+}
+
+export const getX = (b: MBody): number => b.position.x / PX_PER_M;
+export const getY = (b: MBody): number => -b.position.y / PX_PER_M;
+export const getAngle = (b: MBody): number => -b.angle;
+export function getVx(p: Physics, b: MBody): number {
+  return ((b.position.x - b.positionPrev.x) * 1000) / (p.substepMs * PX_PER_M);
+}
+export function getVy(p: Physics, b: MBody): number {
+  return (-(b.position.y - b.positionPrev.y) * 1000) / (p.substepMs * PX_PER_M);
+}
+export function getOmega(p: Physics, b: MBody): number {
+  return (-(b.angle - b.anglePrev) * 1000) / p.substepMs;
+}
+
+/** Places a body (SI pose and velocity). */
+export function setBodyState(p: Physics, b: MBody, x: number, y: number, angle: number, vx = 0, vy = 0, omega = 0): void {
+  Body.setPosition(b, { x: x * PX_PER_M, y: -y * PX_PER_M });
+  Body.setAngle(b, -angle);
+  setBodyVelocity(p, b, vx, vy, omega);
+}
+
+/** Sets a body's SI velocity by moving its previous position (position Verlet). */
+export function setBodyVelocity(p: Physics, b: MBody, vx: number, vy: number, omega: number): void {
+  const k = (p.substepMs * PX_PER_M) / 1000;
+  b.positionPrev.x = b.position.x - vx * k;
+  b.positionPrev.y = b.position.y + vy * k;
+  b.anglePrev = b.angle + (omega * p.substepMs) / 1000;
+  b.velocity.x = vx * k;
+  b.velocity.y = -vy * k;
+  b.angularVelocity = (-omega * p.substepMs) / 1000;
+  b.deltaTime = p.substepMs;
+}
+
+/** Adds an SI force (N) at the centre of mass for the next sub-step (matter clears forces after each). */
+export function applyForceSI(b: MBody, fx: number, fy: number): void {
+  b.force.x += fx * FORCE_SCALE;
+  b.force.y -= fy * FORCE_SCALE;
+}
+
+/** Adds an SI torque (N·m, CCW positive) for the next sub-step. */
+export function applyTorqueSI(b: MBody, tau: number): void {
+  b.torque -= tau * TORQUE_SCALE;
+}
+
+/** Applies an impulse (N·s) at a world point (m): Δv = J/m, Δω = (r × J)/I. */
+export function applyImpulseSI(p: Physics, bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
+  const b = p.bodies[bodyId];
+  if (!b) throw new Error(`applyImpulse: no body with id ${bodyId} (ids are 0..${p.bodies.length - 1})`);
+  for (const v of [...point, ...impulse]) {
+    if (!Number.isFinite(v)) throw new Error(`applyImpulse: point and impulse must be finite, got point=[${point}] impulse=[${impulse}]`);
+  }
+  if (b.isStatic) return;
+  const rx = point[0] - getX(b);
+  const ry = point[1] - getY(b);
+  const iSI = b.inertia / (PX_PER_M * PX_PER_M);
+  const dOmega = Number.isFinite(iSI) ? (rx * impulse[1] - ry * impulse[0]) / iSI : 0;
+  setBodyVelocity(p, b, getVx(p, b) + impulse[0] / b.mass, getVy(p, b) + impulse[1] / b.mass, getOmega(p, b) + dOmega);
+}
+
+/** Every body and constraint in SI, y up, for drawing. */
+export function snapshotPhysics(p: Physics, target?: readonly [number, number]): WorldSnapshot {
+  const bodies: BodySnapshot[] = p.bodies.map((b, id) => ({
+    id,
+    label: b.label,
+    position: [getX(b), getY(b)] as const,
+    angle: getAngle(b),
+    vertices: b.vertices.map((v) => [v.x / PX_PER_M, -v.y / PX_PER_M] as const),
+    isStatic: b.isStatic,
+  }));
+  const constraints: ConstraintSnapshot[] = p.constraints.map((c) => {
+    const a = Constraint.pointAWorld(c);
+    const b = Constraint.pointBWorld(c);
+    return { label: c.label, a: [a.x / PX_PER_M, -a.y / PX_PER_M] as const, b: [b.x / PX_PER_M, -b.y / PX_PER_M] as const };
+  });
+  return target ? { time: p.time, bodies, constraints, target } : { time: p.time, bodies, constraints };
+}
+
+/** Removes every body and constraint (used before a rebuild and by `close`). */
+export function clearPhysics(p: Physics): void {
+  Composite.clear(p.engine.world, false, true);
+  Engine.clear(p.engine);
+  p.bodies.length = 0;
+  p.constraints.length = 0;
+  p.time = 0;
+}

@@ -170,8 +170,9 @@ function drawWorld() {
   let dyn = 0;
   for (const b of state.world.bodies) {
     const color = b.isStatic ? '#3b4658' : BODY_COLORS[dyn++ % BODY_COLORS.length];
+    const [ox, oy] = vertexOffset(b);
     ctx.beginPath();
-    b.vertices.forEach(([x, y], i) => { const [px, py] = toCanvas(v, canvas, x, y); i ? ctx.lineTo(px, py) : ctx.moveTo(px, py); });
+    b.vertices.forEach(([x, y], i) => { const [px, py] = toCanvas(v, canvas, x + ox, y + oy); i ? ctx.lineTo(px, py) : ctx.moveTo(px, py); });
     ctx.closePath();
     ctx.fillStyle = b.isStatic ? '#232b38' : color + '55';
     ctx.fill();
@@ -210,6 +211,15 @@ function drawWorld() {
   $('world-info').textContent = state.hello ? `${state.hello.env} · ${state.hello.controller} · ${state.hello.controlHz.toFixed(0)} Hz` : '';
 }
 
+// A body's outline is drawn around its reported position: if an env moves a body without moving
+// its vertices (e.g. after projecting it onto a rail), the outline would otherwise drift away.
+function vertexOffset(b) {
+  let mx = 0, my = 0;
+  for (const [x, y] of b.vertices) { mx += x; my += y; }
+  const n = b.vertices.length || 1;
+  return b.isStatic ? [0, 0] : [b.position[0] - mx / n, b.position[1] - my / n];
+}
+
 function arrow(ctx, x0, y0, x1, y1, color, dpr) {
   const ang = Math.atan2(y1 - y0, x1 - x0), h = 10 * dpr;
   ctx.strokeStyle = ctx.fillStyle = color; ctx.lineWidth = 2.5 * dpr;
@@ -232,7 +242,8 @@ function bodyAt(wx, wy, slackM) {
   let best = null, bestD = Infinity;
   for (const b of state.world.bodies) {
     if (b.isStatic) continue;
-    if (pointInPolygon(wx, wy, b.vertices)) return b;
+    const [ox, oy] = vertexOffset(b);
+    if (pointInPolygon(wx - ox, wy - oy, b.vertices)) return b;
     const d = Math.hypot(b.position[0] - wx, b.position[1] - wy);
     if (d < slackM && d < bestD) { best = b; bestD = d; }
   }

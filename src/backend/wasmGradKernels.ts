@@ -9,9 +9,15 @@
  *   UnsortedSegmentSum (the gradient of gather):
  *     out[s, ...] = Σ_{j : ids[j] = s} x[j, ...]   (ids outside [0, numSegments) are dropped, as in TF)
  *
- * Gaps found by `tf.getKernelsForBackend('wasm')` against 'cpu'. AvgPoolGrad, MaxPoolGrad,
- * Conv2DBackpropInput and BatchMatMul exist on wasm. Depthwise-conv gradients are still missing
- * (no layer here uses depthwise convolutions).
+ *   MaxPoolGrad (replaces tfjs-wasm 4.22's own, which is wrong: with more than one channel it
+ *     routes the gradient to the wrong window element, and with 'same' padding it drops the
+ *     gradient of windows clipped by the border; test/backend/wasmGradKernels.test.ts shows both):
+ *     dx[argmax of window w] += dy[w], argmax = first strictly greatest element, as the cpu backend.
+ *
+ * Gaps found by `tf.getKernelsForBackend('wasm')` against 'cpu', and by comparing the gradients
+ * of conv2d, avgPool, maxPool, matMul and gather on both backends. AvgPoolGrad,
+ * Conv2DBackpropInput and BatchMatMul on wasm agree with cpu. Depthwise-conv gradients are still
+ * missing (no layer here uses depthwise convolutions).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -94,19 +100,71 @@ function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   return be.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], dtype, undefined, dtype === 'int32' ? Int32Array.from(out) : out);
 }
 
-const KERNELS: Array<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
-  { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilter as tf.KernelFunc },
-  { kernelName: 'UnsortedSegmentSum', kernelFunc: unsortedSegmentSum as tf.KernelFunc },
+function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const be = backend as unknown as WasmLikeBackend;
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
+    filterSize: number | [number, number];
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw } = info;
+  const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
+  const { top, left } = info.padInfo;
+  const x = be.readSync(input.dataId);
+  const g = be.readSync(dy.dataId);
+  const dx = new Float32Array(B * H * W * C);
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = oh * sh - top;
+      const rMin = Math.max(0, r0);
+      const rMax = Math.min(H, r0 + fh);
+      for (let ow = 0; ow < OW; ow++) {
+        const c0 = ow * sw - left;
+        const cMin = Math.max(0, c0);
+        const cMax = Math.min(W, c0 + fw);
+        const gBase = ((b * OH + oh) * OW + ow) * C;
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let r = rMin; r < rMax; r++) {
+            for (let q = cMin; q < cMax; q++) {
+              const k = ((b * H + r) * W + q) * C + c;
+              const v = x[k]!;
+              if (v > best) {
+                best = v;
+                at = k;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += g[gBase + c]!;
+        }
+      }
+    }
+  }
+  return be.makeOutput(input.shape.slice(), 'float32', undefined, dx);
+}
+
+/** `replace`: our kernel takes the place of a wrong one that tfjs registers. */
+const KERNELS: Array<{ kernelName: string; kernelFunc: tf.KernelFunc; replace: boolean }> = [
+  { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilter as tf.KernelFunc, replace: false },
+  { kernelName: 'UnsortedSegmentSum', kernelFunc: unsortedSegmentSum as tf.KernelFunc, replace: false },
+  { kernelName: 'MaxPoolGrad', kernelFunc: maxPoolGrad as tf.KernelFunc, replace: true },
 ];
 
 /**
- * Registers the missing training kernels for the 'wasm' backend; kernels that tfjs already has
- * are left alone. Returns the names registered by this call. Idempotent.
+ * Registers the missing (and replaces the wrong) training kernels for the 'wasm' backend; other
+ * kernels that tfjs already has are left alone. Returns the names registered by this call.
+ * Idempotent.
  */
 export function registerWasmGradKernels(): string[] {
   const added: string[] = [];
   for (const k of KERNELS) {
-    if (tf.getKernel(k.kernelName, 'wasm') !== undefined) continue;
+    const existing = tf.getKernel(k.kernelName, 'wasm');
+    if (existing !== undefined && (!k.replace || existing.kernelFunc === k.kernelFunc)) continue;
+    if (existing !== undefined) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc });
     added.push(k.kernelName);
   }

@@ -92,7 +92,7 @@ describe('fused LIF equals the unfused autograd reference', () => {
           const fused = lifMultiStep(I, opts).dataSync();
           const ref = lifMultiStepReference(I, opts).dataSync();
           expect(Array.from(fused)).toEqual(Array.from(ref));
-          const spikeRate = fused.reduce((a, b) => a + b, 0) / fused.length;
+          const spikeRate = Array.from(fused).reduce((a, b) => a + b, 0) / fused.length;
           expect(spikeRate).toBeGreaterThan(0.1); // the test must exercise resets
           expect(spikeRate).toBeLessThan(0.9);
           const gf = gradOf((x) => lifMultiStep(x, opts), I, w);

@@ -3,9 +3,11 @@
  */
 import { registerEnv } from './registry.ts';
 import { CartPoleEnv, type CartPoleOptions } from './cartpole.ts';
+import { PendulumEnv, type PendulumOptions } from './pendulum.ts';
 
 registerEnv('CartPole-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: false }), ['cartpole']);
 registerEnv('CartPoleDiscrete-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: true }), ['cartpole-discrete']);
+registerEnv('Pendulum-v1', (o) => new PendulumEnv(o as Partial<PendulumOptions>), ['pendulum']);
 
 export type * from './core.ts';
 export { box, discrete, type OutOfBounds } from './spaces.ts';
@@ -14,3 +16,4 @@ export { TimeLimit } from './wrappers.ts';
 export { CartPoleEnv, CARTPOLE_PARAMS, cartPoleDerivative, cartPoleReward, cartPoleTerminated, type CartPoleState, type CartPoleOptions } from './cartpole.ts';
 export { VectorEnv, type VectorStepResult } from './vector.ts';
 export { checkEnv, DEFAULT_CHECK_ENV, type CheckEnvOptions } from './check.ts';
+export { PendulumEnv, PENDULUM_PARAMS, angleNormalize, pendulumDerivative, pendulumEnergy, pendulumReward, type PendulumState, type PendulumOptions } from './pendulum.ts';

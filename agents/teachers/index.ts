@@ -1,0 +1,25 @@
+/**
+ * `makeTeacher(envName)`: the classical controller for a registered env id or alias.
+ */
+import { resolveEnvId } from '../../envs/index.ts';
+import { CartPoleTeacher } from './cartpole.ts';
+import { PendulumTeacher } from './pendulum.ts';
+import type { Teacher } from './teacher.ts';
+
+export type { Teacher } from './teacher.ts';
+export { CartPoleTeacher, cartPoleLqrGain, DEFAULT_CARTPOLE_TEACHER, type CartPoleTeacherOptions } from './cartpole.ts';
+export { PendulumTeacher, DEFAULT_PENDULUM_TEACHER, type PendulumTeacherOptions } from './pendulum.ts';
+export { dlqr, linearize, type Matrix } from './lqr.ts';
+
+const TEACHERS: Record<string, () => Teacher> = {
+  'CartPole-v1': () => new CartPoleTeacher(),
+  'CartPoleDiscrete-v1': () => new CartPoleTeacher({ discrete: true }),
+  'Pendulum-v1': () => new PendulumTeacher(),
+};
+
+export function makeTeacher(envName: string): Teacher {
+  const id = resolveEnvId(envName);
+  const make = TEACHERS[id];
+  if (!make) throw new Error(`makeTeacher: no teacher for '${id}'; available: ${Object.keys(TEACHERS).join(', ')}`);
+  return make();
+}

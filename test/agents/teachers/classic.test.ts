@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateTeacher } from '../../../agents/teachers/evaluate.ts';
+import { dlqr, makeTeacher } from '../../../agents/teachers/index.ts';
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('dlqr', () => {
+  it('matches the scalar Riccati closed form', () => {
+    // x+ = a x + b u, cost q x² + r u²: P solves P = q + a²P − a²b²P²/(r + b²P).
+    const [a, b, q, r] = [1.2, 0.5, 1, 0.3];
+    const k = dlqr([[a]], [[b]], [[q]], [[r]])[0]![0]!;
+    const c2 = b * b;
+    // b²P² + (r − a² r − q b²)P − q r = 0 → positive root.
+    const B = r - a * a * r - q * c2;
+    const P = (-B + Math.sqrt(B * B + 4 * c2 * q * r)) / (2 * c2);
+    expect(k).toBeCloseTo((b * P * a) / (r + b * b * P), 10);
+  });
+});
+
+describe('teachers reach their targets on seeded episodes', () => {
+  it('cartpole LQR balances for the full 500 steps', () => {
+    const rets = evaluateTeacher('cartpole', 10, 1000).map((e) => e.return);
+    expect(mean(rets)).toBeGreaterThanOrEqual(495);
+  });
+
+  it('discrete cartpole bang-bang LQR balances for the full 500 steps', () => {
+    expect(mean(evaluateTeacher('CartPoleDiscrete-v1', 10, 1000).map((e) => e.return))).toBeGreaterThanOrEqual(495);
+  });
+
+  it('pendulum swing-up + LQR catch scores a mean return above −200', () => {
+    expect(mean(evaluateTeacher('pendulum', 20, 1000).map((e) => e.return))).toBeGreaterThan(-200);
+  });
+
+  it('teacher actions stay inside the action space', () => {
+    const t = makeTeacher('pendulum');
+    for (const o of [[1, 0, 8], [-1, 0, 0], [0, 1, -8]]) {
+      const a = t.act(Float64Array.from(o))[0]!;
+      expect(Math.abs(a)).toBeLessThanOrEqual(2);
+    }
+    expect(() => makeTeacher('nope')).toThrow(/unknown env/);
+  });
+});

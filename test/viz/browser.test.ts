@@ -7,8 +7,28 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeEnv } from '../../envs/index.ts';
+import { closedLoopSimulation } from '../../src/viz/loop.ts';
 import { startVizServer, type VizServer } from '../../src/viz/server.ts';
-import { fakeSledSimulation, SLED_ID, type FakeSledEnv } from './fakeWorld.ts';
+import { teacherSpikeSource } from '../../src/viz/teacherSource.ts';
+
+/** Real CartPole-v1 with a PD balance law (gains picked by hand; it holds the pole for 500 steps). */
+function cartpoleSimulation(impulses: Array<{ bodyId: number; impulse: readonly [number, number] }>) {
+  const env = makeEnv('cartpole');
+  const apply = env.applyImpulse!.bind(env);
+  env.applyImpulse = (bodyId, point, impulse) => {
+    impulses.push({ bodyId, impulse });
+    apply(bodyId, point, impulse);
+  };
+  const source = teacherSpikeSource({
+    act: (o) => [Math.max(-1, Math.min(1, (o[0]! + 1.8 * o[1]! + 25 * o[2]! + 4 * o[3]!) / 10))],
+    low: [-2.4, -3, -0.21, -3],
+    high: [2.4, 3, 0.21, 3],
+    actionDims: 1,
+    motorNames: ['force'],
+  });
+  return closedLoopSimulation({ env, source, envName: 'cartpole', controllerName: 'pd' });
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
@@ -26,16 +46,8 @@ afterAll(async () => {
 describe.skipIf(!haveChromium && !inCi)('viz page in headless Chromium', () => {
   it('connects, draws world and raster, and a drag pushes the body', async () => {
     if (!haveChromium) throw new Error(`${CHROMIUM} is missing (CI=true): install it with 'apt-get update && apt-get install -y chromium'`);
-    let env: FakeSledEnv | undefined;
-    server = await startVizServer(
-      () => {
-        const s = fakeSledSimulation();
-        env = s.env;
-        return s.sim;
-      },
-      { env: 'sled', controller: 'pd' },
-      { port: 0 },
-    );
+    const impulses: Array<{ bodyId: number; impulse: readonly [number, number] }> = [];
+    server = await startVizServer(() => cartpoleSimulation(impulses), { env: 'cartpole', controller: 'pd' }, { port: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     const pageErrors: string[] = [];
@@ -47,7 +59,7 @@ describe.skipIf(!haveChromium && !inCi)('viz page in headless Chromium', () => {
     }, undefined, { timeout: 15000 });
     expect(await page.textContent('#conn')).toBe('live');
 
-    // World canvas is not blank: enough pixels in the sled's colour (#4fd1c5, drawn over the background).
+    // World canvas is not blank: enough pixels in the cart's colour (#4fd1c5, drawn over the background).
     const worldPixels = await page.evaluate(() => {
       const c = document.getElementById('world') as HTMLCanvasElement;
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
@@ -68,33 +80,53 @@ describe.skipIf(!haveChromium && !inCi)('viz page in headless Chromium', () => {
     expect(raster.spikes).toBeGreaterThan(0);
     expect(raster.rows).toBeGreaterThan(5);
 
-    // Pause with the button, then drag the sled to the right.
+    // A second tab watches the same run.
+    const tab2 = await browser.newPage({ viewport: { width: 900, height: 600 } });
+    await tab2.goto(server.url);
+    await tab2.waitForFunction(() => (window as any).spikeloop?.state.counters.snapshots > 2, undefined, { timeout: 15000 });
+
+    // Pause with the button, then drag the pole's middle to the right.
     await page.click('#pause');
     await page.waitForFunction(() => (window as any).spikeloop.state.paused === true);
-    const before = await page.evaluate((id) => {
-      const s = (window as any).spikeloop;
-      const b = s.state.world.bodies.find((x: { id: number }) => x.id === id);
-      return { x: b.position[0] as number, screen: s.worldToClient(b.position[0], b.position[1]) as { x: number; y: number } };
-    }, SLED_ID);
+    await tab2.waitForFunction(() => (window as any).spikeloop.state.paused === true);
+    const pole = () =>
+      page.evaluate(() => {
+        const s = (window as any).spikeloop;
+        const b = s.state.world.bodies.find((x: { label: string }) => x.label === 'pole');
+        return { id: b.id as number, angle: b.angle as number, screen: s.worldToClient(b.position[0], b.position[1]) as { x: number; y: number } };
+      });
+    const before = await pole();
     await page.mouse.move(before.screen.x, before.screen.y);
     await page.mouse.down();
-    await page.mouse.move(before.screen.x + 60, before.screen.y, { steps: 5 });
-    await page.mouse.move(before.screen.x + 120, before.screen.y, { steps: 5 });
+    // A short drag: a small impulse, so that one tick later the pole leans but has not yet fallen
+    // past 12° (which would end the episode and start a new, upright one).
+    await page.mouse.move(before.screen.x + 10, before.screen.y, { steps: 3 });
+    await page.mouse.move(before.screen.x + 20, before.screen.y, { steps: 3 });
     await page.mouse.up();
-    await page.waitForFunction(() => (window as any).spikeloop.state.pushes.length > 0, undefined, { timeout: 5000 });
-    expect(env!.impulses.length).toBe(1);
-    expect(env!.impulses[0]![0]).toBeGreaterThan(0.5);
-    // Step a few ticks: the next snapshots show the sled moving right.
-    for (let k = 0; k < 5; k++) await page.click('#step');
+    await tab2.waitForFunction(() => (window as any).spikeloop.state.pushes.length > 0, undefined, { timeout: 5000 });
+    expect(impulses.length).toBe(1);
+    expect(impulses[0]!.bodyId).toBe(before.id);
+    expect(impulses[0]!.impulse[0]).toBeGreaterThan(0.1);
+    // One tick: the next snapshot (same episode) shows the pole rotated away from where it was.
+    const episode = server.stats().episode;
+    const tick = server.stats().tick;
+    await page.click('#step');
     await page.waitForFunction(
-      ([id, x0]) => (window as any).spikeloop.state.world.bodies.find((b: { id: number }) => b.id === id).position[0] > x0 + 0.02,
-      [SLED_ID, before.x] as const,
+      ([t0]) => (window as any).spikeloop.state.world.tick > t0,
+      [tick] as const,
       { timeout: 5000 },
     );
+    const after = await pole();
+    expect(server.stats().episode).toBe(episode);
+    expect(Math.abs(after.angle - before.angle)).toBeGreaterThan(0.02);
 
     // Resume, let the controller recover, and keep a screenshot for people to look at.
     await page.click('#pause');
+    const tick0 = server.stats().tick;
+    const t0 = performance.now();
     await page.waitForTimeout(1500);
+    const rtf = (server.stats().tick - tick0) / 50 / ((performance.now() - t0) / 1000);
+    console.log(`browser e2e: measured RTF ${rtf.toFixed(3)} with two tabs drawing; server-reported ${server.stats().rtf.toFixed(3)}; load ${(await import('node:os')).loadavg()[0]!.toFixed(2)}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'viz-e2e.png') });
     expect(pageErrors).toEqual([]);

@@ -2,10 +2,10 @@
  * Training-step time of the PyTorch reference workloads (/work/shared/bench/torch_snn.py, same
  * shapes, LIF, loss and Adam) built from `src/network` configs and trained with `src/train`:
  * one step = forward + spike-sequence loss + backward (fused LIF/PSP ops) + Adam update.
- * Backends: tfjs 'cpu' (plain JS) and 'wasm' (XNNPACK, one thread).
+ * Backends: tfjs 'cpu' (plain JS) and 'wasm' (XNNPACK, one thread, with src/backend's training kernels).
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { initBackend } from '../src/backend/index.ts';
 import { classSpikeTrains } from '../src/labels/classification.ts';
 import { spikeSequenceLoss } from '../src/loss/index.ts';
 import { Sequential } from '../src/network/sequential.ts';
@@ -87,8 +87,7 @@ async function measure(w: Workload, iters: number): Promise<{ ms: number; min: n
 const suite: BenchSuite = async ({ quick }) => {
   const rows: Array<Array<string | number>> = [];
   for (const backend of ['wasm', 'cpu']) {
-    await tf.setBackend(backend);
-    await tf.ready();
+    await initBackend({ backend: backend as 'wasm' | 'cpu', quiet: true });
     for (const w of WORKLOADS) {
       if (backend === 'cpu' && w.name === 'cifar-conv') {
         rows.push([w.name, backend, w.T, w.batch, 0, 'skipped', '', '', 'tfjs-cpu conv backprop: 204.5 s for one step (bench/results/layers.md)']);
@@ -100,7 +99,6 @@ const suite: BenchSuite = async ({ quick }) => {
       try {
         r = await measure(w, iters);
       } catch (e) {
-        // e.g. tfjs-wasm has no Conv2DBackpropFilter kernel unless src/backend registers one
         rows.push([w.name, backend, w.T, w.batch, 0, 'n/a', 'n/a', 'n/a', (e as Error).message.slice(0, 70)]);
         continue;
       }

@@ -12,6 +12,7 @@
  * neural networks", Front. Neurosci. 2018 (STBP).
  */
 import { z } from 'zod';
+import { resolveSurrogate } from '../neurons/surrogate.ts';
 
 /**
  * Surrogate derivative σ'(x), x = u − θ, chosen by kind (typed union, never a free string); the
@@ -94,8 +95,6 @@ export interface ResolvedLif {
   reset: 'hard' | 'soft';
   detachReset: boolean;
   surrogate: LayerSurrogate;
-  /** σ'(x) at x = u − θ. */
-  surrogateGrad: (x: number) => number;
 }
 
 export function resolvePsp(opts: Partial<LayerPspOptions> = {}): ResolvedPsp {
@@ -106,37 +105,12 @@ export function resolvePsp(opts: Partial<LayerPspOptions> = {}): ResolvedPsp {
   return { alpha, c: o.scale === 'unit-area' ? 1 / o.tauSyn : 1, tauSyn: o.tauSyn, scale: o.scale };
 }
 
-export function surrogateGradFn(s: LayerSurrogate): (x: number) => number {
-  switch (s.kind) {
-    case 'rectangular': {
-      const w = s.width ?? 1;
-      return (x) => (Math.abs(x) < w / 2 ? 1 / w : 0);
-    }
-    case 'sigmoid': {
-      const k = s.alpha ?? 4;
-      return (x) => {
-        const y = 1 / (1 + Math.exp(-k * x));
-        return k * y * (1 - y);
-      };
-    }
-    case 'arctan': {
-      // SpikingJelly ATan: g(x) = atan(π/2·α·x)/π + 1/2
-      const a = s.alpha ?? 2;
-      return (x) => a / 2 / (1 + (Math.PI / 2 * a * x) ** 2);
-    }
-    case 'fastSigmoid': {
-      // SuperSpike (Zenke & Ganguli 2018): g'(x) = 1/(1 + k|x|)²
-      const k = s.slope ?? 10;
-      return (x) => 1 / (1 + k * Math.abs(x)) ** 2;
-    }
-  }
-}
-
 export function resolveLif(opts: Partial<LayerLifOptions> = {}): ResolvedLif {
   const o = { ...DEFAULT_LAYER_LIF, ...opts };
   if (!(o.tauMem >= 1)) throw new Error(`lif.tauMem must be >= 1 step, got ${o.tauMem}`);
   const decay = o.decay ?? 1 - 1 / o.tauMem;
   if (!(decay >= 0 && decay <= 1)) throw new Error(`lif.decay must be in [0, 1], got ${decay}`);
   if (!(o.threshold > 0)) throw new Error(`lif.threshold must be > 0, got ${o.threshold}`);
-  return { decay, threshold: o.threshold, reset: o.reset, detachReset: o.detachReset, surrogate: o.surrogate, surrogateGrad: surrogateGradFn(o.surrogate) };
+  resolveSurrogate(o.surrogate); // a bad surrogate fails when the layer is built, not at the first step
+  return { decay, threshold: o.threshold, reset: o.reset, detachReset: o.detachReset, surrogate: o.surrogate };
 }

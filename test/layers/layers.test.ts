@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lifTB, pspTB } from '../../src/layers/neuronOps.ts';
 import { resolveLif, resolvePsp, type LayerLifOptions } from '../../src/layers/neuronOptions.ts';
 import { denseSynapse } from '../../src/layers/synapse.ts';
+import { surrogateGrad } from '../../src/neurons/surrogate.ts';
 import { Sequential } from '../../src/network/sequential.ts';
 import { createRng } from '../../src/util/random.ts';
 
@@ -21,6 +22,7 @@ function bernoulli(shape: number[], p: number, seed: number): tf.Tensor {
 /** Per-step LIF under plain autograd, surrogate through a smooth-gradient straight-through trick. */
 function lifReference(I: tf.Tensor, o: LayerLifOptions): tf.Tensor {
   const r = resolveLif(o);
+  const sg = surrogateGrad(r.surrogate);
   const spike = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const u = args[0] as tf.Tensor;
     (args[1] as tf.GradSaveFunc)([u]);
@@ -28,7 +30,7 @@ function lifReference(I: tf.Tensor, o: LayerLifOptions): tf.Tensor {
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const ud = saved[0]!.dataSync();
       const g = new Float32Array(ud.length);
-      for (let i = 0; i < g.length; i++) g[i] = r.surrogateGrad(ud[i]! - r.threshold);
+      for (let i = 0; i < g.length; i++) g[i] = sg(ud[i]! - r.threshold);
       return tf.mul(dy, tf.tensor(g, saved[0]!.shape));
     };
     return { value, gradFunc };

@@ -19,6 +19,8 @@ import type { SpikeSource, SpikeSourceStep } from './types.ts';
 export interface TeacherSourceOptions {
   /** The controller: observation → action vector. */
   act(observation: Float64Array): ArrayLike<number>;
+  /** Clears the controller's own state at an episode start. */
+  resetController?(seed: number): void;
   /** Observation bounds for the population code (finite). */
   low: ArrayLike<number>;
   high: ArrayLike<number>;
@@ -48,7 +50,8 @@ export function teacherSpikeSource(options: Options): SpikeSource {
   // Sigma-delta with gain 1 reads back |m|/actionScale ∈ [0, 1] from the motor neurons' PSPs.
   const sd = createSigmaDelta({ mode: 'kernel', gain: 1 });
   let sdState: SigmaDeltaState[] = [];
-  const reset = (): void => {
+  const reset = (seed = 0): void => {
+    o.resetController?.(seed);
     sensory.reset();
     sdState = Array.from({ length: 2 * o.actionDims }, () => sd.initialState());
   };

@@ -1,0 +1,83 @@
+/**
+ * `spikeloop viz --env cartpole [--controller teacher] [--checkpoint F] [--port 8080]`: runs the
+ * closed loop in real time and serves the live page; prints its URL; stops on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_VIZ_SERVER, startVizServer } from '../../src/viz/server.ts';
+import { createVizFactory } from '../vizSession.ts';
+
+export const summary = 'live visualizer: closed loop in real time, streamed to a browser page';
+
+const HELP = `usage: spikeloop viz [options]
+
+  --env NAME            environment (default cartpole)
+  --controller NAME     controller (default teacher)
+  --checkpoint DIR      spiking controller checkpoint to drive the env
+  --port N              TCP port (default ${DEFAULT_VIZ_SERVER.port}; 0 picks a free one)
+  --host ADDR           interface to bind (default ${DEFAULT_VIZ_SERVER.host})
+  --allow-origin URL    extra Origin allowed to open the WebSocket (repeatable)
+  --speed X             simulated seconds per wall second (default 1)
+  --seed N              seed of the episode-seed generator (default 1)
+  -h, --help            this text`;
+
+function num(name: string, raw: string | undefined, fallback: number, check: (x: number) => boolean, what: string): number {
+  if (raw === undefined) return fallback;
+  const x = Number(raw);
+  if (!Number.isFinite(x) || !check(x)) throw new Error(`--${name} must be ${what}, got '${raw}'`);
+  return x;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      env: { type: 'string', default: 'cartpole' },
+      controller: { type: 'string', default: 'teacher' },
+      checkpoint: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      speed: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const port = num('port', values.port, DEFAULT_VIZ_SERVER.port, (x) => Number.isInteger(x) && x >= 0 && x < 65536, 'an integer in 0..65535');
+  const speed = num('speed', values.speed, 1, (x) => x >= 0.05 && x <= 20, 'a number in [0.05, 20]');
+  const seed = num('seed', values.seed, 1, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer');
+  const session = createVizFactory({ checkpoint: values.checkpoint });
+  const server = await startVizServer(
+    session.factory,
+    { env: values.env!, controller: values.checkpoint ? 'checkpoint' : values.controller! },
+    {
+      port,
+      host: values.host ?? DEFAULT_VIZ_SERVER.host,
+      allowedOrigins: values['allow-origin'] ?? [],
+      speed,
+      seed,
+      envs: session.envs,
+      controllers: session.controllers,
+    },
+  );
+  console.log(`spikeloop viz: ${server.runner.simulation.info.env} / ${server.runner.simulation.info.controller} at ${server.url}`);
+  if (values.host && values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
+    console.log(`spikeloop viz: listening on ${values.host}; anyone who can reach it can watch and push`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  console.log('spikeloop viz: stopped');
+  return 0;
+}

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { TestClient } from './wsClient.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+describe('spikeloop viz (CLI)', () => {
+  it('prints the URL, streams the real cartpole + teacher loop, and exits 0 on SIGINT', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), 'viz', '--env', 'cartpole', '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed; stdout: ${out} stderr: ${err}`)), 60000);
+        child.stdout.on('data', () => {
+          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+        void exited.then((code) => reject(new Error(`exited ${code} early; stderr: ${err}`)));
+      });
+      expect(out).toMatch(/cartpole \/ teacher at/);
+      const c = await TestClient.open(url);
+      await c.waitFor(() => c.spikes().length > 10 && c.json('snapshot').length > 0, 'spikes from the CLI server', 10000);
+      const hello = c.json('hello')[0]!;
+      expect(hello.env).toBe('cartpole');
+      expect(hello.envs).toContain('cartpole');
+      expect(hello.layers.map((l) => l.name)).toEqual(['sensory', 'motor']);
+      expect(c.json('snapshot')[0]!.bodies.map((b) => b.label)).toEqual(['track', 'cart', 'pole']);
+      const closed = new Promise<number>((r) => c.ws.once('close', (code) => r(code)));
+      child.kill('SIGINT');
+      expect(await closed).toBe(1001);
+      expect(await exited).toBe(0);
+      expect(out).toMatch(/stopped/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('rejects a bad option with a message naming it', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), 'viz', '--port', 'eighty'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((r) => child.once('exit', (k) => r(k)));
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/--port must be an integer in 0\.\.65535, got 'eighty'/);
+  });
+});

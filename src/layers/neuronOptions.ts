@@ -12,18 +12,10 @@
  * neural networks", Front. Neurosci. 2018 (STBP).
  */
 import { z } from 'zod';
-import { resolveSurrogate } from '../neurons/surrogate.ts';
+import { resolveSurrogate, type SurrogateSpec } from '../neurons/surrogate.ts';
 
-/**
- * Surrogate derivative σ'(x), x = u − θ, chosen by kind (typed union, never a free string); the
- * same shape and defaults as `SurrogateSpec` of `src/neurons/surrogate.ts`:
- * rectangular width 1, sigmoid alpha 4, arctan alpha 2, fastSigmoid slope 10.
- */
-export type LayerSurrogate =
-  | { kind: 'rectangular'; width?: number }
-  | { kind: 'sigmoid'; alpha?: number }
-  | { kind: 'arctan'; alpha?: number }
-  | { kind: 'fastSigmoid'; slope?: number };
+/** Surrogate derivative σ'(x), x = u − θ: `SurrogateSpec` of `src/neurons/surrogate.ts`. */
+export type LayerSurrogate = SurrogateSpec;
 
 export interface LayerLifOptions {
   /** Membrane time constant in steps. */

@@ -4,10 +4,12 @@
 import { registerEnv } from './registry.ts';
 import { CartPoleEnv, type CartPoleOptions } from './cartpole.ts';
 import { PendulumEnv, type PendulumOptions } from './pendulum.ts';
+import { ReacherEnv, type ReacherOptions } from './reacher.ts';
 
 registerEnv('CartPole-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: false }), ['cartpole']);
 registerEnv('CartPoleDiscrete-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: true }), ['cartpole-discrete']);
 registerEnv('Pendulum-v1', (o) => new PendulumEnv(o as Partial<PendulumOptions>), ['pendulum']);
+registerEnv('Reacher-v1', (o) => new ReacherEnv(o as Partial<ReacherOptions>), ['reacher']);
 
 export type * from './core.ts';
 export { box, discrete, type OutOfBounds } from './spaces.ts';
@@ -17,3 +19,4 @@ export { CartPoleEnv, CARTPOLE_PARAMS, cartPoleDerivative, cartPoleReward, cartP
 export { VectorEnv, type VectorStepResult } from './vector.ts';
 export { checkEnv, DEFAULT_CHECK_ENV, type CheckEnvOptions } from './check.ts';
 export { PendulumEnv, PENDULUM_PARAMS, angleNormalize, pendulumDerivative, pendulumEnergy, pendulumReward, type PendulumState, type PendulumOptions } from './pendulum.ts';
+export { ReacherEnv, REACHER_PARAMS, reacherDistance, reacherReward, type ReacherState, type ReacherOptions } from './reacher.ts';

@@ -4,17 +4,20 @@
 import { resolveEnvId } from '../../envs/index.ts';
 import { CartPoleTeacher } from './cartpole.ts';
 import { PendulumTeacher } from './pendulum.ts';
+import { ReacherTeacher } from './reacher.ts';
 import type { Teacher } from './teacher.ts';
 
 export type { Teacher } from './teacher.ts';
 export { CartPoleTeacher, cartPoleLqrGain, DEFAULT_CARTPOLE_TEACHER, type CartPoleTeacherOptions } from './cartpole.ts';
 export { PendulumTeacher, DEFAULT_PENDULUM_TEACHER, type PendulumTeacherOptions } from './pendulum.ts';
+export { ReacherTeacher, reacherIk, DEFAULT_REACHER_TEACHER, type ReacherTeacherOptions } from './reacher.ts';
 export { dlqr, linearize, type Matrix } from './lqr.ts';
 
 const TEACHERS: Record<string, () => Teacher> = {
   'CartPole-v1': () => new CartPoleTeacher(),
   'CartPoleDiscrete-v1': () => new CartPoleTeacher({ discrete: true }),
   'Pendulum-v1': () => new PendulumTeacher(),
+  'Reacher-v1': () => new ReacherTeacher(),
 };
 
 export function makeTeacher(envName: string): Teacher {

@@ -20,6 +20,19 @@ describe('bad actions are refused with a clear error and leave the world untouch
     });
   }
 
+  for (const id of ['pendulum', 'reacher']) {
+    it(`${id}: NaN, wrong length and out-of-range actions are refused`, () => {
+      const env = makeEnv(id);
+      env.reset({ seed: 0 });
+      const n = env.actionSpace.kind === 'box' ? env.actionSpace.low.length : 1;
+      const before = env.snapshot();
+      expect(() => env.step(new Array(n).fill(NaN))).toThrow(/finite number/);
+      expect(() => env.step(new Array(n + 1).fill(0))).toThrow(new RegExp(`length ${n}, got ${n + 1}`));
+      expect(() => env.step(new Array(n).fill(1e3))).toThrow(/outside/);
+      expect(env.snapshot()).toEqual(before);
+    });
+  }
+
   it('clips out-of-bounds values when asked to', () => {
     const a = makeEnv('cartpole', { outOfBounds: 'clip' });
     const b = makeEnv('cartpole');

@@ -25,8 +25,8 @@ describe('CartPole-v1 follows the cart-pole equations', () => {
     const env = new CartPoleEnv();
     env.reset({ seed: 0 });
     env.setState({ x: 0, xDot: 0, theta: 0.15, thetaDot: 0 });
-    let obs = Float64Array.of(0, 0, 0.15, 0);
-    let ref = Float64Array.from(obs);
+    let obs: Float64Array = Float64Array.of(0, 0, 0.15, 0);
+    let ref: Float64Array = Float64Array.from(obs);
     const maxErr = [0, 0, 0, 0];
     for (let t = 0; t < 50; t++) {
       // A stabilising feedback on the matter state plus a wobble; the same numbers then drive RK4.
@@ -48,7 +48,7 @@ describe('Pendulum-v1 follows θ̈ = 3g/(2l) sinθ + 3u/(ml²)', () => {
     const env = new PendulumEnv();
     env.reset({ seed: 0 });
     env.setState({ theta: 2.5, thetaDot: 0.5 });
-    let ref = Float64Array.of(2.5, 0.5);
+    let ref: Float64Array = Float64Array.of(2.5, 0.5);
     const maxErr = [0, 0];
     for (let t = 0; t < 20; t++) {
       const u = 1.5 * Math.sin(t * 0.4);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTeacher } from '../../../agents/teachers/evaluate.ts';
-import { dlqr, makeTeacher } from '../../../agents/teachers/index.ts';
+import { dlqr, makeTeacher, reacherIk } from '../../../agents/teachers/index.ts';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -17,6 +17,19 @@ describe('dlqr', () => {
   });
 });
 
+describe('reacherIk', () => {
+  it('puts the fingertip on the target for both elbow bends', () => {
+    for (const sign of [1, -1]) {
+      const [q1, q2] = reacherIk(0.3, -0.6, sign);
+      const x = 0.5 * Math.cos(q1) + 0.5 * Math.cos(q1 + q2);
+      const y = 0.5 * Math.sin(q1) + 0.5 * Math.sin(q1 + q2);
+      expect(x).toBeCloseTo(0.3, 10);
+      expect(y).toBeCloseTo(-0.6, 10);
+      expect(Math.sign(q2)).toBe(sign);
+    }
+  });
+});
+
 describe('teachers reach their targets on seeded episodes', () => {
   it('cartpole LQR balances for the full 500 steps', () => {
     const rets = evaluateTeacher('cartpole', 10, 1000).map((e) => e.return);
@@ -29,6 +42,11 @@ describe('teachers reach their targets on seeded episodes', () => {
 
   it('pendulum swing-up + LQR catch scores a mean return above −200', () => {
     expect(mean(evaluateTeacher('pendulum', 20, 1000).map((e) => e.return))).toBeGreaterThan(-200);
+  });
+
+  it('reacher IK + PD ends within 2% of the reach in at least 95% of episodes', () => {
+    const d = evaluateTeacher('reacher', 20, 1000).map((e) => e.info['distance'] as number);
+    expect(d.filter((x) => x < 0.02 * 1.0).length).toBeGreaterThanOrEqual(19);
   });
 
   it('teacher actions stay inside the action space', () => {

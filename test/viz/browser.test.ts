@@ -7,28 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeEnv } from '../../envs/index.ts';
-import { closedLoopSimulation } from '../../src/viz/loop.ts';
+import { createVizFactory } from '../../cli/vizSession.ts';
 import { startVizServer, type VizServer } from '../../src/viz/server.ts';
-import { teacherSpikeSource } from '../../src/viz/teacherSource.ts';
-
-/** Real CartPole-v1 with a PD balance law (gains picked by hand; it holds the pole for 500 steps). */
-function cartpoleSimulation(impulses: Array<{ bodyId: number; impulse: readonly [number, number] }>) {
-  const env = makeEnv('cartpole');
-  const apply = env.applyImpulse!.bind(env);
-  env.applyImpulse = (bodyId, point, impulse) => {
-    impulses.push({ bodyId, impulse });
-    apply(bodyId, point, impulse);
-  };
-  const source = teacherSpikeSource({
-    act: (o) => [Math.max(-1, Math.min(1, (o[0]! + 1.8 * o[1]! + 25 * o[2]! + 4 * o[3]!) / 10))],
-    low: [-2.4, -3, -0.21, -3],
-    high: [2.4, 3, 0.21, 3],
-    actionDims: 1,
-    motorNames: ['force'],
-  });
-  return closedLoopSimulation({ env, source, envName: 'cartpole', controllerName: 'pd' });
-}
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
@@ -46,8 +26,9 @@ afterAll(async () => {
 describe.skipIf(!haveChromium && !inCi)('viz page in headless Chromium', () => {
   it('connects, draws world and raster, and a drag pushes the body', async () => {
     if (!haveChromium) throw new Error(`${CHROMIUM} is missing (CI=true): install it with 'apt-get update && apt-get install -y chromium'`);
-    const impulses: Array<{ bodyId: number; impulse: readonly [number, number] }> = [];
-    server = await startVizServer(() => cartpoleSimulation(impulses), { env: 'cartpole', controller: 'pd' }, { port: 0 });
+    // The same wiring as `spikeloop viz`: CartPole-v1 + its LQR teacher as a spike source.
+    const session = createVizFactory();
+    server = await startVizServer(session.factory, { env: 'cartpole', controller: 'teacher' }, { port: 0, envs: session.envs, controllers: session.controllers });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     const pageErrors: string[] = [];
@@ -104,9 +85,9 @@ describe.skipIf(!haveChromium && !inCi)('viz page in headless Chromium', () => {
     await page.mouse.move(before.screen.x + 20, before.screen.y, { steps: 3 });
     await page.mouse.up();
     await tab2.waitForFunction(() => (window as any).spikeloop.state.pushes.length > 0, undefined, { timeout: 5000 });
-    expect(impulses.length).toBe(1);
-    expect(impulses[0]!.bodyId).toBe(before.id);
-    expect(impulses[0]!.impulse[0]).toBeGreaterThan(0.1);
+    const pushed = await tab2.evaluate(() => (window as any).spikeloop.state.pushes[0] as { bodyId: number; impulse: [number, number] });
+    expect(pushed.bodyId).toBe(before.id);
+    expect(pushed.impulse[0]).toBeGreaterThan(0.1);
     // One tick: the next snapshot (same episode) shows the pole rotated away from where it was.
     const episode = server.stats().episode;
     const tick = server.stats().tick;

@@ -5,11 +5,13 @@ import { registerEnv } from './registry.ts';
 import { CartPoleEnv, type CartPoleOptions } from './cartpole.ts';
 import { PendulumEnv, type PendulumOptions } from './pendulum.ts';
 import { ReacherEnv, type ReacherOptions } from './reacher.ts';
+import { WalkerEnv, type WalkerOptions } from './walker.ts';
 
 registerEnv('CartPole-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: false }), ['cartpole']);
 registerEnv('CartPoleDiscrete-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: true }), ['cartpole-discrete']);
 registerEnv('Pendulum-v1', (o) => new PendulumEnv(o as Partial<PendulumOptions>), ['pendulum']);
 registerEnv('Reacher-v1', (o) => new ReacherEnv(o as Partial<ReacherOptions>), ['reacher']);
+registerEnv('Walker-v1', (o) => new WalkerEnv(o as Partial<WalkerOptions>), ['walker']);
 
 export type * from './core.ts';
 export { box, discrete, type OutOfBounds } from './spaces.ts';
@@ -20,3 +22,4 @@ export { VectorEnv, type VectorStepResult } from './vector.ts';
 export { checkEnv, DEFAULT_CHECK_ENV, type CheckEnvOptions } from './check.ts';
 export { PendulumEnv, PENDULUM_PARAMS, angleNormalize, pendulumDerivative, pendulumEnergy, pendulumReward, type PendulumState, type PendulumOptions } from './pendulum.ts';
 export { ReacherEnv, REACHER_PARAMS, reacherDistance, reacherReward, type ReacherState, type ReacherOptions } from './reacher.ts';
+export { WalkerEnv, WALKER_PARAMS, WALKER_LEGS, walkerFallen, walkerReward, type WalkerState, type WalkerOptions } from './walker.ts';

@@ -54,7 +54,7 @@ export interface TrainerOptions {
   shuffle: boolean;
   /** PSP of the classification readout (argmax of summed PSP). */
   readoutPsp: Partial<LayerPspOptions>;
-  /** 'auto': a bar on a TTY stderr, nothing otherwise. */
+  /** 'auto': a bar on a TTY stderr, nothing otherwise; 'always': a bar, or one line per epoch off a TTY. */
   progress: 'auto' | 'always' | 'never';
   /** Where to write a checkpoint after every `checkpointEvery` epochs (and after the last one). */
   checkpointDir?: string;
@@ -217,7 +217,10 @@ export class Trainer {
     if (train.size < 1) throw new Error('fit: the training set is empty');
     const out: EpochMetrics[] = [];
     const batches = Math.ceil(train.size / o.batchSize);
-    const showBar = o.progress === 'always' || (o.progress === 'auto' && process.stderr.isTTY === true);
+    const tty = process.stderr.isTTY === true;
+    const showBar = o.progress !== 'never' && tty;
+    // off a TTY a bar cannot redraw: 'always' writes one line per epoch instead
+    const logLines = o.progress === 'always' && !tty;
     if (o.checkpointEverySteps !== undefined && !(Number.isInteger(o.checkpointEverySteps) && o.checkpointEverySteps >= 1)) {
       throw new Error(`trainer.checkpointEverySteps must be a positive integer, got ${o.checkpointEverySteps}`);
     }
@@ -279,6 +282,11 @@ export class Trainer {
       m.seconds = secondsBefore + (performance.now() - t0) / 1000;
       this.history.push(m);
       out.push(m);
+      if (logLines) {
+        const acc = m.accuracy !== undefined ? `, accuracy ${m.accuracy.toFixed(4)}` : '';
+        const ev = m.evalLoss !== undefined ? `, eval loss ${m.evalLoss.toPrecision(4)}${m.evalAccuracy !== undefined ? `, eval accuracy ${m.evalAccuracy.toFixed(4)}` : ''}` : '';
+        process.stderr.write(`epoch ${m.epoch}/${opts.epochs}: loss ${m.loss.toPrecision(4)}${acc}${ev} (${m.seconds.toFixed(1)} s)\n`);
+      }
       opts.onEpoch?.(m);
       if (o.checkpointDir && (this.epoch % o.checkpointEvery === 0 || this.epoch === opts.epochs)) this.saveCheckpoint(o.checkpointDir, opts.checkpoint);
     }

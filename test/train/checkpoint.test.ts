@@ -193,8 +193,7 @@ describe('NaN guard', () => {
 });
 
 describe('progress', () => {
-  it("'auto' prints nothing when stderr is not a TTY", () => {
-    const net = Sequential.fromConfig(config);
+  function captureStderr(run: () => void): string {
     const write = process.stderr.write.bind(process.stderr);
     const tty = process.stderr.isTTY;
     let written = '';
@@ -204,12 +203,20 @@ describe('progress', () => {
       return true;
     }) as typeof process.stderr.write;
     try {
-      new Trainer(net, { ...opts, progress: 'auto' }).fit(data(), { epochs: 1 });
+      run();
     } finally {
       process.stderr.write = write;
       process.stderr.isTTY = tty;
     }
-    expect(written).toBe('');
+    return written;
+  }
+
+  it("'auto' prints nothing when stderr is not a TTY; 'always' prints one line per epoch there", () => {
+    const net = Sequential.fromConfig(config);
+    expect(captureStderr(() => new Trainer(net, { ...opts, progress: 'auto' }).fit(data(), { epochs: 1 }))).toBe('');
+    const lines = captureStderr(() => new Trainer(net, { ...opts, progress: 'always' }).fit(data(), { epochs: 2 })).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^epoch 2\/2: loss [\d.e-]+, accuracy [\d.]+ \([\d.]+ s\)$/);
     net.dispose();
   });
 });

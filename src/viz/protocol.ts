@@ -173,4 +173,5 @@ export type ErrorCode =
   | 'binary_not_accepted'
   | 'unknown_body'
   | 'unknown_choice'
-  | 'switch_failed';
+  | 'switch_failed'
+  | 'simulation_error';

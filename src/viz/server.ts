@@ -166,7 +166,7 @@ export async function startVizServer(
         }
       },
       onError: (err) => {
-        broadcast({ type: 'error', code: 'switch_failed', message: `simulation stopped: ${err instanceof Error ? err.message : String(err)}` }, false);
+        broadcast({ type: 'error', code: 'simulation_error', message: `simulation paused: ${err instanceof Error ? err.message : String(err)}` }, false);
         broadcast(stateMessage(), false);
       },
     },

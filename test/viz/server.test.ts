@@ -223,4 +223,38 @@ describe('viz server with a real ws client', () => {
     expect(await code).toBe(1001);
     await expect(fetch(s.url)).rejects.toThrow();
   });
+
+  it('closes a connection that sends a frame over maxPayloadBytes (1009) and keeps serving others', async () => {
+    const { server } = await start({ maxPayloadBytes: 8192 });
+    const big = await client(server);
+    const other = await client(server);
+    const code = new Promise<number>((r) => big.ws.once('close', (k) => r(k)));
+    big.ws.send('x'.repeat(10000));
+    expect(await code).toBe(1009);
+    other.send({ type: 'pause' });
+    await other.waitFor(() => other.json('state').some((s) => s.paused), 'paused state on the other client');
+    expect(server.stats().clients.length).toBe(1);
+  });
+
+  it('pauses and tells every tab when the simulation throws, and recovers on reset + resume', async () => {
+    let failAt = 5;
+    const s = await startVizServer(
+      () => {
+        const { sim } = fakeSledSimulation();
+        return { ...sim, step: () => { if (--failAt === 0) throw new Error('controller diverged'); return sim.step(); } };
+      },
+      { env: 'sled', controller: 'pd' },
+      { port: 0 },
+    );
+    server = s;
+    const c = await client(s);
+    await c.waitFor(() => c.json('error').length === 1, 'simulation_error');
+    expect(c.json('error')[0]).toMatchObject({ code: 'simulation_error' });
+    expect(c.json('error')[0]!.message).toMatch(/controller diverged/);
+    expect(s.stats().paused).toBe(true);
+    c.send({ type: 'reset' });
+    c.send({ type: 'resume' });
+    const t0 = s.stats().tick;
+    await c.waitFor(() => s.stats().tick > t0 + 3 && c.spikes().length > 3, 'ticks after recovery');
+  });
 });

@@ -216,3 +216,30 @@ describe('time-batched products', () => {
     net.dispose();
   });
 });
+
+describe('binary flag (the event-driven synapse hint)', () => {
+  it('spikes and their max-pool are binary; averages, PSPs and dropout-scaled trains are not', () => {
+    const net = Sequential.fromConfig({
+      T: 3,
+      inputShape: [4, 4, 1],
+      seed: 1,
+      layers: [
+        { type: 'conv2d', filters: 2, kernelSize: 3 },
+        { type: 'maxpool', poolSize: 2 },
+        { type: 'avgpool', poolSize: 2 },
+        { type: 'maxpool', poolSize: 1, on: 'psp' },
+        { type: 'flatten' },
+        { type: 'dropout', rate: 0.5 },
+      ],
+    });
+    const ctx = { T: 3, training: true, rng: createRng(1) };
+    let sig = { x: bernoulli([3, 2, 4, 4, 1], 0.5, 3), filtered: false, static: false, binary: true };
+    const flags: boolean[] = [];
+    for (const l of net.layers) {
+      sig = l.forward(sig, ctx);
+      flags.push(sig.binary);
+    }
+    expect(flags).toEqual([true, true, false, false, false, false]);
+    net.dispose();
+  });
+});

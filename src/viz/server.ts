@@ -108,6 +108,17 @@ interface Client {
   stats: ClientStats;
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** The hostname of a URL (as a 0/1-element list, so that bad input is simply no match). */
+function safeHostname(url: string): string[] {
+  try {
+    return [new URL(url).hostname];
+  } catch {
+    return [];
+  }
+}
+
 /** Starts the server with the simulation built by `factory` for `initial`. */
 export async function startVizServer(
   factory: SimulationFactory,
@@ -312,13 +323,29 @@ export async function startVizServer(
     }
   };
 
+  // DNS rebinding: a hostile page can make its own name resolve to 127.0.0.1, and then its Origin
+  // and Host agree. On a loopback bind, only loopback names (or allow-listed origins' hosts) pass.
+  const loopbackBind = LOOPBACK.has(opts.host);
+  const allowedHostnames = new Set([...LOOPBACK, ...opts.allowedOrigins.flatMap((o) => safeHostname(o))]);
+  const hostAllowed = (req: IncomingMessage): boolean => {
+    if (!loopbackBind) return true;
+    const name = safeHostname(`http://${req.headers.host ?? ''}`);
+    return name.length === 1 && allowedHostnames.has(name[0]!);
+  };
   const staticHandler = createStaticHandler();
-  const http: Server = createServer(staticHandler);
+  const http: Server = createServer((req, res) => {
+    if (!hostAllowed(req)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' });
+      res.end('misdirected request: unexpected Host header\n');
+      return;
+    }
+    staticHandler(req, res);
+  });
   http.on('clientError', (_err, socket) => socket.destroy());
   http.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     if ((req.url ?? '').split('?')[0] !== '/ws') return reject(socket, '404 Not Found');
-    if (!originAllowed(req)) return reject(socket, '403 Forbidden');
+    if (!hostAllowed(req) || !originAllowed(req)) return reject(socket, '403 Forbidden');
     if (clients.size >= opts.maxClients) return reject(socket, '503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });

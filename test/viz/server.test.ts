@@ -184,6 +184,23 @@ describe('viz server with a real ws client', () => {
     expect(server.stats().rejectedUpgrades).toBe(2);
   });
 
+  it('refuses DNS-rebinding requests (a foreign Host on a loopback bind) for the page and the socket', async () => {
+    const { server } = await start({ allowedOrigins: ['http://viewer.example:9000'] });
+    const { port } = new URL(server.url);
+    const { request } = await import('node:http');
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/', headers: { Host: host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        }).on('error', reject).end();
+      });
+    expect(await status(`evil.example:${port}`)).toBe(421);
+    expect(await status(`localhost:${port}`)).toBe(200);
+    expect(await status(`viewer.example:${port}`)).toBe(200);
+    await expect(TestClient.open(server.url, { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` })).rejects.toThrow(/403/);
+  });
+
   it('stays healthy when a client disconnects in the middle of a frame', async () => {
     const { server } = await start();
     const { port } = new URL(server.url);

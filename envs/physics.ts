@@ -202,11 +202,26 @@ export function snapshotPhysics(p: Physics, target?: readonly [number, number]):
     isStatic: b.isStatic,
   }));
   const constraints: ConstraintSnapshot[] = p.constraints.map((c) => {
-    const a = Constraint.pointAWorld(c);
-    const b = Constraint.pointBWorld(c);
-    return { label: c.label, a: [a.x / PX_PER_M, -a.y / PX_PER_M] as const, b: [b.x / PX_PER_M, -b.y / PX_PER_M] as const };
+    const internal = c as Matter.Constraint & { angleA: number; angleB: number };
+    const a = attachedPoint(c.bodyA, c.pointA, internal.angleA);
+    const b = attachedPoint(c.bodyB, c.pointB, internal.angleB);
+    return { label: c.label, a, b };
   });
   return target ? { time: p.time, bodies, constraints, target } : { time: p.time, bodies, constraints };
+}
+
+/**
+ * World point (SI) of a constraint end. matter rotates its stored offset lazily inside the solver,
+ * so after a body is placed the offset must be turned by the angle moved since (body.angle − ref).
+ */
+function attachedPoint(body: Matter.Body | null | undefined, pt: Matter.Vector, refAngle: number): readonly [number, number] {
+  if (!body) return [pt.x / PX_PER_M, -pt.y / PX_PER_M];
+  const d = body.isStatic ? 0 : body.angle - refAngle;
+  const c = Math.cos(d);
+  const s = Math.sin(d);
+  const x = body.position.x + c * pt.x - s * pt.y;
+  const y = body.position.y + s * pt.x + c * pt.y;
+  return [x / PX_PER_M, -y / PX_PER_M];
 }
 
 /** Removes every body and constraint (used before a rebuild and by `close`). */

@@ -4,7 +4,8 @@
  *
  *   φ̇_i = 2π f + k Σ_j sin(φ_j − φ_i − ψ_ij),  ψ = 0 for diagonal pairs (0,3), (1,2), π otherwise
  *   hip*_i  = A_h sin φ_i                      (foot forward while sin rises)
- *   knee*_i = −A_k max(0, cos φ_i)             (shin folds back during the forward swing: foot clears)
+ *   knee*_i = b − A_k max(0, cos φ_i) ∓ g·pitch (shin folds back during the forward swing: foot clears;
+ *                                               front legs −, rear legs +: the dipping end stands taller)
  *   τ = Kp (q* − q) − Kd q̇,  a = clip(τ/τ_max, −1, 1)
  */
 import { WALKER_LEGS, WALKER_PARAMS } from '../../envs/walker.ts';
@@ -18,6 +19,10 @@ export interface WalkerTeacherOptions {
   coupling: number;
   kpNmPerRad: number;
   kdNmsPerRad: number;
+  /** Standing knee bend (rad, negative folds the shin back): a crouch keeps the knee off its straight singularity. */
+  kneeBiasRad: number;
+  /** Posture feedback: knee targets lengthen the legs on the side the torso dips to (rad per rad of pitch). */
+  pitchGain: number;
 }
 
 export const DEFAULT_WALKER_TEACHER: Readonly<WalkerTeacherOptions> = Object.freeze({
@@ -27,6 +32,8 @@ export const DEFAULT_WALKER_TEACHER: Readonly<WalkerTeacherOptions> = Object.fre
   coupling: 2.0,
   kpNmPerRad: 20,
   kdNmsPerRad: 0.5,
+  kneeBiasRad: -0.3,
+  pitchGain: 1.0,
 });
 
 export class WalkerTeacher implements Teacher {
@@ -52,13 +59,15 @@ export class WalkerTeacher implements Teacher {
   act(o: Float64Array): Float64Array {
     const n = WALKER_LEGS;
     if (o.length !== 5 + 4 * n) throw new Error(`WalkerTeacher: observation must have ${5 + 4 * n} values, got ${o.length}`);
-    const { frequencyHz, hipAmplitudeRad, kneeAmplitudeRad, coupling, kpNmPerRad: kp, kdNmsPerRad: kd } = this.opts;
+    const { frequencyHz, hipAmplitudeRad, kneeAmplitudeRad, coupling, kpNmPerRad: kp, kdNmsPerRad: kd, kneeBiasRad, pitchGain } = this.opts;
+    const pitch = o[1]!;
     const dt = WALKER_PARAMS.dtS;
     const tau = WALKER_PARAMS.maxTorqueNm;
     const out = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
       const hip = hipAmplitudeRad * Math.sin(this.phase[i]!);
-      const knee = -kneeAmplitudeRad * Math.max(0, Math.cos(this.phase[i]!));
+      const side = i < 2 ? -1 : 1;
+      const knee = Math.min(0, kneeBiasRad - kneeAmplitudeRad * Math.max(0, Math.cos(this.phase[i]!)) + side * pitchGain * pitch);
       out[i] = clip((kp * (hip - o[5 + i]!) - kd * o[5 + 2 * n + i]!) / tau, -1, 1);
       out[n + i] = clip((kp * (knee - o[5 + n + i]!) - kd * o[5 + 3 * n + i]!) / tau, -1, 1);
     }

@@ -118,7 +118,7 @@ export class CartPoleEnv implements Env {
 
   private build(): Physics {
     const p = this.params;
-    const physics = createPhysics({ gravityMS2: p.gravityMS2, substepS: p.tauS / p.substeps, constraintIterations: 4 });
+    const physics = createPhysics({ contacts: false, gravityMS2: p.gravityMS2, substepS: p.tauS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
     addBody(physics, Bodies.rectangle(0, 0.14 * PX_PER_M, 2 * (p.xThresholdM + 0.4) * PX_PER_M, 0.04 * PX_PER_M, { ...none, isStatic: true, label: 'track' }), 0, 0);
     this.cart = addBody(physics, Bodies.rectangle(0, 0, 0.4 * PX_PER_M, 0.24 * PX_PER_M, { ...none, label: 'cart' }), p.cartMassKg, Infinity);

@@ -103,7 +103,7 @@ export class PendulumEnv implements Env {
 
   private build(): Physics {
     const p = this.params;
-    const physics = createPhysics({ gravityMS2: p.gravityMS2, substepS: p.dtS / p.substeps, constraintIterations: 4 });
+    const physics = createPhysics({ contacts: false, gravityMS2: p.gravityMS2, substepS: p.dtS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
     addBody(physics, Bodies.circle(0, 0, 0.05 * PX_PER_M, { ...none, isStatic: true, label: 'pivot' }), 0, 0);
     this.rod = addBody(physics, Bodies.rectangle(0, (-p.lengthM / 2) * PX_PER_M, 0.1 * PX_PER_M, p.lengthM * PX_PER_M, { ...none, label: 'rod' }), p.massKg, (p.massKg * p.lengthM * p.lengthM) / 12);

@@ -39,6 +39,12 @@ const FORCE_SCALE = PX_PER_M / 1e6;
 const TORQUE_SCALE = (PX_PER_M * PX_PER_M) / 1e6;
 
 export interface PhysicsOptions {
+  /**
+   * Whether bodies can touch. Without contacts, a sub-step runs matter's own integrator and
+   * constraint solver in `Engine.update`'s order but skips broad-phase, pairs, events and the
+   * per-call body-list allocation (bit-identical results, several times faster).
+   */
+  contacts: boolean;
   /** Gravity along −y, m/s² (0 for a table-top world). */
   gravityMS2: number;
   /** Sub-step length, seconds. */
@@ -49,6 +55,7 @@ export interface PhysicsOptions {
 }
 
 export const DEFAULT_PHYSICS: Readonly<PhysicsOptions> = Object.freeze({
+  contacts: true,
   gravityMS2: 9.81,
   substepS: 0.005,
   constraintIterations: 2,
@@ -61,6 +68,9 @@ export interface Physics {
   readonly bodies: MBody[];
   readonly constraints: Matter.Constraint[];
   readonly substepMs: number;
+  readonly contacts: boolean;
+  /** Non-static bodies, cached for the contact-free sub-step. */
+  readonly dynamic: MBody[];
   /** Simulated seconds since the world was built. */
   time: number;
 }
@@ -77,7 +87,7 @@ export function createPhysics(opts: Partial<PhysicsOptions> = {}): Physics {
   engine.gravity.x = 0;
   engine.gravity.y = 1;
   engine.gravity.scale = o.gravityMS2 * FORCE_SCALE;
-  return { engine, bodies: [], constraints: [], substepMs: o.substepS * 1000, time: 0 };
+  return { engine, bodies: [], constraints: [], substepMs: o.substepS * 1000, contacts: o.contacts, dynamic: [], time: 0 };
 }
 
 /** Adds a body; its index in `physics.bodies` is its id in snapshots and `applyImpulse`. */
@@ -89,6 +99,7 @@ export function addBody(p: Physics, matterBody: Matter.Body, massKg: number, ine
     body.frictionAir = 0;
     // Velocities are stored per sub-step; telling matter our sub-step avoids its time correction on step one.
     body.deltaTime = p.substepMs;
+    p.dynamic.push(body);
   }
   p.bodies.push(body);
   Composite.add(p.engine.world, body);
@@ -127,10 +138,47 @@ function rotatePx(pt: readonly [number, number], matterAngle: number): { x: numb
   return { x: c * x - s * y, y: s * x + c * y };
 }
 
+type MatterInternals = {
+  Constraint: { preSolveAll(b: Matter.Body[]): void; solveAll(c: Matter.Constraint[], delta: number): void; postSolveAll(b: Matter.Body[]): void };
+  Body: { update(b: Matter.Body, delta: number): void; updateVelocities(b: Matter.Body): void };
+};
+const internals = Matter as unknown as MatterInternals;
+
 /** One sub-step of matter's solver. */
 export function substep(p: Physics): void {
-  Engine.update(p.engine, p.substepMs);
+  if (p.contacts) Engine.update(p.engine, p.substepMs);
+  else substepWithoutContacts(p);
   p.time += p.substepMs / 1000;
+}
+
+/** `Engine.update` minus everything that only matters for contacts, sleeping and events. */
+function substepWithoutContacts(p: Physics): void {
+  const { engine, dynamic: bodies, constraints, substepMs: dt } = p;
+  const { Constraint: C, Body: B } = internals;
+  engine.timing.timestamp += dt;
+  (engine.timing as { lastDelta?: number }).lastDelta = dt;
+  const g = engine.gravity;
+  const n = bodies.length;
+  if (!((g.x === 0 && g.y === 0) || g.scale === 0)) {
+    for (let i = 0; i < n; i++) {
+      const b = bodies[i]!;
+      b.force.y += b.mass * g.y * g.scale;
+      b.force.x += b.mass * g.x * g.scale;
+    }
+  }
+  for (let i = 0; i < n; i++) B.update(bodies[i]!, dt);
+  for (let pass = 0; pass < 2; pass++) {
+    C.preSolveAll(bodies);
+    for (let k = 0; k < engine.constraintIterations; k++) C.solveAll(constraints, dt);
+    C.postSolveAll(bodies);
+  }
+  for (let i = 0; i < n; i++) {
+    const b = bodies[i]!;
+    B.updateVelocities(b);
+    b.force.x = 0;
+    b.force.y = 0;
+    b.torque = 0;
+  }
 }
 
 export const getX = (b: MBody): number => b.position.x / PX_PER_M;
@@ -229,6 +277,7 @@ export function clearPhysics(p: Physics): void {
   Composite.clear(p.engine.world, false, true);
   Engine.clear(p.engine);
   p.bodies.length = 0;
+  p.dynamic.length = 0;
   p.constraints.length = 0;
   p.time = 0;
 }

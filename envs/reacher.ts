@@ -93,7 +93,7 @@ export class ReacherEnv implements Env {
 
   private build(): Physics {
     const p = this.params;
-    const physics = createPhysics({ gravityMS2: 0, substepS: p.dtS / p.substeps, constraintIterations: 4 });
+    const physics = createPhysics({ contacts: false, gravityMS2: 0, substepS: p.dtS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
     addBody(physics, Bodies.circle(0, 0, 0.05 * PX_PER_M, { ...none, isStatic: true, label: 'base' }), 0, 0);
     const m = p.linkMassKg;

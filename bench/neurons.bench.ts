@@ -104,22 +104,27 @@ async function wasmKernels(quick: boolean): Promise<BenchTable> {
   for (const L of layers) {
     const xs = randomArray(L.x.reduce((a, b) => a * b), 5);
     const fs = randomArray(L.f.reduce((a, b) => a * b), 6, 0, 0.1);
-    const times: Record<string, number> = {};
-    for (const backend of L.cpu ? (['wasm', 'cpu'] as const) : (['wasm'] as const)) {
-      await tf.setBackend(backend);
-      const x = tf.tensor4d(xs, L.x);
-      const f = tf.tensor4d(fs, L.f);
-      const dy = tf.tidy(() => tf.onesLike(tf.conv2d(x, f, L.stride, 'same')));
-      times[backend] = timeMs(() => {
-        tf.tidy(() => {
-          const attrs = { strides: L.stride, pad: 'same', dataFormat: 'NHWC', filterShape: L.f };
-          (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor).dataSync();
-        });
-      }, backend === 'cpu' ? 1 : reps);
-      tf.dispose([x, f, dy]);
+    for (const kernel of ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const) {
+      const times: Record<string, number> = {};
+      for (const backend of L.cpu ? (['wasm', 'cpu'] as const) : (['wasm'] as const)) {
+        await tf.setBackend(backend);
+        const x = tf.tensor4d(xs, L.x);
+        const f = tf.tensor4d(fs, L.f);
+        const dy = tf.tidy(() => tf.onesLike(tf.conv2d(x, f, L.stride, 'same')));
+        const [inputs, attrs] =
+          kernel === 'Conv2DBackpropFilter'
+            ? [{ x, dy }, { strides: L.stride, pad: 'same', dataFormat: 'NHWC', filterShape: L.f }]
+            : [{ dy, filter: f }, { strides: L.stride, pad: 'same', dataFormat: 'NHWC', inputShape: L.x }];
+        times[backend] = timeMs(() => {
+          tf.tidy(() => {
+            (tf.engine().runKernel(kernel, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor).dataSync();
+          });
+        }, backend === 'cpu' ? 1 : reps);
+        tf.dispose([x, f, dy]);
+      }
+      const cpu = times['cpu'];
+      rows.push([`${kernel}: ${L.name}`, times['wasm']!, cpu ?? 'not run', cpu === undefined ? '—' : `${(cpu / times['wasm']!).toFixed(1)}×`]);
     }
-    const cpu = times['cpu'];
-    rows.push([`Conv2DBackpropFilter: ${L.name}`, times['wasm']!, cpu ?? 'not run', cpu === undefined ? '—' : `${(cpu / times['wasm']!).toFixed(1)}×`]);
   }
   const poolShape: [number, number, number, number] = quick ? [10, 32, 32, 32] : [20, 32, 32, 96];
   const ps = randomArray(poolShape.reduce((a, b) => a * b), 7);

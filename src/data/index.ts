@@ -1,0 +1,15 @@
+/** Public API of the dataset loaders. */
+export { type Batch, type BatchOptions, DEFAULT_BATCH, sampleOrder, planBatches } from './batching.ts';
+export {
+  Cifar10Dataset, type CifarOptions, type CifarSplitOptions, type CifarRecords, DEFAULT_CIFAR, CIFAR_CLASSES,
+  CIFAR_RECORD_BYTES, parseCifarBinary, concatRecords, decodeCifarRecord,
+} from './cifar10.ts';
+export {
+  NmnistDataset, type NmnistOptions, type NmnistEntry, type NmnistEvents, type FrameOptions, type NmnistDecodeOptions,
+  DEFAULT_NMNIST, DEFAULT_FRAMES, DEFAULT_NMNIST_DECODE, NMNIST_SIDE, decodeNmnistEvents, eventsToFrames, frameSide,
+  listNmnistCsv, listNmnistFolders,
+} from './nmnist.ts';
+export {
+  resolveDataset, downloadFile, extractTar, extractZip, defaultCacheDir, DATASET_SOURCES,
+  type DatasetName, type RemoteFile, type ResolveOptions,
+} from './download.ts';

@@ -11,7 +11,8 @@
  * Frames (time-major, channels-last) [T, H, W, 2], channel 0 = OFF, 1 = ON:
  *   bin(t_us) = floor((t_us − t0) / (windowMs·1000 / T)), events with bin ≥ T dropped;
  *   frame[bin, y/ds, x/ds, p] = 1 (binary) or += 1 (count).
- * Default window 300 ms and T = 30 (10 ms bins): it covers all three saccades, so every event is used.
+ * Default window 300 ms and T = 30 (10 ms bins): it covers the three ≈ 100 ms saccades (a file's last event lies
+ * at 297–336 ms in the shared subset, so only the tail of the third saccade can be cut).
  * TSSL-BP (Zhang & Li 2020) used T = 30 bins of 3 ms (first ≈ 90 ms, mostly the first saccade):
  * pass { windowMs: 90, steps: 30 } for that recipe.
  */

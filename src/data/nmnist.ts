@@ -33,9 +33,11 @@ export interface NmnistEvents {
 export interface NmnistDecodeOptions {
   /** How far (µs) a timestamp may go back before the file is called garbled. */
   backwardsToleranceUs: number;
+  /** Files with more events are called garbled (real samples hold ≈ 3–8 thousand). */
+  maxEvents: number;
 }
 
-export const DEFAULT_NMNIST_DECODE: NmnistDecodeOptions = { backwardsToleranceUs: 1000 };
+export const DEFAULT_NMNIST_DECODE: NmnistDecodeOptions = { backwardsToleranceUs: 1000, maxEvents: 200_000 };
 
 /** Decodes and validates the events of one file's contents. */
 export function decodeNmnistEvents(bytes: Uint8Array, name = '<buffer>', options: Partial<NmnistDecodeOptions> = {}): NmnistEvents {
@@ -45,6 +47,9 @@ export function decodeNmnistEvents(bytes: Uint8Array, name = '<buffer>', options
     throw new Error(`N-MNIST file ${name}: length ${bytes.length} is not a multiple of 5; truncated event at byte offset ${whole}`);
   }
   const n = bytes.length / NMNIST_EVENT_BYTES;
+  if (n > o.maxEvents) {
+    throw new Error(`N-MNIST file ${name}: ${n} events (${bytes.length} bytes) exceeds maxEvents ${o.maxEvents}; oversized or not an N-MNIST sample`);
+  }
   const ev: NmnistEvents = { x: new Uint8Array(n), y: new Uint8Array(n), p: new Uint8Array(n), t: new Uint32Array(n) };
   let maxT = 0;
   for (let i = 0; i < n; i++) {

@@ -35,6 +35,10 @@ describe('N-MNIST event decoding', () => {
     expect(() => decodeNmnistEvents(new Uint8Array(12), 'f.bin')).toThrow(/f\.bin.*byte offset 10/);
   });
 
+  it('rejects an oversized file by its event count', () => {
+    expect(() => decodeNmnistEvents(new Uint8Array(5 * 11), 'big.bin', { maxEvents: 10 })).toThrow(/big\.bin.*11 events.*maxEvents 10/);
+  });
+
   it('rejects addresses outside 34×34 with the event offset', () => {
     expect(() => decodeNmnistEvents(new Uint8Array([...ev(1, 1, 0, 5), ...ev(34, 2, 0, 6)]), 'g.bin')).toThrow(/g\.bin.*byte offset 5.*\(34, 2\)/);
   });

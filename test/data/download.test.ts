@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import { downloadFile, extractZip, resolveDataset } from '../../src/data/download.ts';
 import { Cifar10Dataset } from '../../src/data/cifar10.ts';
+import { NmnistDataset } from '../../src/data/nmnist.ts';
 
 function tarEntry(name: string, body: Uint8Array): Uint8Array {
   const h = new Uint8Array(512);
@@ -43,6 +44,11 @@ const archive = gzipSync(Buffer.concat([
   new Uint8Array(1024),
 ]));
 const md5 = createHash('md5').update(archive).digest('hex');
+const NM = join(import.meta.dirname, '..', 'fixtures', 'nmnist');
+const nmZip = zipOf({
+  'Test/7/00001.bin': readFileSync(join(NM, 'Test', '7', '00001.bin')),
+  'Test/2/00002.bin': readFileSync(join(NM, 'Test', '2', '00002.bin')),
+});
 
 let server: Server;
 let base = '';
@@ -52,7 +58,7 @@ let cutNext = false;
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push({ path: req.url ?? '', range: req.headers.range });
-    const body = req.url === '/bad.tar.gz' ? Buffer.from(archive).fill(7, 100, 200) : Buffer.from(archive);
+    const body = req.url === '/nm.zip' ? Buffer.from(nmZip) : req.url === '/bad.tar.gz' ? Buffer.from(archive).fill(7, 100, 200) : Buffer.from(archive);
     const m = /bytes=(\d+)-/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
     res.writeHead(m ? 206 : 200, { 'Content-Length': body.length - start, ...(m ? { 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}) });
@@ -106,6 +112,20 @@ describe('dataset download', () => {
   it('without data and without download, the error says where to put the files', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'sl-data-'));
     await expect(resolveDataset('nmnist', { cacheDir: cache, root: '/nonexistent' })).rejects.toThrow(/Train\/<digit>\/\*\.bin.*\/nonexistent\/nmnist/);
+  });
+
+  it('downloads and extracts an N-MNIST style zip into a folder NmnistDataset can load', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'sl-data-'));
+    const sha256 = createHash('sha256').update(nmZip).digest('hex');
+    const dir = await resolveDataset('nmnist', { cacheDir: cache, download: true, sources: [{ url: `${base}/nm.zip`, name: 'Test.zip', sha256 }] });
+    const ds = NmnistDataset.load(dir, 'test');
+    expect(Array.from(ds.labels)).toEqual([2, 7]);
+  });
+
+  it('an unreachable host gives an error that says where to put the files by hand', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'sl-data-'));
+    await expect(resolveDataset('cifar10', { cacheDir: cache, download: true, sources: [{ url: 'http://127.0.0.1:1/x.tar.gz', name: 'x.tar.gz', md5 }] }))
+      .rejects.toThrow(/put data_batch_1\.\.5\.bin and test_batch\.bin in .*cifar10.cifar-10-batches-bin by hand/);
   });
 
   it('extracts deflated zip entries (the N-MNIST archive format) and refuses paths escaping the folder', () => {

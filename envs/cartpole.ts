@@ -32,7 +32,7 @@ import { createRng, type Rng } from '../src/util/random.ts';
 import { box, discrete, readBoxAction, readDiscreteAction, type OutOfBounds } from './spaces.ts';
 import {
   PX_PER_M, addBody, addPin, applyForceSI, applyImpulseSI, clearPhysics, createPhysics, getAngle, getOmega, getVx, getX,
-  setBodyState, snapshotPhysics, substep, type MBody, type Physics,
+  projectOntoRailY0, setBodyState, snapshotPhysics, substep, type MBody, type Physics,
 } from './physics.ts';
 
 const { Bodies } = Matter;
@@ -166,9 +166,8 @@ export class CartPoleEnv implements Env {
     for (let k = 0; k < p.substeps; k++) {
       applyForceSI(cart, force, 0);
       substep(this.physics);
-      // The rail: no vertical motion or rotation for the cart.
-      cart.position.y = 0;
-      cart.positionPrev.y = 0;
+      // The rail: no vertical motion (the cart's infinite inertia already forbids rotation).
+      projectOntoRailY0(cart);
     }
     this.readState();
     const terminated = cartPoleTerminated(this.state, p);

@@ -213,6 +213,21 @@ export function setBodyVelocity(p: Physics, b: MBody, vx: number, vy: number, om
   b.deltaTime = p.substepMs;
 }
 
+/**
+ * Holds a body on the horizontal line y = 0 with no vertical velocity (a rail). The vertices move
+ * with it: matter draws and collides with `vertices`, not `position`, so moving `position` alone
+ * would leave the drawn shape drifting away from the simulated one.
+ */
+export function projectOntoRailY0(b: MBody): void {
+  const dy = -b.position.y;
+  if (dy !== 0) {
+    Matter.Vertices.translate(b.vertices, { x: 0, y: dy }, 1);
+    Matter.Bounds.update(b.bounds, b.vertices, b.velocity);
+  }
+  b.position.y = 0;
+  b.positionPrev.y = 0;
+}
+
 /** Adds an SI force (N) at the centre of mass for the next sub-step (matter clears forces after each). */
 export function applyForceSI(b: MBody, fx: number, fy: number): void {
   b.force.x += fx * FORCE_SCALE;

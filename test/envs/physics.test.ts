@@ -14,6 +14,19 @@ describe('world snapshot and push', () => {
     expect(Math.hypot(a[0] - b[0], a[1] - b[1])).toBeLessThan(1e-9);
   });
 
+  it('every body outline stays centred on its reported position while the cartpole runs', () => {
+    const env = makeEnv('cartpole');
+    env.reset({ seed: 1 });
+    for (let i = 0; i < 15; i++) env.step([i % 2 === 0 ? 1 : -1]);
+    for (const body of env.snapshot().bodies) {
+      const n = body.vertices.length;
+      const cx = body.vertices.reduce((acc, v) => acc + v[0], 0) / n;
+      const cy = body.vertices.reduce((acc, v) => acc + v[1], 0) / n;
+      expect(Math.abs(cx - body.position[0]), body.label).toBeLessThan(1e-9);
+      expect(Math.abs(cy - body.position[1]), body.label).toBeLessThan(1e-9);
+    }
+  });
+
   it('reacher snapshot carries the target', () => {
     const env = makeEnv('reacher');
     const o = env.reset({ seed: 4 }).observation;

@@ -28,3 +28,18 @@ export {
 
 // training and checkpoints
 export * from './train/index.ts';
+
+// backend selection (call once before building networks)
+export { type ActiveBackend, type BackendName, type BackendOptions, DEFAULT_BACKEND, initBackend, parseBackendName } from './backend/index.ts';
+
+// neuron dynamics as fused multi-step ops
+export * from './neurons/index.ts';
+
+// data sets, encoders, closed loop, event-driven inference
+export * from './data/index.ts';
+// Both the trainer and the loaders have a `Batch`: the trainer's keeps the short name.
+export type { Batch } from './train/index.ts';
+export type { Batch as DataBatch } from './data/index.ts';
+export * from './encoding/index.ts';
+export * from './stream/index.ts';
+export * from './inference/index.ts';

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import * as api from '../../src/index.ts';
+
+describe('public API', () => {
+  it('exposes the core, the loaders, the encoders, the loop and event-driven inference from one entry point', () => {
+    for (const name of [
+      'initBackend', 'Sequential', 'parseNetworkConfig', 'Trainer', 'lifMultiStep', 'pspFilter',
+      'Cifar10Dataset', 'NmnistDataset', 'resolveDataset', 'createClosedLoop', 'EventDrivenNetwork',
+    ]) {
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+    }
+  });
+});

@@ -27,12 +27,13 @@
  * and is amplified by the upright pole's instability; 4 sub-steps keep the step fast.
  */
 import Matter from 'matter-js';
-import type { Action, BoxSpace, DiscreteSpace, Env, EnvMetadata, ResetOptions, ResetResult, StepResult, WorldSnapshot } from './core.ts';
+import { PhysicsEnv } from './physicsEnv.ts';
+import type { Action, BoxSpace, DiscreteSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
 import { createRng, type Rng } from '../src/util/random.ts';
 import { box, discrete, readBoxAction, readDiscreteAction, type OutOfBounds } from './spaces.ts';
 import {
-  PX_PER_M, addBody, addPin, applyForceSI, applyImpulseSI, clearPhysics, createPhysics, getAngle, getOmega, getVx, getX,
-  projectOntoRailY0, setBodyState, snapshotPhysics, substep, type MBody, type Physics,
+  PX_PER_M, addBody, addPin, applyForceSI, clearPhysics, createPhysics, getAngle, getOmega, getVx, getX,
+  projectOntoRailY0, setBodyState, substep, type MBody, type Physics,
 } from './physics.ts';
 
 const { Bodies } = Matter;
@@ -90,23 +91,23 @@ export function cartPoleDerivative(y: ArrayLike<number>, forceN: number, params 
   return [y[1]!, xacc, thd, thacc];
 }
 
-export class CartPoleEnv implements Env {
+export class CartPoleEnv extends PhysicsEnv {
   readonly id: string;
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace | DiscreteSpace;
   readonly metadata: EnvMetadata;
   private readonly opts: CartPoleOptions;
   private readonly params = CARTPOLE_PARAMS;
-  private physics: Physics;
+  protected physics: Physics;
   private cart!: MBody;
   private pole!: MBody;
   private rng: Rng = createRng(0);
   private readonly actionBuf = new Float64Array(1);
   private readonly state: CartPoleState = { x: 0, xDot: 0, theta: 0, thetaDot: 0 };
   private done = true;
-  private closed = false;
 
   constructor(options: Partial<CartPoleOptions> = {}) {
+    super();
     this.opts = { ...DEFAULT_CARTPOLE, ...options };
     const p = this.params;
     this.id = this.opts.discrete ? 'CartPoleDiscrete-v1' : 'CartPole-v1';
@@ -175,7 +176,7 @@ export class CartPoleEnv implements Env {
     return { observation: this.observe(), reward: cartPoleReward(this.state), terminated, truncated: false, info: {} };
   }
 
-  private readState(): void {
+  protected readState(): void {
     const s = this.state;
     s.x = getX(this.cart);
     s.xDot = getVx(this.physics, this.cart);
@@ -193,23 +194,4 @@ export class CartPoleEnv implements Env {
     return Float64Array.of(s.x, s.xDot, s.theta, s.thetaDot);
   }
 
-  snapshot(): WorldSnapshot {
-    return snapshotPhysics(this.physics);
-  }
-
-  applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
-    this.assertOpen();
-    applyImpulseSI(this.physics, bodyId, point, impulse);
-    this.readState();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    clearPhysics(this.physics);
-    this.closed = true;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new Error(`${this.id}: env is closed`);
-  }
 }

@@ -24,12 +24,13 @@
  * 0.84% of m g l over 2 s (asserted: 0.012 rad, 0.04 rad/s, 1.5%).
  */
 import Matter from 'matter-js';
-import type { Action, BoxSpace, Env, EnvMetadata, ResetOptions, ResetResult, StepResult, WorldSnapshot } from './core.ts';
+import { PhysicsEnv } from './physicsEnv.ts';
+import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
 import { createRng, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
 import {
-  PX_PER_M, addBody, addPin, applyImpulseSI, applyTorqueSI, clearPhysics, createPhysics, getAngle, getOmega,
-  setBodyState, snapshotPhysics, substep, type MBody, type Physics,
+  PX_PER_M, addBody, addPin, applyTorqueSI, clearPhysics, createPhysics, getAngle, getOmega,
+  setBodyState, substep, type MBody, type Physics,
 } from './physics.ts';
 
 const { Bodies } = Matter;
@@ -78,21 +79,21 @@ export function pendulumEnergy(s: PendulumState, params = PENDULUM_PARAMS): numb
   return (m * l * l * s.thetaDot * s.thetaDot) / 6 + (m * g * l * Math.cos(s.theta)) / 2;
 }
 
-export class PendulumEnv implements Env {
+export class PendulumEnv extends PhysicsEnv {
   readonly id = 'Pendulum-v1';
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace;
   readonly metadata: EnvMetadata;
   private readonly opts: PendulumOptions;
   private readonly params = PENDULUM_PARAMS;
-  private physics: Physics;
+  protected physics: Physics;
   private rod!: MBody;
   private rng: Rng = createRng(0);
   private readonly actionBuf = new Float64Array(1);
   private readonly state: PendulumState = { theta: 0, thetaDot: 0 };
-  private closed = false;
 
   constructor(options: Partial<PendulumOptions> = {}) {
+    super();
     this.opts = { ...DEFAULT_PENDULUM, ...options };
     const p = this.params;
     this.observationSpace = box([-1, -1, -p.maxSpeedRadS], [1, 1, p.maxSpeedRadS]);
@@ -153,7 +154,7 @@ export class PendulumEnv implements Env {
     return { observation: this.observe(), reward, terminated: false, truncated: false, info: {} };
   }
 
-  private readState(): void {
+  protected readState(): void {
     this.state.theta = getAngle(this.rod);
     this.state.thetaDot = getOmega(this.physics, this.rod);
   }
@@ -166,23 +167,4 @@ export class PendulumEnv implements Env {
     return Float64Array.of(Math.cos(this.state.theta), Math.sin(this.state.theta), this.state.thetaDot);
   }
 
-  snapshot(): WorldSnapshot {
-    return snapshotPhysics(this.physics);
-  }
-
-  applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
-    this.assertOpen();
-    applyImpulseSI(this.physics, bodyId, point, impulse);
-    this.readState();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    clearPhysics(this.physics);
-    this.closed = true;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new Error(`${this.id}: env is closed`);
-  }
 }

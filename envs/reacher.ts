@@ -19,12 +19,13 @@
  * Links: uniform rods 0.5 m, 1 kg (I = m l²/12); pins solved by matter-js, 10 sub-steps of 2 ms.
  */
 import Matter from 'matter-js';
-import type { Action, BoxSpace, Env, EnvMetadata, ResetOptions, ResetResult, StepResult, WorldSnapshot } from './core.ts';
+import { PhysicsEnv } from './physicsEnv.ts';
+import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
 import { createRng, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
 import {
-  PX_PER_M, addBody, addPin, applyImpulseSI, applyTorqueSI, clearPhysics, createPhysics, getAngle, getOmega, getX, getY,
-  setBodyState, snapshotPhysics, substep, type MBody, type Physics,
+  PX_PER_M, addBody, addPin, applyTorqueSI, clearPhysics, createPhysics, getAngle, getOmega, getX, getY,
+  setBodyState, substep, type MBody, type Physics,
 } from './physics.ts';
 
 const { Bodies } = Matter;
@@ -66,22 +67,22 @@ export function reacherReward(s: ReacherState, action: ArrayLike<number>, params
   return -reacherDistance(s) - params.controlCost * (action[0]! * action[0]! + action[1]! * action[1]!);
 }
 
-export class ReacherEnv implements Env {
+export class ReacherEnv extends PhysicsEnv {
   readonly id = 'Reacher-v1';
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace;
   readonly metadata: EnvMetadata;
   private readonly opts: ReacherOptions;
   private readonly params = REACHER_PARAMS;
-  private physics: Physics;
+  protected physics: Physics;
   private upper!: MBody;
   private fore!: MBody;
   private rng: Rng = createRng(0);
   private readonly actionBuf = new Float64Array(2);
   private readonly state: ReacherState = { q1: 0, q2: 0, q1Dot: 0, q2Dot: 0, fingertip: [1, 0], target: [0.5, 0] };
-  private closed = false;
 
   constructor(options: Partial<ReacherOptions> = {}) {
+    super();
     this.opts = { ...DEFAULT_REACHER, ...options };
     const p = this.params;
     const inf = Infinity;
@@ -162,7 +163,7 @@ export class ReacherEnv implements Env {
     return { observation: this.observe(), reward: reacherReward(this.state, a, p), terminated: false, truncated: false, info: { distance } };
   }
 
-  private readState(): void {
+  protected readState(): void {
     const s = this.state;
     const a1 = getAngle(this.upper);
     const a2 = getAngle(this.fore);
@@ -187,23 +188,7 @@ export class ReacherEnv implements Env {
     );
   }
 
-  snapshot(): WorldSnapshot {
-    return snapshotPhysics(this.physics, this.state.target);
-  }
-
-  applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
-    this.assertOpen();
-    applyImpulseSI(this.physics, bodyId, point, impulse);
-    this.readState();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    clearPhysics(this.physics);
-    this.closed = true;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new Error(`${this.id}: env is closed`);
+  protected override snapshotTarget(): readonly [number, number] {
+    return this.state.target;
   }
 }

@@ -23,12 +23,13 @@
  * Physics: 10 sub-steps of 2 ms; feet friction 1.0; legs collide only with the ground.
  */
 import Matter from 'matter-js';
-import type { Action, BoxSpace, Env, EnvMetadata, ResetOptions, ResetResult, StepResult, WorldSnapshot } from './core.ts';
+import { PhysicsEnv } from './physicsEnv.ts';
+import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
 import { createRng, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
 import {
-  PX_PER_M, addBody, addPin, applyImpulseSI, applyTorqueSI, clearPhysics, createPhysics, getAngle, getX, getY,
-  setBodyState, snapshotPhysics, substep, type MBody, type Physics,
+  PX_PER_M, addBody, addPin, applyTorqueSI, clearPhysics, createPhysics, getAngle, getX, getY,
+  setBodyState, substep, type MBody, type Physics,
 } from './physics.ts';
 
 const { Bodies } = Matter;
@@ -82,14 +83,14 @@ const GROUND = 0x1;
 const LEG = 0x2;
 const TORSO = 0x4;
 
-export class WalkerEnv implements Env {
+export class WalkerEnv extends PhysicsEnv {
   readonly id = 'Walker-v1';
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace;
   readonly metadata: EnvMetadata;
   private readonly opts: WalkerOptions;
   private readonly params = WALKER_PARAMS;
-  private physics: Physics;
+  protected physics: Physics;
   private torso!: MBody;
   private readonly thighs: MBody[] = [];
   private readonly shins: MBody[] = [];
@@ -101,9 +102,9 @@ export class WalkerEnv implements Env {
   private readonly torsoVel = new Float64Array(3);
   private readonly state: WalkerState = { x: 0, y: 0, angle: 0 };
   private done = true;
-  private closed = false;
 
   constructor(options: Partial<WalkerOptions> = {}) {
+    super();
     this.opts = { ...DEFAULT_WALKER, ...options };
     const p = this.params;
     const n = 2 * WALKER_LEGS;
@@ -228,7 +229,7 @@ export class WalkerEnv implements Env {
     };
   }
 
-  private readState(): void {
+  protected readState(): void {
     this.state.x = getX(this.torso);
     this.state.y = getY(this.torso);
     this.state.angle = getAngle(this.torso);
@@ -248,25 +249,6 @@ export class WalkerEnv implements Env {
     return o;
   }
 
-  snapshot(): WorldSnapshot {
-    return snapshotPhysics(this.physics);
-  }
-
-  applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
-    this.assertOpen();
-    applyImpulseSI(this.physics, bodyId, point, impulse);
-    this.readState();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    clearPhysics(this.physics);
-    this.closed = true;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new Error(`${this.id}: env is closed`);
-  }
 }
 
 function wrap(x: number): number {

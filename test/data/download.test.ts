@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import { downloadFile, extractZip, resolveDataset } from '../../src/data/download.ts';
 import { Cifar10Dataset } from '../../src/data/cifar10.ts';
 import { NmnistDataset } from '../../src/data/nmnist.ts';
+import { useTempDirs } from '../support/tempDirs.ts';
+
+const tempDir = useTempDirs();
 
 function tarEntry(name: string, body: Uint8Array): Uint8Array {
   const h = new Uint8Array(512);
@@ -77,7 +79,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('dataset download', () => {
   it('downloads, verifies MD5, extracts a tar.gz and resolves the loader folder', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'sl-data-'));
+    const cache = tempDir('sl-data-');
     const dir = await resolveDataset('cifar10', { cacheDir: cache, download: true, sources: [{ url: `${base}/good.tar.gz`, name: 'c.tar.gz', md5 }] });
     expect(dir).toBe(join(cache, 'cifar10', 'cifar-10-batches-bin'));
     expect(Cifar10Dataset.load(dir, 'train').size).toBe(40);
@@ -88,7 +90,7 @@ describe('dataset download', () => {
   });
 
   it('a checksum mismatch is a clear error and leaves no file that looks good', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'sl-data-'));
+    const cache = tempDir('sl-data-');
     const dest = join(cache, 'bad.tar.gz');
     await expect(downloadFile({ url: `${base}/bad.tar.gz`, name: 'bad.tar.gz', md5 }, dest)).rejects.toThrow(/MD5 mismatch.*deleted/);
     expect(existsSync(dest)).toBe(false);
@@ -96,7 +98,7 @@ describe('dataset download', () => {
   });
 
   it('an interrupted transfer resumes with a Range request and completes', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'sl-data-'));
+    const cache = tempDir('sl-data-');
     const dest = join(cache, 'r.tar.gz');
     cutNext = true;
     await expect(downloadFile({ url: `${base}/resume.tar.gz`, name: 'r.tar.gz', md5 }, dest)).rejects.toThrow(/interrupted.*resume/);
@@ -110,12 +112,12 @@ describe('dataset download', () => {
   });
 
   it('without data and without download, the error says where to put the files', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'sl-data-'));
+    const cache = tempDir('sl-data-');
     await expect(resolveDataset('nmnist', { cacheDir: cache, root: '/nonexistent' })).rejects.toThrow(/Train\/<digit>\/\*\.bin.*\/nonexistent\/nmnist/);
   });
 
   it('downloads and extracts an N-MNIST style zip into a folder NmnistDataset can load', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'sl-data-'));
+    const cache = tempDir('sl-data-');
     const sha256 = createHash('sha256').update(nmZip).digest('hex');
     const dir = await resolveDataset('nmnist', { cacheDir: cache, download: true, sources: [{ url: `${base}/nm.zip`, name: 'Test.zip', sha256 }] });
     const ds = NmnistDataset.load(dir, 'test');
@@ -123,13 +125,13 @@ describe('dataset download', () => {
   });
 
   it('an unreachable host gives an error that says where to put the files by hand', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'sl-data-'));
+    const cache = tempDir('sl-data-');
     await expect(resolveDataset('cifar10', { cacheDir: cache, download: true, sources: [{ url: 'http://127.0.0.1:1/x.tar.gz', name: 'x.tar.gz', md5 }] }))
       .rejects.toThrow(/put data_batch_1\.\.5\.bin and test_batch\.bin in .*cifar10.cifar-10-batches-bin by hand/);
   });
 
   it('extracts deflated zip entries (the N-MNIST archive format) and refuses paths escaping the folder', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sl-zip-'));
+    const dir = tempDir('sl-zip-');
     const ev = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'nmnist', 'Test', '7', '00001.bin'));
     extractZip(zipOf({ 'Test/7/00001.bin': ev }), dir, 't.zip');
     expect(readFileSync(join(dir, 'Test', '7', '00001.bin'))).toEqual(ev);
@@ -139,7 +141,7 @@ describe('dataset download', () => {
 
   it.skipIf(!existsSync(join(import.meta.dirname, '..', '..', '..', 'shared', 'data')))('resolves the shared subsets under root', async () => {
     const root = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
-    expect(await resolveDataset('nmnist', { root, cacheDir: mkdtempSync(join(tmpdir(), 'sl-')) })).toBe(join(root, 'nmnist'));
-    expect(await resolveDataset('cifar10', { root, cacheDir: mkdtempSync(join(tmpdir(), 'sl-')) })).toBe(join(root, 'cifar10', 'cifar-10-batches-bin'));
+    expect(await resolveDataset('nmnist', { root, cacheDir: tempDir('sl-') })).toBe(join(root, 'nmnist'));
+    expect(await resolveDataset('cifar10', { root, cacheDir: tempDir('sl-') })).toBe(join(root, 'cifar10', 'cifar-10-batches-bin'));
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NmnistDataset, decodeNmnistEvents, eventsToFrames, listNmnistFolders, listNmnistCsv } from '../../src/data/nmnist.ts';
+import { useTempDirs } from '../support/tempDirs.ts';
+
+const tempDir = useTempDirs();
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'nmnist');
 const SHARED = process.env.SPIKELOOP_SHARED_DATA ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
@@ -106,7 +108,7 @@ describe('N-MNIST dataset', () => {
   });
 
   it('names the file when a sample on disk is truncated', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nmnist-'));
+    const dir = tempDir('nmnist-');
     mkdirSync(join(dir, 'Train', '3'), { recursive: true });
     writeFileSync(join(dir, 'Train', '3', '00007.bin'), new Uint8Array(7));
     const ds = NmnistDataset.load(dir, 'train');

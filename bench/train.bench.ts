@@ -1,0 +1,44 @@
+/**
+ * Training-step speed of the PyTorch reference workloads (issue 2 item 8; model and workloads as
+ * /work/shared/bench/torch_snn.py's docstring, see bench/workloads/index.ts), each in its own
+ * process on the backend `initBackend('auto')` picks, plus the fused/unfused ratio on control-mlp
+ * in the same run (unfused: LIF and the loss's PSP filter as per-step tf ops under autograd).
+ * `npm run bench:compare` puts these next to PyTorch's times.
+ */
+import type { BenchSuite, BenchTable } from './types.ts';
+import { WORKLOAD_NAMES, WORKLOADS } from './workloads/index.ts';
+import { runWorkloadChild } from './workloads/spawn.ts';
+
+const suite: BenchSuite = async ({ quick }) => {
+  const timing = quick ? { warmup: 1, iters: 2 } : { warmup: 2, iters: 10 };
+  const rows: Array<Array<string | number>> = [];
+  let backend = '?';
+  let fusedControl: number | undefined;
+  for (const name of WORKLOAD_NAMES) {
+    const w = WORKLOADS[name];
+    const r = runWorkloadChild(name, timing);
+    backend = r.backend;
+    const m = r.result;
+    if (name === 'control-mlp') fusedControl = m.msPerIter;
+    rows.push([name, 'fused', w.T, w.batch, m.iters, m.msPerIter, m.msMin, m.samplesPerS, m.gflops, r.peakRssMb, m.spikeRates.map((v) => v.toFixed(3)).join(' ')]);
+  }
+  // the per-step path records thousands of tape nodes per step: fewer iterations
+  const u = runWorkloadChild('control-mlp', { path: 'unfused', warmup: 1, iters: quick ? 1 : 3 });
+  const um = u.result;
+  rows.push(['control-mlp', 'unfused', um.T, um.batch, um.iters, um.msPerIter, um.msMin, um.samplesPerS, um.gflops, u.peakRssMb, um.spikeRates.map((v) => v.toFixed(3)).join(' ')]);
+  const ratio = um.msPerIter / fusedControl!;
+  const table: BenchTable = {
+    title: `Training step (forward + loss + backward + Adam), torch_snn.py workloads, backend ${backend}`,
+    columns: ['workload', 'path', 'T', 'B', 'iters', 'ms/iter', 'min ms', 'samples/s', 'synaptic GFLOP/s', 'peak RSS MB', 'spike rates@init'],
+    rows,
+    notes: [
+      `Fused/unfused speed-up on control-mlp: ${ratio.toFixed(1)}× (target ≥ 10×: ${ratio >= 10 ? 'met' : 'missed'}).`,
+      `Warm-up ${timing.warmup}, then ${timing.iters} timed steps per fused row (unfused: 1 warm-up, ${um.iters} timed); ms/iter = timed wall time / iters.`,
+      "Synaptic GFLOP/s uses torch_snn.py's nominal count (3 × forward FLOPs of every dense/conv layer, every step and sample).",
+      'Each row runs in its own process; peak RSS is that process\'s maximum resident set.',
+    ],
+  };
+  return [table];
+};
+
+export default suite;

@@ -1,0 +1,268 @@
+/**
+ * The three training workloads of the PyTorch reference (/work/shared/bench/torch_snn.py), built
+ * with spikeloop: `Sequential.fromConfig`, `spikeSequenceLoss`, the `Trainer`'s Adam. Same model
+ * as the reference's docstring: LIF decay exp(−1/5), θ = 1, soft reset with the reset term
+ * detached, fast-sigmoid surrogate 1/(1 + 10·|u − θ|)², spike synapses without bias, Kaiming-
+ * uniform init × per-layer gain, loss mean((ε∗o − ε∗d)²) with α = exp(−1/5) (c = 1), desired
+ * train = target neuron fires at t % 3 == 1, Adam lr 1e-3.
+ *
+ * One training step = forward + loss + backward + Adam update (`Trainer.trainStep`), timed
+ * after warm-up steps like the reference (2 warm-up, 10 timed by default).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { classSpikeTrains } from '../../src/labels/classification.ts';
+import { spikeSequenceLoss } from '../../src/loss/index.ts';
+import { lifMultiStepReference, pspFilterReference } from '../../src/neurons/reference.ts';
+import { Sequential } from '../../src/network/sequential.ts';
+import { Optimizer, type NamedGrad, type OptimizerSpec } from '../../src/train/optimizers.ts';
+import { Trainer } from '../../src/train/trainer.ts';
+import { createRng } from '../../src/util/random.ts';
+
+export type WorkloadName = 'nmnist-mlp' | 'cifar-conv' | 'control-mlp';
+export const WORKLOAD_NAMES: readonly WorkloadName[] = ['nmnist-mlp', 'cifar-conv', 'control-mlp'];
+
+const BETA = Math.exp(-1 / 5);
+export const TORCH_LIF = Object.freeze({
+  tauMem: 5,
+  decay: BETA,
+  threshold: 1,
+  reset: 'soft' as const,
+  detachReset: true,
+  surrogate: Object.freeze({ kind: 'fastSigmoid' as const, slope: 10 }),
+});
+export const TORCH_LOSS_PSP = Object.freeze({ tauSyn: 5, alpha: Math.exp(-1 / 5), scale: 'none' as const });
+export const TORCH_ADAM: Readonly<OptimizerSpec> = Object.freeze({ kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
+
+/** A synaptic layer for the nominal FLOP count: dense [in, out] or 3×3 conv at H×W. */
+type SynapticShape = { kind: 'dense'; nin: number; nout: number } | { kind: 'conv'; cin: number; cout: number; h: number; w: number };
+
+export interface Workload {
+  name: WorkloadName;
+  T: number;
+  batch: number;
+  inputShape: number[];
+  input: 'bernoulli' | 'static';
+  /** Firing probability of the Bernoulli input. */
+  p: number;
+  layers: unknown[];
+  synapses: SynapticShape[];
+}
+
+const dense = (units: number, gain: number) => ({ type: 'dense', units, weightScale: gain, synapseInput: 'spike' });
+const conv = (filters: number, gain: number) => ({ type: 'conv2d', filters, kernelSize: 3, padding: 'same', weightScale: gain, synapseInput: 'spike' });
+
+export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = Object.freeze({
+  'nmnist-mlp': {
+    name: 'nmnist-mlp',
+    T: 30,
+    batch: 64,
+    inputShape: [2312],
+    input: 'bernoulli',
+    p: 0.05,
+    layers: [dense(800, 8), dense(10, 4)],
+    synapses: [{ kind: 'dense', nin: 2312, nout: 800 }, { kind: 'dense', nin: 800, nout: 10 }],
+  },
+  'cifar-conv': {
+    name: 'cifar-conv',
+    T: 5,
+    batch: 32,
+    // NHWC (tfjs); the reference's 3×32×32 NCHW
+    inputShape: [32, 32, 3],
+    input: 'static',
+    p: 0,
+    layers: [conv(32, 3), { type: 'avgpool', poolSize: 2 }, conv(64, 3), { type: 'avgpool', poolSize: 2 }, { type: 'flatten' }, dense(256, 3), dense(10, 3)],
+    synapses: [
+      { kind: 'conv', cin: 3, cout: 32, h: 32, w: 32 },
+      { kind: 'conv', cin: 32, cout: 64, h: 16, w: 16 },
+      { kind: 'dense', nin: 4096, nout: 256 },
+      { kind: 'dense', nin: 256, nout: 10 },
+    ],
+  },
+  'control-mlp': {
+    name: 'control-mlp',
+    T: 200,
+    batch: 16,
+    inputShape: [64],
+    input: 'bernoulli',
+    p: 0.1,
+    layers: [dense(128, 4), dense(128, 4), dense(8, 4)],
+    synapses: [{ kind: 'dense', nin: 64, nout: 128 }, { kind: 'dense', nin: 128, nout: 128 }, { kind: 'dense', nin: 128, nout: 8 }],
+  },
+});
+
+export function workload(name: string): Workload {
+  const w = (WORKLOADS as Record<string, Workload>)[name];
+  if (!w) throw new Error(`unknown workload '${name}' (known: ${WORKLOAD_NAMES.join(', ')})`);
+  return w;
+}
+
+/** torch_snn.py's nominal count: 3 × forward FLOPs (2 × MACs) of every synaptic layer, per step. */
+export function nominalGflopPerIter(w: Workload): number {
+  let macs = 0;
+  for (const s of w.synapses) macs += s.kind === 'dense' ? s.nin * s.nout : s.cin * s.cout * 9 * s.h * s.w;
+  return (3 * 2 * macs * w.T * w.batch) / 1e9;
+}
+
+export interface Problem {
+  net: Sequential;
+  inputs: tf.Tensor;
+  targets: tf.Tensor;
+  dispose(): void;
+}
+
+/** Network, fixed input and desired trains of a workload (seeded; only speed matters). */
+export function buildProblem(w: Workload, seed = 0): Problem {
+  const net = Sequential.fromConfig({ T: w.T, seed, inputShape: w.inputShape, input: w.input === 'static' ? 'current' : 'spikes', lif: TORCH_LIF, layers: w.layers });
+  const rng = createRng(seed + 1);
+  const shape = w.input === 'static' ? [w.batch, ...w.inputShape] : [w.T, w.batch, ...w.inputShape];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = w.input === 'static' ? rng.next() : rng.next() < w.p ? 1 : 0;
+  const inputs = tf.tensor(v, shape, 'float32');
+  const nOut = net.outputShape[0]!;
+  const labels = Int32Array.from({ length: w.batch }, () => rng.int(nOut));
+  const targets = classSpikeTrains(labels, { T: w.T, numClasses: nOut, pattern: Array.from({ length: w.T }, (_, t) => (t % 3 === 1 ? 1 : 0)) });
+  return {
+    net,
+    inputs,
+    targets,
+    dispose() {
+      net.dispose();
+      inputs.dispose();
+      targets.dispose();
+    },
+  };
+}
+
+export function torchLoss(out: tf.Tensor, desired: tf.Tensor): tf.Scalar {
+  return spikeSequenceLoss(out, desired, { psp: TORCH_LOSS_PSP, reduction: 'mean' });
+}
+
+export interface TimingOptions {
+  warmup: number;
+  iters: number;
+}
+
+export const DEFAULT_TIMING: Readonly<TimingOptions> = Object.freeze({ warmup: 2, iters: 10 });
+
+export interface TrainingMeasurement {
+  workload: WorkloadName;
+  path: 'fused' | 'unfused';
+  T: number;
+  batch: number;
+  iters: number;
+  msPerIter: number;
+  msMin: number;
+  msMedian: number;
+  samplesPerS: number;
+  nominalGflopPerIter: number;
+  gflops: number;
+  /** Spike rate of every spiking layer before training (same role as the reference's). */
+  spikeRates: number[];
+  lossFirst: number;
+  lossLast: number;
+}
+
+function spikeRates(net: Sequential, x: tf.Tensor): number[] {
+  const rec = net.forward(x, { training: false, record: true });
+  const rates = rec.traces!.map((t) => tf.tidy(() => tf.mean(t.spikes).dataSync()[0]!));
+  rec.traces!.forEach((t) => [t.spikes, t.psp, t.membrane].forEach((v) => v?.dispose()));
+  rec.spikes.dispose();
+  return rates;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function summarise(w: Workload, path: 'fused' | 'unfused', times: number[], total: number, rates: number[], losses: number[]): TrainingMeasurement {
+  const ms = total / times.length;
+  const gflop = nominalGflopPerIter(w);
+  return {
+    workload: w.name,
+    path,
+    T: w.T,
+    batch: w.batch,
+    iters: times.length,
+    msPerIter: ms,
+    msMin: Math.min(...times),
+    msMedian: median(times),
+    samplesPerS: w.batch / (ms / 1e3),
+    nominalGflopPerIter: gflop,
+    gflops: gflop / (ms / 1e3),
+    spikeRates: rates,
+    lossFirst: losses[0]!,
+    lossLast: losses[losses.length - 1]!,
+  };
+}
+
+function timeSteps(step: () => number, t: TimingOptions): { times: number[]; total: number; losses: number[] } {
+  const losses: number[] = [];
+  for (let i = 0; i < t.warmup; i++) losses.push(step());
+  const times: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < t.iters; i++) {
+    const s = performance.now();
+    losses.push(step());
+    times.push(performance.now() - s);
+  }
+  return { times, total: performance.now() - t0, losses };
+}
+
+/** Times `Trainer.trainStep` (fused LIF/PSP ops) on a workload. */
+export function measureFused(w: Workload, timing: Partial<TimingOptions> = {}): TrainingMeasurement {
+  const t = { ...DEFAULT_TIMING, ...timing };
+  const pb = buildProblem(w);
+  const trainer = new Trainer(pb.net, { loss: torchLoss, optimizer: { ...TORCH_ADAM }, progress: 'never' });
+  try {
+    const rates = spikeRates(pb.net, pb.inputs);
+    const r = timeSteps(() => trainer.trainStep({ inputs: pb.inputs, targets: pb.targets }).loss, t);
+    return summarise(w, 'fused', r.times, r.total, rates, r.losses);
+  } finally {
+    trainer.dispose();
+    pb.dispose();
+  }
+}
+
+/**
+ * The same training step with the neuron dynamics unfused: every LIF layer and the loss's PSP
+ * filter are per-step tf ops under autograd (`src/neurons/reference.ts`), the synapses one
+ * product over T·B as in the fused path, Adam from `src/train`. Dense layers only (the MLPs).
+ */
+export function measureUnfused(w: Workload, timing: Partial<TimingOptions> = {}): TrainingMeasurement {
+  if (w.synapses.some((s) => s.kind !== 'dense') || w.input !== 'bernoulli') {
+    throw new Error(`measureUnfused: ${w.name} is not a spike-input MLP`);
+  }
+  const t = { ...DEFAULT_TIMING, ...timing };
+  const pb = buildProblem(w);
+  const named = pb.net.namedVariables();
+  const opt = new Optimizer({ ...TORCH_ADAM });
+  const step = (): number => {
+    const { value, grads } = tf.variableGrads(() => {
+      let h = pb.inputs;
+      for (const n of named) {
+        const [nin, nout] = n.variable.shape as [number, number];
+        const I = tf.reshape(tf.matMul(tf.reshape(h, [w.T * w.batch, nin]), n.variable), [w.T, w.batch, nout]);
+        h = lifMultiStepReference(I, TORCH_LIF);
+      }
+      const diff = pspFilterReference(tf.sub(h, pb.targets), TORCH_LOSS_PSP);
+      return tf.mean(tf.square(diff)) as tf.Scalar;
+    }, named.map((n) => n.variable));
+    const loss = value.dataSync()[0]!;
+    const list: NamedGrad[] = named.map((n) => ({ name: n.name, variable: n.variable, grad: grads[n.variable.name]! }));
+    opt.apply(list, TORCH_ADAM.lr);
+    value.dispose();
+    Object.values(grads).forEach((g) => g.dispose());
+    return loss;
+  };
+  try {
+    const rates = spikeRates(pb.net, pb.inputs);
+    const r = timeSteps(step, t);
+    return summarise(w, 'unfused', r.times, r.total, rates, r.losses);
+  } finally {
+    opt.dispose();
+    pb.dispose();
+  }
+}

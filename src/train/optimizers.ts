@@ -26,10 +26,17 @@ export interface NamedGrad {
   grad: tf.Tensor;
 }
 
+interface Slot {
+  shape: number[];
+  values: Float32Array;
+}
+
 export class Optimizer {
   /** Updates taken so far (Adam's bias-correction count). */
   step = 0;
-  private readonly slots = new Map<string, tf.Variable>();
+  // Moments live in JS typed arrays: one fused loop per variable instead of a dozen backend ops
+  // (on wasm those cost ~100 ms per step for nmnist-mlp's 1.85 M weights).
+  private readonly slots = new Map<string, Slot>();
 
   constructor(readonly spec: OptimizerSpec) {
     if (!(spec.lr >= 0)) throw new Error(`optimizer.lr must be >= 0, got ${spec.lr}`);
@@ -42,64 +49,84 @@ export class Optimizer {
     }
   }
 
-  private slot(key: string, like: tf.Tensor): tf.Variable {
+  private slot(key: string, like: tf.Tensor): Float32Array {
     let s = this.slots.get(key);
     if (!s) {
-      s = tf.variable(tf.zerosLike(like), false);
+      s = { shape: [...like.shape], values: new Float32Array(like.size) };
       this.slots.set(key, s);
     }
-    return s;
+    if (s.values.length !== like.size) {
+      throw new Error(`optimizer slot '${key}' has ${s.values.length} values, the variable has ${like.size}`);
+    }
+    return s.values;
   }
 
   /** One update of every variable with learning rate `lr` (the schedule's value for this step). */
   apply(grads: readonly NamedGrad[], lr: number): void {
+    for (const { name, variable: w, grad } of grads) {
+      if (grad.size !== w.size) throw new Error(`optimizer: gradient of '${name}' has ${grad.size} values, the variable has ${w.size}`);
+    }
     this.step += 1;
     const k = this.step;
     const s = this.spec;
-    tf.tidy(() => {
-      for (const { name, variable: w, grad } of grads) {
-        if (s.kind === 'sgd') {
-          const g = s.weightDecay > 0 ? tf.add(grad, tf.mul(s.weightDecay, w)) : grad;
-          let dir = g;
-          if (s.momentum > 0) {
-            const b = this.slot(`${name}/momentum`, w);
-            dir = tf.add(tf.mul(s.momentum, b), g);
-            b.assign(dir);
+    for (const { name, variable: w, grad } of grads) {
+      const g = grad.dataSync() as Float32Array;
+      const cur = w.dataSync() as Float32Array;
+      const next = new Float32Array(w.size);
+      const n = next.length;
+      const wd = s.weightDecay;
+      if (s.kind === 'sgd') {
+        const mu = s.momentum;
+        const b = mu > 0 ? this.slot(`${name}/momentum`, w) : undefined;
+        for (let i = 0; i < n; i++) {
+          const wi = cur[i]!;
+          let d = g[i]! + wd * wi;
+          if (b) {
+            d = mu * b[i]! + d;
+            b[i] = d;
           }
-          w.assign(tf.sub(w, tf.mul(lr, dir)));
-        } else {
-          const decoupled = s.kind === 'adamw';
-          const g = !decoupled && s.weightDecay > 0 ? tf.add(grad, tf.mul(s.weightDecay, w)) : grad;
-          const m = this.slot(`${name}/m`, w);
-          const v = this.slot(`${name}/v`, w);
-          m.assign(tf.add(tf.mul(s.beta1, m), tf.mul(1 - s.beta1, g)));
-          v.assign(tf.add(tf.mul(s.beta2, v), tf.mul(1 - s.beta2, tf.square(g))));
-          const mHat = tf.div(m, 1 - s.beta1 ** k);
-          const vHat = tf.div(v, 1 - s.beta2 ** k);
-          const base = decoupled && s.weightDecay > 0 ? tf.mul(w, 1 - lr * s.weightDecay) : w;
-          w.assign(tf.sub(base, tf.mul(lr, tf.div(mHat, tf.add(tf.sqrt(vHat), s.epsilon)))));
+          next[i] = wi - lr * d;
+        }
+      } else {
+        const decoupled = s.kind === 'adamw';
+        const l2 = decoupled ? 0 : wd;
+        const shrink = decoupled ? 1 - lr * wd : 1;
+        const m = this.slot(`${name}/m`, w);
+        const v = this.slot(`${name}/v`, w);
+        const { beta1: b1, beta2: b2, epsilon: eps } = s;
+        const bc1 = 1 - b1 ** k;
+        const bc2 = 1 - b2 ** k;
+        for (let i = 0; i < n; i++) {
+          const wi = cur[i]!;
+          const gi = g[i]! + l2 * wi;
+          const mi = (m[i] = b1 * m[i]! + (1 - b1) * gi);
+          const vi = (v[i] = b2 * v[i]! + (1 - b2) * gi * gi);
+          next[i] = wi * shrink - (lr * (mi / bc1)) / (Math.sqrt(vi / bc2) + eps);
         }
       }
-    });
+      // assign inside tidy: the new value's tensor object is released, its data stays with the variable
+      tf.tidy(() => w.assign(tf.tensor(next, w.shape, 'float32')));
+    }
   }
 
   /** Slot values as named typed arrays (`<weight>/m`, `<weight>/v`, `<weight>/momentum`). */
   getState(): WeightEntry[] {
-    return [...this.slots.entries()].map(([name, v]) => ({ name, shape: [...v.shape], values: new Float32Array(v.dataSync() as Float32Array) }));
+    return [...this.slots.entries()].map(([name, v]) => ({ name, shape: [...v.shape], values: new Float32Array(v.values) }));
   }
 
   /** Restores the slots and step count saved by `getState`. */
   setState(step: number, entries: readonly WeightEntry[]): void {
     if (!Number.isInteger(step) || step < 0) throw new Error(`optimizer state: step must be a non-negative integer, got ${step}`);
+    for (const e of entries) {
+      const n = e.shape.reduce((a, b) => a * b, 1);
+      if (e.values.length !== n) throw new Error(`optimizer state: '${e.name}' has ${e.values.length} values, shape [${e.shape.join(', ')}] needs ${n}`);
+    }
     this.disposeSlots();
     this.step = step;
-    for (const e of entries) {
-      this.slots.set(e.name, tf.variable(tf.tensor(e.values, e.shape, 'float32'), false));
-    }
+    for (const e of entries) this.slots.set(e.name, { shape: [...e.shape], values: new Float32Array(e.values) });
   }
 
   private disposeSlots(): void {
-    for (const v of this.slots.values()) v.dispose();
     this.slots.clear();
   }
 

@@ -1,0 +1,158 @@
+/**
+ * `spikeDense(S, W)`: the tfjs op `S·W` for a binary S [R, in] (spikes) and W [in, out], computed
+ * by the event-driven kernels of spikeDense.ts, with the gradients of a matMul:
+ *
+ *   forward  I  = S·W     Σ of the rows of W whose input fired (per row of S)
+ *   ∂W       dW = Sᵀ·δ    Σ of the rows of δ at the steps where input i fired (sparse)
+ *   ∂S       dS = δ·Wᵀ    dense (tf.matMul); only computed when something upstream needs it
+ *
+ * The op is a registered kernel ('SpikeDense') with a registered gradient, not a tf.customGrad:
+ * the engine calls each input's gradient lazily, so the first layer, whose input is data, never
+ * pays for the dense δ·Wᵀ (for nmnist-mlp that is 7 GFLOP per step that nobody reads).
+ *
+ * The event lists of S are built once, when the op is called (that pass also checks that S is
+ * binary), and kept for the backward pass in a WeakMap keyed by S's data. When S holds any value
+ * other than 0 and 1 the op is exactly `tf.matMul(S, W)` (verify and fall back).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { spikeKernels, type SpikeIndex, type SpikeKernelKind, type SpikeKernels } from './spikeDense.ts';
+
+export const SPIKE_DENSE = 'SpikeDense';
+export const SPIKE_DENSE_GRAD_W = 'SpikeDenseGradW';
+
+/** Backends whose tensors live in CPU-addressable memory (where the kernels can read them). */
+const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
+
+let kernels: SpikeKernels | undefined;
+let requestedKind: SpikeKernelKind | 'auto' = 'auto';
+
+/**
+ * Chooses the implementation behind the op: 'auto' (WebAssembly when built, else TypeScript),
+ * 'wasm' or 'ts'. Returns the kind now in use. Both give bit-identical results.
+ */
+export function useSpikeKernels(kind: SpikeKernelKind | 'auto' = 'auto'): SpikeKernelKind {
+  requestedKind = kind;
+  kernels = spikeKernels(kind);
+  return kernels.kind;
+}
+
+function currentKernels(): SpikeKernels {
+  kernels ??= spikeKernels(requestedKind);
+  return kernels;
+}
+
+// 'dense' marks data found not to be binary, so that the check is not repeated.
+const indexCache = new WeakMap<object, SpikeIndex | 'dense'>();
+
+interface WasmHeapBackend {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  wasm: { HEAPF32: Float32Array };
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
+}
+
+function isWasmHeap(backend: tf.KernelBackend): backend is tf.KernelBackend & WasmHeapBackend {
+  const b = backend as unknown as Partial<WasmHeapBackend>;
+  return typeof b.makeOutput === 'function' && b.dataIdMap !== undefined && b.wasm?.HEAPF32 !== undefined;
+}
+
+/**
+ * The float32 values of a tensor. On wasm this is a view into the backend's heap (no copy):
+ * use it before anything allocates on that backend.
+ */
+function readF32(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
+  const size = info.shape.reduce((a, b) => a * b, 1);
+  if (isWasmHeap(backend)) {
+    const data = backend.dataIdMap.get(info.dataId);
+    if (data) return new Float32Array(backend.wasm.HEAPF32.buffer, data.memoryOffset, size);
+  }
+  const values = backend.readSync(info.dataId);
+  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+}
+
+function writeF32(backend: tf.KernelBackend, shape: number[], values: Float32Array): tf.TensorInfo {
+  if (isWasmHeap(backend)) return backend.makeOutput(shape, 'float32', undefined, values);
+  return { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+}
+
+/** The event lists of S (cached per data), or undefined when S is not binary. */
+function indexOf(backend: tf.KernelBackend, s: tf.TensorInfo): SpikeIndex | undefined {
+  const cached = indexCache.get(s.dataId);
+  if (cached !== undefined) return cached === 'dense' ? undefined : cached;
+  const [rows, cols] = s.shape as [number, number];
+  const index = currentKernels().indexSpikes(readF32(backend, s), rows, cols);
+  indexCache.set(s.dataId, index ?? 'dense');
+  return index;
+}
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+function spikeDenseKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { s, W } = inputs as { s: tf.TensorInfo; W: tf.TensorInfo };
+  const be = backend as tf.KernelBackend;
+  const index = indexOf(be, s);
+  if (!index) throw new Error(`${SPIKE_DENSE}: input is not binary (call spikeDense, which falls back to matMul)`);
+  const out = W.shape[1]!;
+  const y = currentKernels().spikeForward(index, readF32(be, W), out);
+  return writeF32(be, [index.rows, out], y);
+}
+
+function spikeDenseGradWKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { s, dy } = inputs as { s: tf.TensorInfo; dy: tf.TensorInfo };
+  const be = backend as tf.KernelBackend;
+  const index = indexOf(be, s);
+  if (!index) throw new Error(`${SPIKE_DENSE_GRAD_W}: input is not binary`);
+  const out = dy.shape[1]!;
+  const dW = currentKernels().spikeGradW(index, readF32(be, dy), out);
+  return writeF32(be, [index.cols, out], dW);
+}
+
+let registered = false;
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  for (const backendName of BACKENDS) {
+    if (!tf.getKernel(SPIKE_DENSE, backendName)) tf.registerKernel({ kernelName: SPIKE_DENSE, backendName, kernelFunc: spikeDenseKernel });
+    if (!tf.getKernel(SPIKE_DENSE_GRAD_W, backendName)) {
+      tf.registerKernel({ kernelName: SPIKE_DENSE_GRAD_W, backendName, kernelFunc: spikeDenseGradWKernel });
+    }
+  }
+  tf.registerGradient({
+    kernelName: SPIKE_DENSE,
+    inputsToSave: ['s', 'W'],
+    gradFunc: (dy, saved) => {
+      const [s, W] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const g = dy as tf.Tensor2D;
+      return {
+        s: () => tf.matMul(g, W, false, true),
+        W: () => tf.engine().runKernel(SPIKE_DENSE_GRAD_W, { s, dy: g }) as tf.Tensor2D,
+      };
+    },
+  });
+}
+
+/**
+ * `S·W` for spikes S [R, in] and weights W [in, out] → [R, out], event-driven (only the rows of W
+ * whose input fired are summed) and with the gradients of `tf.matMul(S, W)`. When S is not
+ * binary, or the backend keeps tensors off the CPU (webgl), it is `tf.matMul(S, W)`.
+ * Example: `const current = spikeDense(spikes2d, kernel);`
+ */
+export function spikeDense(S: tf.Tensor2D, W: tf.Tensor2D): tf.Tensor2D {
+  if (S.rank !== 2 || W.rank !== 2) throw new Error(`spikeDense: S and W must be rank 2, got [${S.shape.join(', ')}] and [${W.shape.join(', ')}]`);
+  if (S.shape[1] !== W.shape[0]) {
+    throw new Error(`spikeDense: S has ${S.shape[1]} inputs but W has ${W.shape[0]} rows`);
+  }
+  if (S.dtype !== 'float32' || W.dtype !== 'float32') {
+    throw new Error(`spikeDense: S and W must be float32, got ${S.dtype} and ${W.dtype}`);
+  }
+  register();
+  if (!(BACKENDS as readonly string[]).includes(tf.getBackend())) return tf.matMul(S, W);
+  if (!indexOf(tf.engine().backend, S)) return tf.matMul(S, W);
+  return tf.engine().runKernel(SPIKE_DENSE, { s: S, W }, {}) as tf.Tensor2D;
+}
+
+/** Whether `spikeDense` would take its event-driven path for S (reads S once; the answer is cached). */
+export function isBinarySpikes(S: tf.Tensor2D): boolean {
+  register();
+  return indexOf(tf.engine().backend, S) !== undefined;
+}

@@ -23,21 +23,26 @@ export const SPIKE_DENSE_GRAD_W = 'SpikeDenseGradW';
 /** Backends whose tensors live in CPU-addressable memory (where the kernels can read them). */
 const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 
+/** What computes the op: the event-driven kernels ('auto', 'wasm', 'ts') or plain tf.matMul ('matmul'). */
+export type SpikeDenseMode = SpikeKernelKind | 'auto' | 'matmul';
+
 let kernels: SpikeKernels | undefined;
-let requestedKind: SpikeKernelKind | 'auto' = 'auto';
+let mode: SpikeDenseMode = 'auto';
 
 /**
- * Chooses the implementation behind the op: 'auto' (WebAssembly when built, else TypeScript),
- * 'wasm' or 'ts'. Returns the kind now in use. Both give bit-identical results.
+ * Chooses what computes `spikeDense`: 'auto' (WebAssembly when built, else TypeScript), 'wasm',
+ * 'ts' (both bit-identical), or 'matmul' (tf.matMul: the baseline for benchmarks and tests).
+ * Returns the kind now in use.
  */
-export function useSpikeKernels(kind: SpikeKernelKind | 'auto' = 'auto'): SpikeKernelKind {
-  requestedKind = kind;
-  kernels = spikeKernels(kind);
+export function useSpikeKernels(next: SpikeDenseMode = 'auto'): SpikeKernelKind | 'matmul' {
+  mode = next;
+  if (next === 'matmul') return 'matmul';
+  kernels = spikeKernels(next);
   return kernels.kind;
 }
 
 function currentKernels(): SpikeKernels {
-  kernels ??= spikeKernels(requestedKind);
+  kernels ??= spikeKernels(mode === 'matmul' ? 'auto' : mode);
   return kernels;
 }
 
@@ -146,7 +151,7 @@ export function spikeDense(S: tf.Tensor2D, W: tf.Tensor2D): tf.Tensor2D {
     throw new Error(`spikeDense: S and W must be float32, got ${S.dtype} and ${W.dtype}`);
   }
   register();
-  if (!(BACKENDS as readonly string[]).includes(tf.getBackend())) return tf.matMul(S, W);
+  if (mode === 'matmul' || !(BACKENDS as readonly string[]).includes(tf.getBackend())) return tf.matMul(S, W);
   if (!indexOf(tf.engine().backend, S)) return tf.matMul(S, W);
   return tf.engine().runKernel(SPIKE_DENSE, { s: S, W }, {}) as tf.Tensor2D;
 }

@@ -107,20 +107,35 @@ export function lifBackwardScan(
   const th = params.threshold;
   const hard = params.reset === 'hard';
   const keepReset = !params.detachReset;
-  const last = (T - 1) * N;
-  for (let i = 0; i < N; i++) gradI[last + i] = gradSpikes[last + i]! * sg(u[last + i]! - th);
-  for (let t = T - 2; t >= 0; t--) {
+  // δ[t+1] of every neuron sits in an N-long array (cache-resident; float32 like gradI, so the
+  // rounding is the same as reading it back) instead of being re-read from the [T, N] output.
+  const next = new Float32Array(N);
+  if (!keepReset && !hard) {
+    // the common case (and the PyTorch bench model's): constant carry λ
+    for (let t = T - 1; t >= 0; t--) {
+      const base = t * N;
+      for (let i = 0; i < N; i++) {
+        const k = base + i;
+        const d = gradSpikes[k]! * sg(u[k]! - th) + next[i]! * decay;
+        next[i] = d;
+        gradI[k] = d;
+      }
+    }
+    return gradI;
+  }
+  for (let t = T - 1; t >= 0; t--) {
     const base = t * N;
-    const next = base + N;
     for (let i = 0; i < N; i++) {
       const k = base + i;
-      const dn = gradI[next + i]!;
+      const dn = next[i]!;
       const uk = u[k]!;
       const o = spikes[k]!;
       let go = gradSpikes[k]!;
       if (keepReset) go -= dn * decay * (hard ? uk : th);
       const carry = hard ? decay * (1 - o) : decay;
-      gradI[k] = go * sg(uk - th) + dn * carry;
+      const d = go * sg(uk - th) + dn * carry;
+      next[i] = d;
+      gradI[k] = d;
     }
   }
   return gradI;

@@ -3,13 +3,17 @@
  * controller. `src/viz` never sees `envs/` or `agents/`; this file joins them.
  *
  * Controllers: 'teacher' — the env's classical controller (agents/teachers) wrapped as a spike
- * source (src/viz/teacherSource.ts: population-coded observation + push/pull motor spikes).
+ * source (src/viz/teacherSource.ts: population-coded observation + push/pull motor spikes);
+ * 'checkpoint' — a trained spiking controller folder (agents/controller.ts): the real SNN runs
+ * event-driven at batch 1 and its spikes per layer and decoded motor commands are streamed.
  */
 import { listAliases, listEnvs, makeEnv, type Env } from '../envs/index.ts';
 import { makeTeacher } from '../agents/teachers/index.ts';
 import { closedLoopSimulation, type EnvLike } from '../src/viz/loop.ts';
 import { teacherSpikeSource } from '../src/viz/teacherSource.ts';
-import type { SimulationFactory } from '../src/viz/types.ts';
+import type { SimulationFactory, SpikeSource } from '../src/viz/types.ts';
+import type { SpikingPolicy } from '../src/stream/events.ts';
+import { loadPolicy, type ControllerSpec } from '../agents/controller.ts';
 
 export interface VizSessionOptions {
   /** Spiking controller checkpoint folder (offered as controller 'checkpoint'). */
@@ -90,6 +94,45 @@ function teacherSimulation(envName: string, neuronsPerDim: number) {
   }
 }
 
+/**
+ * A spiking policy as the page's spike source: one raster band per spiking layer (hidden layers
+ * and the push/pull motor layer; the current-coded input does not spike), the decoded command per
+ * channel as the motor trace. A neuron that fired several times in a tick is listed once.
+ */
+export function policySpikeSource(policy: SpikingPolicy, spec: ControllerSpec): SpikeSource {
+  const sizes = policy.layerSizes;
+  const names = sizes.map((_, l) => (l === 0 ? 'input' : l === sizes.length - 1 ? 'motor (push/pull)' : `hidden ${l}`));
+  const probe = policy.step(new Float64Array(spec.population.low.length).map((_, d) => (spec.population.low[d]! + spec.population.high[d]!) / 2));
+  const shown = probe.spikes.map((ev) => ev.layer);
+  policy.reset();
+  const scale = (c: number): number => spec.actionScale[spec.actionScale.length === 1 ? 0 : c]!;
+  return {
+    layers: shown.map((l) => ({ name: names[l]!, size: sizes[l]! })),
+    motorNames: spec.actionLow.map((_, c) => `command ${c}`),
+    reset: () => policy.reset(),
+    step(observation) {
+      const out = policy.step(observation);
+      return {
+        action: out.action,
+        spikes: out.spikes.map((ev) => Uint32Array.from(new Set(ev.neurons))),
+        motor: Float32Array.from(out.action, (a, c) => a / scale(c)),
+      };
+    },
+  };
+}
+
+function checkpointSimulation(envName: string, dir: string) {
+  const { spec, policy } = loadPolicy(dir);
+  const env = makeEnv(envName);
+  try {
+    if (env.id !== spec.env) throw new Error(`checkpoint ${dir} drives ${spec.env}, not ${env.id}`);
+    return closedLoopSimulation({ env, source: policySpikeSource(policy, spec), envName, controllerName: 'checkpoint' });
+  } catch (err) {
+    env.close();
+    throw err;
+  }
+}
+
 function hasTeacher(envName: string): boolean {
   try {
     makeTeacher(envName);
@@ -112,9 +155,7 @@ export function createVizFactory(options: Partial<VizSessionOptions> = {}): VizS
     controllers,
     factory: ({ env, controller }) => {
       if (controller === 'teacher') return teacherSimulation(env, o.neuronsPerDim);
-      if (controller === 'checkpoint') {
-        throw new Error(`cannot drive ${env} from checkpoint ${o.checkpoint}: no spiking controller can load checkpoints yet (agents/)`);
-      }
+      if (controller === 'checkpoint' && o.checkpoint) return checkpointSimulation(env, o.checkpoint);
       throw new Error(`unknown controller '${controller}'; known: ${controllers.join(', ')}`);
     },
   };

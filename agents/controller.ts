@@ -1,0 +1,147 @@
+/**
+ * A spiking controller as stored on disk: a src/train checkpoint folder (`model.json`,
+ * `weights.bin`) plus `controller.json`, which carries everything else needed to drive the env
+ * from the folder alone — env id, label kind, sub-steps, population code, motor decoder, action
+ * scaling. `policyFromNetwork` turns a trained `Sequential` into a batch-1 event-driven
+ * `SpikingPolicy` (src/inference) with that encoder and decoder.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadCheckpoint, restoreNetwork } from '../src/train/checkpoint.ts';
+import type { Sequential } from '../src/network/sequential.ts';
+import { fromSequential } from '../src/inference/fromSequential.ts';
+import { EventDrivenNetwork } from '../src/inference/engine.ts';
+import { createSpikingPolicy } from '../src/inference/policy.ts';
+import { populationCurrentEncoder } from '../src/inference/encoders.ts';
+import type { SpikingPolicy } from '../src/stream/events.ts';
+
+export const CONTROLLER_FORMAT = 'spikeloop-controller';
+export const CONTROLLER_VERSION = 1;
+export const CONTROLLER_FILE = 'controller.json';
+
+export type LabelKind = 'spike-seq' | 'rate';
+
+const finite = z.number().refine(Number.isFinite, 'must be finite');
+
+export const controllerSpecSchema = z
+  .object({
+    format: z.literal(CONTROLLER_FORMAT),
+    version: z.literal(CONTROLLER_VERSION),
+    /** Versioned env id (e.g. 'CartPole-v1'). */
+    env: z.string().min(1),
+    label: z.enum(['spike-seq', 'rate']),
+    substeps: z.number().int().min(1).max(65535),
+    population: z
+      .object({ low: z.array(finite).min(1), high: z.array(finite).min(1), neuronsPerDim: z.number().int().min(2), width: z.number().positive(), peak: finite })
+      .strict(),
+    decoder: z
+      .object({
+        gain: z.number().positive(),
+        psp: z.object({ tauSyn: z.number().min(1), alpha: z.number().min(0).lt(1).optional(), scale: z.enum(['none', 'unit-area']) }).strict(),
+      })
+      .strict(),
+    readout: z.enum(['mean', 'last']),
+    /** Env action per unit command, per channel. */
+    actionScale: z.array(z.number().positive()).min(1),
+    /** Env action bounds (the decoded action is clipped into them). */
+    actionLow: z.array(finite).min(1),
+    actionHigh: z.array(finite).min(1),
+    /** Free-form record of how it was trained (recipe options, rounds, wall time). */
+    training: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export type ControllerSpec = z.infer<typeof controllerSpecSchema>;
+
+/** Validates a parsed controller.json; errors name the field. */
+export function parseControllerSpec(raw: unknown, where = CONTROLLER_FILE): ControllerSpec {
+  const r = controllerSpecSchema.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+    throw new Error(`${where}: ${lines.join('; ')}`);
+  }
+  const s = r.data;
+  const dims = s.population.low.length;
+  if (s.population.high.length !== dims) throw new Error(`${where}: population.low has ${dims} dims, population.high has ${s.population.high.length}`);
+  const C = s.actionLow.length;
+  if (s.actionHigh.length !== C) throw new Error(`${where}: actionLow has ${C} values, actionHigh has ${s.actionHigh.length}`);
+  if (s.actionScale.length !== 1 && s.actionScale.length !== C) throw new Error(`${where}: actionScale has ${s.actionScale.length} values, need 1 or ${C}`);
+  return s;
+}
+
+/** Writes controller.json into an existing checkpoint folder (temp file + rename). */
+export function saveControllerSpec(dir: string, spec: ControllerSpec): void {
+  parseControllerSpec(spec, 'saveControllerSpec');
+  const tmp = join(dir, `${CONTROLLER_FILE}.tmp`);
+  writeFileSync(tmp, JSON.stringify(spec, null, 1));
+  renameSync(tmp, join(dir, CONTROLLER_FILE));
+}
+
+export interface LoadedController {
+  spec: ControllerSpec;
+  network: Sequential;
+}
+
+/** Reads a controller folder: checkpoint + controller.json, checked against each other. The caller disposes `network`. */
+export function loadController(dir: string): LoadedController {
+  const file = join(dir, CONTROLLER_FILE);
+  if (!existsSync(file)) throw new Error(`controller ${dir}: no ${CONTROLLER_FILE} (not a controller folder; train one with 'spikeloop train-controller')`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`controller ${dir}: ${CONTROLLER_FILE} is not valid JSON (${(e as Error).message})`);
+  }
+  const spec = parseControllerSpec(raw, `controller ${dir}: ${CONTROLLER_FILE}`);
+  const network = restoreNetwork(loadCheckpoint(dir));
+  try {
+    checkCompatible(spec, network, dir);
+  } catch (e) {
+    network.dispose();
+    throw e;
+  }
+  return { spec, network };
+}
+
+function checkCompatible(spec: ControllerSpec, network: Sequential, dir: string): void {
+  const inputs = network.config.inputShape.reduce((a, b) => a * b, 1);
+  const need = spec.population.low.length * spec.population.neuronsPerDim;
+  if (inputs !== need) throw new Error(`controller ${dir}: the network takes ${inputs} inputs, the population code gives ${need}`);
+  const outputs = network.outputShape.reduce((a, b) => a * b, 1);
+  if (outputs !== 2 * spec.actionLow.length) throw new Error(`controller ${dir}: the network has ${outputs} outputs, ${spec.actionLow.length} action channels need ${2 * spec.actionLow.length}`);
+}
+
+/** Batch-1 event-driven policy for a trained network; its action is already clipped into the env's bounds. */
+export function policyFromNetwork(network: Sequential, spec: ControllerSpec): SpikingPolicy {
+  const inner = createSpikingPolicy({
+    network: new EventDrivenNetwork(fromSequential(network)),
+    encoder: populationCurrentEncoder(spec.population),
+    substeps: spec.substeps,
+    decoder: spec.decoder,
+    readout: spec.readout,
+    actionScale: spec.actionScale,
+  });
+  const lo = spec.actionLow;
+  const hi = spec.actionHigh;
+  return {
+    layerSizes: inner.layerSizes,
+    substeps: inner.substeps,
+    reset: () => inner.reset(),
+    step(observation) {
+      const out = inner.step(observation);
+      for (let c = 0; c < out.action.length; c++) out.action[c] = Math.min(hi[c]!, Math.max(lo[c]!, out.action[c]!));
+      return out;
+    },
+  };
+}
+
+/** Loads a controller folder straight into a policy (the tfjs network is released once copied). */
+export function loadPolicy(dir: string): { spec: ControllerSpec; policy: SpikingPolicy } {
+  const { spec, network } = loadController(dir);
+  try {
+    return { spec, policy: policyFromNetwork(network, spec) };
+  } finally {
+    network.dispose();
+  }
+}

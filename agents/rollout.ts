@@ -1,0 +1,195 @@
+/**
+ * Episodes for the training recipe and for evaluation. A `Trajectory` is what imitation needs:
+ * the observations visited and the teacher's command for each, normalised to [−1, 1] per channel
+ * (command = teacher action / actionScale). Who drives differs:
+ *
+ *   teacher rollouts   the teacher drives; Gaussian noise (σ·actionScale) is added to the executed
+ *                      action so that the data covers recoveries from small mistakes (DART-style),
+ *                      while the label stays the clean teacher command
+ *   DAgger rollouts    the SNN drives (with probability β per step the teacher does), the teacher
+ *                      labels every visited state (Ross, Gordon & Bagnell, AISTATS 2011)
+ *
+ * Every episode is seeded (env reset seed, teacher seed, noise stream).
+ */
+import { makeEnv, type Env } from '../envs/index.ts';
+import type { Teacher } from './teachers/index.ts';
+import type { SpikingPolicy } from '../src/stream/events.ts';
+import { createRng } from '../src/util/random.ts';
+
+export interface Trajectory {
+  /** Observation at each step. */
+  observations: Float64Array[];
+  /** Teacher command at each step, in [−1, 1] per channel. */
+  commands: Float64Array[];
+}
+
+/** Something that maps observations to env actions: teachers and wrapped spiking policies. */
+export interface Actor {
+  reset(seed?: number): void;
+  act(observation: Float64Array): Float64Array;
+}
+
+export interface EpisodeOutcome {
+  seed: number;
+  return: number;
+  steps: number;
+  terminated: boolean;
+  /** `info` of the last step (reacher: distance; walker: x, fallen). */
+  info: Record<string, unknown>;
+}
+
+export interface BoxAction {
+  low: Float64Array;
+  high: Float64Array;
+  /** Env action per unit command (largest |bound| per channel). */
+  scale: Float64Array;
+}
+
+/** The env's Box action bounds and scale; errors for Discrete spaces (the SNN emits continuous commands). */
+export function boxAction(env: Env): BoxAction {
+  const s = env.actionSpace;
+  if (s.kind !== 'box') throw new Error(`${env.id}: the action space is Discrete; spiking controllers need a Box action space (use CartPole-v1, not the discrete variant)`);
+  const scale = new Float64Array(s.low.length);
+  for (let c = 0; c < scale.length; c++) {
+    const m = Math.max(Math.abs(s.low[c]!), Math.abs(s.high[c]!));
+    if (!Number.isFinite(m) || m === 0) throw new Error(`${env.id}: action channel ${c} has bounds [${s.low[c]}, ${s.high[c]}]; a finite, non-zero bound is needed`);
+    scale[c] = m;
+  }
+  return { low: Float64Array.from(s.low), high: Float64Array.from(s.high), scale };
+}
+
+const clip = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
+
+function toCommand(action: ArrayLike<number>, box: BoxAction): Float64Array {
+  return Float64Array.from({ length: box.scale.length }, (_, c) => clip(action[c]! / box.scale[c]!, -1, 1));
+}
+
+/** A spiking policy as an `Actor` (its action is the decoded command times the action scale). */
+export function policyActor(policy: SpikingPolicy): Actor {
+  return { reset: () => policy.reset(), act: (o) => policy.step(o).action };
+}
+
+export interface RolloutOptions {
+  episodes: number;
+  /** Episode e uses env/teacher seed `seed + e`. */
+  seed: number;
+  /** Cap on steps per episode (the env's own limit applies too). */
+  maxSteps: number;
+}
+
+export interface TeacherRolloutOptions extends RolloutOptions {
+  /** Std of the Gaussian noise added to the executed action, as a fraction of the action scale. */
+  noise: number;
+}
+
+export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.freeze({ episodes: 10, seed: 10_000, maxSteps: Infinity, noise: 0.2 });
+
+/** Teacher-driven episodes with noise injection; labels are the clean teacher commands. */
+export function teacherRollouts(envName: string, teacher: Teacher, opts: Partial<TeacherRolloutOptions> = {}): Trajectory[] {
+  const o = { ...DEFAULT_TEACHER_ROLLOUTS, ...opts };
+  if (!(o.noise >= 0)) throw new Error(`teacherRollouts: noise must be >= 0, got ${o.noise}`);
+  return drive(envName, o, (box) => {
+    const rng = createRng(o.seed ^ 0x5eed);
+    return {
+      reset: (seed) => teacher.reset(seed),
+      step: (obs) => {
+        const a = teacher.act(obs);
+        const label = toCommand(a, box);
+        const exec = Float64Array.from(a, (x, c) => clip(x + o.noise * box.scale[c]! * rng.normal(), box.low[c]!, box.high[c]!));
+        return { label, exec };
+      },
+    };
+  }).trajectories;
+}
+
+export interface DaggerRolloutOptions extends RolloutOptions {
+  /** Probability per step that the teacher's action is executed instead of the SNN's. */
+  beta: number;
+}
+
+/** SNN-driven episodes labelled by the teacher; also returns each episode's return. */
+export function daggerRollouts(envName: string, policy: SpikingPolicy, teacher: Teacher, opts: Partial<DaggerRolloutOptions> & Pick<DaggerRolloutOptions, 'seed'>): { trajectories: Trajectory[]; returns: number[] } {
+  const o = { episodes: 5, maxSteps: Infinity, beta: 0, ...opts };
+  if (!(o.beta >= 0 && o.beta <= 1)) throw new Error(`daggerRollouts: beta must be in [0, 1], got ${o.beta}`);
+  const rng = createRng(o.seed ^ 0xda66e7);
+  return drive(envName, o, (box) => ({
+    reset: (seed) => {
+      teacher.reset(seed);
+      policy.reset();
+    },
+    step: (obs) => {
+      const snn = policy.step(obs).action;
+      const label = toCommand(teacher.act(obs), box);
+      const exec = rng.next() < o.beta ? Float64Array.from(label, (m, c) => m * box.scale[c]!) : Float64Array.from(snn, (x, c) => clip(x, box.low[c]!, box.high[c]!));
+      return { label, exec };
+    },
+  }));
+}
+
+interface Driver {
+  reset(seed: number): void;
+  step(observation: Float64Array): { label: Float64Array; exec: Float64Array };
+}
+
+function drive(envName: string, o: RolloutOptions, makeDriver: (box: BoxAction) => Driver): { trajectories: Trajectory[]; returns: number[] } {
+  if (!(Number.isInteger(o.episodes) && o.episodes >= 1)) throw new Error(`rollouts: episodes must be a positive integer, got ${o.episodes}`);
+  const env = makeEnv(envName);
+  try {
+    const box = boxAction(env);
+    const driver = makeDriver(box);
+    const trajectories: Trajectory[] = [];
+    const returns: number[] = [];
+    for (let e = 0; e < o.episodes; e++) {
+      const seed = o.seed + e;
+      driver.reset(seed);
+      let obs = env.reset({ seed }).observation;
+      const t: Trajectory = { observations: [], commands: [] };
+      let ret = 0;
+      for (let s = 0; s < o.maxSteps; s++) {
+        const { label, exec } = driver.step(obs);
+        t.observations.push(obs);
+        t.commands.push(label);
+        const r = env.step(exec);
+        ret += r.reward;
+        obs = r.observation;
+        if (r.terminated || r.truncated) break;
+      }
+      trajectories.push(t);
+      returns.push(ret);
+    }
+    return { trajectories, returns };
+  } finally {
+    env.close();
+  }
+}
+
+/** Seeded episodes `firstSeed..firstSeed+episodes−1` of any actor (teacher or SNN), to the env's own limit. */
+export function evaluateActor(envName: string, actor: Actor, episodes: number, firstSeed = 0): EpisodeOutcome[] {
+  if (!(Number.isInteger(episodes) && episodes >= 1)) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
+  const env = makeEnv(envName);
+  try {
+    const box = boxAction(env);
+    const out: EpisodeOutcome[] = [];
+    for (let e = 0; e < episodes; e++) {
+      const seed = firstSeed + e;
+      actor.reset(seed);
+      let obs = env.reset({ seed }).observation;
+      let ret = 0;
+      let steps = 0;
+      for (;;) {
+        const a = actor.act(obs);
+        const r = env.step(Float64Array.from(a, (x, c) => clip(x, box.low[c]!, box.high[c]!)));
+        ret += r.reward;
+        steps++;
+        obs = r.observation;
+        if (r.terminated || r.truncated) {
+          out.push({ seed, return: ret, steps, terminated: r.terminated, info: r.info });
+          break;
+        }
+      }
+    }
+    return out;
+  } finally {
+    env.close();
+  }
+}

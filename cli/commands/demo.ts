@@ -1,0 +1,59 @@
+/**
+ * `spikeloop demo` (what `npm start` runs): trains the default cartpole spiking controller on a
+ * short built-in budget, evaluates it on a few seeded episodes, then serves it in the live
+ * visualizer through the same code as `spikeloop viz --checkpoint`.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../../src/backend/index.ts';
+import { trainController } from '../../agents/recipe.ts';
+import { loadPolicy } from '../../agents/controller.ts';
+import { evaluateActor, policyActor } from '../../agents/rollout.ts';
+import { formatSummaries, summarize } from '../../agents/report.ts';
+import { intOption } from './train-controller.ts';
+import { run as runViz } from './viz.ts';
+
+export const summary = 'train the cartpole spiking controller briefly, evaluate it, and serve it in the visualizer';
+
+/** The built-in short budget (optimiser steps, DAgger rounds): about a minute of training on this machine. */
+export const DEMO_BUDGET = Object.freeze({ budget: 500, daggerRounds: 1 });
+
+const HELP = `usage: spikeloop demo [options]
+
+  --out DIR             where the controller is written (default runs/controllers/demo-cartpole)
+  --budget N            optimiser steps (default ${DEMO_BUDGET.budget})
+  --episodes N          evaluation episodes (default 5)
+  --port N              visualizer port (default: viz's)
+  --no-serve            stop after the evaluation
+  -h, --help            this text`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: 'string' },
+      budget: { type: 'string' },
+      episodes: { type: 'string' },
+      port: { type: 'string' },
+      'no-serve': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const out = values.out ?? join('runs', 'controllers', 'demo-cartpole');
+  const budget = intOption('budget', values.budget, 1) ?? DEMO_BUDGET.budget;
+  const episodes = intOption('episodes', values.episodes, 1) ?? 5;
+  await initBackend();
+  console.log(`spikeloop demo: training the cartpole spiking controller (${budget} optimiser steps) → ${out}`);
+  const trained = trainController({ env: 'cartpole', budget, daggerRounds: DEMO_BUDGET.daggerRounds }, { outDir: out, log: (l) => console.log(`  ${l}`) });
+  trained.network.dispose();
+  const { spec, policy } = loadPolicy(out);
+  const s = summarize(spec.env, evaluateActor(spec.env, policyActor(policy), episodes, 0));
+  console.log(formatSummaries([{ name: `SNN (${spec.label})`, summary: s }]));
+  if (values['no-serve']) return 0;
+  return runViz(['--env', 'cartpole', '--checkpoint', out, ...(values.port !== undefined ? ['--port', values.port] : [])]);
+}

@@ -1,0 +1,89 @@
+/**
+ * `spikeloop train-controller --env cartpole|pendulum|reacher|walker [--label spike-seq|rate]`:
+ * runs the imitation + DAgger recipe (agents/recipe.ts) and writes the best controller
+ * (checkpoint + controller.json) into --out.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend, parseBackendName } from '../../src/backend/index.ts';
+import { resolveEnvId } from '../../envs/index.ts';
+import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
+import type { LabelKind } from '../../agents/controller.ts';
+
+export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
+
+export const CONTROLLER_ENVS = ['cartpole', 'pendulum', 'reacher', 'walker'] as const;
+
+const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker [options]
+
+  --env NAME            environment (required)
+  --label KIND          spike-seq (default) | rate (STBP baseline, same budget)
+  --out DIR             output folder (default runs/controllers/<env>-<label>)
+  --seed S              seed of rollouts, init and batches (default 1)
+  --budget N            optimiser steps in total (default: the env's preset)
+  --rounds N            DAgger rounds at most (default: the env's preset)
+  --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
+  -h, --help            this text`;
+
+/** Parses an integer option; errors name the flag. */
+export function intOption(name: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const x = Number(raw);
+  if (!Number.isInteger(x) || x < min) throw new Error(`--${name} must be an integer >= ${min}, got '${raw}'`);
+  return x;
+}
+
+/** Checks --env against the four controller envs; returns the alias. */
+export function envOption(raw: string | undefined): string {
+  if (raw === undefined) throw new Error(`--env is required (${CONTROLLER_ENVS.join(' | ')})`);
+  if (!(CONTROLLER_ENVS as readonly string[]).includes(raw)) throw new Error(`--env must be one of ${CONTROLLER_ENVS.join(', ')}, got '${raw}'`);
+  return raw;
+}
+
+export function labelOption(raw: string | undefined): LabelKind {
+  if (raw === undefined) return 'spike-seq';
+  if (raw !== 'spike-seq' && raw !== 'rate') throw new Error(`--label must be spike-seq or rate, got '${raw}'`);
+  return raw;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      env: { type: 'string' },
+      label: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      budget: { type: 'string' },
+      rounds: { type: 'string' },
+      backend: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const env = envOption(values.env);
+  const label = labelOption(values.label);
+  const seed = intOption('seed', values.seed, 0);
+  const budget = intOption('budget', values.budget, 1);
+  const rounds = intOption('rounds', values.rounds, 0);
+  const backend = values.backend !== undefined ? parseBackendName(values.backend, '--backend') : undefined;
+  const out = values.out ?? join('runs', 'controllers', `${env}-${label}`);
+  await initBackend(backend ? { backend } : {});
+  const opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions> = {
+    env,
+    label,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(budget !== undefined ? { budget } : {}),
+    ...(rounds !== undefined ? { daggerRounds: rounds } : {}),
+  };
+  console.log(`spikeloop train-controller: ${resolveEnvId(env)}, ${label} labels → ${out}`);
+  const result = trainController(opts, { outDir: out, log: (l) => console.log(`  ${l}`) });
+  result.network.dispose();
+  console.log(`spikeloop train-controller: best round ${result.best.round} (score ${result.best.score.toFixed(2)}), ${result.seconds.toFixed(1)} s; controller in ${out}`);
+  console.log(`  evaluate: spikeloop eval --env ${env} --checkpoint ${out}`);
+  return 0;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { trainController } from '../../agents/recipe.ts';
+import { CONTROLLER_FILE, loadController, loadPolicy, policyFromNetwork } from '../../agents/controller.ts';
+import { useTempDirs } from '../support/tempDirs.ts';
+import { makeEnv } from '../../envs/index.ts';
+
+const tempDir = useTempDirs();
+const TINY = { env: 'cartpole', budget: 6, daggerRounds: 1, teacherEpisodes: 2, rolloutSteps: 40, daggerEpisodes: 1, scoreEpisodes: 1, hidden: [16, 16] as [number, number], neuronsPerDim: 4, batchSize: 8 };
+
+describe('trainController → controller folder', () => {
+  const dir = join(tempDir('h4-ctrl-'), 'cartpole');
+  const trained = trainController(TINY, { outDir: dir });
+
+  it('records the rounds within the step budget and keeps the best weights', () => {
+    expect(trained.rounds.map((r) => r.round)).toEqual([0, 1]);
+    expect(trained.rounds.at(-1)!.steps).toBeLessThanOrEqual(TINY.budget);
+    expect(trained.rounds[1]!.trajectories).toBe(3); // 2 teacher + 1 DAgger episode aggregated
+    expect(trained.spec.training?.bestRound).toBe(trained.best.round);
+  });
+
+  it('round-trips: the folder alone rebuilds the same policy (encoder, network, decoder, env)', () => {
+    const loaded = loadController(dir);
+    expect(loaded.spec.env).toBe('CartPole-v1');
+    expect(loaded.spec.population).toEqual(trained.spec.population);
+    expect(loaded.network.config).toEqual(trained.network.config);
+    const a = policyFromNetwork(trained.network, trained.spec);
+    const { policy: b } = loadPolicy(dir);
+    const env = makeEnv('cartpole');
+    let obs = env.reset({ seed: 2 }).observation;
+    for (let s = 0; s < 30; s++) {
+      const ra = a.step(obs);
+      const rb = b.step(obs);
+      expect(Array.from(rb.action)).toEqual(Array.from(ra.action));
+      expect(rb.spikes.map((l) => Array.from(l.neurons))).toEqual(ra.spikes.map((l) => Array.from(l.neurons)));
+      const r = env.step(ra.action);
+      obs = r.observation;
+      if (r.terminated || r.truncated) {
+        obs = env.reset({ seed: 3 + s }).observation;
+        a.reset();
+        b.reset();
+      }
+    }
+    env.close();
+    loaded.network.dispose();
+  });
+
+  it('names the problem in a broken controller.json', () => {
+    const file = join(dir, CONTROLLER_FILE);
+    const good = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, '{ nope');
+      expect(() => loadController(dir)).toThrow(/controller.json is not valid JSON/);
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(good), substeps: 0 }));
+      expect(() => loadController(dir)).toThrow(/substeps/);
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(good), population: { ...JSON.parse(good).population, neuronsPerDim: 5 } }));
+      expect(() => loadController(dir)).toThrow(/the network takes 16 inputs, the population code gives 20/);
+      rmSync(file);
+      expect(() => loadController(dir)).toThrow(/no controller.json/);
+    } finally {
+      writeFileSync(file, good);
+    }
+    expect(loadPolicy(dir).spec.env).toBe('CartPole-v1');
+  });
+});

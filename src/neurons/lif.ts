@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lifBackwardScan, lifForwardScan, type LifScanParams } from '../kernels/lifScan.ts';
+import { readFloat32 } from './heap.ts';
 import { fastSigmoid, resolveSurrogate, type ResolvedSurrogate, type SurrogateSpec } from './surrogate.ts';
 
 export interface LifOptions {
@@ -124,7 +125,7 @@ function scanParams(p: ResolvedLif): LifScanParams {
 /**
  * Fused multi-step LIF with its membrane trace: `spikes` (differentiable w.r.t. the current,
  * surrogate backward) and `membrane` u[t] before reset (no gradient). Both have the input's shape.
- * One copy of the input out of the backend and one copy of each result in; the backward likewise.
+ * The input is read in place (a heap view on wasm) and each result copied in; the backward likewise.
  */
 export function lifMultiStepWithState(
   currentTB: tf.Tensor,
@@ -135,13 +136,13 @@ export function lifMultiStepWithState(
   const shape = currentTB.shape;
   return tf.tidy(() => {
     const x = currentTB.dtype === 'float32' ? currentTB : tf.cast(currentTB, 'float32');
-    const { spikes, u } = lifForwardScan(x.dataSync() as Float32Array, T, N, p);
+    const { spikes, u } = lifForwardScan(readFloat32(x), T, N, p);
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       void args;
       return {
         value: tf.tensor(spikes, shape, 'float32'),
         gradFunc: (dy: tf.Tensor) =>
-          tf.tensor(lifBackwardScan(dy.dataSync() as Float32Array, u, spikes, T, N, p), shape, 'float32'),
+          tf.tensor(lifBackwardScan(readFloat32(dy), u, spikes, T, N, p), shape, 'float32'),
       };
     });
     return { spikes: op(x), membrane: tf.tensor(u, shape, 'float32') };
@@ -160,12 +161,12 @@ export function lifMultiStep(currentTB: tf.Tensor, opts: Partial<LifOptions> = {
   return tf.tidy(() => {
     const x = currentTB.dtype === 'float32' ? currentTB : tf.cast(currentTB, 'float32');
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const { spikes, u } = lifForwardScan((args[0] as tf.Tensor).dataSync() as Float32Array, T, N, p);
+      const { spikes, u } = lifForwardScan(readFloat32(args[0] as tf.Tensor), T, N, p);
       return {
         value: tf.tensor(spikes, shape, 'float32'),
         // The membranes stay in this closure (not saved as tensors): no copy back out of the backend.
         gradFunc: (dy: tf.Tensor) =>
-          tf.tensor(lifBackwardScan(dy.dataSync() as Float32Array, u, spikes, T, N, p), shape, 'float32'),
+          tf.tensor(lifBackwardScan(readFloat32(dy), u, spikes, T, N, p), shape, 'float32'),
       };
     });
     return op(x);

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { pspBackwardScan, pspForwardScan, type PspScanParams } from '../kernels/pspScan.ts';
+import { readFloat32 } from './heap.ts';
 import { timeMajorSize } from './lif.ts';
 
 export interface PspOptions {
@@ -74,8 +75,8 @@ export function pspFilter(xTB: tf.Tensor, opts: Partial<PspOptions> = {}): tf.Te
   return tf.tidy(() => {
     const x = xTB.dtype === 'float32' ? xTB : tf.cast(xTB, 'float32');
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-      value: tf.tensor(pspForwardScan((args[0] as tf.Tensor).dataSync() as Float32Array, T, N, p), shape, 'float32'),
-      gradFunc: (dy: tf.Tensor) => tf.tensor(pspBackwardScan(dy.dataSync() as Float32Array, T, N, p), shape, 'float32'),
+      value: tf.tensor(pspForwardScan(readFloat32(args[0] as tf.Tensor), T, N, p), shape, 'float32'),
+      gradFunc: (dy: tf.Tensor) => tf.tensor(pspBackwardScan(readFloat32(dy), T, N, p), shape, 'float32'),
     }));
     return op(x);
   });

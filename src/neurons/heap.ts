@@ -1,0 +1,29 @@
+/**
+ * Float32 values of a tensor for the typed-array scans, without the copy `dataSync` makes on the
+ * wasm backend: there the result is a view into the backend's heap. The view is only valid until
+ * the backend next allocates (the heap may grow and move), so callers consume it at once, before
+ * creating any tensor. Other backends get `dataSync()` (the cpu backend returns its own array
+ * without copying; the scans never write into their input).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface WasmHeapBackend {
+  dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
+  wasm: { HEAPF32: Float32Array };
+}
+
+function wasmHeap(backend: unknown): WasmHeapBackend | undefined {
+  const b = backend as Partial<WasmHeapBackend>;
+  return b.dataIdMap !== undefined && b.wasm?.HEAPF32 !== undefined ? (b as WasmHeapBackend) : undefined;
+}
+
+/** The values of a float32 tensor; a heap view on wasm (read it before allocating anything). */
+export function readFloat32(t: tf.Tensor): Float32Array {
+  if (t.dtype !== 'float32') throw new Error(`readFloat32: tensor dtype is ${t.dtype}, expected float32`);
+  const heap = wasmHeap(tf.engine().findBackend(tf.getBackend()));
+  if (heap) {
+    const data = heap.dataIdMap.get(t.dataId);
+    if (data && data.memoryOffset !== null) return new Float32Array(heap.wasm.HEAPF32.buffer, data.memoryOffset, t.size);
+  }
+  return t.dataSync() as Float32Array;
+}

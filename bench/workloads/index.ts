@@ -154,6 +154,8 @@ export interface TrainingMeasurement {
   msPerIter: number;
   msMin: number;
   msMedian: number;
+  /** CPU time (user + system) of this process per timed step: less sensitive to other jobs than wall time. */
+  cpuMsPerIter: number;
   samplesPerS: number;
   nominalGflopPerIter: number;
   gflops: number;
@@ -177,7 +179,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function summarise(w: Workload, path: 'fused' | 'unfused', times: number[], total: number, rates: number[], losses: number[]): TrainingMeasurement {
+function summarise(w: Workload, path: 'fused' | 'unfused', times: number[], total: number, cpuMs: number, rates: number[], losses: number[]): TrainingMeasurement {
   const ms = total / times.length;
   const gflop = nominalGflopPerIter(w);
   return {
@@ -189,6 +191,7 @@ function summarise(w: Workload, path: 'fused' | 'unfused', times: number[], tota
     msPerIter: ms,
     msMin: Math.min(...times),
     msMedian: median(times),
+    cpuMsPerIter: cpuMs / times.length,
     samplesPerS: w.batch / (ms / 1e3),
     nominalGflopPerIter: gflop,
     gflops: gflop / (ms / 1e3),
@@ -198,17 +201,20 @@ function summarise(w: Workload, path: 'fused' | 'unfused', times: number[], tota
   };
 }
 
-function timeSteps(step: () => number, t: TimingOptions): { times: number[]; total: number; losses: number[] } {
+function timeSteps(step: () => number, t: TimingOptions): { times: number[]; total: number; cpuMs: number; losses: number[] } {
   const losses: number[] = [];
   for (let i = 0; i < t.warmup; i++) losses.push(step());
   const times: number[] = [];
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < t.iters; i++) {
     const s = performance.now();
     losses.push(step());
     times.push(performance.now() - s);
   }
-  return { times, total: performance.now() - t0, losses };
+  const total = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { times, total, cpuMs: (c.user + c.system) / 1e3, losses };
 }
 
 /** Times `Trainer.trainStep` (fused LIF/PSP ops) on a workload. */
@@ -219,7 +225,7 @@ export function measureFused(w: Workload, timing: Partial<TimingOptions> = {}): 
   try {
     const rates = spikeRates(pb.net, pb.inputs);
     const r = timeSteps(() => trainer.trainStep({ inputs: pb.inputs, targets: pb.targets }).loss, t);
-    return summarise(w, 'fused', r.times, r.total, rates, r.losses);
+    return summarise(w, 'fused', r.times, r.total, r.cpuMs, rates, r.losses);
   } finally {
     trainer.dispose();
     pb.dispose();
@@ -260,7 +266,7 @@ export function measureUnfused(w: Workload, timing: Partial<TimingOptions> = {})
   try {
     const rates = spikeRates(pb.net, pb.inputs);
     const r = timeSteps(step, t);
-    return summarise(w, 'unfused', r.times, r.total, rates, r.losses);
+    return summarise(w, 'unfused', r.times, r.total, r.cpuMs, rates, r.losses);
   } finally {
     opt.dispose();
     pb.dispose();

@@ -11,6 +11,7 @@
  * regularization", ICLR 2019.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readFloat32 } from '../neurons/heap.ts';
 import type { WeightEntry } from '../network/sequential.ts';
 
 export type OptimizerSpec =
@@ -65,14 +66,17 @@ export class Optimizer {
   apply(grads: readonly NamedGrad[], lr: number): void {
     for (const { name, variable: w, grad } of grads) {
       if (grad.size !== w.size) throw new Error(`optimizer: gradient of '${name}' has ${grad.size} values, the variable has ${w.size}`);
+      if (grad.dtype !== 'float32' || w.dtype !== 'float32') throw new Error(`optimizer: '${name}' and its gradient must be float32, got ${w.dtype} and ${grad.dtype}`);
     }
     this.step += 1;
     const k = this.step;
     const s = this.spec;
     for (const { name, variable: w, grad } of grads) {
-      const g = grad.dataSync() as Float32Array;
-      const cur = w.dataSync() as Float32Array;
+      // in-place views (wasm): read before the assign below allocates; the weights are never
+      // written in place, as backends cache packed weights per tensor (XNNPACK operators)
       const next = new Float32Array(w.size);
+      const g = readFloat32(grad);
+      const cur = readFloat32(w);
       const n = next.length;
       const wd = s.weightDecay;
       if (s.kind === 'sgd') {

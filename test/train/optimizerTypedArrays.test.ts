@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.ts';
 import { Optimizer } from '../../src/train/index.ts';
 import { createRng } from '../../src/util/random.ts';
 
@@ -82,5 +83,31 @@ describe('optimizer on typed arrays', () => {
     expect(opt.step).toBe(0);
     w.dispose();
     g.dispose();
+  });
+
+  it('gives the same weights on wasm (in-place reads of the heap) as on cpu', async () => {
+    const rng = createRng(5);
+    const w0 = Float32Array.from({ length: 300 }, () => rng.uniform(-1, 1));
+    const grads = Array.from({ length: 3 }, () => Float32Array.from({ length: 300 }, () => rng.uniform(-1, 1)));
+    const run = () => {
+      const pad = tf.ones([777]); // other data on the heap: offsets must be honoured
+      const w = tf.variable(tf.tensor(w0, [20, 15]));
+      const opt = new Optimizer({ kind: 'adam', lr: 1e-2, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 1e-3 });
+      for (const g of grads) {
+        const gt = tf.tensor(g, [20, 15]);
+        opt.apply([{ name: 'w', variable: w, grad: gt }], 1e-2);
+        gt.dispose();
+      }
+      const out = Array.from(w.dataSync());
+      tf.dispose([pad, w]);
+      return out;
+    };
+    const cpu = run();
+    await initBackend({ backend: 'wasm', quiet: true });
+    try {
+      expect(run()).toEqual(cpu);
+    } finally {
+      await initBackend({ backend: 'cpu', quiet: true });
+    }
   });
 });

@@ -2,7 +2,8 @@
  * Training-step speed of the PyTorch reference workloads (issue 2 item 8; model and workloads as
  * /work/shared/bench/torch_snn.py's docstring, see bench/workloads/index.ts), each in its own
  * process on the backend `initBackend('auto')` picks, plus the fused/unfused ratio on control-mlp
- * in the same run (unfused: LIF and the loss's PSP filter as per-step tf ops under autograd).
+ * in the same run (unfused: LIF and the loss's PSP filter as per-step tf ops under autograd;
+ * per-step: the textbook loop, synapses too).
  * `npm run bench:compare` puts these next to PyTorch's times.
  */
 import type { BenchSuite, BenchTable } from './types.ts';
@@ -20,20 +21,26 @@ const suite: BenchSuite = async ({ quick }) => {
     backend = r.backend;
     const m = r.result;
     if (name === 'control-mlp') fusedControl = m.msPerIter;
-    rows.push([name, 'fused', w.T, w.batch, m.iters, m.msPerIter, m.msMin, m.samplesPerS, m.gflops, r.peakRssMb, m.spikeRates.map((v) => v.toFixed(3)).join(' ')]);
+    rows.push([name, 'fused', w.T, w.batch, m.iters, m.msPerIter, m.msMin, m.cpuMsPerIter, m.samplesPerS, m.gflops, r.peakRssMb, m.spikeRates.map((v) => v.toFixed(3)).join(' ')]);
   }
-  // the per-step path records thousands of tape nodes per step: fewer iterations
-  const u = runWorkloadChild('control-mlp', { path: 'unfused', warmup: 1, iters: quick ? 1 : 3 });
-  const um = u.result;
-  rows.push(['control-mlp', 'unfused', um.T, um.batch, um.iters, um.msPerIter, um.msMin, um.samplesPerS, um.gflops, u.peakRssMb, um.spikeRates.map((v) => v.toFixed(3)).join(' ')]);
-  const ratio = um.msPerIter / fusedControl!;
+  // the unfused paths record thousands of tape nodes per step: fewer iterations
+  const slow: Record<string, number> = {};
+  for (const path of ['unfused', 'per-step'] as const) {
+    const u = runWorkloadChild('control-mlp', { path, warmup: 1, iters: quick ? 1 : 3 });
+    const um = u.result;
+    slow[path] = um.msPerIter;
+    rows.push(['control-mlp', path, um.T, um.batch, um.iters, um.msPerIter, um.msMin, um.cpuMsPerIter, um.samplesPerS, um.gflops, u.peakRssMb, um.spikeRates.map((v) => v.toFixed(3)).join(' ')]);
+  }
+  const ratio = slow['unfused']! / fusedControl!;
+  const ratioStep = slow['per-step']! / fusedControl!;
   const table: BenchTable = {
     title: `Training step (forward + loss + backward + Adam), torch_snn.py workloads, backend ${backend}`,
-    columns: ['workload', 'path', 'T', 'B', 'iters', 'ms/iter', 'min ms', 'samples/s', 'synaptic GFLOP/s', 'peak RSS MB', 'spike rates@init'],
+    columns: ['workload', 'path', 'T', 'B', 'iters', 'ms/iter', 'min ms', 'CPU ms/iter', 'samples/s', 'synaptic GFLOP/s', 'peak RSS MB', 'spike rates@init'],
     rows,
     notes: [
-      `Fused/unfused speed-up on control-mlp: ${ratio.toFixed(1)}× (target ≥ 10×: ${ratio >= 10 ? 'met' : 'missed'}).`,
-      `Warm-up ${timing.warmup}, then ${timing.iters} timed steps per fused row (unfused: 1 warm-up, ${um.iters} timed); ms/iter = timed wall time / iters.`,
+      `Fused/unfused speed-up on control-mlp: ${ratio.toFixed(1)}× (target ≥ 10×: ${ratio >= 10 ? 'met' : 'missed'}); fused vs the textbook per-step loop: ${ratioStep.toFixed(1)}×.`,
+      'unfused: same time-batched synapses, LIF and loss PSP as per-step tf ops under autograd (src/neurons/reference.ts); per-step: every synaptic product and LIF update step by step (PyTorch\'s step mode).',
+      `Warm-up ${timing.warmup}, then ${timing.iters} timed steps per fused row (unfused and per-step: 1 warm-up, ${quick ? 1 : 3} timed); ms/iter = timed wall time / iters.`,
       "Synaptic GFLOP/s uses torch_snn.py's nominal count (3 × forward FLOPs of every dense/conv layer, every step and sample).",
       'Each row runs in its own process; peak RSS is that process\'s maximum resident set.',
     ],

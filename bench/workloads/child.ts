@@ -1,7 +1,7 @@
 /**
  * One workload in its own process, so that its peak RSS is its own (the wasm heap never shrinks):
  *
- *   node bin/run-ts.mjs bench/workloads/child.ts --workload control-mlp [--path unfused] [--warmup 2] [--iters 10]
+ *   node bin/run-ts.mjs bench/workloads/child.ts --workload control-mlp [--path unfused|per-step] [--warmup 2] [--iters 10]
  *
  * Prints one JSON line on stdout: `{backend, result: TrainingMeasurement, peakRssMb}`.
  */
@@ -31,9 +31,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(timing.warmup) || timing.warmup < 0 || !Number.isInteger(timing.iters) || timing.iters < 1) {
     throw new Error(`child: --warmup must be an integer >= 0 and --iters >= 1, got ${values.warmup}, ${values.iters}`);
   }
-  if (values.path !== 'fused' && values.path !== 'unfused') throw new Error(`child: --path must be fused or unfused, got ${values.path}`);
+  const path = values.path;
+  if (path !== 'fused' && path !== 'unfused' && path !== 'per-step') throw new Error(`child: --path must be fused, unfused or per-step, got ${path}`);
   const backend = await initBackend({ backend: parseBackendName(values.backend!, '--backend') });
-  const result = values.path === 'fused' ? measureFused(w, timing) : measureUnfused(w, timing);
+  const result = path === 'fused' ? measureFused(w, timing) : measureUnfused(w, timing, path);
   // maxRSS is in kilobytes
   const report: ChildReport = { backend, result, peakRssMb: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(JSON.stringify(report) + '\n');

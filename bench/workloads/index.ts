@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { classSpikeTrains } from '../../src/labels/classification.ts';
 import { spikeSequenceLoss } from '../../src/loss/index.ts';
-import { lifMultiStepReference, pspFilterReference } from '../../src/neurons/reference.ts';
+import { lifMultiStepReference, pspFilterReference, stopGradient } from '../../src/neurons/reference.ts';
+import { spikeFn } from '../../src/neurons/surrogate.ts';
 import { Sequential } from '../../src/network/sequential.ts';
 import { Optimizer, type NamedGrad, type OptimizerSpec } from '../../src/train/optimizers.ts';
 import { Trainer } from '../../src/train/trainer.ts';
@@ -145,9 +146,17 @@ export interface TimingOptions {
 
 export const DEFAULT_TIMING: Readonly<TimingOptions> = Object.freeze({ warmup: 2, iters: 10 });
 
+/**
+ * fused: the library's path (time-batched synapses, one fused op per LIF layer and for the loss's
+ * PSP filter). unfused: the same synapses, LIF and PSP as per-step tf ops under autograd.
+ * per-step: the textbook loop (PyTorch's 'step' mode): every synaptic product and LIF update step
+ * by step under autograd.
+ */
+export type MeasurePath = 'fused' | 'unfused' | 'per-step';
+
 export interface TrainingMeasurement {
   workload: WorkloadName;
-  path: 'fused' | 'unfused';
+  path: MeasurePath;
   T: number;
   batch: number;
   iters: number;
@@ -179,7 +188,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function summarise(w: Workload, path: 'fused' | 'unfused', times: number[], total: number, cpuMs: number, rates: number[], losses: number[]): TrainingMeasurement {
+function summarise(w: Workload, path: MeasurePath, times: number[], total: number, cpuMs: number, rates: number[], losses: number[]): TrainingMeasurement {
   const ms = total / times.length;
   const gflop = nominalGflopPerIter(w);
   return {
@@ -232,33 +241,60 @@ export function measureFused(w: Workload, timing: Partial<TimingOptions> = {}): 
   }
 }
 
-/**
- * The same training step with the neuron dynamics unfused: every LIF layer and the loss's PSP
- * filter are per-step tf ops under autograd (`src/neurons/reference.ts`), the synapses one
- * product over T·B as in the fused path, Adam from `src/train`. Dense layers only (the MLPs).
- */
-export function measureUnfused(w: Workload, timing: Partial<TimingOptions> = {}): TrainingMeasurement {
-  if (w.synapses.some((s) => s.kind !== 'dense') || w.input !== 'bernoulli') {
-    throw new Error(`measureUnfused: ${w.name} is not a spike-input MLP`);
+function spikeMlpKernels(w: Workload, pb: Problem): Array<{ name: string; variable: tf.Variable }> {
+  if (w.synapses.some((x) => x.kind !== 'dense') || w.input !== 'bernoulli') {
+    throw new Error(`unfused paths: ${w.name} is not a spike-input MLP`);
   }
+  return pb.net.namedVariables().map((n) => ({ name: n.name, variable: n.variable }));
+}
+
+/** Output spikes [T, B, out] with LIF and synapses computed step by step (textbook BPTT). */
+function perStepForward(x: tf.Tensor, kernels: readonly tf.Variable[]): tf.Tensor {
+  const decay = tf.scalar(TORCH_LIF.decay);
+  const u: Array<tf.Tensor | undefined> = kernels.map(() => undefined);
+  const o: Array<tf.Tensor | undefined> = kernels.map(() => undefined);
+  const outs: tf.Tensor[] = [];
+  for (const xt of tf.unstack(x, 0)) {
+    let h = xt;
+    kernels.forEach((W, l) => {
+      const I = tf.matMul(h, W);
+      const prev = u[l];
+      u[l] = prev === undefined ? I : tf.add(tf.mul(decay, tf.sub(prev, tf.mul(TORCH_LIF.threshold, stopGradient(o[l]!)))), I);
+      o[l] = spikeFn(tf.sub(u[l]!, TORCH_LIF.threshold), TORCH_LIF.surrogate);
+      h = o[l]!;
+    });
+    outs.push(h);
+  }
+  return tf.stack(outs, 0);
+}
+
+/**
+ * The training step without the fused ops (see `MeasurePath`), on the spike-input MLPs, with the
+ * same loss maths and the same Adam from `src/train`.
+ */
+export function measureUnfused(w: Workload, timing: Partial<TimingOptions> = {}, path: Exclude<MeasurePath, 'fused'> = 'unfused'): TrainingMeasurement {
   const t = { ...DEFAULT_TIMING, ...timing };
   const pb = buildProblem(w);
-  const named = pb.net.namedVariables();
+  const named = spikeMlpKernels(w, pb);
+  const kernels = named.map((n) => n.variable);
   const opt = new Optimizer({ ...TORCH_ADAM });
+  const forward = (): tf.Tensor => {
+    if (path === 'per-step') return perStepForward(pb.inputs, kernels);
+    let h = pb.inputs;
+    for (const W of kernels) {
+      const [nin, nout] = W.shape as [number, number];
+      const I = tf.reshape(tf.matMul(tf.reshape(h, [w.T * w.batch, nin]), W), [w.T, w.batch, nout]);
+      h = lifMultiStepReference(I, TORCH_LIF);
+    }
+    return h;
+  };
   const step = (): number => {
     const { value, grads } = tf.variableGrads(() => {
-      let h = pb.inputs;
-      for (const n of named) {
-        const [nin, nout] = n.variable.shape as [number, number];
-        const I = tf.reshape(tf.matMul(tf.reshape(h, [w.T * w.batch, nin]), n.variable), [w.T, w.batch, nout]);
-        h = lifMultiStepReference(I, TORCH_LIF);
-      }
-      const diff = pspFilterReference(tf.sub(h, pb.targets), TORCH_LOSS_PSP);
+      const diff = pspFilterReference(tf.sub(forward(), pb.targets), TORCH_LOSS_PSP);
       return tf.mean(tf.square(diff)) as tf.Scalar;
-    }, named.map((n) => n.variable));
+    }, kernels);
     const loss = value.dataSync()[0]!;
-    const list: NamedGrad[] = named.map((n) => ({ name: n.name, variable: n.variable, grad: grads[n.variable.name]! }));
-    opt.apply(list, TORCH_ADAM.lr);
+    opt.apply(named.map((n): NamedGrad => ({ ...n, grad: grads[n.variable.name]! })), TORCH_ADAM.lr);
     value.dispose();
     Object.values(grads).forEach((g) => g.dispose());
     return loss;
@@ -266,7 +302,7 @@ export function measureUnfused(w: Workload, timing: Partial<TimingOptions> = {})
   try {
     const rates = spikeRates(pb.net, pb.inputs);
     const r = timeSteps(step, t);
-    return summarise(w, 'unfused', r.times, r.total, r.cpuMs, rates, r.losses);
+    return summarise(w, path, r.times, r.total, r.cpuMs, rates, r.losses);
   } finally {
     opt.dispose();
     pb.dispose();

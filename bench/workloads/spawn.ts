@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildReport } from './child.ts';
-import type { TimingOptions, WorkloadName } from './index.ts';
+import type { MeasurePath, TimingOptions, WorkloadName } from './index.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface SpawnOptions extends TimingOptions {
-  path: 'fused' | 'unfused';
+  path: MeasurePath;
   backend: string;
   /** Kill the child after this many seconds. */
   timeoutS: number;

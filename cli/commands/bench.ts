@@ -121,7 +121,9 @@ export async function run(argv: string[]): Promise<number> {
   const lr = positive('lr', values.lr);
   if (lr !== undefined) tr.optimizer = { ...tr.optimizer, lr };
   const label = values.label !== undefined ? { ...raw.label, type: values.label as 'spike-seq' | 'rate' } : raw.label;
-  const exp: ResolvedExperiment = parseExperimentConfig({ ...raw, train: tr, label }, values.config ?? DEFAULT_CONFIGS[dataset]);
+  // --seed reseeds the weight init too, so runs with different seeds are independent repeats
+  const network = tr.seed !== undefined && values.seed !== undefined ? { ...raw.network, seed: tr.seed } : raw.network;
+  const exp: ResolvedExperiment = parseExperimentConfig({ ...raw, network, train: tr, label }, values.config ?? DEFAULT_CONFIGS[dataset]);
 
   const backend = values.backend !== undefined ? parseBackendName(values.backend, '--backend') : undefined;
   await initBackend(backend !== undefined ? { backend } : {});

@@ -54,6 +54,7 @@ describe.each(['nmnist', 'cifar10'] as const)('spikeloop bench %s on the fixture
     expect(r).toMatchObject({ dataset, name: `tiny-${dataset}`, backend: 'cpu', stoppedBy: 'epochs', samples: { train: 8, test: 6, perEpoch: 8 } });
     expect(r.label.type).toBe(label);
     expect(r.config.train).toMatchObject({ epochs: 1, trainLimit: 8, testLimit: 6, seed: 2 });
+    expect(r.config.network.seed).toBe(2);
     expect(r.epochs).toHaveLength(1);
     expect(r.epochs[0].trainSamples).toBe(8);
     expect(r.final.testAccuracy).toBeGreaterThanOrEqual(0);

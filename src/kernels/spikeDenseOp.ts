@@ -13,8 +13,9 @@
  * pays for the dense δ·Wᵀ (for nmnist-mlp that is 7 GFLOP per step that nobody reads).
  *
  * The event lists of S are built once, when the op is called (that pass also checks that S is
- * binary), and kept for the backward pass in a WeakMap keyed by S's data. When S holds any value
- * other than 0 and 1 the op is exactly `tf.matMul(S, W)` (verify and fall back).
+ * binary), and reach the backward pass as an attribute of the op, so that S itself is not saved
+ * (the engine would copy it). When S holds any value other than 0 and 1 the op is exactly
+ * `tf.matMul(S, W)` (verify and fall back).
  */
 import * as tf from '@tensorflow/tfjs';
 import { spikeKernels, type SpikeIndex, type SpikeKernelKind, type SpikeKernels } from './spikeDense.ts';
@@ -94,21 +95,28 @@ function indexOf(backend: tf.KernelBackend, s: tf.TensorInfo): SpikeIndex | unde
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
-function spikeDenseKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { s, W } = inputs as { s: tf.TensorInfo; W: tf.TensorInfo };
+/** The event lists travel to the kernels and to the gradient as an attribute of the op. */
+interface EventAttrs {
+  events: SpikeIndex;
+}
+
+function eventsOf(attrs: unknown): SpikeIndex {
+  return (attrs as EventAttrs).events;
+}
+
+function spikeDenseKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const { W } = inputs as { s: tf.TensorInfo; W: tf.TensorInfo };
   const be = backend as tf.KernelBackend;
-  const index = indexOf(be, s);
-  if (!index) throw new Error(`${SPIKE_DENSE}: input is not binary (call spikeDense, which falls back to matMul)`);
+  const index = eventsOf(attrs);
   const out = W.shape[1]!;
   const y = currentKernels().spikeForward(index, readF32(be, W), out);
   return writeF32(be, [index.rows, out], y);
 }
 
-function spikeDenseGradWKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { s, dy } = inputs as { s: tf.TensorInfo; dy: tf.TensorInfo };
+function spikeDenseGradWKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const { dy } = inputs as { dy: tf.TensorInfo };
   const be = backend as tf.KernelBackend;
-  const index = indexOf(be, s);
-  if (!index) throw new Error(`${SPIKE_DENSE_GRAD_W}: input is not binary`);
+  const index = eventsOf(attrs);
   const out = dy.shape[1]!;
   const dW = currentKernels().spikeGradW(index, readF32(be, dy), out);
   return writeF32(be, [index.cols, out], dW);
@@ -142,13 +150,15 @@ function register(): void {
   }
   tf.registerGradient({
     kernelName: SPIKE_DENSE,
-    inputsToSave: ['s', 'W'],
-    gradFunc: (dy, saved) => {
-      const [s, W] = saved as [tf.Tensor2D, tf.Tensor2D];
+    // Only W is saved: the engine saves a copy (on wasm a real one), and S is needed only
+    // through its event lists, which the attributes carry.
+    inputsToSave: ['W'],
+    gradFunc: (dy, saved, attrs) => {
+      const [W] = saved as [tf.Tensor2D];
       const g = dy as tf.Tensor2D;
       return {
         s: () => tf.engine().runKernel(SPIKE_DENSE_GRAD_S, { dy: g, W }) as tf.Tensor2D,
-        W: () => tf.engine().runKernel(SPIKE_DENSE_GRAD_W, { s, dy: g }) as tf.Tensor2D,
+        W: () => tf.engine().runKernel(SPIKE_DENSE_GRAD_W, { dy: g }, attrs) as tf.Tensor2D,
       };
     },
   });
@@ -170,8 +180,10 @@ export function spikeDense(S: tf.Tensor2D, W: tf.Tensor2D): tf.Tensor2D {
   }
   register();
   if (mode === 'matmul' || !(BACKENDS as readonly string[]).includes(tf.getBackend())) return tf.matMul(S, W);
-  if (!indexOf(tf.engine().backend, S)) return tf.matMul(S, W);
-  return tf.engine().runKernel(SPIKE_DENSE, { s: S, W }, {}) as tf.Tensor2D;
+  const events = indexOf(tf.engine().backend, S);
+  if (!events) return tf.matMul(S, W);
+  const attrs: EventAttrs = { events };
+  return tf.engine().runKernel(SPIKE_DENSE, { s: S, W }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }
 
 /** Whether `spikeDense` would take its event-driven path for S (reads S once; the answer is cached). */

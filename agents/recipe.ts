@@ -86,7 +86,8 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
 export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
   'CartPole-v1': { scoreEpisodes: 10 },
   'Pendulum-v1': { hidden: [96, 96], budget: 3000, teacherEpisodes: 30, rolloutSteps: 200, daggerEpisodes: 8, scoreEpisodes: 8 },
-  'Reacher-v1': { hidden: [96, 96], budget: 3000, teacherEpisodes: 60, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20 },
+  // the reacher's target is positional precision (< 5 cm): finer receptive fields, more targets seen
+  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20 },
   'Walker-v1': { neuronsPerDim: 6, hidden: [128, 128], budget: 3000, teacherEpisodes: 8, rolloutSteps: 600, daggerEpisodes: 3, scoreEpisodes: 3 },
 });
 
@@ -109,9 +110,12 @@ export interface TrainedController {
   seconds: number;
 }
 
-/** The number a round is judged by: mean return, except walker (mean forward distance). */
+/**
+ * The number a round is judged by (higher is better), matching each env's target: mean return,
+ * except walker (mean forward distance) and reacher (minus the mean final fingertip distance).
+ */
 export function controllerScore(envId: string, outcomes: readonly EpisodeOutcome[]): number {
-  const vals = outcomes.map((o) => (envId === 'Walker-v1' ? Number(o.info.x ?? 0) : o.return));
+  const vals = outcomes.map((o) => (envId === 'Walker-v1' ? Number(o.info.x ?? 0) : envId === 'Reacher-v1' ? -Number(o.info.distance ?? Infinity) : o.return));
   return vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
 }
 

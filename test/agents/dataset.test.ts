@@ -98,3 +98,16 @@ describe('observationRanges', () => {
     expect(high[1]! - low[1]!).toBeGreaterThan(0); // a constant dimension still gets a range
   });
 });
+
+describe('controllerScore', () => {
+  it('judges each env by its target: return, walker distance, reacher final distance', async () => {
+    const { controllerScore } = await import('../../agents/recipe.ts');
+    const eps = [
+      { seed: 0, return: -10, steps: 100, terminated: false, info: { distance: 0.1, x: 4 } },
+      { seed: 1, return: -30, steps: 100, terminated: false, info: { distance: 0.3, x: 2 } },
+    ];
+    expect(controllerScore('Pendulum-v1', eps)).toBe(-20);
+    expect(controllerScore('Walker-v1', eps)).toBe(3);
+    expect(controllerScore('Reacher-v1', eps)).toBeCloseTo(-0.2, 12);
+  });
+});

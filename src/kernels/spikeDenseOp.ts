@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { spikeKernels, type SpikeIndex, type SpikeKernelKind, type SpikeKernels } from './spikeDense.ts';
+import { heapKernels, type EmscriptenHeap, type HeapKernels } from './spikeDenseHeap.ts';
 
 export const SPIKE_DENSE = 'SpikeDense';
 export const SPIKE_DENSE_GRAD_W = 'SpikeDenseGradW';
@@ -55,7 +56,7 @@ const indexCache = new WeakMap<object, SpikeIndex | 'dense'>();
 
 interface WasmHeapBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPF32: Float32Array };
+  wasm: EmscriptenHeap & { HEAPF32: Float32Array };
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
 }
 
@@ -78,6 +79,14 @@ function readF32(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
   return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
 }
 
+/** In-place kernels on the wasm backend's heap, when the WebAssembly kernels are the ones in use. */
+function inPlace(backend: tf.KernelBackend): { heap: HeapKernels; offset: (info: tf.TensorInfo) => number } | undefined {
+  if (!isWasmHeap(backend) || currentKernels().kind !== 'wasm') return undefined;
+  const heap = heapKernels(backend.wasm);
+  if (!heap) return undefined;
+  return { heap, offset: (info) => backend.dataIdMap.get(info.dataId)!.memoryOffset };
+}
+
 function writeF32(backend: tf.KernelBackend, shape: number[], values: Float32Array): tf.TensorInfo {
   if (isWasmHeap(backend)) return backend.makeOutput(shape, 'float32', undefined, values);
   return { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
@@ -88,7 +97,8 @@ function indexOf(backend: tf.KernelBackend, s: tf.TensorInfo): SpikeIndex | unde
   const cached = indexCache.get(s.dataId);
   if (cached !== undefined) return cached === 'dense' ? undefined : cached;
   const [rows, cols] = s.shape as [number, number];
-  const index = currentKernels().indexSpikes(readF32(backend, s), rows, cols);
+  const here = inPlace(backend);
+  const index = here ? here.heap.indexSpikes(here.offset(s), rows, cols) : currentKernels().indexSpikes(readF32(backend, s), rows, cols);
   indexCache.set(s.dataId, index ?? 'dense');
   return index;
 }
@@ -109,6 +119,12 @@ function spikeDenseKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo
   const be = backend as tf.KernelBackend;
   const index = eventsOf(attrs);
   const out = W.shape[1]!;
+  const here = inPlace(be);
+  if (here && out % 4 === 0) {
+    const y = (be as unknown as WasmHeapBackend).makeOutput([index.rows, out], 'float32');
+    here.heap.spikeForward(index, here.offset(W), out, here.offset(y));
+    return y;
+  }
   const y = currentKernels().spikeForward(index, readF32(be, W), out);
   return writeF32(be, [index.rows, out], y);
 }
@@ -118,6 +134,12 @@ function spikeDenseGradWKernel({ inputs, backend, attrs }: KernelArgs): tf.Tenso
   const be = backend as tf.KernelBackend;
   const index = eventsOf(attrs);
   const out = dy.shape[1]!;
+  const here = inPlace(be);
+  if (here && out % 4 === 0) {
+    const dW = (be as unknown as WasmHeapBackend).makeOutput([index.cols, out], 'float32');
+    here.heap.spikeGradW(index, here.offset(dy), out, here.offset(dW));
+    return dW;
+  }
   const dW = currentKernels().spikeGradW(index, readF32(be, dy), out);
   return writeF32(be, [index.cols, out], dW);
 }

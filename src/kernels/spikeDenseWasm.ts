@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDims, checkLength, eventCount, type SpikeIndex } from './spikeDenseTs.ts';
 
-interface AsmExports {
+export interface AsmExports {
   indexRows(S: number, rows: number, cols: number, stride: number, ptr: number, idx: number): number;
   transpose(rows: number, cols: number, ptr: number, idx: number, tptr: number, tidx: number): void;
   gatherSums(count: number, stride: number, ptr: number, idx: number, X: number, Y: number): void;
@@ -152,6 +152,30 @@ function bind(asm: AsmExports, memory: WebAssembly.Memory): WasmSpikeKernels {
       return getRows(arena, c, M, N, ldb);
     },
   };
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/**
+ * The kernels instantiated on a given memory (which must allow at most 65536 pages), or
+ * undefined when the module is not built or this runtime cannot compile or link it.
+ */
+export function instantiateSpikeDense(memory: WebAssembly.Memory): AsmExports | undefined {
+  if (compiled === undefined) {
+    try {
+      compiled = existsSync(SPIKE_DENSE_WASM_PATH) ? new WebAssembly.Module(readFileSync(SPIKE_DENSE_WASM_PATH)) : null;
+    } catch (e) {
+      if (!(e instanceof WebAssembly.CompileError)) throw e;
+      compiled = null;
+    }
+  }
+  if (!compiled) return undefined;
+  try {
+    return new WebAssembly.Instance(compiled, { env: { memory, abort: abortFromWasm } }).exports as unknown as AsmExports;
+  } catch (e) {
+    if (!(e instanceof WebAssembly.LinkError)) throw e;
+    return undefined;
+  }
 }
 
 let loaded: WasmSpikeKernels | null | undefined;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.ts';
+import { heapKernels, type EmscriptenHeap } from '../../src/kernels/spikeDenseHeap.ts';
 import { isBinarySpikes, spikeDense, useSpikeKernels } from '../../src/kernels/spikeDenseOp.ts';
 import { createRng } from '../../src/util/random.ts';
 
@@ -64,6 +65,7 @@ describe.each(['wasm', 'cpu'] as const)('spikeDense on the %s backend', (backend
 
   it.each([
     { rows: 60, cols: 45, out: 30, p: 0.1, pattern: 'random' },
+    { rows: 70, cols: 50, out: 32, p: 0.1, pattern: 'random' },
     { rows: 33, cols: 20, out: 7, p: 0.3, pattern: 'empty and full rows' },
     { rows: 12, cols: 9, out: 5, p: 0, pattern: 'all zero' },
     { rows: 12, cols: 9, out: 5, p: 1, pattern: 'all one' },
@@ -82,6 +84,10 @@ describe.each(['wasm', 'cpu'] as const)('spikeDense on the %s backend', (backend
     expect(relErr(ours.y, ref.y)).toBeLessThan(1e-5);
     expect(relErr(ours.dS, ref.dS)).toBeLessThan(1e-5);
     expect(relErr(ours.dW, ref.dW)).toBeLessThan(1e-5);
+  });
+
+  it.runIf(backend === 'wasm')('runs in place on the wasm backend heap (widths that are multiples of 4)', () => {
+    expect(heapKernels((tf.engine().backend as unknown as { wasm: EmscriptenHeap }).wasm)).toBeDefined();
   });
 
   it('a non-binary input falls back to tf.matMul (value and gradients)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRow, compareTable, parseTorchJson, TARGETS, torchScriptPath } from '../../bench/compare.ts';
+import { compareRow, compareTable, fastestTorch, parseTorchJson, TARGETS, torchScriptPath } from '../../bench/compare.ts';
 import { parseChildReport } from '../../bench/workloads/spawn.ts';
 import { nominalGflopPerIter, WORKLOADS } from '../../bench/workloads/index.ts';
 
@@ -68,5 +68,15 @@ describe('bench:compare', () => {
     expect(nominalGflopPerIter(WORKLOADS['control-mlp'])).toBeCloseTo(0.49152, 9);
     const cifarMacs = 3 * 32 * 9 * 32 * 32 + 32 * 64 * 9 * 16 * 16 + 4096 * 256 + 256 * 10;
     expect(nominalGflopPerIter(WORKLOADS['cifar-conv'])).toBeCloseTo((6 * cifarMacs * 5 * 32) / 1e9, 9);
+  });
+
+  it('takes the fastest run of each mode over thread counts and says which', () => {
+    const best = fastestTorch([
+      { label: '2 threads', times: { modes: { layer: 20, step: 60 } } },
+      { label: '1 thread', times: { modes: { layer: 25, step: 40 } } },
+    ]);
+    expect(best.modes).toEqual({ layer: 20, step: 40 });
+    expect(best.from).toEqual({ layer: '2 threads', step: '1 thread' });
+    expect(compareRow('control-mlp', 30, best).ratio).toBeCloseTo(1.5, 12);
   });
 });

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadCheckpoint, restoreNetwork } from '../src/train/checkpoint.ts';
+import { loadCheckpoint, restoreNetwork, saveCheckpoint } from '../src/train/checkpoint.ts';
 import type { Sequential } from '../src/network/sequential.ts';
 import { fromSequential } from '../src/inference/fromSequential.ts';
 import { EventDrivenNetwork } from '../src/inference/engine.ts';
@@ -144,4 +144,16 @@ export function loadPolicy(dir: string): { spec: ControllerSpec; policy: Spiking
   } finally {
     network.dispose();
   }
+}
+
+/**
+ * Copies a controller folder without the optimiser and trainer state (a third of the size): what
+ * is committed as a fixture or a result. The copy drives the env exactly like the original.
+ */
+export function exportController(src: string, dst: string): void {
+  const { spec, network } = loadController(src);
+  network.dispose();
+  const ckpt = loadCheckpoint(src);
+  saveCheckpoint(dst, { network: ckpt.network, weights: ckpt.weights, metrics: ckpt.metrics });
+  saveControllerSpec(dst, spec);
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainController } from '../../agents/recipe.ts';
-import { CONTROLLER_FILE, loadController, loadPolicy, policyFromNetwork } from '../../agents/controller.ts';
+import { CONTROLLER_FILE, exportController, loadController, loadPolicy, policyFromNetwork } from '../../agents/controller.ts';
+import { statSync } from 'node:fs';
 import { useTempDirs } from '../support/tempDirs.ts';
 import { makeEnv } from '../../envs/index.ts';
 
@@ -44,6 +45,16 @@ describe('trainController → controller folder', () => {
     }
     env.close();
     loaded.network.dispose();
+  });
+
+  it('exports a slim copy (no optimiser state) that acts identically', () => {
+    const slim = join(tempDir('h4-slim-'), 'c');
+    exportController(dir, slim);
+    expect(statSync(join(slim, 'weights.bin')).size * 3).toBe(statSync(join(dir, 'weights.bin')).size); // Adam: m and v per weight
+    const a = loadPolicy(dir).policy;
+    const b = loadPolicy(slim).policy;
+    const obs = Float64Array.of(0.1, -0.2, 0.05, 0.3);
+    for (let s = 0; s < 10; s++) expect(Array.from(b.step(obs).action)).toEqual(Array.from(a.step(obs).action));
   });
 
   it('names the problem in a broken controller.json', () => {

@@ -14,11 +14,12 @@
  *
  * The event lists of S are built once, when the op is called (that pass also checks that S is
  * binary), and reach the backward pass as an attribute of the op, so that S itself is not saved
- * (the engine would copy it). When S holds any value other than 0 and 1 the op is exactly
- * `tf.matMul(S, W)` (verify and fall back).
+ * (the engine would copy it). When S holds any value other than 0 and 1 the op is the dense
+ * product `denseMatMul(S, W)` (verify and fall back).
  */
 import * as tf from '@tensorflow/tfjs';
 import { spikeKernels, type SpikeIndex, type SpikeKernelKind, type SpikeKernels } from './spikeDense.ts';
+import { denseMatMul } from './denseMatMul.ts';
 import { heapKernels, type EmscriptenHeap, type HeapKernels } from './spikeDenseHeap.ts';
 
 export const SPIKE_DENSE = 'SpikeDense';
@@ -189,7 +190,7 @@ function register(): void {
 /**
  * `S·W` for spikes S [R, in] and weights W [in, out] → [R, out], event-driven (only the rows of W
  * whose input fired are summed) and with the gradients of `tf.matMul(S, W)`. When S is not
- * binary, or the backend keeps tensors off the CPU (webgl), it is `tf.matMul(S, W)`.
+ * binary it is `denseMatMul(S, W)`; on a backend that keeps tensors off the CPU (webgl), `tf.matMul(S, W)`.
  * Example: `const current = spikeDense(spikes2d, kernel);`
  */
 export function spikeDense(S: tf.Tensor2D, W: tf.Tensor2D): tf.Tensor2D {
@@ -203,7 +204,7 @@ export function spikeDense(S: tf.Tensor2D, W: tf.Tensor2D): tf.Tensor2D {
   register();
   if (mode === 'matmul' || !(BACKENDS as readonly string[]).includes(tf.getBackend())) return tf.matMul(S, W);
   const events = indexOf(tf.engine().backend, S);
-  if (!events) return tf.matMul(S, W);
+  if (!events) return denseMatMul(S, W);
   const attrs: EventAttrs = { events };
   return tf.engine().runKernel(SPIKE_DENSE, { s: S, W }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }

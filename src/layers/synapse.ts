@@ -5,9 +5,11 @@
  *
  * Kept behind one function so that the event-driven kernel for binary x (src/kernels
  * `spikeDense`: only the rows of W whose input fired are summed) replaces the dense GEMM without
- * touching the layers; its gradient stays the one of x·W (∂x = g·Wᵀ, ∂W = xᵀ·g).
+ * touching the layers; its gradient stays the one of x·W (∂x = g·Wᵀ, ∂W = xᵀ·g). Non-binary x
+ * goes to src/kernels `denseMatMul` (the same product, faster gradients on wasm).
  */
 import * as tf from '@tensorflow/tfjs';
+import { denseMatMul } from '../kernels/denseMatMul.ts';
 import { spikeDense } from '../kernels/spikeDenseOp.ts';
 
 export interface SynapseHints {
@@ -24,6 +26,7 @@ export function denseSynapse(x2d: tf.Tensor2D, W: tf.Tensor2D, hints: SynapseHin
     throw new Error(`denseSynapse: input has ${x2d.shape[1]} features but the kernel expects ${W.shape[0]}`);
   }
   // spikeDense checks that x really is binary and is tf.matMul otherwise, so a wrong hint costs
-  // one pass over x, never a wrong result.
-  return hints.binary ? spikeDense(x2d, W) : tf.matMul(x2d, W);
+  // one pass over x, never a wrong result. denseMatMul is tf.matMul with gradients that avoid
+  // tfjs-wasm's slow transposed products.
+  return hints.binary ? spikeDense(x2d, W) : denseMatMul(x2d, W);
 }

@@ -90,7 +90,7 @@ describe.each(['wasm', 'cpu'] as const)('spikeDense on the %s backend', (backend
     expect(heapKernels((tf.engine().backend as unknown as { wasm: EmscriptenHeap }).wasm)).toBeDefined();
   });
 
-  it('a non-binary input falls back to tf.matMul (value and gradients)', () => {
+  it('a non-binary input falls back to the dense product (value and gradients of tf.matMul)', () => {
     const S = spikes(20, 16, 0.3, 3);
     S[5] = 0.5;
     const W = uniform(16 * 6, 4);
@@ -99,8 +99,8 @@ describe.each(['wasm', 'cpu'] as const)('spikeDense on the %s backend', (backend
     const ours = products(spikeDense, S, W, G, 20, 16, 6);
     const ref = products(matMul, S, W, G, 20, 16, 6);
     expect(Array.from(ours.y)).toEqual(Array.from(ref.y));
-    expect(Array.from(ours.dS)).toEqual(Array.from(ref.dS));
-    expect(Array.from(ours.dW)).toEqual(Array.from(ref.dW));
+    expect(relErr(ours.dS, ref.dS)).toBeLessThan(1e-5);
+    expect(relErr(ours.dW, ref.dW)).toBeLessThan(1e-5);
   });
 
   it('the WebAssembly and TypeScript kernels give bit-identical values and gradients', () => {

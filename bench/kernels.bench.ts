@@ -12,7 +12,8 @@
  * Table 1: the typed-array kernels alone. Table 2: the tfjs op (`spikeDense`, including the
  * event-list pass and the copies in and out) vs tf.matMul, forward and forward + ∂W. Table 3: a
  * whole training step (src/network + src/train, the model of bench/layers.bench.ts) with the
- * dense synapses on spikeDense vs on tf.matMul.
+ * dense synapses on spikeDense vs on tf.matMul. Table 4: a non-binary dense product (cifar-conv's
+ * flatten → dense 4096→256, R = T·B = 160) forward + both gradients, tf.matMul vs denseMatMul.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.ts';
@@ -21,6 +22,7 @@ import { spikeSequenceLoss } from '../src/loss/index.ts';
 import { Sequential } from '../src/network/sequential.ts';
 import { Trainer } from '../src/train/trainer.ts';
 import { eventCount, spikeKernels, type SpikeIndex, type SpikeKernels } from '../src/kernels/spikeDense.ts';
+import { denseMatMul } from '../src/kernels/denseMatMul.ts';
 import { spikeDense, useSpikeKernels } from '../src/kernels/spikeDenseOp.ts';
 import { createRng } from '../src/util/random.ts';
 import type { BenchSuite, BenchTable } from './types.ts';
@@ -140,6 +142,30 @@ function opRows(s: Shape, iters: number): Array<Array<string | number>> {
   return rows;
 }
 
+/** Forward + ∂x + ∂W of a non-binary product [R, in]·[in, out]: tf.matMul's gradient vs denseMatMul's. */
+function denseRows(iters: number): Array<Array<string | number>> {
+  const rows: Array<Array<string | number>> = [];
+  for (const [name, R, nIn, out] of [['cifar-conv dense 4096→256', 160, 4096, 256], ['control-mlp L2 shape, non-binary', 3200, 128, 128]] as const) {
+    const rng = createRng(5);
+    const x = tf.tensor2d(Float32Array.from({ length: R * nIn }, () => rng.next()), [R, nIn]);
+    const w = tf.tensor2d(Float32Array.from({ length: nIn * out }, () => rng.uniform(-0.1, 0.1)), [nIn, out]);
+    const g = tf.tensor2d(Float32Array.from({ length: R * out }, () => rng.uniform(-1, 1)), [R, out]);
+    const flop = 3 * 2 * R * nIn * out;
+    for (const [label, f] of [['tf.matMul', (a: tf.Tensor2D, b: tf.Tensor2D) => tf.matMul(a, b)], ['denseMatMul', denseMatMul]] as const) {
+      const ms = timeMs(() => {
+        tf.tidy(() => {
+          const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor2D, b as tf.Tensor2D), g)))([x, w]);
+          dx!.dataSync();
+          dw!.dataSync();
+        });
+      }, iters);
+      rows.push([name, label, fmt(ms, 2), fmt(flop / ms / 1e6)]);
+    }
+    tf.dispose([x, w, g]);
+  }
+  return rows;
+}
+
 interface StepWorkload {
   name: string;
   T: number;
@@ -235,6 +261,11 @@ const suite: BenchSuite = async ({ quick }) => {
       title: 'training step (forward + loss + backward + Adam), wasm backend, dense synapses on spikeDense vs tf.matMul',
       columns: ['workload', 'synapse product', 'best ms', 'mean ms', 'spike rates@init'],
       rows: stepRows(quick ? 2 : 5),
+    },
+    {
+      title: 'non-binary dense product, forward + ∂x + ∂W (tf.matMul’s gradient uses transposed products)',
+      columns: ['shape', 'op', 'ms', 'GFLOP/s (3 × 2·R·in·out)'],
+      rows: denseRows(iters),
     },
   ];
   return tables;

@@ -12,7 +12,7 @@ import { loadCheckpoint, restoreNetwork, saveCheckpoint } from '../src/train/che
 import type { Sequential } from '../src/network/sequential.ts';
 import { fromSequential } from '../src/inference/fromSequential.ts';
 import { EventDrivenNetwork } from '../src/inference/engine.ts';
-import { createSpikingPolicy } from '../src/inference/policy.ts';
+import { createSpikingPolicy, type ObservationEncoder } from '../src/inference/policy.ts';
 import { populationCurrentEncoder } from '../src/inference/encoders.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
 
@@ -42,6 +42,12 @@ export const controllerSpecSchema = z
       })
       .strict(),
     readout: z.enum(['mean', 'last']),
+    /**
+     * Optional rhythm input: sin/cos of 2π·hz·t (t = control step · dtS since the episode start)
+     * appended to the observation before population coding. Imitating a CPG teacher (walker) needs
+     * its phase, which the body's state does not determine.
+     */
+    clock: z.object({ hz: z.number().positive(), dtS: z.number().positive() }).strict().optional(),
     /** Env action per unit command, per channel. */
     actionScale: z.array(z.number().positive()).min(1),
     /** Env action bounds (the decoded action is clipped into them). */
@@ -112,11 +118,45 @@ function checkCompatible(spec: ControllerSpec, network: Sequential, dir: string)
   if (outputs !== 2 * spec.actionLow.length) throw new Error(`controller ${dir}: the network has ${outputs} outputs, ${spec.actionLow.length} action channels need ${2 * spec.actionLow.length}`);
 }
 
+/** Clock features of control step `step`: [sin, cos] of 2π·hz·step·dtS. */
+export function clockFeatures(clock: NonNullable<ControllerSpec['clock']>, step: number): [number, number] {
+  const a = 2 * Math.PI * clock.hz * step * clock.dtS;
+  return [Math.sin(a), Math.cos(a)];
+}
+
+/** The observation the population code sees: the env's, plus the clock features when the spec has a clock. */
+export function augmentObservation(spec: Pick<ControllerSpec, 'clock'>, observation: ArrayLike<number>, step: number): Float64Array {
+  if (!spec.clock) return Float64Array.from(observation);
+  const out = new Float64Array(observation.length + 2);
+  out.set(Array.from(observation));
+  const [s, c] = clockFeatures(spec.clock, step);
+  out[observation.length] = s;
+  out[observation.length + 1] = c;
+  return out;
+}
+
+/** Population currents of the (clock-augmented) observation; the step counter restarts on reset. */
+function controllerEncoder(spec: ControllerSpec): ObservationEncoder {
+  const inner = populationCurrentEncoder(spec.population);
+  if (!spec.clock) return inner;
+  let step = 0;
+  return {
+    size: inner.size,
+    spiking: inner.spiking,
+    reset: () => {
+      step = 0;
+      inner.reset();
+    },
+    setObservation: (x) => inner.setObservation(augmentObservation(spec, x, step++)),
+    next: () => inner.next(),
+  };
+}
+
 /** Batch-1 event-driven policy for a trained network; its action is already clipped into the env's bounds. */
 export function policyFromNetwork(network: Sequential, spec: ControllerSpec): SpikingPolicy {
   const inner = createSpikingPolicy({
     network: new EventDrivenNetwork(fromSequential(network)),
-    encoder: populationCurrentEncoder(spec.population),
+    encoder: controllerEncoder(spec),
     substeps: spec.substeps,
     decoder: spec.decoder,
     readout: spec.readout,

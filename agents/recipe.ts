@@ -14,12 +14,12 @@
  * The budget is counted in optimiser steps, so both label kinds get exactly the same training.
  */
 import { makeEnv } from '../envs/index.ts';
-import { makeTeacher, type Teacher } from './teachers/index.ts';
+import { DEFAULT_WALKER_TEACHER, makeTeacher, type Teacher } from './teachers/index.ts';
 import { Sequential, type WeightEntry } from '../src/network/sequential.ts';
 import { Trainer } from '../src/train/trainer.ts';
 import { DEFAULT_MOTOR_LABELS } from '../src/labels/motor.ts';
 import { createRng } from '../src/util/random.ts';
-import { CONTROLLER_FORMAT, CONTROLLER_VERSION, policyFromNetwork, saveControllerSpec, type ControllerSpec, type LabelKind } from './controller.ts';
+import { augmentObservation, CONTROLLER_FORMAT, CONTROLLER_VERSION, policyFromNetwork, saveControllerSpec, type ControllerSpec, type LabelKind } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
 import { boxAction, daggerRollouts, evaluateActor, policyActor, teacherRollouts, type EpisodeOutcome, type Trajectory } from './rollout.ts';
 
@@ -55,6 +55,8 @@ export interface RecipeOptions {
   /** Quantile of the data that sets each population range (and 1 − it), and how much wider to make it. */
   rangeQuantile: number;
   rangeMargin: number;
+  /** Frequency of the rhythm input (Hz); 0 = none. See `ControllerSpec.clock`. */
+  clockHz: number;
 }
 
 /** Defaults shared by all envs; `RECIPE_PRESETS` overrides them per env. */
@@ -81,6 +83,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   scoreEpisodes: 5,
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
+  clockHz: 0,
 }) as Readonly<Omit<RecipeOptions, 'env'>>;
 
 export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
@@ -88,7 +91,8 @@ export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = 
   'Pendulum-v1': { hidden: [96, 96], budget: 3000, teacherEpisodes: 30, rolloutSteps: 200, daggerEpisodes: 8, scoreEpisodes: 8 },
   // the reacher's target is positional precision (< 5 cm): finer receptive fields, more targets seen
   'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20 },
-  'Walker-v1': { neuronsPerDim: 6, hidden: [128, 128], budget: 3000, teacherEpisodes: 8, rolloutSteps: 600, daggerEpisodes: 3, scoreEpisodes: 3 },
+  // the walker teacher is an open-loop CPG: its phase is time, so the SNN gets a clock at its frequency
+  'Walker-v1': { neuronsPerDim: 6, hidden: [128, 128], budget: 3000, teacherEpisodes: 8, rolloutSteps: 600, daggerEpisodes: 3, scoreEpisodes: 3, clockHz: DEFAULT_WALKER_TEACHER.frequencyHz },
 });
 
 export interface RoundRecord {
@@ -167,13 +171,18 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
   const envId = probe.id;
   const box = boxAction(probe);
   const maxEpisodeSteps = probe.metadata.maxEpisodeSteps;
+  const probeDtS = probe.metadata.dtS;
   probe.close();
   const o = resolveRecipe(opts, envId);
   const C = box.scale.length;
   const teacher: Teacher = makeTeacher(envId);
   const rolloutSteps = Math.min(o.rolloutSteps, maxEpisodeSteps);
 
-  const first = teacherRollouts(envId, teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: rolloutSteps, noise: o.teacherNoise });
+  if (!(o.clockHz >= 0)) throw new Error(`recipe: clockHz must be >= 0, got ${o.clockHz}`);
+  const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS: probeDtS } : undefined;
+  // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
+  const augment = (ts: Trajectory[]): Trajectory[] => (clock ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation({ clock }, x, s)) })) : ts);
+  const first = augment(teacherRollouts(envId, teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: rolloutSteps, noise: o.teacherNoise }));
   const ranges = observationRanges(first, o.rangeQuantile, o.rangeMargin);
   const spec: ControllerSpec = {
     format: CONTROLLER_FORMAT,
@@ -184,6 +193,7 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
     population: { ...ranges, neuronsPerDim: o.neuronsPerDim, width: 1, peak: 1 },
     decoder: { gain: DEFAULT_MOTOR_LABELS.gain, psp: { ...DEFAULT_MOTOR_LABELS.psp } },
     readout: 'mean',
+    ...(clock ? { clock } : {}),
     actionScale: Array.from(box.scale),
     actionLow: Array.from(box.low),
     actionHigh: Array.from(box.high),
@@ -254,7 +264,7 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
   for (let r = 1; r <= o.daggerRounds && stale < o.patience; r++) {
     const policy = policyFromNetwork(network, spec);
     const { trajectories } = daggerRollouts(envId, policy, teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: rolloutSteps, beta: o.beta * 0.5 ** (r - 1) });
-    data.add(trajectories);
+    data.add(augment(trajectories));
     const rec = record(r, trainSteps(perRound));
     // ties go to the later round: it has seen more of its own mistakes (matters once the score saturates, e.g. cartpole at 500)
     if (rec.score >= best.score) {

@@ -102,7 +102,9 @@ function teacherSimulation(envName: string, neuronsPerDim: number) {
 export function policySpikeSource(policy: SpikingPolicy, spec: ControllerSpec): SpikeSource {
   const sizes = policy.layerSizes;
   const names = sizes.map((_, l) => (l === 0 ? 'input' : l === sizes.length - 1 ? 'motor (push/pull)' : `hidden ${l}`));
-  const probe = policy.step(new Float64Array(spec.population.low.length).map((_, d) => (spec.population.low[d]! + spec.population.high[d]!) / 2));
+  // the env's observation is the coded one minus the clock features the encoder appends itself
+  const envDims = spec.population.low.length - (spec.clock ? 2 : 0);
+  const probe = policy.step(new Float64Array(envDims).map((_, d) => (spec.population.low[d]! + spec.population.high[d]!) / 2));
   const shown = probe.spikes.map((ev) => ev.layer);
   policy.reset();
   const scale = (c: number): number => spec.actionScale[spec.actionScale.length === 1 ? 0 : c]!;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainController } from '../../agents/recipe.ts';
-import { CONTROLLER_FILE, exportController, loadController, loadPolicy, policyFromNetwork } from '../../agents/controller.ts';
+import { augmentObservation, CONTROLLER_FILE, exportController, loadController, loadPolicy, policyFromNetwork } from '../../agents/controller.ts';
 import { statSync } from 'node:fs';
 import { useTempDirs } from '../support/tempDirs.ts';
 import { makeEnv } from '../../envs/index.ts';
@@ -73,5 +73,27 @@ describe('trainController → controller folder', () => {
       writeFileSync(file, good);
     }
     expect(loadPolicy(dir).spec.env).toBe('CartPole-v1');
+  });
+});
+
+describe('clock input (rhythm for CPG teachers)', () => {
+  it('appends sin/cos of 2π·hz·t to the observation; the policy restarts its clock on reset', () => {
+    const spec = { clock: { hz: 1.5, dtS: 0.02 } };
+    const x = augmentObservation(spec, [7, 8], 10);
+    expect(Array.from(x.subarray(0, 2))).toEqual([7, 8]);
+    expect(x[2]).toBeCloseTo(Math.sin(2 * Math.PI * 0.3), 12);
+    expect(x[3]).toBeCloseTo(Math.cos(2 * Math.PI * 0.3), 12);
+    expect(Array.from(augmentObservation({}, [7, 8], 10))).toEqual([7, 8]);
+    const dir = join(tempDir('h4-clock-'), 'c');
+    const trained = trainController({ ...TINY, clockHz: 1.5 }, { outDir: dir });
+    expect(trained.spec.clock).toEqual({ hz: 1.5, dtS: 0.02 });
+    expect(trained.spec.population.low.length).toBe(6);
+    const { policy } = loadPolicy(dir);
+    const obs = Float64Array.of(0, 0, 0.02, 0);
+    const first = Array.from({ length: 40 }, () => policy.step(obs).spikes.map((l) => Array.from(l.neurons)));
+    policy.reset();
+    const again = Array.from({ length: 40 }, () => policy.step(obs).spikes.map((l) => Array.from(l.neurons)));
+    expect(again).toEqual(first);
+    trained.network.dispose();
   });
 });

@@ -43,3 +43,7 @@ export type { Batch as DataBatch } from './data/index.ts';
 export * from './encoding/index.ts';
 export * from './stream/index.ts';
 export * from './inference/index.ts';
+
+// classification experiments and their report writers
+export * from './experiments/index.ts';
+export * from './report/index.ts';

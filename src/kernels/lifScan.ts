@@ -42,9 +42,12 @@ export function lifForwardScan(
   T: number,
   N: number,
   params: LifScanParams,
+  /** Where to write the spikes (at least T·N long; every element is overwritten); fresh by default. */
+  spikesOut?: Float32Array,
 ): { spikes: Float32Array; u: Float32Array } {
   checkSizes('lifForwardScan', T, N, { I });
-  const spikes = new Float32Array(T * N);
+  if (spikesOut && spikesOut.length < T * N) throw new Error(`lifForwardScan: spikesOut has length ${spikesOut.length}, needs T·N = ${T * N}`);
+  const spikes = spikesOut ? spikesOut.subarray(0, T * N) : new Float32Array(T * N);
   const u = new Float32Array(T * N);
   if (T === 0) return { spikes, u };
   const decay = Math.fround(params.decay);
@@ -98,9 +101,12 @@ export function lifBackwardScan(
   T: number,
   N: number,
   params: LifScanParams,
+  /** Where to write ∂L/∂I (at least T·N long; every element is overwritten); fresh by default. */
+  gradOut?: Float32Array,
 ): Float32Array {
   checkSizes('lifBackwardScan', T, N, { gradSpikes, u, spikes });
-  const gradI = new Float32Array(T * N);
+  if (gradOut && gradOut.length < T * N) throw new Error(`lifBackwardScan: gradOut has length ${gradOut.length}, needs T·N = ${T * N}`);
+  const gradI = gradOut ? gradOut.subarray(0, T * N) : new Float32Array(T * N);
   if (T === 0) return gradI;
   const sg = surrogateGrad(params.surrogate);
   const decay = params.decay;

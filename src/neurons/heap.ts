@@ -27,3 +27,21 @@ export function readFloat32(t: tf.Tensor): Float32Array {
   }
   return t.dataSync() as Float32Array;
 }
+
+/** True when `tf.tensor(values)` copies `values` at once (wasm), so that `values` may be reused. */
+export function tensorCopiesValues(): boolean {
+  return tf.getBackend() === 'wasm';
+}
+
+let scratch = new Float32Array(0);
+
+/**
+ * A reused buffer of at least n floats (contents undefined), for results that go straight into
+ * `tf.tensor` on a backend that copies them (`tensorCopiesValues()`): large typed arrays made and
+ * dropped every step were a quarter of control-mlp's training time in garbage collection.
+ * Valid until the next call.
+ */
+export function scratchFloat32(n: number): Float32Array {
+  if (scratch.length < n) scratch = new Float32Array(Math.max(n, Math.ceil(scratch.length * 1.5)));
+  return scratch.subarray(0, n);
+}

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lifBackwardScan, lifForwardScan, type LifScanParams } from '../kernels/lifScan.ts';
-import { readFloat32 } from './heap.ts';
+import { readFloat32, scratchFloat32, tensorCopiesValues } from './heap.ts';
 import { fastSigmoid, resolveSurrogate, type ResolvedSurrogate, type SurrogateSpec } from './surrogate.ts';
 
 export interface LifOptions {
@@ -161,12 +161,18 @@ export function lifMultiStep(currentTB: tf.Tensor, opts: Partial<LifOptions> = {
   return tf.tidy(() => {
     const x = currentTB.dtype === 'float32' ? currentTB : tf.cast(currentTB, 'float32');
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const { spikes, u } = lifForwardScan(readFloat32(args[0] as tf.Tensor), T, N, p);
+      // The backward of a soft, detached reset never reads the spikes: when tf.tensor copies them
+      // at once (wasm) they can go through a reused buffer, one large allocation less per call.
+      const reuse = tensorCopiesValues() && p.reset === 'soft' && p.detachReset;
+      const { spikes, u } = lifForwardScan(readFloat32(args[0] as tf.Tensor), T, N, p, reuse ? scratchFloat32(T * N) : undefined);
       return {
         value: tf.tensor(spikes, shape, 'float32'),
         // The membranes stay in this closure (not saved as tensors): no copy back out of the backend.
-        gradFunc: (dy: tf.Tensor) =>
-          tf.tensor(lifBackwardScan(readFloat32(dy), u, spikes, T, N, p), shape, 'float32'),
+        // With `reuse` the spike buffer is stale by then; u stands in for it (same length, unread).
+        gradFunc: (dy: tf.Tensor) => {
+          const out = tensorCopiesValues() ? scratchFloat32(T * N) : undefined;
+          return tf.tensor(lifBackwardScan(readFloat32(dy), u, reuse ? u : spikes, T, N, p, out), shape, 'float32');
+        },
       };
     });
     return op(x);

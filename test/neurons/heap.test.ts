@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.ts';
 import { readFloat32 } from '../../src/neurons/heap.ts';
-import { lifMultiStepWithState } from '../../src/neurons/lif.ts';
+import { lifMultiStep, lifMultiStepWithState } from '../../src/neurons/lif.ts';
 
 afterAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });
@@ -43,5 +43,32 @@ describe('readFloat32 reads tensors in place', () => {
     const wasm = run();
     expect(wasm.s).toEqual(cpu.s);
     expect(wasm.u).toEqual(cpu.u);
+  });
+
+  it('two fused LIF layers sharing the reused spike/gradient buffer train as on cpu (soft, detached)', async () => {
+    const I = Float32Array.from({ length: 8 * 30 }, (_, k) => Math.cos(k * 0.71) * 1.6 + 0.5);
+    const W = Float32Array.from({ length: 8 * 30 }, (_, k) => Math.sin(k * 1.3) * 0.8);
+    const lif = { tauMem: 5, reset: 'soft' as const, detachReset: true };
+    const run = () => {
+      const x = tf.tensor(I, [8, 30]);
+      const w = tf.tensor(W, [8, 30]);
+      const f = (wt: tf.Tensor) => {
+        const s1 = lifMultiStep(x, lif);
+        // elementwise only: the same float32 operations on both backends
+        const s2 = lifMultiStep(tf.add(tf.mul(s1, wt), x), lif);
+        return tf.sum(tf.mul(s2, tf.linspace(-1, 1, 30)));
+      };
+      const g = tf.grad(f)(w);
+      const out = { y: f(w).dataSync()[0]!, g: Array.from(g.dataSync()) };
+      tf.dispose([x, w, g]);
+      return out;
+    };
+    await initBackend({ backend: 'cpu', quiet: true });
+    const cpu = run();
+    await initBackend({ backend: 'wasm', quiet: true });
+    const wasm = run();
+    expect(wasm.y).toBeCloseTo(cpu.y, 5);
+    wasm.g.forEach((v, k) => expect(Math.abs(v - cpu.g[k]!)).toBeLessThan(1e-6));
+    expect(cpu.g.some((v) => v !== 0)).toBe(true);
   });
 });

@@ -25,16 +25,25 @@ export function indexRows(S: usize, rows: i32, cols: i32, stride: i32, ptr: usiz
   for (let r: i32 = 0; r < rows; r++) {
     store<i32>(ptr + (<usize>r << 2), nnz);
     const row = S + (<usize>r * <usize>stride << 2);
-    for (let v: i32 = 0; v < vecs; v++) {
-      const x = v128.load(row + (<usize>v << 4));
-      const isZero = f32x4.eq(x, zero);
-      if (i32x4.all_true(isZero)) continue;
-      if (!i32x4.all_true(v128.or(isZero, f32x4.eq(x, one)))) return -1;
+    let v: i32 = 0;
+    for (; v < vecs; v++) {
+      const at = row + (<usize>v << 4);
+      // Skip runs of four all-zero vectors with one test on their raw bits (+0.0 is all zero
+      // bits; anything else, -0.0 included, takes the exact per-vector path below).
+      if ((v & 3) == 0 && v + 4 <= vecs) {
+        const any = v128.or(v128.or(v128.load(at), v128.load(at, 16)), v128.or(v128.load(at, 32), v128.load(at, 48)));
+        if (!v128.any_true(any)) { v += 3; continue; }
+      }
+      const x = v128.load(at);
+      let mask = i32x4.bitmask(f32x4.ne(x, zero));
+      if (mask == 0) continue;
+      if (!i32x4.all_true(v128.or(f32x4.eq(x, zero), f32x4.eq(x, one)))) return -1;
       const base = v << 2;
-      if (f32x4.extract_lane(x, 0) != 0) { store<i32>(idx + (<usize>nnz << 2), base); nnz++; }
-      if (f32x4.extract_lane(x, 1) != 0) { store<i32>(idx + (<usize>nnz << 2), base + 1); nnz++; }
-      if (f32x4.extract_lane(x, 2) != 0) { store<i32>(idx + (<usize>nnz << 2), base + 2); nnz++; }
-      if (f32x4.extract_lane(x, 3) != 0) { store<i32>(idx + (<usize>nnz << 2), base + 3); nnz++; }
+      while (mask != 0) {
+        store<i32>(idx + (<usize>nnz << 2), base + ctz(mask));
+        nnz++;
+        mask &= mask - 1;
+      }
     }
     for (let c: i32 = vecs << 2; c < cols; c++) {
       const x = load<f32>(row + (<usize>c << 2));

@@ -11,7 +11,7 @@
  * regularization", ICLR 2019.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFloat32 } from '../neurons/heap.ts';
+import { readFloat32, scratchFloat32, tensorCopiesValues } from '../neurons/heap.ts';
 import type { WeightEntry } from '../network/sequential.ts';
 
 export type OptimizerSpec =
@@ -74,7 +74,8 @@ export class Optimizer {
     for (const { name, variable: w, grad } of grads) {
       // in-place views (wasm): read before the assign below allocates; the weights are never
       // written in place, as backends cache packed weights per tensor (XNNPACK operators)
-      const next = new Float32Array(w.size);
+      // on wasm tf.tensor copies `next` at once, so a reused buffer spares the GC a weight-sized array
+      const next = tensorCopiesValues() ? scratchFloat32(w.size) : new Float32Array(w.size);
       const g = readFloat32(grad);
       const cur = readFloat32(w);
       const n = next.length;

@@ -93,6 +93,14 @@ describe.each([
     expect(k.indexSpikes(S, 4, 9)).toBeUndefined();
     S[17] = 2;
     expect(k.indexSpikes(S, 4, 9)).toBeUndefined();
+    S[17] = Number.NaN;
+    expect(k.indexSpikes(S, 4, 9)).toBeUndefined();
+    // a non-binary value after a run of zeros wider than the kernels' 16-float skip
+    const wide = new Float32Array(3 * 40);
+    wide[2 * 40 + 37] = 0.25;
+    expect(k.indexSpikes(wide, 3, 40)).toBeUndefined();
+    wide[2 * 40 + 37] = -0;
+    expect(eventCount(k.indexSpikes(wide, 3, 40)!)).toBe(0);
     S[17] = 1;
     expect(k.indexSpikes(S, 4, 9)).toBeDefined();
   });

@@ -35,6 +35,11 @@ export { type ActiveBackend, type BackendName, type BackendOptions, DEFAULT_BACK
 // neuron dynamics as fused multi-step ops
 export * from './neurons/index.ts';
 
+// event-driven synaptic kernels (spike input) and the dense product with fast gradients
+export { type SpikeDenseMode, isBinarySpikes, spikeDense, useSpikeKernels } from './kernels/spikeDenseOp.ts';
+export { denseMatMul } from './kernels/denseMatMul.ts';
+export { type SpikeIndex, type SpikeKernelKind, type SpikeKernels, spikeKernels } from './kernels/spikeDense.ts';
+
 // data sets, encoders, closed loop, event-driven inference
 export * from './data/index.ts';
 // Both the trainer and the loaders have a `Batch`: the trainer's keeps the short name.

@@ -48,6 +48,11 @@ export const controllerSpecSchema = z
      * its phase, which the body's state does not determine.
      */
     clock: z.object({ hz: z.number().positive(), dtS: z.number().positive() }).strict().optional(),
+    /**
+     * Optional fine copies of observation dimensions (appended after the clock) whose population
+     * ranges are narrow: a wide code cannot resolve the last centimetres of a reach.
+     */
+    fine: z.object({ dims: z.array(z.number().int().nonnegative()).min(1) }).strict().optional(),
     /** Env action per unit command, per channel. */
     actionScale: z.array(z.number().positive()).min(1),
     /** Env action bounds (the decoded action is clipped into them). */
@@ -124,21 +129,34 @@ export function clockFeatures(clock: NonNullable<ControllerSpec['clock']>, step:
   return [Math.sin(a), Math.cos(a)];
 }
 
-/** The observation the population code sees: the env's, plus the clock features when the spec has a clock. */
-export function augmentObservation(spec: Pick<ControllerSpec, 'clock'>, observation: ArrayLike<number>, step: number): Float64Array {
-  if (!spec.clock) return Float64Array.from(observation);
-  const out = new Float64Array(observation.length + 2);
+/** How many values `augmentObservation` appends. */
+export function extraDims(spec: Pick<ControllerSpec, 'clock' | 'fine'>): number {
+  return (spec.clock ? 2 : 0) + (spec.fine?.dims.length ?? 0);
+}
+
+/** The observation the population code sees: the env's, then the clock features, then the fine copies. */
+export function augmentObservation(spec: Pick<ControllerSpec, 'clock' | 'fine'>, observation: ArrayLike<number>, step: number): Float64Array {
+  const extra = extraDims(spec);
+  if (extra === 0) return Float64Array.from(observation);
+  const out = new Float64Array(observation.length + extra);
   out.set(Array.from(observation));
-  const [s, c] = clockFeatures(spec.clock, step);
-  out[observation.length] = s;
-  out[observation.length + 1] = c;
+  let k = observation.length;
+  if (spec.clock) {
+    const [s, c] = clockFeatures(spec.clock, step);
+    out[k++] = s;
+    out[k++] = c;
+  }
+  for (const d of spec.fine?.dims ?? []) {
+    if (d >= observation.length) throw new Error(`fine dims: dimension ${d} outside the ${observation.length}-value observation`);
+    out[k++] = observation[d]!;
+  }
   return out;
 }
 
-/** Population currents of the (clock-augmented) observation; the step counter restarts on reset. */
+/** Population currents of the augmented observation; the clock's step counter restarts on reset. */
 function controllerEncoder(spec: ControllerSpec): ObservationEncoder {
   const inner = populationCurrentEncoder(spec.population);
-  if (!spec.clock) return inner;
+  if (extraDims(spec) === 0) return inner;
   let step = 0;
   return {
     size: inner.size,

@@ -57,6 +57,9 @@ export interface RecipeOptions {
   rangeMargin: number;
   /** Frequency of the rhythm input (Hz); 0 = none. See `ControllerSpec.clock`. */
   clockHz: number;
+  /** Observation dimensions that also get a fine copy coded over [−fineRange, fineRange]; empty = none. */
+  fineDims: number[];
+  fineRange: number;
 }
 
 /** Defaults shared by all envs; `RECIPE_PRESETS` overrides them per env. */
@@ -84,13 +87,16 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
   clockHz: 0,
+  fineDims: [] as number[],
+  fineRange: 0.1,
 }) as Readonly<Omit<RecipeOptions, 'env'>>;
 
 export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
   'CartPole-v1': { scoreEpisodes: 10 },
   'Pendulum-v1': { hidden: [96, 96], budget: 3000, teacherEpisodes: 30, rolloutSteps: 200, daggerEpisodes: 8, scoreEpisodes: 8 },
   // the reacher's target is positional precision (< 5 cm): finer receptive fields, more targets seen
-  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20 },
+  // and fine copies (±10 cm) of the fingertip−target offset, where a wide code goes silent near the target
+  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20, fineDims: [8, 9], fineRange: 0.1 },
   // the walker teacher is an open-loop CPG: its phase is time, so the SNN gets a clock at its frequency
   'Walker-v1': { neuronsPerDim: 6, hidden: [128, 128], budget: 3000, teacherEpisodes: 8, rolloutSteps: 600, daggerEpisodes: 3, scoreEpisodes: 3, clockHz: DEFAULT_WALKER_TEACHER.frequencyHz },
 });
@@ -181,9 +187,18 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
   if (!(o.clockHz >= 0)) throw new Error(`recipe: clockHz must be >= 0, got ${o.clockHz}`);
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS: probeDtS } : undefined;
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
-  const augment = (ts: Trajectory[]): Trajectory[] => (clock ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation({ clock }, x, s)) })) : ts);
+  if (!(o.fineRange > 0)) throw new Error(`recipe: fineRange must be > 0, got ${o.fineRange}`);
+  const fine = o.fineDims.length > 0 ? { dims: [...o.fineDims] } : undefined;
+  const extra = { ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
+  const augment = (ts: Trajectory[]): Trajectory[] => (clock || fine ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation(extra, x, s)) })) : ts);
   const first = augment(teacherRollouts(envId, teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: rolloutSteps, noise: o.teacherNoise }));
   const ranges = observationRanges(first, o.rangeQuantile, o.rangeMargin);
+  // the fine copies are the last dims: fixed narrow ranges instead of the data's spread
+  for (let k = 0; k < o.fineDims.length; k++) {
+    const d = ranges.low.length - o.fineDims.length + k;
+    ranges.low[d] = -o.fineRange;
+    ranges.high[d] = o.fineRange;
+  }
   const spec: ControllerSpec = {
     format: CONTROLLER_FORMAT,
     version: CONTROLLER_VERSION,
@@ -193,7 +208,7 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
     population: { ...ranges, neuronsPerDim: o.neuronsPerDim, width: 1, peak: 1 },
     decoder: { gain: DEFAULT_MOTOR_LABELS.gain, psp: { ...DEFAULT_MOTOR_LABELS.psp } },
     readout: 'mean',
-    ...(clock ? { clock } : {}),
+    ...extra,
     actionScale: Array.from(box.scale),
     actionLow: Array.from(box.low),
     actionHigh: Array.from(box.high),

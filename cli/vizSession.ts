@@ -13,7 +13,7 @@ import { closedLoopSimulation, type EnvLike } from '../src/viz/loop.ts';
 import { teacherSpikeSource } from '../src/viz/teacherSource.ts';
 import type { SimulationFactory, SpikeSource } from '../src/viz/types.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
-import { loadPolicy, type ControllerSpec } from '../agents/controller.ts';
+import { extraDims, loadPolicy, type ControllerSpec } from '../agents/controller.ts';
 
 export interface VizSessionOptions {
   /** Spiking controller checkpoint folder (offered as controller 'checkpoint'). */
@@ -102,8 +102,8 @@ function teacherSimulation(envName: string, neuronsPerDim: number) {
 export function policySpikeSource(policy: SpikingPolicy, spec: ControllerSpec): SpikeSource {
   const sizes = policy.layerSizes;
   const names = sizes.map((_, l) => (l === 0 ? 'input' : l === sizes.length - 1 ? 'motor (push/pull)' : `hidden ${l}`));
-  // the env's observation is the coded one minus the clock features the encoder appends itself
-  const envDims = spec.population.low.length - (spec.clock ? 2 : 0);
+  // the env's observation is the coded one minus the features the encoder appends itself
+  const envDims = spec.population.low.length - extraDims(spec);
   const probe = policy.step(new Float64Array(envDims).map((_, d) => (spec.population.low[d]! + spec.population.high[d]!) / 2));
   const shown = probe.spikes.map((ev) => ev.layer);
   policy.reset();

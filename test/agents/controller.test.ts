@@ -97,3 +97,18 @@ describe('clock input (rhythm for CPG teachers)', () => {
     trained.network.dispose();
   });
 });
+
+describe('fine copies (narrow population ranges for precision)', () => {
+  it('appends the chosen dims after the clock and codes them over the fixed fine range', () => {
+    expect(Array.from(augmentObservation({ clock: { hz: 1, dtS: 0.25 }, fine: { dims: [1] } }, [3, -0.02], 1))).toEqual([3, -0.02, 1, expect.closeTo(0, 12) as unknown as number, -0.02]);
+    expect(() => augmentObservation({ fine: { dims: [4] } }, [1, 2], 0)).toThrow(/dimension 4 outside the 2-value observation/);
+    const dir = join(tempDir('h4-fine-'), 'c');
+    const trained = trainController({ ...TINY, fineDims: [2], fineRange: 0.05 }, { outDir: dir });
+    expect(trained.spec.fine).toEqual({ dims: [2] });
+    expect(trained.spec.population.low.at(-1)).toBe(-0.05);
+    expect(trained.spec.population.high.at(-1)).toBe(0.05);
+    const { policy } = loadPolicy(dir);
+    expect(policy.step(Float64Array.of(0, 0, 0.01, 0)).action.length).toBe(1);
+    trained.network.dispose();
+  });
+});

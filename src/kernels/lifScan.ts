@@ -44,11 +44,14 @@ export function lifForwardScan(
   params: LifScanParams,
   /** Where to write the spikes (at least T·N long; every element is overwritten); fresh by default. */
   spikesOut?: Float32Array,
+  /** Where to write the membranes (at least T·N long; every element is overwritten); fresh by default. */
+  uOut?: Float32Array,
 ): { spikes: Float32Array; u: Float32Array } {
   checkSizes('lifForwardScan', T, N, { I });
   if (spikesOut && spikesOut.length < T * N) throw new Error(`lifForwardScan: spikesOut has length ${spikesOut.length}, needs T·N = ${T * N}`);
   const spikes = spikesOut ? spikesOut.subarray(0, T * N) : new Float32Array(T * N);
-  const u = new Float32Array(T * N);
+  if (uOut && uOut.length < T * N) throw new Error(`lifForwardScan: uOut has length ${uOut.length}, needs T·N = ${T * N}`);
+  const u = uOut ? uOut.subarray(0, T * N) : new Float32Array(T * N);
   if (T === 0) return { spikes, u };
   const decay = Math.fround(params.decay);
   const th = Math.fround(params.threshold);

@@ -45,3 +45,21 @@ export function scratchFloat32(n: number): Float32Array {
   if (scratch.length < n) scratch = new Float32Array(Math.max(n, Math.ceil(scratch.length * 1.5)));
   return scratch.subarray(0, n);
 }
+
+// Arrays handed back by `releaseFloat32`, by length: a training step allocates the same sizes
+// every time (e.g. each LIF layer's membranes, kept from its forward to its backward).
+const pool = new Map<number, Float32Array[]>();
+const POOL_PER_SIZE = 16;
+
+/** An array of exactly n floats, reused from `releaseFloat32` when one is free (contents undefined). */
+export function takeFloat32(n: number): Float32Array {
+  return pool.get(n)?.pop() ?? new Float32Array(n);
+}
+
+/** Hands an array back for reuse; the caller must not touch it afterwards. */
+export function releaseFloat32(a: Float32Array): void {
+  if (a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) return; // a view: not ours to recycle
+  const list = pool.get(a.length) ?? [];
+  if (list.length < POOL_PER_SIZE) list.push(a);
+  pool.set(a.length, list);
+}

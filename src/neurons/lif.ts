@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lifBackwardScan, lifForwardScan, type LifScanParams } from '../kernels/lifScan.ts';
-import { readFloat32, scratchFloat32, tensorCopiesValues } from './heap.ts';
+import { readFloat32, releaseFloat32, scratchFloat32, takeFloat32, tensorCopiesValues } from './heap.ts';
 import { fastSigmoid, resolveSurrogate, type ResolvedSurrogate, type SurrogateSpec } from './surrogate.ts';
 
 export interface LifOptions {
@@ -164,14 +164,21 @@ export function lifMultiStep(currentTB: tf.Tensor, opts: Partial<LifOptions> = {
       // The backward of a soft, detached reset never reads the spikes: when tf.tensor copies them
       // at once (wasm) they can go through a reused buffer, one large allocation less per call.
       const reuse = tensorCopiesValues() && p.reset === 'soft' && p.detachReset;
-      const { spikes, u } = lifForwardScan(readFloat32(args[0] as tf.Tensor), T, N, p, reuse ? scratchFloat32(T * N) : undefined);
+      const { spikes, u } = lifForwardScan(readFloat32(args[0] as tf.Tensor), T, N, p, reuse ? scratchFloat32(T * N) : undefined, takeFloat32(T * N));
+      let released = false;
       return {
         value: tf.tensor(spikes, shape, 'float32'),
         // The membranes stay in this closure (not saved as tensors): no copy back out of the backend.
         // With `reuse` the spike buffer is stale by then; u stands in for it (same length, unread).
         gradFunc: (dy: tf.Tensor) => {
+          if (released) throw new Error('lifMultiStep: this forward pass was already differentiated once');
           const out = tensorCopiesValues() ? scratchFloat32(T * N) : undefined;
-          return tf.tensor(lifBackwardScan(readFloat32(dy), u, reuse ? u : spikes, T, N, p, out), shape, 'float32');
+          const grad = tf.tensor(lifBackwardScan(readFloat32(dy), u, reuse ? u : spikes, T, N, p, out), shape, 'float32');
+          // the membranes are dead now: the next forward of this size reuses them (a forward that is
+          // never differentiated leaves its array to the GC)
+          released = true;
+          releaseFloat32(u);
+          return grad;
         },
       };
     });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.ts';
-import { readFloat32 } from '../../src/neurons/heap.ts';
+import { readFloat32, releaseFloat32, takeFloat32 } from '../../src/neurons/heap.ts';
 import { lifMultiStep, lifMultiStepWithState } from '../../src/neurons/lif.ts';
 
 afterAll(async () => {
@@ -67,8 +67,21 @@ describe('readFloat32 reads tensors in place', () => {
     const cpu = run();
     await initBackend({ backend: 'wasm', quiet: true });
     const wasm = run();
+    // the second run takes the membrane arrays the first one's backward handed back
+    expect(run()).toEqual(wasm);
     expect(wasm.y).toBeCloseTo(cpu.y, 5);
     wasm.g.forEach((v, k) => expect(Math.abs(v - cpu.g[k]!)).toBeLessThan(1e-6));
     expect(cpu.g.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('the array pool hands back released arrays of the same length only, never views', () => {
+    const a = takeFloat32(1234);
+    expect(a.length).toBe(1234);
+    releaseFloat32(a);
+    expect(takeFloat32(1234)).toBe(a);
+    expect(takeFloat32(1234)).not.toBe(a); // taken once only
+    const big = new Float32Array(100);
+    releaseFloat32(big.subarray(0, 50));
+    expect(takeFloat32(50).buffer).not.toBe(big.buffer);
   });
 });

@@ -2,8 +2,9 @@
  * Closed-loop real-time factor (issue #5 item 8): simulated seconds per wall second of the RxJS
  * loop (src/stream, 'fast' pace) with the real env and its trained spiking controller at batch 1
  * (event-driven inference, src/inference), per env. Also the share of the time spent in the SNN.
- * Controllers come from runs/controllers/<env>-spike-seq (written by `spikeloop train-controller`),
- * else bench/results/controllers/<env>-spike-seq, else (cartpole) the test fixture.
+ * Controllers come from bench/results/controllers/<env>-spike-seq (the committed results), else
+ * runs/controllers/<env>-spike-seq (written by `spikeloop train-controller`), else (cartpole) the
+ * test fixture.
  * Target: ≥ 200× real time for cartpole (2 hidden layers, T ≥ 10 sub-steps per control step).
  */
 import { existsSync } from 'node:fs';
@@ -20,7 +21,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENVS = ['cartpole', 'pendulum', 'reacher', 'walker'] as const;
 
 function controllerDir(env: string): string | undefined {
-  const candidates = [join(ROOT, 'runs', 'controllers', `${env}-spike-seq`), join(ROOT, 'bench', 'results', 'controllers', `${env}-spike-seq`)];
+  const candidates = [join(ROOT, 'bench', 'results', 'controllers', `${env}-spike-seq`), join(ROOT, 'runs', 'controllers', `${env}-spike-seq`)];
   if (env === 'cartpole') candidates.push(join(ROOT, 'test', 'fixtures', 'controllers', 'cartpole'));
   return candidates.find((d) => existsSync(join(d, 'controller.json')));
 }

@@ -152,3 +152,11 @@ describe('WebAssembly vs TypeScript kernels', () => {
     }
   });
 });
+
+describe('kernel selection', () => {
+  it('falls back to the TypeScript kernels when the compiled module is missing', async () => {
+    const { loadWasmSpikeKernels } = await import('../../src/kernels/spikeDenseWasm.ts');
+    expect(loadWasmSpikeKernels('/nonexistent/spikeDense.wasm')).toBeUndefined();
+    expect(spikeKernels('ts').kind).toBe('ts');
+  });
+});

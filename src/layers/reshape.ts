@@ -13,8 +13,20 @@ export function mapSamples(sig: Signal, f: (x: tf.Tensor) => tf.Tensor): tf.Tens
   return tf.reshape(y, [T!, B!, ...y.shape.slice(1)]);
 }
 
-/** `[B, ...]` → `[T, B, ...]`, the same value at every step. */
+/**
+ * `[B, ...]` → `[T, B, ...]`, the same value at every step. The gradient is the sum over the time
+ * axis, written out: broadcastTo's own gradient slices the time axis once per step, and on the
+ * wasm backend every slice copies the whole gradient out of the heap (~15% of a conv step).
+ */
 export function repeatOverTime(x: tf.Tensor, T: number): tf.Tensor {
-  // via a rank-2 view: tfjs has no tile gradient above rank 4 (conv maps are [B, H, W, C])
-  return tf.reshape(tf.broadcastTo(tf.reshape(x, [1, x.size]), [T, x.size]), [T, ...x.shape]);
+  const shape = x.shape;
+  const repeat = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const v = args[0] as tf.Tensor;
+    return {
+      // via a rank-2 view: tfjs has no tile gradient above rank 4 (conv maps are [B, H, W, C])
+      value: tf.reshape(tf.broadcastTo(tf.reshape(v, [1, v.size]), [T, v.size]), [T, ...shape]),
+      gradFunc: (dy: tf.Tensor) => tf.sum(dy, 0),
+    };
+  });
+  return repeat(x);
 }

@@ -60,8 +60,8 @@ export function boxAction(env: Env): BoxAction {
 
 const clip = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
 
-function toCommand(action: ArrayLike<number>, box: BoxAction): Float64Array {
-  return Float64Array.from({ length: box.scale.length }, (_, c) => clip(action[c]! / box.scale[c]!, -1, 1));
+function toCommand(action: ArrayLike<number>, box: BoxAction, commandScale: number): Float64Array {
+  return Float64Array.from({ length: box.scale.length }, (_, c) => clip(action[c]! / (box.scale[c]! * commandScale), -1, 1));
 }
 
 /** A spiking policy as an `Actor` (its action is the decoded command times the action scale). */
@@ -75,6 +75,8 @@ export interface RolloutOptions {
   seed: number;
   /** Cap on steps per episode (the env's own limit applies too). */
   maxSteps: number;
+  /** Env action that a unit command stands for, as a share of the action bound (labels = action / (bound·this), clipped). */
+  commandScale: number;
 }
 
 export interface TeacherRolloutOptions extends RolloutOptions {
@@ -82,7 +84,7 @@ export interface TeacherRolloutOptions extends RolloutOptions {
   noise: number;
 }
 
-export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.freeze({ episodes: 10, seed: 10_000, maxSteps: Infinity, noise: 0.2 });
+export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.freeze({ episodes: 10, seed: 10_000, maxSteps: Infinity, noise: 0.2, commandScale: 1 });
 
 /** Teacher-driven episodes with noise injection; labels are the clean teacher commands. */
 export function teacherRollouts(envName: string, teacher: Teacher, opts: Partial<TeacherRolloutOptions> = {}): Trajectory[] {
@@ -94,7 +96,7 @@ export function teacherRollouts(envName: string, teacher: Teacher, opts: Partial
       reset: (seed) => teacher.reset(seed),
       step: (obs) => {
         const a = teacher.act(obs);
-        const label = toCommand(a, box);
+        const label = toCommand(a, box, o.commandScale);
         const exec = Float64Array.from(a, (x, c) => clip(x + o.noise * box.scale[c]! * rng.normal(), box.low[c]!, box.high[c]!));
         return { label, exec };
       },
@@ -109,7 +111,7 @@ export interface DaggerRolloutOptions extends RolloutOptions {
 
 /** SNN-driven episodes labelled by the teacher; also returns each episode's return. */
 export function daggerRollouts(envName: string, policy: SpikingPolicy, teacher: Teacher, opts: Partial<DaggerRolloutOptions> & Pick<DaggerRolloutOptions, 'seed'>): { trajectories: Trajectory[]; returns: number[] } {
-  const o = { episodes: 5, maxSteps: Infinity, beta: 0, ...opts };
+  const o = { episodes: 5, maxSteps: Infinity, beta: 0, commandScale: 1, ...opts };
   if (!(o.beta >= 0 && o.beta <= 1)) throw new Error(`daggerRollouts: beta must be in [0, 1], got ${o.beta}`);
   const rng = createRng(o.seed ^ 0xda66e7);
   return drive(envName, o, (box) => ({
@@ -119,8 +121,9 @@ export function daggerRollouts(envName: string, policy: SpikingPolicy, teacher: 
     },
     step: (obs) => {
       const snn = policy.step(obs).action;
-      const label = toCommand(teacher.act(obs), box);
-      const exec = rng.next() < o.beta ? Float64Array.from(label, (m, c) => m * box.scale[c]!) : Float64Array.from(snn, (x, c) => clip(x, box.low[c]!, box.high[c]!));
+      const ta = teacher.act(obs);
+      const label = toCommand(ta, box, o.commandScale);
+      const exec = Float64Array.from(rng.next() < o.beta ? ta : snn, (x, c) => clip(x, box.low[c]!, box.high[c]!));
       return { label, exec };
     },
   }));
@@ -133,6 +136,7 @@ interface Driver {
 
 function drive(envName: string, o: RolloutOptions, makeDriver: (box: BoxAction) => Driver): { trajectories: Trajectory[]; returns: number[] } {
   if (!(Number.isInteger(o.episodes) && o.episodes >= 1)) throw new Error(`rollouts: episodes must be a positive integer, got ${o.episodes}`);
+  if (!(o.commandScale > 0)) throw new Error(`rollouts: commandScale must be > 0, got ${o.commandScale}`);
   const env = makeEnv(envName);
   try {
     const box = boxAction(env);

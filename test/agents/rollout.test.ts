@@ -34,6 +34,13 @@ describe('teacher rollouts with noise injection', () => {
     });
   });
 
+  it('label in units of commandScale × the action bound, clipped to [−1, 1]', () => {
+    const half = teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, seed: 5, maxSteps: 40, noise: 0, commandScale: 0.5 });
+    const check = makeTeacher('cartpole');
+    half[0]!.observations.forEach((o, s) => expect(half[0]!.commands[s]![0]).toBeCloseTo(Math.max(-1, Math.min(1, check.act(o)[0]! / 0.5)), 12));
+    expect(() => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, commandScale: 0 })).toThrow(/commandScale must be > 0/);
+  });
+
   it('refuse a Discrete action space with a clear message', () => {
     expect(() => teacherRollouts('CartPoleDiscrete-v1', makeTeacher('CartPoleDiscrete-v1'), { episodes: 1 })).toThrow(/Discrete; spiking controllers need a Box action space/);
   });

@@ -98,8 +98,10 @@ export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = 
   'CartPole-v1': { scoreEpisodes: 10 },
   'Pendulum-v1': { hidden: [96, 96], budget: 3000, teacherEpisodes: 30, rolloutSteps: 200, daggerEpisodes: 8, scoreEpisodes: 8 },
   // the reacher's target is positional precision (< 5 cm): finer receptive fields, more targets seen
-  // and fine copies (±10 cm) of the fingertip−target offset, where a wide code goes silent near the target
-  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20, fineDims: [8, 9], fineRange: 0.1 },
+  // and fine copies (±10 cm) of the fingertip−target offset, where a wide code goes silent near the target;
+  // a unit command = half the torque bound, so the small torques of the last centimetres are not
+  // left to one or two spikes per period (7/100 → 45/100 within 5 cm, bench/results/controllers.md)
+  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20, fineDims: [8, 9], fineRange: 0.1, commandScale: 0.5 },
   // the walker teacher is an open-loop CPG: its phase is time, so the SNN gets a clock at its frequency
   'Walker-v1': { neuronsPerDim: 6, hidden: [128, 128], budget: 3000, teacherEpisodes: 8, rolloutSteps: 600, daggerEpisodes: 3, scoreEpisodes: 3, clockHz: DEFAULT_WALKER_TEACHER.frequencyHz },
 });

@@ -15,13 +15,13 @@ import { run as runViz } from './viz.ts';
 
 export const summary = 'train the cartpole spiking controller briefly, evaluate it, and serve it in the visualizer';
 
-/** The built-in short budget (optimiser steps, DAgger rounds): about a minute of training on this machine. */
-export const DEMO_BUDGET = Object.freeze({ budget: 500, daggerRounds: 1 });
+/** The built-in budget = the cartpole preset (100/100 episodes at 500 in bench/results/controllers.md): measured 23 s for the whole demo --no-serve at load 3.6, 107 s for the same training at load ≈ 10 on this machine. */
+export const DEMO_BUDGET = Object.freeze({ budget: 1200, daggerRounds: 6 });
 
 const HELP = `usage: spikeloop demo [options]
 
   --out DIR             where the controller is written (default runs/controllers/demo-cartpole)
-  --budget N            optimiser steps (default ${DEMO_BUDGET.budget})
+  --budget N            optimiser steps (default ${DEMO_BUDGET.budget}, the cartpole preset)
   --episodes N          evaluation episodes (default 5)
   --port N              visualizer port (default: viz's)
   --no-serve            stop after the evaluation

@@ -15,6 +15,7 @@ import { EventDrivenNetwork } from '../src/inference/engine.ts';
 import { createSpikingPolicy, type ObservationEncoder } from '../src/inference/policy.ts';
 import { populationCurrentEncoder } from '../src/inference/encoders.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
+import { expandCommand } from '../src/encoding/companding.ts';
 
 export const CONTROLLER_FORMAT = 'spikeloop-controller';
 export const CONTROLLER_VERSION = 1;
@@ -53,6 +54,11 @@ export const controllerSpecSchema = z
      * ranges are narrow: a wide code cannot resolve the last centimetres of a reach.
      */
     fine: z.object({ dims: z.array(z.number().int().nonnegative()).min(1) }).strict().optional(),
+    /**
+     * Optional power-law companding of the command (src/encoding/companding.ts): the network was
+     * trained on sign(c)·|c|^exponent, so its decoded output is expanded by the inverse power.
+     */
+    commandExponent: z.number().positive().max(1).optional(),
     /** Env action per unit command, per channel. */
     actionScale: z.array(z.number().positive()).min(1),
     /** Env action bounds (the decoded action is clipped into them). */
@@ -182,13 +188,18 @@ export function policyFromNetwork(network: Sequential, spec: ControllerSpec): Sp
   });
   const lo = spec.actionLow;
   const hi = spec.actionHigh;
+  const gamma = spec.commandExponent ?? 1;
+  const scale = (c: number): number => spec.actionScale[spec.actionScale.length === 1 ? 0 : c]!;
   return {
     layerSizes: inner.layerSizes,
     substeps: inner.substeps,
     reset: () => inner.reset(),
     step(observation) {
       const out = inner.step(observation);
-      for (let c = 0; c < out.action.length; c++) out.action[c] = Math.min(hi[c]!, Math.max(lo[c]!, out.action[c]!));
+      for (let c = 0; c < out.action.length; c++) {
+        const a = gamma === 1 ? out.action[c]! : expandCommand(out.action[c]! / scale(c), gamma) * scale(c);
+        out.action[c] = Math.min(hi[c]!, Math.max(lo[c]!, a));
+      }
       return out;
     },
   };

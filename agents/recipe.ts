@@ -62,6 +62,8 @@ export interface RecipeOptions {
   fineRange: number;
   /** A unit command = this share of the env's action bound (< 1 spends the spike range on small torques). */
   commandScale: number;
+  /** Labels are sign(c)·|c|^this (1 = linear): < 1 widens the spike range of small commands (src/encoding/companding.ts). */
+  commandExponent: number;
 }
 
 /** Defaults shared by all envs; `RECIPE_PRESETS` overrides them per env. */
@@ -92,6 +94,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   fineDims: [] as number[],
   fineRange: 0.1,
   commandScale: 1,
+  commandExponent: 1,
 }) as Readonly<Omit<RecipeOptions, 'env'>>;
 
 export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
@@ -193,11 +196,12 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS: probeDtS } : undefined;
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   if (!(o.commandScale > 0 && o.commandScale <= 1)) throw new Error(`recipe: commandScale must be in (0, 1], got ${o.commandScale}`);
+  if (!(o.commandExponent > 0 && o.commandExponent <= 1)) throw new Error(`recipe: commandExponent must be in (0, 1], got ${o.commandExponent}`);
   if (!(o.fineRange > 0)) throw new Error(`recipe: fineRange must be > 0, got ${o.fineRange}`);
   const fine = o.fineDims.length > 0 ? { dims: [...o.fineDims] } : undefined;
   const extra = { ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
   const augment = (ts: Trajectory[]): Trajectory[] => (clock || fine ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation(extra, x, s)) })) : ts);
-  const first = augment(teacherRollouts(envId, teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: rolloutSteps, noise: o.teacherNoise, commandScale: o.commandScale }));
+  const first = augment(teacherRollouts(envId, teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: rolloutSteps, noise: o.teacherNoise, commandScale: o.commandScale, commandExponent: o.commandExponent }));
   const ranges = observationRanges(first, o.rangeQuantile, o.rangeMargin);
   // the fine copies are the last dims: fixed narrow ranges instead of the data's spread
   for (let k = 0; k < o.fineDims.length; k++) {
@@ -215,6 +219,7 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
     decoder: { gain: DEFAULT_MOTOR_LABELS.gain, psp: { ...DEFAULT_MOTOR_LABELS.psp } },
     readout: 'mean',
     ...extra,
+    ...(o.commandExponent !== 1 ? { commandExponent: o.commandExponent } : {}),
     actionScale: Array.from(box.scale, (x) => x * o.commandScale),
     actionLow: Array.from(box.low),
     actionHigh: Array.from(box.high),
@@ -284,7 +289,7 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
   let stale = 0;
   for (let r = 1; r <= o.daggerRounds && stale < o.patience; r++) {
     const policy = policyFromNetwork(network, spec);
-    const { trajectories } = daggerRollouts(envId, policy, teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: rolloutSteps, beta: o.beta * 0.5 ** (r - 1), commandScale: o.commandScale });
+    const { trajectories } = daggerRollouts(envId, policy, teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: rolloutSteps, beta: o.beta * 0.5 ** (r - 1), commandScale: o.commandScale, commandExponent: o.commandExponent });
     data.add(augment(trajectories));
     const rec = record(r, trainSteps(perRound));
     // ties go to the later round: it has seen more of its own mistakes (matters once the score saturates, e.g. cartpole at 500)

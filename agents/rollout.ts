@@ -15,6 +15,7 @@ import { makeEnv, type Env } from '../envs/index.ts';
 import type { Teacher } from './teachers/index.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
 import { createRng } from '../src/util/random.ts';
+import { compressCommand } from '../src/encoding/companding.ts';
 
 export interface Trajectory {
   /** Observation at each step. */
@@ -60,8 +61,13 @@ export function boxAction(env: Env): BoxAction {
 
 const clip = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
 
-function toCommand(action: ArrayLike<number>, box: BoxAction, commandScale: number): Float64Array {
-  return Float64Array.from({ length: box.scale.length }, (_, c) => clip(action[c]! / (box.scale[c]! * commandScale), -1, 1));
+/**
+ * Teacher action → label command: action / (bound·commandScale), clipped to [−1, 1], then
+ * compressed as sign(c)·|c|^commandExponent (src/encoding/companding.ts; the
+ * controller's policy expands the decoded command back).
+ */
+export function toCommand(action: ArrayLike<number>, box: Pick<BoxAction, 'scale'>, commandScale: number, commandExponent = 1): Float64Array {
+  return Float64Array.from({ length: box.scale.length }, (_, c) => compressCommand(clip(action[c]! / (box.scale[c]! * commandScale), -1, 1), commandExponent));
 }
 
 /** A spiking policy as an `Actor` (its action is the decoded command times the action scale). */
@@ -77,6 +83,8 @@ export interface RolloutOptions {
   maxSteps: number;
   /** Env action that a unit command stands for, as a share of the action bound (labels = action / (bound·this), clipped). */
   commandScale: number;
+  /** Labels are sign(c)·|c|^this (1 = linear); see `toCommand`. */
+  commandExponent: number;
 }
 
 export interface TeacherRolloutOptions extends RolloutOptions {
@@ -84,7 +92,7 @@ export interface TeacherRolloutOptions extends RolloutOptions {
   noise: number;
 }
 
-export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.freeze({ episodes: 10, seed: 10_000, maxSteps: Infinity, noise: 0.2, commandScale: 1 });
+export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.freeze({ episodes: 10, seed: 10_000, maxSteps: Infinity, noise: 0.2, commandScale: 1, commandExponent: 1 });
 
 /** Teacher-driven episodes with noise injection; labels are the clean teacher commands. */
 export function teacherRollouts(envName: string, teacher: Teacher, opts: Partial<TeacherRolloutOptions> = {}): Trajectory[] {
@@ -96,7 +104,7 @@ export function teacherRollouts(envName: string, teacher: Teacher, opts: Partial
       reset: (seed) => teacher.reset(seed),
       step: (obs) => {
         const a = teacher.act(obs);
-        const label = toCommand(a, box, o.commandScale);
+        const label = toCommand(a, box, o.commandScale, o.commandExponent);
         const exec = Float64Array.from(a, (x, c) => clip(x + o.noise * box.scale[c]! * rng.normal(), box.low[c]!, box.high[c]!));
         return { label, exec };
       },
@@ -111,7 +119,7 @@ export interface DaggerRolloutOptions extends RolloutOptions {
 
 /** SNN-driven episodes labelled by the teacher; also returns each episode's return. */
 export function daggerRollouts(envName: string, policy: SpikingPolicy, teacher: Teacher, opts: Partial<DaggerRolloutOptions> & Pick<DaggerRolloutOptions, 'seed'>): { trajectories: Trajectory[]; returns: number[] } {
-  const o = { episodes: 5, maxSteps: Infinity, beta: 0, commandScale: 1, ...opts };
+  const o = { episodes: 5, maxSteps: Infinity, beta: 0, commandScale: 1, commandExponent: 1, ...opts };
   if (!(o.beta >= 0 && o.beta <= 1)) throw new Error(`daggerRollouts: beta must be in [0, 1], got ${o.beta}`);
   const rng = createRng(o.seed ^ 0xda66e7);
   return drive(envName, o, (box) => ({
@@ -122,7 +130,7 @@ export function daggerRollouts(envName: string, policy: SpikingPolicy, teacher: 
     step: (obs) => {
       const snn = policy.step(obs).action;
       const ta = teacher.act(obs);
-      const label = toCommand(ta, box, o.commandScale);
+      const label = toCommand(ta, box, o.commandScale, o.commandExponent);
       const exec = Float64Array.from(rng.next() < o.beta ? ta : snn, (x, c) => clip(x, box.low[c]!, box.high[c]!));
       return { label, exec };
     },
@@ -137,6 +145,7 @@ interface Driver {
 function drive(envName: string, o: RolloutOptions, makeDriver: (box: BoxAction) => Driver): { trajectories: Trajectory[]; returns: number[] } {
   if (!(Number.isInteger(o.episodes) && o.episodes >= 1)) throw new Error(`rollouts: episodes must be a positive integer, got ${o.episodes}`);
   if (!(o.commandScale > 0)) throw new Error(`rollouts: commandScale must be > 0, got ${o.commandScale}`);
+  if (!(o.commandExponent > 0 && o.commandExponent <= 1)) throw new Error(`rollouts: commandExponent must be in (0, 1], got ${o.commandExponent}`);
   const env = makeEnv(envName);
   try {
     const box = boxAction(env);

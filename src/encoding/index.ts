@@ -25,3 +25,4 @@ export {
   decodeMotor,
   readoutControl,
 } from './motorDecoder.ts';
+export { compressCommand, expandCommand } from './companding.ts';

@@ -112,3 +112,32 @@ describe('fine copies (narrow population ranges for precision)', () => {
     trained.network.dispose();
   });
 });
+
+describe('command companding (commandExponent)', () => {
+  it('is recorded in controller.json and the policy expands the decoded command by the inverse power', () => {
+    const dir = join(tempDir('h4-comp-'), 'c');
+    const trained = trainController({ ...TINY, commandExponent: 0.5 }, { outDir: dir });
+    expect(trained.spec.commandExponent).toBe(0.5);
+    // a 6-step training leaves the motor neurons silent: louder weights make the outputs non-zero
+    trained.network.setWeights(trained.network.getWeights().map((w) => ({ ...w, values: w.values.map((v) => 4 * v) })));
+    const linear = policyFromNetwork(trained.network, { ...trained.spec, commandExponent: undefined });
+    const spec = loadController(dir).spec;
+    expect(spec.commandExponent).toBe(0.5);
+    const policy = policyFromNetwork(trained.network, spec);
+    const s = spec.actionScale[0]!;
+    let expanded = 0;
+    for (let k = 0; k < 40; k++) {
+      const obs = Float64Array.of(0.05 * Math.sin(k), 0, 0.1 * Math.cos(k), 0);
+      const u = linear.step(obs).action[0]! / s;
+      const a = policy.step(obs).action[0]!;
+      const want = Math.max(spec.actionLow[0]!, Math.min(spec.actionHigh[0]!, Math.sign(u) * u * u * s));
+      expect(a).toBeCloseTo(want, 9);
+      if (u !== 0) expanded++;
+    }
+    expect(expanded).toBeGreaterThan(0);
+    const file = join(dir, CONTROLLER_FILE);
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), commandExponent: 2 }));
+    expect(() => loadController(dir)).toThrow(/commandExponent/);
+    trained.network.dispose();
+  });
+});

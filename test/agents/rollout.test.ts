@@ -41,6 +41,14 @@ describe('teacher rollouts with noise injection', () => {
     expect(() => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, commandScale: 0 })).toThrow(/commandScale must be > 0/);
   });
 
+  it('labels with commandExponent γ are sign·|linear label|^γ', () => {
+    const lin = teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, seed: 7, maxSteps: 40, noise: 0 });
+    const sq = teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, seed: 7, maxSteps: 40, noise: 0, commandExponent: 0.5 });
+    lin[0]!.commands.forEach((c, s) => expect(sq[0]!.commands[s]![0]).toBeCloseTo(Math.sign(c[0]!) * Math.sqrt(Math.abs(c[0]!)), 12));
+    expect(lin[0]!.commands.some((c) => Math.abs(c[0]!) > 0.01 && Math.abs(c[0]!) < 0.99)).toBe(true);
+    expect(() => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, commandExponent: 2 })).toThrow(/commandExponent must be in \(0, 1\], got 2/);
+  });
+
   it('refuse a Discrete action space with a clear message', () => {
     expect(() => teacherRollouts('CartPoleDiscrete-v1', makeTeacher('CartPoleDiscrete-v1'), { episodes: 1 })).toThrow(/Discrete; spiking controllers need a Box action space/);
   });

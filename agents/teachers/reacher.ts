@@ -1,8 +1,7 @@
 /**
  * Reacher teacher: closed-form inverse kinematics of the two-link arm, then joint PD.
  *
- *   cos q2* = (d² − l1² − l2²)/(2 l1 l2)   (elbow sign chosen at the episode's first step and then
- *                                          kept, so the IK goal cannot flip while q2 crosses 0)
+ *   cos q2* = (d² − l1² − l2²)/(2 l1 l2)   (elbow sign: see `ReacherTeacherOptions.elbow`)
  *   q1* = atan2(ty, tx) − atan2(l2 sin q2*, l1 + l2 cos q2*)
  *   τ = Kp·wrap(q* − q) − Kd·q̇,  a = clip(τ/τ_max, −1, 1)
  */
@@ -18,9 +17,18 @@ export interface ReacherTeacherOptions {
    * 0.083 kg m²), so kd·dt/I must stay well below 1 there or the 50 Hz loop chatters.
    */
   kdNmsPerRad: readonly [number, number];
+  /**
+   * Which of the two IK solutions (elbow bends) is the goal:
+   * 'current' — the bend the arm has now (sign of q2), a function of the observation alone, so a
+   *   student that sees only the observation can imitate it (DAgger labels the student's states);
+   * 'initial' — the bend at the episode's first step, kept all episode: the goal never flips when
+   *   q2 crosses 0, but it is hidden state: once a student's arm has crossed over, the teacher asks
+   *   for a full swing back with saturated torques at a posture where the fingertip is on target.
+   */
+  elbow: 'current' | 'initial';
 }
 
-export const DEFAULT_REACHER_TEACHER: Readonly<ReacherTeacherOptions> = Object.freeze({ kpNmPerRad: [25, 8] as const, kdNmsPerRad: [6, 0.8] as const });
+export const DEFAULT_REACHER_TEACHER: Readonly<ReacherTeacherOptions> = Object.freeze({ kpNmPerRad: [25, 8] as const, kdNmsPerRad: [6, 0.8] as const, elbow: 'current' });
 
 /** Joint angles that put the fingertip at (x, y); `elbowSign` picks the bend (±1). Unreachable targets are pulled onto the workspace edge. */
 export function reacherIk(x: number, y: number, elbowSign: number, l1 = REACHER_PARAMS.link1M, l2 = REACHER_PARAMS.link2M): [number, number] {
@@ -48,7 +56,7 @@ export class ReacherTeacher implements Teacher {
     if (o.length !== 10) throw new Error(`ReacherTeacher: observation must have 10 values, got ${o.length}`);
     const q1 = Math.atan2(o[2]!, o[0]!);
     const q2 = Math.atan2(o[3]!, o[1]!);
-    if (this.elbowSign === 0) this.elbowSign = q2 >= 0 ? 1 : -1;
+    if (this.elbowSign === 0 || this.opts.elbow === 'current') this.elbowSign = q2 >= 0 ? 1 : -1;
     const [t1, t2] = reacherIk(o[4]!, o[5]!, this.elbowSign);
     const { kpNmPerRad: kp, kdNmsPerRad: kd } = this.opts;
     const tau = REACHER_PARAMS.maxTorqueNm;

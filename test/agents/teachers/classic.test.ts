@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTeacher } from '../../../agents/teachers/evaluate.ts';
-import { dlqr, makeTeacher, reacherIk } from '../../../agents/teachers/index.ts';
+import { dlqr, makeTeacher, ReacherTeacher, reacherIk } from '../../../agents/teachers/index.ts';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -27,6 +27,27 @@ describe('reacherIk', () => {
       expect(y).toBeCloseTo(-0.6, 10);
       expect(Math.sign(q2)).toBe(sign);
     }
+  });
+});
+
+describe('reacher teacher elbow choice', () => {
+  // observation: [cos q1, cos q2, sin q1, sin q2, target x, y, q̇1, q̇2, offset x, y] at rest
+  const posture = (q1: number, q2: number): Float64Array => Float64Array.of(Math.cos(q1), Math.cos(q2), Math.sin(q1), Math.sin(q2), 0.3, -0.6, 0, 0, 0, 0);
+  const [up1, up2] = reacherIk(0.3, -0.6, 1);
+  const [down1, down2] = reacherIk(0.3, -0.6, -1);
+
+  it("'current' aims at the bend the arm has now: on target in either bend, it asks for nothing", () => {
+    const t = new ReacherTeacher({ elbow: 'current' });
+    t.reset();
+    expect(Math.max(...Array.from(t.act(posture(up1, up2)), Math.abs))).toBeLessThan(1e-9);
+    expect(Math.max(...Array.from(t.act(posture(down1, down2)), Math.abs))).toBeLessThan(1e-9);
+  });
+
+  it("'initial' keeps the first step's bend: after a crossover it asks for a saturated swing back", () => {
+    const t = new ReacherTeacher({ elbow: 'initial' });
+    t.reset();
+    t.act(posture(up1, up2));
+    expect(Math.max(...Array.from(t.act(posture(down1, down2)), Math.abs))).toBe(1);
   });
 });
 

@@ -26,7 +26,7 @@ export interface WindowOptions {
   /** Control steps between window starts. */
   stride: number;
   population: Pick<PopulationOptions, 'low' | 'high'> & Partial<PopulationOptions>;
-  motor: Omit<MotorLabelOptions, 'substeps'>;
+  motor: Omit<MotorLabelOptions, 'substeps' | 'code'> & Partial<Pick<MotorLabelOptions, 'code'>>;
 }
 
 interface Prepared {

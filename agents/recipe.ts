@@ -17,7 +17,7 @@ import { makeEnv } from '../envs/index.ts';
 import { DEFAULT_WALKER_TEACHER, makeTeacher, type Teacher } from './teachers/index.ts';
 import { Sequential, type WeightEntry } from '../src/network/sequential.ts';
 import { Trainer } from '../src/train/trainer.ts';
-import { DEFAULT_MOTOR_LABELS } from '../src/labels/motor.ts';
+import { DEFAULT_MOTOR_LABELS, type MotorCode } from '../src/labels/motor.ts';
 import { createRng } from '../src/util/random.ts';
 import { augmentObservation, CONTROLLER_FORMAT, CONTROLLER_VERSION, policyFromNetwork, saveControllerSpec, type ControllerSpec, type LabelKind } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
@@ -64,6 +64,8 @@ export interface RecipeOptions {
   commandScale: number;
   /** Labels are sign(c)·|c|^this (1 = linear): < 1 widens the spike range of small commands (src/encoding/companding.ts). */
   commandExponent: number;
+  /** Push/pull label code (src/labels/motor.ts): 'balanced' keeps both neurons of a channel firing. */
+  motorCode: MotorCode;
 }
 
 /** Defaults shared by all envs; `RECIPE_PRESETS` overrides them per env. */
@@ -95,6 +97,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   fineRange: 0.1,
   commandScale: 1,
   commandExponent: 1,
+  motorCode: 'one-sided',
 }) as Readonly<Omit<RecipeOptions, 'env'>>;
 
 export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
@@ -167,6 +170,7 @@ export function resolveRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeO
   if (!(Number.isInteger(o.warmup) && o.warmup >= 0 && o.warmup < o.window)) throw new Error(`recipe: warmup must be an integer in 0..window−1, got ${o.warmup}`);
   if (!(o.initialShare > 0 && o.initialShare <= 1)) throw new Error(`recipe: initialShare must be in (0, 1], got ${o.initialShare}`);
   if (o.label !== 'spike-seq' && o.label !== 'rate') throw new Error(`recipe: label must be 'spike-seq' or 'rate', got '${String(o.label)}'`);
+  if (o.motorCode !== 'one-sided' && o.motorCode !== 'balanced') throw new Error(`recipe: motorCode must be 'one-sided' or 'balanced', got '${String(o.motorCode)}'`);
   if (o.hidden.length !== 2 || !o.hidden.every((h) => Number.isInteger(h) && h >= 1)) throw new Error(`recipe: hidden must be two positive layer sizes, got [${o.hidden.join(', ')}]`);
   return o;
 }
@@ -225,7 +229,7 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
     actionHigh: Array.from(box.high),
   };
   const data = new WindowDataset(
-    { label: o.label, substeps: o.substeps, window: o.window, stride: o.stride, population: spec.population, motor: { gain: spec.decoder.gain, psp: spec.decoder.psp, encoder: DEFAULT_MOTOR_LABELS.encoder } },
+    { label: o.label, substeps: o.substeps, window: o.window, stride: o.stride, population: spec.population, motor: { gain: spec.decoder.gain, psp: spec.decoder.psp, encoder: DEFAULT_MOTOR_LABELS.encoder, code: o.motorCode } },
     C,
   );
   data.add(first);

@@ -4,11 +4,16 @@
  *
  *   sub-steps:  each control step is split into Tsub SNN steps; m is held over them
  *               (t = s·Tsub + k, k = 0..Tsub−1)
- *   neurons:    channel c → push neuron 2c (fires for m > 0), pull neuron 2c+1 (fires for m < 0)
- *   spikes:     |m| on the active side is encoded by a sigma-delta encoder (`src/encoding/sigmaDelta.ts`)
+ *   neurons:    channel c → push neuron 2c, pull neuron 2c+1; what each one encodes (`code`):
+ *                 'one-sided'  x_push = max(m, 0),  x_pull = max(−m, 0)   (silent at m = 0)
+ *                 'balanced'   x_push = (1 + m)/2,  x_pull = (1 − m)/2    (both at half rate at m = 0)
+ *               x_push − x_pull = m either way, so the decoder below is the same for both. The
+ *               balanced code keeps both neurons active, so a small command is a small imbalance
+ *               of two firing neurons instead of a rare spike of one otherwise silent neuron.
+ *   spikes:     each x is encoded by a sigma-delta encoder (`src/encoding/sigmaDelta.ts`)
  *               so that g·(ε∗d_push − ε∗d_pull) tracks m — exactly what `decodeMotor` reads back
  *   rate label: the same commands as target firing rates (spikes per sub-step) per control step,
- *               r_push = max(m, 0)·rMax, r_pull = max(−m, 0)·rMax, rMax = 1/(g·c·τs), for the
+ *               r_push = x_push·rMax, r_pull = x_pull·rMax, rMax = 1/(g·c·τs), for the
  *               rate-loss STBP baseline; `decodeMotorRates` is its inverse.
  *
  * Shapes are time-major and row-major: spike labels `[steps·Tsub, 2C]`, rate labels `[steps, 2C]`.
@@ -27,14 +32,24 @@ export interface MotorLabelOptions {
   /** Decoder PSP kernel (must equal the decoder's). */
   psp: PspKernelOptions;
   encoder: SigmaDeltaMode;
+  /** What the push/pull pair encodes: see the module comment. */
+  code: MotorCode;
 }
+
+export type MotorCode = 'one-sided' | 'balanced';
 
 export const DEFAULT_MOTOR_LABELS: Readonly<MotorLabelOptions> = Object.freeze({
   substeps: 10,
   gain: 2,
   psp: Object.freeze({ tauSyn: 5, scale: 'unit-area' }) as PspKernelOptions,
   encoder: 'kernel',
+  code: 'one-sided',
 });
+
+/** The (push, pull) intensities in [0, 1] that stand for command v. */
+export function pushPull(v: number, code: MotorCode): [number, number] {
+  return code === 'balanced' ? [(1 + v) / 2, (1 - v) / 2] : [v > 0 ? v : 0, v < 0 ? -v : 0];
+}
 
 type Commands = Matrix | readonly ArrayLike<number>[];
 
@@ -42,6 +57,7 @@ function resolve(opts: Partial<MotorLabelOptions>): MotorLabelOptions {
   const o: MotorLabelOptions = { ...DEFAULT_MOTOR_LABELS, ...opts, psp: { ...DEFAULT_MOTOR_LABELS.psp, ...opts.psp } };
   if (!Number.isInteger(o.substeps) || o.substeps < 1) throw new Error(`motor labels: substeps must be an integer >= 1, got ${o.substeps}`);
   if (!(o.gain > 0)) throw new Error(`motor labels: gain must be > 0, got ${o.gain}`);
+  if (o.code !== 'one-sided' && o.code !== 'balanced') throw new Error(`motor labels: code must be 'one-sided' or 'balanced', got '${String(o.code)}'`);
   return o;
 }
 
@@ -67,9 +83,7 @@ export function motorSpikeLabels(commands: Commands, opts: Partial<MotorLabelOpt
     let push = enc.initialState();
     let pull = enc.initialState();
     for (let s = 0; s < m.rows; s++) {
-      const v = m.data[s * C + ch]!;
-      const xPush = v > 0 ? v : 0;
-      const xPull = v < 0 ? -v : 0;
+      const [xPush, xPull] = pushPull(m.data[s * C + ch]!, o.code);
       for (let k = 0; k < o.substeps; k++) {
         const t = s * o.substeps + k;
         const rp = enc.step(xPush, push);
@@ -94,15 +108,16 @@ export function motorMaxRate(opts: Partial<MotorLabelOptions> = {}): number {
 
 /** Target firing rates `[steps, 2C]` (spikes per sub-step, float32) for the rate-loss baseline. */
 export function motorRateLabels(commands: Commands, opts: Partial<MotorLabelOptions> = {}): Matrix<Float32Array> {
-  const rMax = motorMaxRate(opts);
+  const o = resolve(opts);
+  const rMax = motorMaxRate(o);
   const m = checkedCommands(commands);
   const C = m.cols;
   const data = new Float32Array(m.rows * 2 * C);
   for (let s = 0; s < m.rows; s++) {
     for (let ch = 0; ch < C; ch++) {
-      const v = m.data[s * C + ch]!;
-      data[s * 2 * C + 2 * ch] = v > 0 ? v * rMax : 0;
-      data[s * 2 * C + 2 * ch + 1] = v < 0 ? -v * rMax : 0;
+      const [xPush, xPull] = pushPull(m.data[s * C + ch]!, o.code);
+      data[s * 2 * C + 2 * ch] = xPush * rMax;
+      data[s * 2 * C + 2 * ch + 1] = xPull * rMax;
     }
   }
   return { rows: m.rows, cols: 2 * C, data };

@@ -106,8 +106,10 @@ export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = 
   // the reacher's target is positional precision (< 5 cm): finer receptive fields, more targets seen
   // and fine copies (±10 cm) of the fingertip−target offset, where a wide code goes silent near the target;
   // a unit command = half the torque bound, so the small torques of the last centimetres are not
-  // left to one or two spikes per period (7/100 → 45/100 within 5 cm, bench/results/controllers.md)
-  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20, fineDims: [8, 9], fineRange: 0.1, commandScale: 0.5 },
+  // left to one or two spikes per period (7/100 → 45/100 within 5 cm), and the balanced push/pull
+  // code keeps both motor neurons firing, so small commands are not a dead zone (36/100 → 55/100
+  // with the current-bend teacher; bench/results/controllers.md)
+  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20, fineDims: [8, 9], fineRange: 0.1, commandScale: 0.5, motorCode: 'balanced' },
   // the walker teacher is an open-loop CPG: its phase is time, so the SNN gets a clock at its frequency
   'Walker-v1': { neuronsPerDim: 6, hidden: [128, 128], budget: 3000, teacherEpisodes: 8, rolloutSteps: 600, daggerEpisodes: 3, scoreEpisodes: 3, clockHz: DEFAULT_WALKER_TEACHER.frequencyHz },
 });

@@ -121,7 +121,9 @@ describe('command companding (commandExponent)', () => {
     // a 6-step training leaves the motor neurons silent: louder weights make the outputs non-zero
     trained.network.setWeights(trained.network.getWeights().map((w) => ({ ...w, values: w.values.map((v) => 4 * v) })));
     const linear = policyFromNetwork(trained.network, { ...trained.spec, commandExponent: undefined });
-    const spec = loadController(dir).spec;
+    const loaded = loadController(dir);
+    loaded.network.dispose();
+    const spec = loaded.spec;
     expect(spec.commandExponent).toBe(0.5);
     const policy = policyFromNetwork(trained.network, spec);
     const s = spec.actionScale[0]!;

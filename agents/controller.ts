@@ -29,7 +29,7 @@ export const controllerSpecSchema = z
   .object({
     format: z.literal(CONTROLLER_FORMAT),
     version: z.literal(CONTROLLER_VERSION),
-    /** Versioned env id (e.g. 'CartPole-v1'). */
+    /** Versioned env id (e.g. 'CartPoleContinuous-v1'). */
     env: z.string().min(1),
     label: z.enum(['spike-seq', 'rate']),
     substeps: z.number().int().min(1).max(65535),

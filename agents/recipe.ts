@@ -101,7 +101,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
 }) as Readonly<Omit<RecipeOptions, 'env'>>;
 
 export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
-  'CartPole-v1': { scoreEpisodes: 10 },
+  'CartPoleContinuous-v1': { scoreEpisodes: 10 },
   'Pendulum-v1': { hidden: [96, 96], budget: 3000, teacherEpisodes: 30, rolloutSteps: 200, daggerEpisodes: 8, scoreEpisodes: 8 },
   // the reacher's target is positional precision (< 5 cm): finer receptive fields, more targets seen
   // and fine copies (±10 cm) of the fingertip−target offset, where a wide code goes silent near the target;

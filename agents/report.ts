@@ -35,7 +35,7 @@ export function summarize(envId: string, outcomes: readonly EpisodeOutcome[]): E
   const n = outcomes.length;
   const base = { env: envId, episodes: n, meanReturn: mean(returns), stdReturn: std(returns), minReturn: Math.min(...returns) };
   switch (envId) {
-    case 'CartPole-v1': {
+    case 'CartPoleContinuous-v1': {
       const full = outcomes.filter((o) => !o.terminated).length;
       return { ...base, metric: base.meanReturn, success: `${full}/${n} balance to the step limit` };
     }

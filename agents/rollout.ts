@@ -49,7 +49,7 @@ export interface BoxAction {
 /** The env's Box action bounds and scale; errors for Discrete spaces (the SNN emits continuous commands). */
 export function boxAction(env: Env): BoxAction {
   const s = env.actionSpace;
-  if (s.kind !== 'box') throw new Error(`${env.id}: the action space is Discrete; spiking controllers need a Box action space (use CartPole-v1, not the discrete variant)`);
+  if (s.kind !== 'box') throw new Error(`${env.id}: the action space is Discrete; spiking controllers need a Box action space (use CartPoleContinuous-v1, not the discrete variant)`);
   const scale = new Float64Array(s.low.length);
   for (let c = 0; c < scale.length; c++) {
     const m = Math.max(Math.abs(s.low[c]!), Math.abs(s.high[c]!));

@@ -74,7 +74,7 @@ const suite: BenchSuite = async ({ quick }) => {
     env.close();
     const rtf = (ticks * env.metadata.dtS) / (wallMs / 1000);
     rows.push([spec.env, policy.layerSizes.join('-'), spec.substeps, ticks, ((wallMs / ticks) * 1000).toFixed(1), `${((snnMs / wallMs) * 100).toFixed(0)}%`, rtf.toFixed(0), ((ticks * env.metadata.dtS) / cpuS).toFixed(0)]);
-    if (spec.env === 'CartPole-v1') notes.push(`CartPole-v1: ${rtf.toFixed(0)}× real time (wall clock) — target ≥ 200× ${rtf >= 200 ? 'met' : 'missed'} in this run; ${((ticks * env.metadata.dtS) / cpuS).toFixed(0)}× per CPU second (controller ${dir.slice(ROOT.length + 1)})`);
+    if (spec.env === 'CartPoleContinuous-v1') notes.push(`CartPoleContinuous-v1: ${rtf.toFixed(0)}× real time (wall clock) — target ≥ 200× ${rtf >= 200 ? 'met' : 'missed'} in this run; ${((ticks * env.metadata.dtS) / cpuS).toFixed(0)}× per CPU second (controller ${dir.slice(ROOT.length + 1)})`);
   }
   return [
     {

@@ -45,9 +45,9 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 export function teacherTable(episodes: number): BenchTable {
   const rows: Array<Array<string | number>> = [];
   const cp = evaluateTeacher('cartpole', episodes);
-  rows.push(['CartPole-v1', 'LQR', episodes, mean(cp.map((e) => e.return)), `${cp.filter((e) => e.return >= 500).length}/${episodes} reach 500`, 'mean return ≥ 495']);
-  const cpd = evaluateTeacher('CartPoleDiscrete-v1', episodes);
-  rows.push(['CartPoleDiscrete-v1', 'LQR sign', episodes, mean(cpd.map((e) => e.return)), `${cpd.filter((e) => e.return >= 500).length}/${episodes} reach 500`, 'mean return ≥ 495']);
+  rows.push(['CartPoleContinuous-v1', 'LQR', episodes, mean(cp.map((e) => e.return)), `${cp.filter((e) => e.return >= 500).length}/${episodes} reach 500`, 'mean return ≥ 495']);
+  const cpd = evaluateTeacher('CartPole-v1', episodes);
+  rows.push(['CartPole-v1', 'LQR sign', episodes, mean(cpd.map((e) => e.return)), `${cpd.filter((e) => e.return >= 500).length}/${episodes} reach 500`, 'mean return ≥ 495']);
   const pe = evaluateTeacher('pendulum', episodes);
   rows.push(['Pendulum-v1', 'energy swing-up + LQR', episodes, mean(pe.map((e) => e.return)), `worst ${Math.min(...pe.map((e) => e.return)).toFixed(1)}`, 'mean return ≥ −200']);
   const re = evaluateTeacher('reacher', episodes);
@@ -68,12 +68,12 @@ const suite: BenchSuite = async ({ quick }) => {
     rows.push([id, env.metadata.substeps, Math.round(singleRate(id, secs)), Math.round(vectorRate(id, 64, secs))]);
     env.close();
   }
-  const cart = rows.find((r) => r[0] === 'CartPole-v1')![2] as number;
+  const cart = rows.find((r) => r[0] === 'CartPoleContinuous-v1')![2] as number;
   const speed: BenchTable = {
     title: 'Env steps per second (one control step = all its physics sub-steps; zero action; auto-reset)',
     columns: ['env', 'sub-steps', 'single env steps/s', 'VectorEnv N=64 steps/s (total)'],
     rows,
-    notes: [`CartPole-v1 single env: ${cart} steps/s — target ≥ 100000: ${cart >= 100_000 ? 'met' : 'MISSED'}.`],
+    notes: [`CartPoleContinuous-v1 single env: ${cart} steps/s — target ≥ 100000: ${cart >= 100_000 ? 'met' : 'MISSED'}.`],
   };
   return [speed, teacherTable(quick ? 10 : 100)];
 };

@@ -9,8 +9,8 @@
  * | 2   | pole angle θ (0 upright, + leans to +x) | −0.419 | 0.419 | rad |
  * | 3   | pole angular velocity θ̇ | −∞      | ∞      | rad/s |
  *
- * Action: `CartPole-v1` (continuous) a ∈ [−1, 1], force F = 10·a N along +x;
- * `CartPoleDiscrete-v1` a ∈ {0, 1}, F = −10 N or +10 N (Gymnasium's action).
+ * Action: `CartPoleContinuous-v1` (continuous) a ∈ [−1, 1], force F = 10·a N along +x;
+ * `CartPole-v1` a ∈ {0, 1}, F = −10 N or +10 N (Gymnasium's action).
  * Reward: +1 for every step, including the one that terminates.
  * Start: x, ẋ, θ, θ̇ each uniform in [−0.05, 0.05].
  * Terminated: |x| > 2.4 m or |θ| > 12°. Truncated (TimeLimit wrapper): 500 steps of τ = 0.02 s.
@@ -29,7 +29,7 @@
 import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
 import type { Action, BoxSpace, DiscreteSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
-import { createRng, type Rng } from '../src/util/random.ts';
+import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, discrete, readBoxAction, readDiscreteAction, type OutOfBounds } from './spaces.ts';
 import {
   PX_PER_M, addBody, addPin, applyForceSI, clearPhysics, createPhysics, getAngle, getOmega, getVx, getX,
@@ -53,7 +53,7 @@ export const CARTPOLE_PARAMS = Object.freeze({
 });
 
 export interface CartPoleOptions {
-  /** Discrete {0, 1} action (CartPoleDiscrete-v1) instead of a force in [−1, 1]. */
+  /** Discrete {0, 1} action (CartPole-v1) instead of a force in [−1, 1]. */
   discrete: boolean;
   outOfBounds: OutOfBounds;
 }
@@ -101,7 +101,7 @@ export class CartPoleEnv extends PhysicsEnv {
   protected physics: Physics;
   private cart!: MBody;
   private pole!: MBody;
-  private rng: Rng = createRng(0);
+  private rng: Rng = createRng(entropySeed());
   private readonly actionBuf = new Float64Array(1);
   private readonly state: CartPoleState = { x: 0, xDot: 0, theta: 0, thetaDot: 0 };
   private done = true;
@@ -110,7 +110,7 @@ export class CartPoleEnv extends PhysicsEnv {
     super();
     this.opts = { ...DEFAULT_CARTPOLE, ...options };
     const p = this.params;
-    this.id = this.opts.discrete ? 'CartPoleDiscrete-v1' : 'CartPole-v1';
+    this.id = this.opts.discrete ? 'CartPole-v1' : 'CartPoleContinuous-v1';
     this.observationSpace = box([-2 * p.xThresholdM, -Infinity, -2 * p.thetaThresholdRad, -Infinity], [2 * p.xThresholdM, Infinity, 2 * p.thetaThresholdRad, Infinity]);
     this.actionSpace = this.opts.discrete ? discrete(2) : box([-1], [1]);
     this.metadata = Object.freeze({ dtS: p.tauS, substeps: p.substeps, controlHz: 1 / p.tauS, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: 2 * p.poleHalfLengthM });

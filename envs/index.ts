@@ -7,8 +7,8 @@ import { PendulumEnv, type PendulumOptions } from './pendulum.ts';
 import { ReacherEnv, type ReacherOptions } from './reacher.ts';
 import { WalkerEnv, type WalkerOptions } from './walker.ts';
 
-registerEnv('CartPole-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: false }), ['cartpole']);
-registerEnv('CartPoleDiscrete-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: true }), ['cartpole-discrete']);
+registerEnv('CartPoleContinuous-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: false }), ['cartpole']);
+registerEnv('CartPole-v1', (o) => new CartPoleEnv({ ...(o as Partial<CartPoleOptions>), discrete: true }), ['cartpole-discrete']);
 registerEnv('Pendulum-v1', (o) => new PendulumEnv(o as Partial<PendulumOptions>), ['pendulum']);
 registerEnv('Reacher-v1', (o) => new ReacherEnv(o as Partial<ReacherOptions>), ['reacher']);
 registerEnv('Walker-v1', (o) => new WalkerEnv(o as Partial<WalkerOptions>), ['walker']);

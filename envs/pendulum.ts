@@ -26,7 +26,7 @@
 import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
 import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
-import { createRng, type Rng } from '../src/util/random.ts';
+import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
 import {
   PX_PER_M, addBody, addPin, applyTorqueSI, clearPhysics, createPhysics, getAngle, getOmega,
@@ -88,7 +88,7 @@ export class PendulumEnv extends PhysicsEnv {
   private readonly params = PENDULUM_PARAMS;
   protected physics: Physics;
   private rod!: MBody;
-  private rng: Rng = createRng(0);
+  private rng: Rng = createRng(entropySeed());
   private readonly actionBuf = new Float64Array(1);
   private readonly state: PendulumState = { theta: 0, thetaDot: 0 };
 

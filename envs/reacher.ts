@@ -21,7 +21,7 @@
 import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
 import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
-import { createRng, type Rng } from '../src/util/random.ts';
+import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
 import {
   PX_PER_M, addBody, addPin, applyTorqueSI, clearPhysics, createPhysics, getAngle, getOmega, getX, getY,
@@ -77,7 +77,7 @@ export class ReacherEnv extends PhysicsEnv {
   protected physics: Physics;
   private upper!: MBody;
   private fore!: MBody;
-  private rng: Rng = createRng(0);
+  private rng: Rng = createRng(entropySeed());
   private readonly actionBuf = new Float64Array(2);
   private readonly state: ReacherState = { q1: 0, q2: 0, q1Dot: 0, q2Dot: 0, fingertip: [1, 0], target: [0.5, 0] };
 

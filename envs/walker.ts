@@ -25,7 +25,7 @@
 import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
 import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
-import { createRng, type Rng } from '../src/util/random.ts';
+import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
 import {
   PX_PER_M, addBody, addPin, applyTorqueSI, clearPhysics, createPhysics, getAngle, getX, getY,
@@ -94,7 +94,7 @@ export class WalkerEnv extends PhysicsEnv {
   private torso!: MBody;
   private readonly thighs: MBody[] = [];
   private readonly shins: MBody[] = [];
-  private rng: Rng = createRng(0);
+  private rng: Rng = createRng(entropySeed());
   private readonly actionBuf = new Float64Array(2 * WALKER_LEGS);
   private readonly q = new Float64Array(2 * WALKER_LEGS);
   private readonly qPrev = new Float64Array(2 * WALKER_LEGS);

@@ -3,7 +3,10 @@
  */
 import type { Action, Env, ResetOptions, ResetResult, StepResult, WorldSnapshot } from './core.ts';
 
-/** Sets `truncated` once `maxEpisodeSteps` steps have run without termination. */
+/**
+ * Sets `truncated` once `maxEpisodeSteps` steps have run, as Gymnasium does: on the limit step it is
+ * set even when the env also terminated there (both flags true).
+ */
 export class TimeLimit implements Env {
   readonly id: string;
   private elapsed = 0;
@@ -28,7 +31,7 @@ export class TimeLimit implements Env {
   step(action: Action): StepResult {
     const r = this.inner.step(action);
     this.elapsed++;
-    if (this.elapsed >= this.maxEpisodeSteps && !r.terminated) r.truncated = true;
+    if (this.elapsed >= this.maxEpisodeSteps) r.truncated = true;
     return r;
   }
 

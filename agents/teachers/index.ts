@@ -16,8 +16,8 @@ export { WalkerTeacher, DEFAULT_WALKER_TEACHER, type WalkerTeacherOptions } from
 export { dlqr, linearize, type Matrix } from './lqr.ts';
 
 const TEACHERS: Record<string, () => Teacher> = {
-  'CartPole-v1': () => new CartPoleTeacher(),
-  'CartPoleDiscrete-v1': () => new CartPoleTeacher({ discrete: true }),
+  'CartPoleContinuous-v1': () => new CartPoleTeacher(),
+  'CartPole-v1': () => new CartPoleTeacher({ discrete: true }),
   'Pendulum-v1': () => new PendulumTeacher(),
   'Reacher-v1': () => new ReacherTeacher(),
   'Walker-v1': () => new WalkerTeacher(),

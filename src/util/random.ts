@@ -31,6 +31,14 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/**
+ * A seed from the OS's entropy, for what Gymnasium leaves unseeded (an env's first reset without a
+ * seed): such runs differ, as users expect, while every seeded run stays reproducible.
+ */
+export function entropySeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
 /** Creates a generator from an integer seed or from a saved four-word state. */
 export function createRng(seed: number | readonly [number, number, number, number] = 0): Rng {
   let a: number, b: number, c: number, d: number;

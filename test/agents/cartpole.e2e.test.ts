@@ -12,7 +12,7 @@ const FIXTURE = fileURLToPath(new URL('../fixtures/controllers/cartpole', import
 describe('trained cartpole spiking controller (committed fixture) in the RxJS closed loop', () => {
   it('balances the real cartpole for >= 475 steps on 3 seeded episodes, driven by its decoded spikes', async () => {
     const { spec, policy } = loadPolicy(FIXTURE);
-    expect(spec.env).toBe('CartPole-v1');
+    expect(spec.env).toBe('CartPoleContinuous-v1');
     expect(spec.substeps).toBeGreaterThanOrEqual(10);
     expect(policy.layerSizes.length).toBe(4); // input, 2 hidden, motor
     const env = makeEnv('cartpole');

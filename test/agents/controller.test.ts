@@ -23,7 +23,7 @@ describe('trainController → controller folder', () => {
 
   it('round-trips: the folder alone rebuilds the same policy (encoder, network, decoder, env)', () => {
     const loaded = loadController(dir);
-    expect(loaded.spec.env).toBe('CartPole-v1');
+    expect(loaded.spec.env).toBe('CartPoleContinuous-v1');
     expect(loaded.spec.population).toEqual(trained.spec.population);
     expect(loaded.network.config).toEqual(trained.network.config);
     const a = policyFromNetwork(trained.network, trained.spec);
@@ -72,7 +72,7 @@ describe('trainController → controller folder', () => {
     } finally {
       writeFileSync(file, good);
     }
-    expect(loadPolicy(dir).spec.env).toBe('CartPole-v1');
+    expect(loadPolicy(dir).spec.env).toBe('CartPoleContinuous-v1');
   });
 });
 

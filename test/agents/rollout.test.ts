@@ -50,7 +50,7 @@ describe('teacher rollouts with noise injection', () => {
   });
 
   it('refuse a Discrete action space with a clear message', () => {
-    expect(() => teacherRollouts('CartPoleDiscrete-v1', makeTeacher('CartPoleDiscrete-v1'), { episodes: 1 })).toThrow(/Discrete; spiking controllers need a Box action space/);
+    expect(() => teacherRollouts('CartPole-v1', makeTeacher('CartPole-v1'), { episodes: 1 })).toThrow(/Discrete; spiking controllers need a Box action space/);
   });
 });
 

@@ -32,7 +32,7 @@ describe('spikeloop train-controller / eval / demo: argument errors', () => {
     [['train-controller', '--env', 'cartpole', '--bogus'], /Unknown option '--bogus'/],
     [['eval', '--env', 'cartpole'], /give exactly one of --checkpoint DIR or --teacher/],
     [['eval', '--env', 'cartpole', '--checkpoint', FIXTURE, '--episodes', 'x'], /--episodes must be an integer >= 1, got 'x'/],
-    [['eval', '--env', 'pendulum', '--checkpoint', FIXTURE, '--episodes', '1'], /was trained on CartPole-v1, not Pendulum-v1/],
+    [['eval', '--env', 'pendulum', '--checkpoint', FIXTURE, '--episodes', '1'], /was trained on CartPoleContinuous-v1, not Pendulum-v1/],
     [['eval', '--env', 'cartpole', '--checkpoint', '/nonexistent/ckpt'], /no controller.json/],
     [['demo', '--budget=0'], /--budget must be an integer >= 1, got '0'/],
   ])('%j fails with a message naming the problem', async (argv, msg) => {
@@ -47,7 +47,7 @@ describe('spikeloop eval', () => {
     const json = join(tempDir('h4-eval-'), 'eval.json');
     const r = await capture(['eval', '--env', 'cartpole', '--checkpoint', FIXTURE, '--episodes', '3', '--seed', '40', '--json', json]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/\| SNN \(spike-seq\) \| CartPole-v1 \| 3 \| 500\.0 \| 0\.0 \| 3\/3 balance to the step limit \|/);
+    expect(r.out).toMatch(/\| SNN \(spike-seq\) \| CartPoleContinuous-v1 \| 3 \| 500\.0 \| 0\.0 \| 3\/3 balance to the step limit \|/);
     expect(r.out).toMatch(/seeds 40\.\.42/);
     const s = JSON.parse(readFileSync(json, 'utf8')) as { meanReturn: number; episodes: number };
     expect(s).toMatchObject({ meanReturn: 500, episodes: 3 });

@@ -32,7 +32,7 @@ describe('spikeloop demo (npm start)', () => {
         void exited.then((code) => reject(new Error(`exited ${code} early; stderr: ${stderr}`)));
       });
       expect(stdout).toMatch(/training the cartpole spiking controller \(4 optimiser steps\)/);
-      expect(stdout).toMatch(/\| SNN \(spike-seq\) \| CartPole-v1 \| 1 \|/);
+      expect(stdout).toMatch(/\| SNN \(spike-seq\) \| CartPoleContinuous-v1 \| 1 \|/);
       expect(stdout).toMatch(/cartpole \/ checkpoint at/);
       expect(existsSync(join(out, 'controller.json'))).toBe(true);
       const c = await TestClient.open(url);

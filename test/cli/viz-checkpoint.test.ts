@@ -40,7 +40,7 @@ describe('viz --checkpoint: the trained SNN drives the visualizer', () => {
 
   it('refuses a checkpoint trained on another env, naming both', async () => {
     const session = createVizFactory({ checkpoint: FIXTURE });
-    await expect(async () => session.factory({ env: 'pendulum', controller: 'checkpoint' })).rejects.toThrow(/drives CartPole-v1, not Pendulum-v1/);
+    await expect(async () => session.factory({ env: 'pendulum', controller: 'checkpoint' })).rejects.toThrow(/drives CartPoleContinuous-v1, not Pendulum-v1/);
   });
 
   it('serves it over the WebSocket: hello lists the SNN layers, binary spike frames arrive', async () => {

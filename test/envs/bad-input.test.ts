@@ -42,7 +42,7 @@ describe('bad actions are refused with a clear error and leave the world untouch
   });
 
   it('discrete cartpole refuses non-integers', () => {
-    const env = makeEnv('CartPoleDiscrete-v1');
+    const env = makeEnv('CartPole-v1');
     env.reset({ seed: 0 });
     expect(() => env.step(0.5)).toThrow(/integer in 0..1, got 0.5/);
     expect(() => env.step(2)).toThrow(/integer in 0..1/);

@@ -20,7 +20,7 @@ function rk4(y: Float64Array, f: (y: Float64Array) => ArrayLike<number>, dt: num
   return s;
 }
 
-describe('CartPole-v1 follows the cart-pole equations', () => {
+describe('CartPoleContinuous-v1 follows the cart-pole equations', () => {
   it('stays within 1 cm and 0.05 rad of RK4 over 1 s of varying force', () => {
     const env = new CartPoleEnv();
     env.reset({ seed: 0 });

@@ -4,12 +4,12 @@ import { checkEnv, listAliases, listEnvs, makeEnv, TimeLimit, VectorEnv } from '
 describe('registry', () => {
   it('resolves versioned ids and short aliases to the same env', () => {
     for (const [alias, id] of Object.entries(listAliases())) expect(makeEnv(alias).id).toBe(id);
-    expect(listEnvs()).toContain('CartPole-v1');
-    expect(listAliases()['cartpole']).toBe('CartPole-v1');
+    expect(listEnvs()).toContain('CartPoleContinuous-v1');
+    expect(listAliases()['cartpole']).toBe('CartPoleContinuous-v1');
   });
 
   it('names the unknown env and lists the known ones', () => {
-    expect(() => makeEnv('nope')).toThrow(/unknown env 'nope'.*CartPole-v1/);
+    expect(() => makeEnv('nope')).toThrow(/unknown env 'nope'.*CartPoleContinuous-v1/);
   });
 
   it('wraps in a TimeLimit that truncates at maxEpisodeSteps', () => {

@@ -26,7 +26,7 @@ afterAll(async () => {
 describe.skipIf(!haveChromium && !inCi)('viz page in headless Chromium', () => {
   it('connects, draws world and raster, and a drag pushes the body', async () => {
     if (!haveChromium) throw new Error(`${CHROMIUM} is missing (CI=true): install it with 'apt-get update && apt-get install -y chromium'`);
-    // The same wiring as `spikeloop viz`: CartPole-v1 + its LQR teacher as a spike source.
+    // The same wiring as `spikeloop viz`: CartPoleContinuous-v1 + its LQR teacher as a spike source.
     const session = createVizFactory();
     server = await startVizServer(session.factory, { env: 'cartpole', controller: 'teacher' }, { port: 0, envs: session.envs, controllers: session.controllers });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });

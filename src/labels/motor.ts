@@ -20,7 +20,7 @@
  * Reference: Wu et al., "Spatio-temporal backpropagation for training high-performance spiking
  * neural networks", Frontiers in Neuroscience 2018 (STBP, rate labels).
  */
-import { resolvePspKernel, type PspKernelOptions } from '../encoding/kernel.ts';
+import { DEFAULT_MOTOR_PSP, resolvePsp, type PspOptions } from '../neurons/defaults.ts';
 import { toMatrix, type Matrix } from '../encoding/matrix.ts';
 import { createSigmaDelta, type SigmaDeltaMode } from '../encoding/sigmaDelta.ts';
 
@@ -30,7 +30,7 @@ export interface MotorLabelOptions {
   /** Decoder gain g (must equal the decoder's). */
   gain: number;
   /** Decoder PSP kernel (must equal the decoder's). */
-  psp: PspKernelOptions;
+  psp: PspOptions;
   encoder: SigmaDeltaMode;
   /** What the push/pull pair encodes: see the module comment. */
   code: MotorCode;
@@ -41,7 +41,7 @@ export type MotorCode = 'one-sided' | 'balanced';
 export const DEFAULT_MOTOR_LABELS: Readonly<MotorLabelOptions> = Object.freeze({
   substeps: 10,
   gain: 2,
-  psp: Object.freeze({ tauSyn: 5, scale: 'unit-area' }) as PspKernelOptions,
+  psp: DEFAULT_MOTOR_PSP,
   encoder: 'kernel',
   code: 'one-sided',
 });
@@ -101,7 +101,7 @@ export function motorSpikeLabels(commands: Commands, opts: Partial<MotorLabelOpt
 /** The rate that stands for |m| = 1 under the given gain and kernel: 1/(g·c·τs) spikes per sub-step. */
 export function motorMaxRate(opts: Partial<MotorLabelOptions> = {}): number {
   const o = resolve(opts);
-  const rMax = 1 / (o.gain * resolvePspKernel(o.psp).area);
+  const rMax = 1 / (o.gain * resolvePsp(o.psp).area);
   if (rMax > 1) throw new Error(`motor labels: gain ${o.gain} asks for ${rMax.toFixed(3)} spikes per sub-step at |m| = 1; raise the gain so it is <= 1`);
   return rMax;
 }

@@ -135,7 +135,7 @@ export class PendulumEnv extends PhysicsEnv {
     setBodyState(this.physics, this.rod, -h * sn, h * cs, theta, -h * cs * thetaDot, -h * sn * thetaDot, thetaDot);
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
     const p = this.params;
     const u = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds)[0]!;

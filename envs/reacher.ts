@@ -135,7 +135,7 @@ export class ReacherEnv extends PhysicsEnv {
     this.readState();
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
     const p = this.params;
     const a = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds);

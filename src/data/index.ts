@@ -10,6 +10,6 @@ export {
   listNmnistCsv, listNmnistFolders,
 } from './nmnist.ts';
 export {
-  resolveDataset, downloadFile, extractTar, extractZip, defaultCacheDir, DATASET_SOURCES,
-  type DatasetName, type RemoteFile, type ResolveOptions,
+  resolveDataset, downloadFile, extractTar, extractZip, defaultCacheDir, DATASET_SOURCES, DEFAULT_DOWNLOAD,
+  type DatasetName, type RemoteFile, type ResolveOptions, type DownloadOptions,
 } from './download.ts';

@@ -119,7 +119,7 @@ export function evaluateClassifier(net: Sequential, data: PooledDataset, objecti
   return { loss: lossSum / batches, accuracy: diag / data.size, confusion, forwardSeconds: forwardMs / 1000, seconds: (performance.now() - t0) / 1000 };
 }
 
-function optimizerSpec(o: ResolvedExperiment['train']['optimizer']): OptimizerSpec {
+export function optimizerSpec(o: ResolvedExperiment['train']['optimizer']): OptimizerSpec {
   if (o.kind === 'sgd') return { kind: 'sgd', lr: o.lr, momentum: o.momentum ?? 0, weightDecay: o.weightDecay ?? 0 };
   return { kind: o.kind, lr: o.lr, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8, weightDecay: o.weightDecay ?? (o.kind === 'adamw' ? 0.01 : 0) };
 }

@@ -66,6 +66,15 @@ export interface RecipeOptions {
   commandExponent: number;
   /** Push/pull label code (src/labels/motor.ts): 'balanced' keeps both neurons of a channel firing. */
   motorCode: MotorCode;
+  /** Memory of both hidden layers (src/network config fields): recurrent weights, adaptive threshold, learned τ. */
+  hiddenMemory?: HiddenMemory;
+}
+
+/** The dense-layer config fields that give a hidden layer memory (issue 11). */
+export interface HiddenMemory {
+  recurrent?: boolean;
+  adaptive?: { beta: number; tauAdapt: number };
+  learnTau?: 'layer' | 'neuron';
 }
 
 /** Defaults shared by all envs; `RECIPE_PRESETS` overrides them per env. */
@@ -241,8 +250,8 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
     input: 'current',
     seed: o.seed,
     layers: [
-      { type: 'dense', name: 'hidden1', units: o.hidden[0], bias: true },
-      { type: 'dense', name: 'hidden2', units: o.hidden[1], bias: true },
+      { type: 'dense', name: 'hidden1', units: o.hidden[0], bias: true, ...o.hiddenMemory },
+      { type: 'dense', name: 'hidden2', units: o.hidden[1], bias: true, ...o.hiddenMemory },
       { type: 'dense', name: 'motor', units: 2 * C },
     ],
   });

@@ -1,6 +1,6 @@
 /**
  * `spikeloop worker --queue redis://host:port`: runs sweep cells from a BullMQ queue (enqueued by
- * `spikeloop sweep SPEC --queue ...`) until stopped, or until the queue is empty with --exit-when-drained.
+ * `spikeloop sweep SPEC --queue ...`) until stopped, or until the queue has been empty for a while (--exit-when-idle).
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_WORKERS } from '../../src/sweep/pool.ts';
@@ -19,11 +19,19 @@ const HELP = `usage: spikeloop worker --queue redis://host:port [options]
                         after this long (default ${DEFAULT_WORKER_QUEUE.lockDurationMs})
   --stalled-interval MS how often to look for such jobs (default: the lock duration)
   --max-stalled N       times a job may lose its worker before it counts as failed (default ${DEFAULT_WORKER_QUEUE.maxStalledCount})
-  --exit-when-drained   exit once nothing is waiting or running (e.g. in a batch job)
+  --exit-when-idle S    exit once the queue has had nothing waiting or running for S seconds
+                        (e.g. in a batch job; default: run until stopped)
   -h, --help            this text
 
 Each cell runs in a child process and writes into the sweep folder named in its job, which must be
 on a filesystem this machine mounts at the same path as the machine that enqueued it.`;
+
+function idleOption(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s < 0) throw new Error(`--exit-when-idle must be a number of seconds >= 0, got '${raw}'`);
+  return s;
+}
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -35,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
       'lock-duration': { type: 'string' },
       'stalled-interval': { type: 'string' },
       'max-stalled': { type: 'string' },
-      'exit-when-drained': { type: 'boolean', default: false },
+      'exit-when-idle': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -46,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const url = queueUrlOption(values.queue);
   if (!url) throw new Error('--queue redis://host:port is required');
+  const idle = idleOption(values['exit-when-idle']);
   const stalledIntervalMs = intOption('stalled-interval', values['stalled-interval'], 100);
   const w = await startWorker({
     url,
@@ -54,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     lockDurationMs: intOption('lock-duration', values['lock-duration'], 100) ?? DEFAULT_WORKER_QUEUE.lockDurationMs,
     ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
     maxStalledCount: intOption('max-stalled', values['max-stalled'], 0) ?? DEFAULT_WORKER_QUEUE.maxStalledCount,
-    exitWhenDrained: values['exit-when-drained'],
+    ...(idle !== undefined ? { exitWhenIdleMs: idle * 1000 } : {}),
     cli: jobCli(),
     log: (l) => console.log(`[${new Date().toISOString()}] ${l}`),
   });

@@ -133,8 +133,8 @@ export interface WorkerOptions extends QueueOptions, RunCellOptions {
   stalledIntervalMs?: number;
   /** Times a job may stall (its worker died) before it counts as failed. */
   maxStalledCount: number;
-  /** Return once the queue has nothing waiting, delayed or running (otherwise run until stopped). */
-  exitWhenDrained: boolean;
+  /** Return once the queue has had nothing waiting, delayed or running for this long (otherwise run until stopped). */
+  exitWhenIdleMs?: number;
   log: (line: string) => void;
 }
 
@@ -155,7 +155,7 @@ async function processCell(job: Job<CellJobData, CellJobResult>, o: WorkerOption
   return { status: out.status, seconds: out.seconds, host: hostname() };
 }
 
-/** Runs cells from the queue until stopped (`stop()`), or until drained with `exitWhenDrained`. */
+/** Runs cells from the queue until stopped (`stop()`), or until idle for `exitWhenIdleMs`. */
 export async function startWorker(o: WorkerOptions): Promise<{ finished: Promise<void>; stop: () => Promise<void> }> {
   const { Worker, Queue } = await import('bullmq');
   const worker = new Worker<CellJobData, CellJobResult>(o.name, (job) => processCell(job, o), {
@@ -169,7 +169,8 @@ export async function startWorker(o: WorkerOptions): Promise<{ finished: Promise
   let resolveFinished!: () => void;
   const finished = new Promise<void>((res) => (resolveFinished = res));
   let timer: NodeJS.Timeout | undefined;
-  const queue = o.exitWhenDrained ? new Queue(o.name, { connection: connection(o.url) }) : undefined;
+  const idleMs = o.exitWhenIdleMs;
+  const queue = idleMs !== undefined ? new Queue(o.name, { connection: connection(o.url) }) : undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -178,19 +179,22 @@ export async function startWorker(o: WorkerOptions): Promise<{ finished: Promise
       await queue?.close();
       resolveFinished();
     })());
-  if (queue) {
+  if (queue && idleMs !== undefined) {
     let checking = false;
+    let idleSince = Date.now();
     timer = setInterval(() => {
       if (checking) return;
       checking = true;
       queue
         .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')
         .then(async (c) => {
-          if (Object.values(c).every((n) => n === 0)) await stop();
+          // a stalled job of a dead worker counts as active until it is moved back, so it keeps us here
+          if (!Object.values(c).every((n) => n === 0)) idleSince = Date.now();
+          else if (Date.now() - idleSince >= idleMs) await stop();
         })
         .catch((err: Error) => o.log(`worker: cannot read the queue: ${err.message}`))
         .finally(() => (checking = false));
-    }, 1000);
+    }, Math.min(1000, Math.max(50, idleMs / 4)));
   }
   await worker.waitUntilReady();
   o.log(`worker on queue '${o.name}' at ${o.url}: ${o.concurrency} job(s) at a time, lock ${o.lockDurationMs} ms`);

@@ -3,9 +3,9 @@
  * (configs/*.json) and writes results.json, confusion.csv/svg and curves.svg into --out.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { packagePath } from '../../src/util/packageRoot.ts';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveDataset } from '../../src/data/download.ts';
 import { loadExperimentConfig, parseExperimentConfig, type ResolvedExperiment } from '../../src/experiments/config.ts';
@@ -13,7 +13,7 @@ import { runClassification } from '../../src/experiments/runner.ts';
 
 export const summary = 'classification benchmark (cifar10 | nmnist): train, evaluate, write results.json, confusion, curves';
 
-const CONFIG_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'configs');
+const CONFIG_DIR = packagePath('configs');
 
 /** The CPU-scale configs this command uses when --config is not given. */
 export const DEFAULT_CONFIGS: Record<'cifar10' | 'nmnist', string> = {

@@ -1,11 +1,13 @@
 /**
- * `spikeloop eval --env NAME --checkpoint DIR [--episodes 100]`: seeded episodes of a trained
- * spiking controller (or, with --teacher, of the env's classical controller) → a table of
- * mean/std return and the env's success measure.
+ * `spikeloop eval --checkpoint DIR [--episodes 100]`: seeded episodes of a trained spiking
+ * controller (or, with --teacher --env NAME, of the env's classical controller) → a table of
+ * mean/std return and the env's success measure. The env of a controller is the one its
+ * controller.json records; `--env`, when given, must match it.
  */
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { resolveEnvId } from '../../envs/index.ts';
+import { initBackend } from '../../src/backend/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
 import { loadPolicy } from '../../agents/controller.ts';
 import { evaluateActor, policyActor, type Actor } from '../../agents/rollout.ts';
@@ -14,9 +16,10 @@ import { envOption, intOption } from './train-controller.ts';
 
 export const summary = 'evaluate a spiking controller (or the teacher) on seeded episodes: mean/std return, success';
 
-const HELP = `usage: spikeloop eval --env cartpole|pendulum|reacher|walker (--checkpoint DIR | --teacher) [options]
+const HELP = `usage: spikeloop eval (--checkpoint DIR | --teacher --env NAME) [options]
 
-  --env NAME            environment (required)
+  --env NAME            cartpole|pendulum|reacher|walker (default: the one in the controller's
+                        controller.json; required with --teacher)
   --checkpoint DIR      controller folder written by train-controller
   --teacher             evaluate the env's classical teacher instead
   --episodes N          episodes, seeds first..first+N-1 (default 100)
@@ -42,19 +45,25 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const env = envOption(values.env);
-  const envId = resolveEnvId(env);
   const episodes = intOption('episodes', values.episodes, 1) ?? 100;
   const seed = intOption('seed', values.seed, 0) ?? 0;
   if (values.teacher === (values.checkpoint !== undefined)) throw new Error('give exactly one of --checkpoint DIR or --teacher');
   let actor: Actor;
   let name: string;
+  let envId: string;
   if (values.checkpoint !== undefined) {
+    // Loading the network needs tfjs (inference itself runs on typed arrays); this prints the backend.
+    await initBackend();
     const { spec, policy } = loadPolicy(values.checkpoint);
-    if (spec.env !== envId) throw new Error(`checkpoint ${values.checkpoint} was trained on ${spec.env}, not ${envId}`);
+    envId = spec.env;
+    if (values.env !== undefined) {
+      const asked = resolveEnvId(envOption(values.env));
+      if (asked !== envId) throw new Error(`checkpoint ${values.checkpoint} was trained on ${envId}, not ${asked}`);
+    }
     actor = policyActor(policy);
     name = `SNN (${spec.label})`;
   } else {
+    envId = resolveEnvId(envOption(values.env));
     actor = makeTeacher(envId);
     name = 'teacher';
   }

@@ -17,7 +17,7 @@
  *
  * The fastSigmoid default slope 10 is the one of the PyTorch bench model (shared/bench/torch_snn.py).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export type SurrogateSpec =
   | { kind: 'rectangular'; width?: number }

@@ -14,18 +14,19 @@ export function mapSamples(sig: Signal, f: (x: tf.Tensor) => tf.Tensor): tf.Tens
 }
 
 /**
- * `[B, ...]` → `[T, B, ...]`, the same value at every step. The gradient is the sum over the time
- * axis, written out: broadcastTo's own gradient slices the time axis once per step, and on the
- * wasm backend every slice copies the whole gradient out of the heap (~15% of a conv step).
+ * `[B, ...]` → `[T, B, ...]`, the same value at every step. Both directions go through a rank-2
+ * `[T, size]` view: the forward as a concat of T copies (tfjs-wasm's Tile is a slow generic loop),
+ * the gradient as a sum over axis 0 of that view (a sum over axis 0 of the rank-5 conv gradient
+ * transposes it first, ~30× slower; bench/notes/2026-12-02-speed.md).
  */
 export function repeatOverTime(x: tf.Tensor, T: number): tf.Tensor {
   const shape = x.shape;
   const repeat = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const v = args[0] as tf.Tensor;
+    const flat = tf.reshape(v, [1, v.size]);
     return {
-      // via a rank-2 view: tfjs has no tile gradient above rank 4 (conv maps are [B, H, W, C])
-      value: tf.reshape(tf.broadcastTo(tf.reshape(v, [1, v.size]), [T, v.size]), [T, ...shape]),
-      gradFunc: (dy: tf.Tensor) => tf.sum(dy, 0),
+      value: tf.reshape(T === 1 ? flat : tf.concat(new Array<tf.Tensor>(T).fill(flat), 0), [T, ...shape]),
+      gradFunc: (dy: tf.Tensor) => tf.reshape(tf.sum(tf.reshape(dy, [T, v.size]), 0), shape),
     };
   });
   return repeat(x);

@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lifBackwardScan, lifForwardScan, type LifScanParams } from '../kernels/lifScan.ts';
+import { lifForwardHeap } from '../kernels/lifScanHeap.ts';
 import { readFloat32, releaseFloat32, scratchFloat32, takeFloat32, tensorCopiesValues } from './heap.ts';
 import { fastSigmoid, resolveSurrogate, type ResolvedSurrogate, type SurrogateSpec } from './surrogate.ts';
 
@@ -161,6 +162,18 @@ export function lifMultiStep(currentTB: tf.Tensor, opts: Partial<LifOptions> = {
   return tf.tidy(() => {
     const x = currentTB.dtype === 'float32' ? currentTB : tf.cast(currentTB, 'float32');
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const onHeap = lifForwardHeap(args[0] as tf.Tensor, T, N, p.decay, p.threshold, p.reset);
+      if (onHeap) {
+        (args[1] as tf.GradSaveFunc)([onHeap.u, onHeap.spikes]);
+        return {
+          value: onHeap.spikes,
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            // three heap views, read before anything allocates (the heap may move)
+            const grad = lifBackwardScan(readFloat32(dy), readFloat32(saved[0]!), readFloat32(saved[1]!), T, N, p, scratchFloat32(T * N));
+            return tf.tensor(grad, shape, 'float32');
+          },
+        };
+      }
       // The backward of a soft, detached reset never reads the spikes: when tf.tensor copies them
       // at once (wasm) they can go through a reused buffer, one large allocation less per call.
       const reuse = tensorCopiesValues() && p.reset === 'soft' && p.detachReset;

@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.ts';
+import { lifForwardScan } from '../../src/kernels/lifScan.ts';
+import { lifForwardHeap, lifHeapAvailable } from '../../src/kernels/lifScanHeap.ts';
+import { lifMultiStep } from '../../src/neurons/lif.ts';
+import { fastSigmoid } from '../../src/neurons/surrogate.ts';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', quiet: true });
+});
+afterAll(async () => {
+  await initBackend({ backend: 'cpu', quiet: true });
+});
+
+// Currents that put many membranes right at the threshold, where any rounding difference flips a spike.
+function currents(T: number, N: number): Float32Array {
+  return Float32Array.from({ length: T * N }, (_, k) => (k % 7 === 0 ? 0.2 : Math.sin(k * 0.731) * 0.9 + 0.35));
+}
+
+describe('the in-heap WebAssembly LIF forward scan', () => {
+  it('is built and runs on the wasm backend', () => {
+    expect(lifHeapAvailable()).toBe(true);
+  });
+
+  for (const reset of ['hard', 'soft'] as const) {
+    for (const N of [1, 4, 37, 128]) {
+      it(`equals the TypeScript scan bit for bit (${reset} reset, N = ${N}, tail lanes included)`, () => {
+        const T = 23;
+        const I = currents(T, N);
+        const params = { decay: 0.8187307530779818, threshold: 1, reset, detachReset: true, surrogate: fastSigmoid() };
+        const ts = lifForwardScan(I, T, N, params);
+        const filler = tf.ones([333]); // other tensors on the heap: offsets must be honoured
+        const x = tf.tensor(I, [T, N]);
+        const heap = lifForwardHeap(x, T, N, params.decay, params.threshold, reset)!;
+        expect(heap).toBeDefined();
+        expect(Array.from(heap.u.dataSync())).toEqual(Array.from(ts.u));
+        expect(Array.from(heap.spikes.dataSync())).toEqual(Array.from(ts.spikes));
+        tf.dispose([filler, x, heap.u, heap.spikes]);
+      });
+    }
+  }
+
+  it('lifMultiStep on wasm (heap path) gives the cpu backend spikes and gradients, and leaks no tensor', async () => {
+    const T = 17, N = 45;
+    const I = currents(T, N);
+    const w = Float32Array.from({ length: T * N }, (_, k) => Math.cos(k * 0.13));
+    const run = () => {
+      const x = tf.tensor(I, [T, N]);
+      const wt = tf.tensor(w, [T, N]);
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(lifMultiStep(v, { tauMem: 5, reset: 'hard' }), wt)))(x);
+      const s = lifMultiStep(x, { tauMem: 5, reset: 'hard' });
+      const out = { s: Array.from(s.dataSync()), g: Array.from(g.dataSync()) };
+      tf.dispose([x, wt, g, s]);
+      return out;
+    };
+    const start = tf.memory().numTensors;
+    const wasm = run();
+    expect(tf.memory().numTensors).toBe(start);
+    await initBackend({ backend: 'cpu', quiet: true });
+    const cpu = run();
+    await initBackend({ backend: 'wasm', quiet: true });
+    expect(wasm.s).toEqual(cpu.s);
+    const maxDiff = Math.max(...wasm.g.map((v, i) => Math.abs(v - cpu.g[i]!)));
+    expect(maxDiff).toBeLessThan(1e-6);
+    expect(wasm.g.some((v) => v !== 0)).toBe(true);
+  });
+});

@@ -51,4 +51,12 @@ describe('runtime imports', () => {
     expect(pkg.dependencies['@tensorflow/tfjs-backend-wasm']).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pkg.dependencies['@tensorflow/tfjs-backend-wasm']).toBe(pkg.dependencies['@tensorflow/tfjs-core']);
   });
+
+  it('package files (build/, configs/) are found through packagePath, not a fixed ../.. from the module (dist/ is one level deeper)', () => {
+    const fixed = ['src', 'envs', 'agents', 'cli']
+      .flatMap((d) => tsFiles(join(ROOT, d)))
+      .filter((file) => /import\.meta\.url\)?\)?,\s*'\.\.'/.test(readFileSync(file, 'utf8')))
+      .map((file) => file.slice(ROOT.length));
+    expect(fixed).toEqual([]);
+  });
 });

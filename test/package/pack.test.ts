@@ -67,6 +67,7 @@ describe('npm pack → install → import from plain JavaScript', () => {
     for (const f of ['package.json', 'bin/spikeloop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'dist/envs/index.js', 'dist/agents/index.js', 'dist/src/viz/index.js', 'dist/src/viz/page/app.js', 'dist/cli/main.js', 'build/kernels/spikeDense.wasm', 'build/tfjs/extras.mjs', 'configs/nmnist-mlp-cpu.json']) {
       expect(packed, f).toContain(f);
     }
+    for (const wasm of readdirSync(join(ROOT, 'build', 'kernels')).filter((f) => f.endsWith('.wasm'))) expect(packed).toContain(`build/kernels/${wasm}`);
     expect(packed.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     expect(packed.filter((f) => f.startsWith('test/') || f.startsWith('src/'))).toEqual([]);
   });

@@ -8,6 +8,10 @@ const root = new URL('../', import.meta.url);
 const source = new URL('cli/main.ts', root);
 
 async function loadMain() {
+  if (!existsSync(new URL('build/tfjs/extras.mjs', root))) {
+    console.error('spikeloop: build/tfjs/extras.mjs is missing; build it with `npm run build` (or `npm ci`)');
+    process.exit(1);
+  }
   if (process.env.SPIKELOOP_DIST !== '1' && existsSync(source)) {
     let tsx;
     try {

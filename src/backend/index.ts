@@ -86,7 +86,7 @@ async function activate(name: ActiveBackend): Promise<void> {
     else await loadCpu();
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new Error(`initBackend: backend '${name}' was requested but failed to load: ${why}`);
+    throw new Error(`initBackend: backend '${name}' was requested but failed to load: ${why}`, { cause: e });
   }
   await tf.ready();
 }

@@ -54,7 +54,7 @@ describe('spikeloop eval: the env comes from controller.json; the backend is nam
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\| SNN \(spike-seq\) \| CartPoleContinuous-v1 \| 1 \|/);
-    expect(r.stderr.match(/^spikeloop: tfjs backend/gm)).toEqual(["spikeloop: tfjs backend"]);
+    expect(r.stderr.match(/^spikeloop: tfjs backend/gm)).toEqual(['spikeloop: tfjs backend']);
     expect(r.stderr).toMatch(/^spikeloop: tfjs backend 'cpu'$/m);
     expect(r.stderr).not.toMatch(/looks like you are running TensorFlow\.js/);
   });

@@ -18,12 +18,16 @@ describe('spike kernels without the WebAssembly module', () => {
     expect(spikeKernels().kind).toBe('ts');
     expect(spikeKernels('auto').kind).toBe('ts');
     expect(err).toHaveBeenCalledTimes(1);
-    expect(String(err.mock.calls[0]![0])).toMatch(/warning: the WebAssembly spike kernels are not available .*spikeDense\.wasm.*slower TypeScript kernels/);
+    expect(String(err.mock.calls[0]![0])).toMatch(
+      /warning: the WebAssembly spike kernels are not available .*spikeDense\.wasm.*slower TypeScript kernels/,
+    );
   });
 
   it("an explicit 'wasm' is an error naming the build step, and 'ts' is chosen silently", () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    expect(() => spikeKernels('wasm')).toThrow(/spikeDense\.wasm is missing or does not load \(run `npm ci` or `node scripts\/build-wasm\.mjs`\)/);
+    expect(() => spikeKernels('wasm')).toThrow(
+      /spikeDense\.wasm is missing or does not load \(run `npm ci` or `node scripts\/build-wasm\.mjs`\)/,
+    );
     expect(spikeKernels('ts').kind).toBe('ts');
     expect(err).not.toHaveBeenCalled();
   });

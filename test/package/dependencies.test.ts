@@ -38,7 +38,9 @@ describe('runtime imports', () => {
     for (const file of ['src', 'envs', 'agents', 'cli'].flatMap((d) => tsFiles(join(ROOT, d)))) {
       const text = readFileSync(file, 'utf8');
       // Type-only imports vanish from the build; everything else must resolve in an installed copy.
-      for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+      for (const m of text.matchAll(
+        /^\s*(?:import|export)\s+(?!type\b)(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm,
+      )) {
         const spec = (m[1] ?? m[2])!;
         if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec) || spec in pkg.imports) continue;
         if (!declared.has(packageOf(spec))) undeclared.push(`${file.slice(ROOT.length)}: ${spec}`);

@@ -27,9 +27,12 @@ function newest(dir: string): number {
 function ensureBuilt(): void {
   const sources = Math.max(...['src', 'envs', 'agents', 'cli'].map((d) => newest(join(ROOT, d))));
   const built = join(ROOT, 'dist', 'src', 'index.js');
-  if (!existsSync(built) || statSync(built).mtimeMs < sources) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-dist.mjs')], { cwd: ROOT, stdio: 'pipe' });
-  if (!existsSync(join(ROOT, 'build', 'kernels', 'spikeDense.wasm'))) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-wasm.mjs')], { cwd: ROOT, stdio: 'pipe' });
-  if (!existsSync(join(ROOT, 'build', 'tfjs', 'extras.mjs'))) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-tfjs-extras.mjs')], { cwd: ROOT, stdio: 'pipe' });
+  if (!existsSync(built) || statSync(built).mtimeMs < sources)
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-dist.mjs')], { cwd: ROOT, stdio: 'pipe' });
+  if (!existsSync(join(ROOT, 'build', 'kernels', 'spikeDense.wasm')))
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-wasm.mjs')], { cwd: ROOT, stdio: 'pipe' });
+  if (!existsSync(join(ROOT, 'build', 'tfjs', 'extras.mjs')))
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-tfjs-extras.mjs')], { cwd: ROOT, stdio: 'pipe' });
 }
 
 let project: string;
@@ -46,7 +49,9 @@ beforeAll(() => {
   const pkgDir = join(project, 'node_modules', 'spikeloop');
   mkdirSync(pkgDir, { recursive: true });
   execFileSync('tar', ['-xzf', join(work, info.filename), '-C', pkgDir, '--strip-components=1']);
-  const deps = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+  const deps = Object.keys(
+    (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies,
+  );
   for (const dep of deps) {
     const link = join(project, 'node_modules', dep);
     mkdirSync(dirname(link), { recursive: true });
@@ -64,10 +69,25 @@ function runMjs(name: string, code: string): { status: number | null; stdout: st
 
 describe('npm pack → install → import from plain JavaScript', () => {
   it('the tarball holds the build, the wasm kernels and the tfjs extras, and no TypeScript sources or tests', () => {
-    for (const f of ['package.json', 'bin/spikeloop.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'dist/envs/index.js', 'dist/agents/index.js', 'dist/src/viz/index.js', 'dist/src/viz/page/app.js', 'dist/cli/main.js', 'build/kernels/spikeDense.wasm', 'build/tfjs/extras.mjs', 'configs/nmnist-mlp-cpu.json']) {
+    for (const f of [
+      'package.json',
+      'bin/spikeloop.mjs',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/index.js.map',
+      'dist/envs/index.js',
+      'dist/agents/index.js',
+      'dist/src/viz/index.js',
+      'dist/src/viz/page/app.js',
+      'dist/cli/main.js',
+      'build/kernels/spikeDense.wasm',
+      'build/tfjs/extras.mjs',
+      'configs/nmnist-mlp-cpu.json',
+    ]) {
       expect(packed, f).toContain(f);
     }
-    for (const wasm of readdirSync(join(ROOT, 'build', 'kernels')).filter((f) => f.endsWith('.wasm'))) expect(packed).toContain(`build/kernels/${wasm}`);
+    for (const wasm of readdirSync(join(ROOT, 'build', 'kernels')).filter((f) => f.endsWith('.wasm')))
+      expect(packed).toContain(`build/kernels/${wasm}`);
     expect(packed.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     expect(packed.filter((f) => f.startsWith('test/') || f.startsWith('src/'))).toEqual([]);
   });
@@ -111,7 +131,15 @@ console.log(JSON.stringify({
     expect(r.stderr).not.toMatch(/TypeScript kernels|looks like you are running TensorFlow\.js/);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-    expect(out).toMatchObject({ backend: 'wasm', kernels: 'wasm', inUse: 'wasm', obs: 4, teacher: 'function', trainController: 'function', startVizServer: 'function' });
+    expect(out).toMatchObject({
+      backend: 'wasm',
+      kernels: 'wasm',
+      inUse: 'wasm',
+      obs: 4,
+      teacher: 'function',
+      trainController: 'function',
+      startVizServer: 'function',
+    });
     expect(out.after as number).toBeLessThan(out.before as number);
     expect(r.stderr).toMatch(/^spikeloop: tfjs backend 'wasm'$/m);
   });
@@ -124,7 +152,11 @@ console.log(JSON.stringify({
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^ {2}train-controller +train a spiking controller/m);
     const fixture = join(ROOT, 'test', 'fixtures', 'controllers', 'cartpole');
-    const ev = spawnSync(process.execPath, [bin, 'eval', '--checkpoint', fixture, '--episodes', '1'], { cwd: project, encoding: 'utf8', env: { ...process.env, SPIKELOOP_BACKEND: '' } });
+    const ev = spawnSync(process.execPath, [bin, 'eval', '--checkpoint', fixture, '--episodes', '1'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, SPIKELOOP_BACKEND: '' },
+    });
     expect(ev.status, ev.stderr).toBe(0);
     expect(ev.stdout).toMatch(/\| SNN \(spike-seq\) \| CartPoleContinuous-v1 \| 1 \|/);
     expect(ev.stderr.match(/spikeloop: tfjs backend/g)).toHaveLength(1);

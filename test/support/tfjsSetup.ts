@@ -9,6 +9,10 @@ import '../../src/backend/tfjsExtras.ts';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-// tfjs's own test flag: no "Hi, looks like you are running TensorFlow.js in Node.js" banner in
-// every test file's output (the CLI's and initBackend's absence of it is tested in a child).
-tf.env().set('IS_TEST', true);
+// No "Hi, looks like you are running TensorFlow.js in Node.js" banner in every test file's output:
+// the cpu backend prints it on its first write, so that write is made here with tfjs's logging
+// muted (PROD), as initBackend does. (Not IS_TEST: that flag turns on tfjs's kernel leak checks,
+// which the in-place wasm kernels' scratch tensors trip.)
+tf.env().set('PROD', true);
+tf.tensor1d([0]).dispose();
+tf.env().set('PROD', false);

@@ -4,9 +4,12 @@
  * test/cli/main.test.ts checks that this lists every file of cli/commands/ with its summary.
  */
 export const COMMANDS: Readonly<Record<string, string>> = Object.freeze({
-  bench: 'classification benchmark (cifar10 | nmnist): train, evaluate, write results.json, confusion, curves',
+  bench: 'benchmarks: classification (cifar10 | nmnist), spike-to-spike regression (oxford)',
   demo: 'train the cartpole spiking controller briefly, evaluate it, and serve it in the visualizer',
   eval: 'evaluate a spiking controller (or the teacher) on seeded episodes: mean/std return, success',
+  report: 'statistics of a sweep folder: mean/std/95% CI per grid point, paired seed comparisons, markdown + SVG',
+  sweep: 'run a sweep spec (grid × seeds) locally on a worker pool, or enqueue it on Redis for `spikeloop worker`',
   'train-controller': 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)',
   viz: 'live visualizer: closed loop in real time, streamed to a browser page',
+  worker: 'run sweep cells from a Redis queue (BullMQ); start one per machine',
 });

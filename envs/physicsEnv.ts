@@ -1,23 +1,57 @@
 /**
- * What every matter-js environment shares: drawing the world, the visualizer's push, and the
- * closed state. A subclass owns its `physics` (rebuilt at reset when it needs to) and re-reads its
- * plain state after anything outside `step` moved the bodies.
+ * What every matter-js environment shares: drawing the world, the visualizer's push, the closed
+ * state, and the physical parameters (validated at construction; `setParams` takes effect at the
+ * next reset, so an episode never changes body mid-way). A subclass owns its `physics` (rebuilt at
+ * reset when it needs to) and re-reads its plain state after anything outside `step` moved the bodies.
  */
-import type { Action, BoxSpace, Env, EnvMetadata, ResetOptions, ResetResult, Space, StepResult, WorldSnapshot } from './core.ts';
+import type { Action, BoxSpace, Env, EnvMetadata, EnvParams, ResetOptions, ResetResult, Space, StepResult, WorldSnapshot } from './core.ts';
 import { applyImpulseSI, clearPhysics, snapshotPhysics, type Physics } from './physics.ts';
+import { resolveParams, type ParamRules } from './params.ts';
 
-export abstract class PhysicsEnv implements Env {
+export abstract class PhysicsEnv<P extends Readonly<Record<string, number>> = Readonly<Record<string, number>>> implements Env {
   abstract readonly id: string;
   abstract readonly observationSpace: BoxSpace;
   abstract readonly actionSpace: Space;
   abstract readonly metadata: EnvMetadata;
   protected abstract physics: Physics;
+  /** Which values each physical parameter may take. */
+  protected abstract readonly paramRules: ParamRules<P>;
   private closed = false;
+  private physical: Readonly<P> | undefined;
+  private pending: Readonly<P> | undefined;
 
   abstract reset(opts?: ResetOptions): ResetResult;
   abstract step(action: Action): StepResult;
   /** Refreshes the plain state from the bodies. */
   protected abstract readState(): void;
+  /** Takes the parameters in force into the subclass's working constants (at construction and at a reset after `setParams`). */
+  protected abstract applyParams(params: Readonly<P>): void;
+
+  /** Validates `given` over `defaults` and puts the result in force; subclasses call it in their constructor. */
+  protected initParams(defaults: Readonly<P>, given: unknown): void {
+    this.physical = resolveParams(this.id, defaults, this.paramRules, given);
+    this.applyParams(this.physical);
+  }
+
+  /** Physical parameters in force this episode. */
+  get params(): Readonly<P> {
+    if (!this.physical) throw new Error(`${this.id}: parameters read before the env initialised them`);
+    return this.physical;
+  }
+
+  /** Replaces some physical parameters from the next `reset` on (validated now). */
+  setParams(given: Partial<P> | EnvParams): void {
+    this.assertOpen();
+    this.pending = resolveParams(this.id, this.pending ?? this.params, this.paramRules, given);
+  }
+
+  /** Puts parameters from `setParams` in force; every subclass's `reset` calls it before building the world. */
+  protected adoptPendingParams(): void {
+    if (!this.pending) return;
+    this.physical = this.pending;
+    this.pending = undefined;
+    this.applyParams(this.physical);
+  }
 
   /** The reach target drawn with the world, for envs that have one. */
   protected snapshotTarget(): readonly [number, number] | undefined {
@@ -25,7 +59,7 @@ export abstract class PhysicsEnv implements Env {
   }
 
   snapshot(): WorldSnapshot {
-    return snapshotPhysics(this.physics, this.snapshotTarget());
+    return { ...snapshotPhysics(this.physics, this.snapshotTarget()), params: this.params };
   }
 
   applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {

@@ -1,6 +1,7 @@
 /**
  * `spikeloop bench cifar10|nmnist [options]`: trains and evaluates a classification experiment
  * (configs/*.json) and writes results.json, confusion.csv/svg and curves.svg into --out.
+ * `spikeloop bench oxford [options]`: the spike-to-spike regression bench (cli/benchOxford.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +11,9 @@ import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveDataset } from '../../src/data/download.ts';
 import { loadExperimentConfig, parseExperimentConfig, type ResolvedExperiment } from '../../src/experiments/config.ts';
 import { runClassification } from '../../src/experiments/runner.ts';
+import { runOxfordBench } from '../benchOxford.ts';
 
-export const summary = 'classification benchmark (cifar10 | nmnist): train, evaluate, write results.json, confusion, curves';
+export const summary = 'benchmarks: classification (cifar10 | nmnist), spike-to-spike regression (oxford)';
 
 const CONFIG_DIR = packagePath('configs');
 
@@ -22,6 +24,7 @@ export const DEFAULT_CONFIGS: Record<'cifar10' | 'nmnist', string> = {
 };
 
 const HELP = `usage: spikeloop bench cifar10|nmnist [options]
+       spikeloop bench oxford [options]      (spikeloop bench oxford --help for its options)
 
   --config FILE         experiment config (default configs/cifar10-cnn-cpu.json or configs/nmnist-mlp-cpu.json)
   --label spike-seq|rate  label type (overrides the config)
@@ -70,6 +73,7 @@ async function dataDir(dataset: 'cifar10' | 'nmnist', data: string | undefined, 
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'oxford') return runOxfordBench(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -98,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const dataset = positionals[0];
   if (positionals.length !== 1 || (dataset !== 'cifar10' && dataset !== 'nmnist')) {
-    console.error(`spikeloop bench: name one dataset, cifar10 or nmnist (got ${positionals.length ? positionals.join(' ') : 'none'})\n\n${HELP}`);
+    console.error(`spikeloop bench: name one benchmark, cifar10, nmnist or oxford (got ${positionals.length ? positionals.join(' ') : 'none'})\n\n${HELP}`);
     return 2;
   }
   if (values.label !== undefined && values.label !== 'spike-seq' && values.label !== 'rate') {
@@ -130,7 +134,7 @@ export async function run(argv: string[]): Promise<number> {
   const dir = await dataDir(dataset, values.data, values.download);
   const out = values.out ?? join('bench-out', `${dataset}-${exp.label.type}`);
   console.log(`spikeloop bench ${dataset}: config ${exp.name}, ${exp.label.type} labels, data ${dir}, output ${out}`);
-  runClassification(exp, {
+  await runClassification(exp, {
     dataDir: dir,
     outDir: out,
     progress: 'auto',

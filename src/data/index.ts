@@ -13,3 +13,8 @@ export {
   resolveDataset, downloadFile, extractTar, extractZip, defaultCacheDir, DATASET_SOURCES,
   type DatasetName, type RemoteFile, type ResolveOptions,
 } from './download.ts';
+export {
+  type Bs1Events, type SpikeRaster, type RasterOptions, DEFAULT_RASTER, BS1_EVENT_BYTES, Bs1FormatError, Bs1RangeError,
+  decodeBs1, encodeBs1, readBs1, writeBs1, eventsToRaster, rasterToEvents, readBs1Raster,
+} from './bs1.ts';
+export { type NpyArray, NpyFormatError, parseNpy, readNpy } from './npy.ts';

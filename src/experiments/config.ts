@@ -15,7 +15,7 @@ import { pspSchema } from '../layers/neuronOptions.ts';
 
 const posInt = z.number().int().positive();
 
-const optimizerSchema = z.discriminatedUnion('kind', [
+export const optimizerSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sgd'), lr: z.number().positive(), momentum: z.number().min(0).lt(1).optional(), weightDecay: z.number().min(0).optional() }).strict(),
   z
     .object({
@@ -29,7 +29,7 @@ const optimizerSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-const scheduleSchema = z.discriminatedUnion('kind', [
+export const scheduleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('constant') }).strict(),
   z.object({ kind: z.literal('step'), stepSize: posInt, gamma: z.number().positive().max(1) }).strict(),
   // totalSteps absent: the runner sets it to the planned number of optimizer steps

@@ -4,7 +4,9 @@
  * inference code never loads tfjs.
  *
  *   dense    → DenseLayerSpec (kernel `<name>/kernel` [in, out], optional `<name>/bias`,
- *              lif/psp = network defaults overridden field by field by the layer's own)
+ *              lif/psp = network defaults overridden field by field by the layer's own;
+ *              `recurrent` → `<name>/recurrent`, `adaptive` → β and ρ = exp(−1/τa),
+ *              `learnTau` → λ = sigmoid(`<name>/decayLogit`) per neuron, `delay` as is)
  *   dropout  → dropped (identity at inference)
  *   flatten  → dropped (row-major flattening is how the engine reads its flat input anyway)
  *   conv2d, avgpool, maxpool → error: the engine runs dense layers only
@@ -25,10 +27,35 @@ export interface SequentialLike {
       readonly synapseInput?: 'psp' | 'spike' | undefined;
       readonly lif?: Partial<LifParams> | undefined;
       readonly psp?: Partial<PspKernelOptions> | undefined;
+      readonly recurrent?: boolean | undefined;
+      readonly adaptive?: { readonly beta: number; readonly tauAdapt: number } | undefined;
+      readonly learnTau?: 'layer' | 'neuron' | undefined;
+      readonly delay?: number | undefined;
     }>;
   };
   readonly layers: ReadonlyArray<{ readonly name: string; readonly type: string; readonly outputShape: readonly number[] }>;
   getWeights(): Array<{ name: string; shape: number[]; values: Float32Array }>;
+}
+
+type LayerConfigLike = SequentialLike['config']['layers'][number];
+
+/** The optional memory of a dense layer (recurrence, adaptation, trained leak, delay) as spec fields. */
+function memoryOf(cfg: LayerConfigLike, name: string, units: number, weights: Map<string, { name: string; shape: number[]; values: Float32Array }>): Partial<DenseLayerSpec> {
+  const need = (suffix: string, size: number): Float32Array => {
+    const w = weights.get(`${name}/${suffix}`);
+    if (!w) throw new Error(`fromSequential: layer '${name}' has no weight '${name}/${suffix}'`);
+    if (w.values.length !== size) throw new Error(`fromSequential: '${name}/${suffix}' has ${w.values.length} values, expected ${size}`);
+    return w.values;
+  };
+  const out: Partial<DenseLayerSpec> = {};
+  if (cfg.recurrent) out.recurrent = Float32Array.from(need('recurrent', units * units));
+  if (cfg.adaptive) out.adaptation = { beta: cfg.adaptive.beta, rho: Math.exp(-1 / cfg.adaptive.tauAdapt) };
+  if (cfg.learnTau) {
+    const logit = need('decayLogit', cfg.learnTau === 'neuron' ? units : 1);
+    out.decays = Float32Array.from({ length: units }, (_, j) => 1 / (1 + Math.exp(-logit[cfg.learnTau === 'neuron' ? j : 0]!)));
+  }
+  if (cfg.delay) out.delay = cfg.delay;
+  return out;
 }
 
 /** Builds the engine spec of a dense (MLP) network; throws naming the first layer it cannot run. */
@@ -65,6 +92,7 @@ export function fromSequential(network: SequentialLike): EventNetworkSpec {
           lif,
           synapseInput: cfg.synapseInput ?? DEFAULT_DENSE_SYNAPSE,
           psp,
+          ...memoryOf(cfg, layer.name, outSize, weights),
         });
         inSize = outSize;
         return;

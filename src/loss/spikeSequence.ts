@@ -4,8 +4,11 @@
  *   L = ½ Σ_t Σ_b Σ_i (ε∗o − ε∗d)[t,b,i]²            reduction 'sum'
  *   L = mean_{t,b,i} (ε∗o − ε∗d)²                      reduction 'mean' (= PyTorch `mse_loss`, the bench's loss)
  *
- * ε∗ is the first-order PSP filter a[t] = α·a[t−1] + c·x[t]. Being linear, ε∗o − ε∗d = ε∗(o − d),
- * so one fused filter op carries the backward: the error is filtered backwards in time.
+ * ε∗ is the first-order PSP filter a[t] = α·a[t−1] + c·x[t] (kernel 'first-order', ε[k] = c·α^k), or
+ * that filter applied twice (kernel 'alpha', ε[k] = c²·(k+1)·α^k: it rises, peaks at k ≈ τs − 1 and
+ * decays, the discrete alpha kernel of SLAYER's second-order SpikeTime loss; 'unit-area' keeps unit
+ * area). Being linear, ε∗o − ε∗d = ε∗(o − d), so the fused filter op carries the backward: the error
+ * filtered backwards in time (twice for 'alpha').
  * `vanRossumDistance` is the same quantity on typed arrays, D = √(Σ (ε∗a − ε∗b)²) = √(2·L_sum),
  * for metrics and tests. Reference: van Rossum, "A novel spike distance", Neural Comput. 2001;
  * Zhang & Li, TSSL-BP, NeurIPS 2020.
@@ -16,11 +19,14 @@ import { resolvePsp, type LayerPspOptions } from '../layers/neuronOptions.ts';
 
 export interface SpikeSequenceLossOptions {
   psp: Partial<LayerPspOptions>;
+  /** 'first-order': the PSP filter once; 'alpha': twice (second order, SLAYER-style). */
+  kernel: 'first-order' | 'alpha';
   reduction: 'sum' | 'mean';
 }
 
 export const DEFAULT_SPIKE_SEQUENCE_LOSS: Readonly<SpikeSequenceLossOptions> = Object.freeze({
   psp: Object.freeze({ tauSyn: 3, scale: 'unit-area' }) as Partial<LayerPspOptions>,
+  kernel: 'first-order',
   reduction: 'sum',
 });
 
@@ -34,9 +40,11 @@ export function sameShape(a: tf.Tensor, b: tf.Tensor, what: string): void {
 export function spikeSequenceLoss(outSpikes: tf.Tensor, desiredSpikes: tf.Tensor, opts: Partial<SpikeSequenceLossOptions> = {}): tf.Scalar {
   const o = { ...DEFAULT_SPIKE_SEQUENCE_LOSS, ...opts };
   sameShape(outSpikes, desiredSpikes, 'spikeSequenceLoss');
+  if (o.kernel !== 'first-order' && o.kernel !== 'alpha') throw new Error(`spikeSequenceLoss: kernel must be 'first-order' or 'alpha', got ${JSON.stringify(o.kernel)}`);
   const psp = resolvePsp(o.psp);
   return tf.tidy(() => {
-    const diff = pspTB(tf.sub(outSpikes, desiredSpikes), psp);
+    const once = pspTB(tf.sub(outSpikes, desiredSpikes), psp);
+    const diff = o.kernel === 'alpha' ? pspTB(once, psp) : once;
     const sq = tf.square(diff);
     return (o.reduction === 'sum' ? tf.mul(0.5, tf.sum(sq)) : tf.mean(sq)) as tf.Scalar;
   });

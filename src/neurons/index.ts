@@ -30,3 +30,18 @@ export {
 } from './lif.ts';
 export { type PspOptions, type PspState, DEFAULT_PSP, resolvePsp, initPspState, pspStep, pspFilter } from './psp.ts';
 export { lifMultiStepReference, pspFilterReference } from './reference.ts';
+export {
+  type AlifOptions,
+  type ResolvedAlif,
+  type AlifState,
+  type AlifTensors,
+  type AlifArrays,
+  DEFAULT_ALIF,
+  resolveAlif,
+  initAlifState,
+  alifStep,
+  alifMultiStep,
+  alifMultiStepWithState,
+} from './alif.ts';
+export { recurrentLifStep, recurrentLifMultiStep, recurrentLifMultiStepWithState } from './recurrentLif.ts';
+export { alifMultiStepReference } from './alifReference.ts';

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lifBackwardScan, lifForwardScan, type LifScanParams } from '../kernels/lifScan.ts';
-import { lifForwardHeap } from '../kernels/lifScanHeap.ts';
+import { lifBackwardHeap, lifForwardHeap } from '../kernels/lifScanHeap.ts';
 import { readFloat32, releaseFloat32, scratchFloat32, takeFloat32, tensorCopiesValues } from './heap.ts';
 import { fastSigmoid, resolveSurrogate, type ResolvedSurrogate, type SurrogateSpec } from './surrogate.ts';
 
@@ -168,9 +168,11 @@ export function lifMultiStep(currentTB: tf.Tensor, opts: Partial<LifOptions> = {
         return {
           value: onHeap.spikes,
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            const grad = dy.dtype === 'float32' ? lifBackwardHeap(dy, saved[0]!, saved[1]!, T, N, p) : undefined;
+            if (grad) return grad;
             // three heap views, read before anything allocates (the heap may move)
-            const grad = lifBackwardScan(readFloat32(dy), readFloat32(saved[0]!), readFloat32(saved[1]!), T, N, p, scratchFloat32(T * N));
-            return tf.tensor(grad, shape, 'float32');
+            const g = lifBackwardScan(readFloat32(tf.cast(dy, 'float32')), readFloat32(saved[0]!), readFloat32(saved[1]!), T, N, p, scratchFloat32(T * N));
+            return tf.tensor(g, shape, 'float32');
           },
         };
       }

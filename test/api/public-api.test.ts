@@ -6,6 +6,7 @@ describe('public API', () => {
     for (const name of [
       'initBackend', 'Sequential', 'parseNetworkConfig', 'Trainer', 'lifMultiStep', 'pspFilter',
       'Cifar10Dataset', 'NmnistDataset', 'resolveDataset', 'createClosedLoop', 'EventDrivenNetwork',
+      'readBs1Raster', 'writeBs1', 'readNpy', 'spikeMetrics', 'rasterFigurePng', 'runOxford',
     ]) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
     }

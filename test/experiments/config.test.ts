@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadExperimentConfig, parseExperimentConfig } from '../../src/experiments/config.ts';
+import { loadOxfordConfig } from '../../src/experiments/oxford/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'spikeloop-expcfg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +30,10 @@ function withPath(obj: Record<string, unknown>, path: string[], value: unknown):
 
 describe('experiment configs', () => {
   it('every config under configs/ validates', () => {
-    const files = readdirSync('configs').filter((f) => f.endsWith('.json'));
+    const all = readdirSync('configs').filter((f) => f.endsWith('.json'));
+    // oxford-*.json are spike-to-spike regression benches with their own schema
+    for (const f of all.filter((x) => x.startsWith('oxford-'))) expect(loadOxfordConfig(join('configs', f)).name).toBe(f.replace(/\.json$/, ''));
+    const files = all.filter((f) => !f.startsWith('oxford-'));
     expect(files.length).toBeGreaterThanOrEqual(6);
     for (const f of files) {
       const c = loadExperimentConfig(join('configs', f));

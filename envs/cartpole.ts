@@ -181,7 +181,7 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
     Object.assign(this.state, s);
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
     if (this.done) throw new Error(`${this.id}: step() after the episode ended; call reset() first`);
     const p = this.cfg;

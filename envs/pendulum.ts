@@ -160,7 +160,7 @@ export class PendulumEnv extends PhysicsEnv<PendulumParams> {
     setBodyState(this.physics, this.rod, -h * sn, h * cs, theta, -h * cs * thetaDot, -h * sn * thetaDot, thetaDot);
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
     const p = this.cfg;
     const u = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds)[0]!;

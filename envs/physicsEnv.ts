@@ -1,8 +1,13 @@
 /**
  * What every matter-js environment shares: drawing the world, the visualizer's push, the closed
- * state, and the physical parameters (validated at construction; `setParams` takes effect at the
- * next reset, so an episode never changes body mid-way). A subclass owns its `physics` (rebuilt at
- * reset when it needs to) and re-reads its plain state after anything outside `step` moved the bodies.
+ * state, the physical parameters (validated at construction; `setParams` takes effect at the
+ * next reset, so an episode never changes body mid-way), and the guard against a non-finite state.
+ * A subclass owns its `physics` (rebuilt at reset when it needs to), implements one control step as
+ * `stepWorld`, and re-reads its plain state after anything outside `step` moved the bodies.
+ *
+ * Non-finite state: a world that has blown up (NaN or ±Infinity in the observation or reward) ends
+ * the episode at once — `terminated: true`, reward 0, and `info.error` saying what went non-finite —
+ * instead of handing NaN on step after step with `terminated: false`.
  */
 import type { Action, BoxSpace, Env, EnvMetadata, EnvParams, ResetOptions, ResetResult, Space, StepResult, WorldSnapshot } from './core.ts';
 import { applyImpulseSI, clearPhysics, snapshotPhysics, type Physics } from './physics.ts';
@@ -21,7 +26,8 @@ export abstract class PhysicsEnv<P extends Readonly<Record<string, number>> = Re
   private pending: Readonly<P> | undefined;
 
   abstract reset(opts?: ResetOptions): ResetResult;
-  abstract step(action: Action): StepResult;
+  /** One control step of the world (the subclass's physics, reward and termination). */
+  protected abstract stepWorld(action: Action): StepResult;
   /** Refreshes the plain state from the bodies. */
   protected abstract readState(): void;
   /** Takes the parameters in force into the subclass's working constants (at construction and at a reset after `setParams`). */
@@ -62,6 +68,10 @@ export abstract class PhysicsEnv<P extends Readonly<Record<string, number>> = Re
     return { ...snapshotPhysics(this.physics, this.snapshotTarget()), params: this.params };
   }
 
+  step(action: Action): StepResult {
+    return endOnNonFinite(this.id, this.stepWorld(action));
+  }
+
   applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
     this.assertOpen();
     applyImpulseSI(this.physics, bodyId, point, impulse);
@@ -77,4 +87,16 @@ export abstract class PhysicsEnv<P extends Readonly<Record<string, number>> = Re
   protected assertOpen(): void {
     if (this.closed) throw new Error(`${this.id}: env is closed`);
   }
+}
+
+/** `r` unchanged when its observation and reward are finite; otherwise the episode's end, with the reason in `info.error`. */
+export function endOnNonFinite(envId: string, r: StepResult): StepResult {
+  const bad: string[] = [];
+  r.observation.forEach((v, i) => {
+    if (!Number.isFinite(v)) bad.push(`observation[${i}] = ${v}`);
+  });
+  if (!Number.isFinite(r.reward)) bad.push(`reward = ${r.reward}`);
+  if (!bad.length) return r;
+  const error = `${envId}: the simulation produced a non-finite state (${bad.join(', ')}); the episode was ended`;
+  return { ...r, reward: 0, terminated: true, info: { ...r.info, error } };
 }

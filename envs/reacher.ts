@@ -162,7 +162,7 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
     this.readState();
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
     const p = this.cfg;
     const a = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds);

@@ -215,7 +215,7 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
     }
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
     if (this.done) throw new Error(`${this.id}: step() after the episode ended; call reset() first`);
     const p = this.cfg;

@@ -3,14 +3,14 @@
  * spiking controller (or, with --teacher, of the env's classical controller) → a table of
  * mean/std return and the env's success measure.
  */
-import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { resolveEnvId } from '../../envs/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
 import { loadPolicy } from '../../agents/controller.ts';
 import { evaluateActor, policyActor, type Actor } from '../../agents/rollout.ts';
 import { formatSummaries, summarize } from '../../agents/report.ts';
-import { envOption, intOption } from './train-controller.ts';
+import { createProgress } from '../../src/util/progress.ts';
+import { envOption, intOption, parseCommand } from '../options.ts';
 
 export const summary = 'evaluate a spiking controller (or the teacher) on seeded episodes: mean/std return, success';
 
@@ -25,23 +25,19 @@ const HELP = `usage: spikeloop eval --env cartpole|pendulum|reacher|walker (--ch
   -h, --help            this text`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseCommand(
+    argv,
+    {
       env: { type: 'string' },
       checkpoint: { type: 'string' },
       teacher: { type: 'boolean', default: false },
       episodes: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+    HELP,
+  );
+  if (!values) return 0;
   const env = envOption(values.env);
   const envId = resolveEnvId(env);
   const episodes = intOption('episodes', values.episodes, 1) ?? 100;
@@ -59,7 +55,14 @@ export async function run(argv: string[]): Promise<number> {
     name = 'teacher';
   }
   const t0 = performance.now();
-  const s = summarize(envId, evaluateActor(envId, actor, episodes, seed));
+  const progress = createProgress({ mode: 'auto', total: episodes, label: name, unit: 'episodes' });
+  let returns = 0;
+  const outcomes = evaluateActor(envId, actor, episodes, seed, undefined, (o, done) => {
+    returns += o.return;
+    progress.update(done, { detail: `  mean return ${(returns / done).toFixed(1)}` });
+  });
+  progress.stop();
+  const s = summarize(envId, outcomes);
   const seconds = (performance.now() - t0) / 1000;
   console.log(formatSummaries([{ name, summary: s }]));
   console.log(`(${episodes} episodes, seeds ${seed}..${seed + episodes - 1}, ${seconds.toFixed(1)} s)`);

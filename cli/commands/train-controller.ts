@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
-import { resolveEnvId } from '../../envs/index.ts';
+import { listEnvs, resolveEnvId } from '../../envs/index.ts';
+import { loadUserModules } from '../userModules.ts';
+import { readDemos } from '../../agents/demos.ts';
 import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
 import type { LabelKind } from '../../agents/controller.ts';
 import { trainProgress } from '../trainProgress.ts';
@@ -15,7 +17,7 @@ export const summary = 'train a spiking controller by imitation + DAgger (spike-
 
 export const CONTROLLER_ENVS = ['cartpole', 'pendulum', 'reacher', 'walker'] as const;
 
-const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker [options]
+const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker|ID [options]
 
   --env NAME            environment (required)
   --label KIND          spike-seq (default) | rate (STBP baseline, same budget)
@@ -24,6 +26,10 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --budget N            optimiser steps in total (default: the env's preset)
   --rounds N            DAgger rounds at most (default: the env's preset)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
+  --demos FILE          train from recorded episodes (.jsonl or .csv, see spikeloop record) by
+                        behaviour cloning; DAgger rounds follow only when the env has a teacher
+  --env-module FILE     a module that registers your own env (registerEnv); repeatable
+  --teacher-module FILE a module that registers its teacher (registerTeacher); repeatable
   -h, --help            this text`;
 
 /** Parses an integer option; errors name the flag. */
@@ -34,10 +40,14 @@ export function intOption(name: string, raw: string | undefined, min: number): n
   return x;
 }
 
-/** Checks --env against the four controller envs; returns the alias. */
+/** Checks --env against the registered envs (the built-ins and any loaded with --env-module); returns it as given. */
 export function envOption(raw: string | undefined): string {
-  if (raw === undefined) throw new Error(`--env is required (${CONTROLLER_ENVS.join(' | ')})`);
-  if (!(CONTROLLER_ENVS as readonly string[]).includes(raw)) throw new Error(`--env must be one of ${CONTROLLER_ENVS.join(', ')}, got '${raw}'`);
+  if (raw === undefined) throw new Error(`--env is required (${CONTROLLER_ENVS.join(' | ')}, or an env registered by --env-module)`);
+  try {
+    resolveEnvId(raw);
+  } catch {
+    throw new Error(`--env must be one of ${CONTROLLER_ENVS.join(', ')} or a registered env id (${listEnvs().join(', ')}), got '${raw}'`);
+  }
   return raw;
 }
 
@@ -58,6 +68,9 @@ export async function run(argv: string[]): Promise<number> {
       budget: { type: 'string' },
       rounds: { type: 'string' },
       backend: { type: 'string' },
+      demos: { type: 'string' },
+      'env-module': { type: 'string', multiple: true },
+      'teacher-module': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -66,7 +79,9 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
   const env = envOption(values.env);
+  const demos = values.demos !== undefined ? readDemos(values.demos) : undefined;
   const label = labelOption(values.label);
   const seed = intOption('seed', values.seed, 0);
   const budget = intOption('budget', values.budget, 1);
@@ -85,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = trainProgress();
   let result: ReturnType<typeof trainController>;
   try {
-    result = trainController(opts, { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
+    result = trainController(opts, { ...(demos ? { demos } : {}), outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
   } finally {
     progress.stop();
   }

@@ -7,7 +7,7 @@ import { resolveEnvId } from '../../envs/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
 import { recordTeacher, writeDemos } from '../../agents/demos.ts';
 import { loadUserModules } from '../userModules.ts';
-import { envOption, intOption } from './train-controller.ts';
+import { envOption, intOption } from '../options.ts';
 
 export const summary = "record a teacher's episodes as demonstrations (JSONL or CSV) for behaviour cloning";
 

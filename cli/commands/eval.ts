@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { perturbationSuite, resolveEnvId, toPerturbation, formatPerturbation, SUITE_NAMES, type SuiteCondition } from '../../envs/index.ts';
+import { initBackend } from '../../src/backend/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
 import { loadPolicy } from '../../agents/controller.ts';
 import { evaluateActor, policyActor } from '../../agents/rollout.ts';
@@ -63,6 +64,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.perturb && values.suite !== undefined) throw new Error('give --perturb or --suite, not both');
   const episodes = intOption('episodes', values.episodes, 1) ?? 100;
   const seed = intOption('seed', values.seed, 0) ?? 0;
+  // Loading a network needs tfjs (inference itself runs on typed arrays); this prints the backend.
+  if (checkpoints.length > 0) await initBackend();
   const snns = checkpoints.map((dir) => ({ dir, ...loadPolicy(dir) }));
   const envId = pickEnv(values.env, snns.map((s) => ({ dir: s.dir, env: s.spec.env })));
   const actors: NamedActor[] = snns.map((s) => ({ name: snns.length > 1 ? `SNN (${s.spec.label}, ${s.dir})` : `SNN (${s.spec.label})`, actor: policyActor(s.policy) }));

@@ -15,7 +15,7 @@
  * Reference: Bellec et al., "Long short-term memory and learning-to-learn in networks of spiking
  * neurons", NeurIPS 2018.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { alifBackwardScan, alifForwardScan, type AlifForward, type AlifScanParams } from '../kernels/alifScan.ts';
 import { readFloat32, releaseFloat32, takeFloat32 } from './heap.ts';
 import { DEFAULT_LIF, resolveLif, timeMajorSize, type LifOptions } from './lif.ts';

@@ -9,6 +9,7 @@ import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
 import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
 import type { LabelKind } from '../../agents/controller.ts';
+import { readResumeState, resolveControllerDir, type ResumeState } from '../../agents/controllerFolder.ts';
 import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
@@ -24,6 +25,10 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --budget N            optimiser steps in total (default: the env's preset)
   --rounds N            DAgger rounds at most (default: the env's preset)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
+  --resume              continue from the controller in --out (its weights, optimiser state and
+                        score); it is replaced only by a better-scoring round
+  --overwrite           replace the controller in --out with this run's best (without it an
+                        existing controller in --out is an error)
   -h, --help            this text`;
 
 /** Parses an integer option; errors name the flag. */
@@ -47,6 +52,27 @@ export function labelOption(raw: string | undefined): LabelKind {
   return raw;
 }
 
+/**
+ * What may happen to a controller already in `out`: nothing without a flag (a rerun must not
+ * replace a good controller after its first round), continue from it with --resume, replace it
+ * with --overwrite. Returns the state to resume from.
+ */
+export function outFolderPolicy(out: string, resume: boolean, overwrite: boolean, envId: string, label: LabelKind): ResumeState | undefined {
+  if (resume && overwrite) throw new Error('--resume and --overwrite exclude each other');
+  const existing = resolveControllerDir(out);
+  if (resume) {
+    const state = readResumeState(out);
+    if (state.spec.env !== envId || state.spec.label !== label) {
+      throw new Error(`--resume: ${state.path} holds a ${state.spec.env} / ${state.spec.label} controller, this run trains ${envId} / ${label}`);
+    }
+    return state;
+  }
+  if (existing && !overwrite) {
+    throw new Error(`--out ${out} already holds a controller (${existing}); pass --resume to continue training it (it is replaced only by a better one) or --overwrite to replace it`);
+  }
+  return undefined;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -58,6 +84,8 @@ export async function run(argv: string[]): Promise<number> {
       budget: { type: 'string' },
       rounds: { type: 'string' },
       backend: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      overwrite: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -73,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
   const rounds = intOption('rounds', values.rounds, 0);
   const backend = values.backend !== undefined ? parseBackendName(values.backend, '--backend') : undefined;
   const out = values.out ?? join('runs', 'controllers', `${env}-${label}`);
+  const resume = outFolderPolicy(out, values.resume!, values.overwrite!, resolveEnvId(env), label);
   await initBackend(backend ? { backend } : {});
   const opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions> = {
     env,
@@ -85,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = trainProgress();
   let result: ReturnType<typeof trainController>;
   try {
-    result = trainController(opts, { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
+    result = trainController(opts, { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update, ...(resume ? { resume } : {}) });
   } finally {
     progress.stop();
   }

@@ -17,12 +17,13 @@
  * every name and shape.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseNetworkConfig, type ResolvedNetworkConfig } from '../network/config.ts';
 import { Sequential, type WeightEntry } from '../network/sequential.ts';
 import { behaviourSha256, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, parseCheckpointManifest, type ManifestEntry } from './manifest.ts';
 import type { OptimizerSpec } from './optimizers.ts';
+import { nodeFsOps, type FsOps } from './fsOps.ts';
 
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './manifest.ts';
 const OPT_PREFIX = 'optimizer/';
@@ -69,32 +70,13 @@ export interface CheckpointData {
   metrics?: readonly EpochMetrics[];
 }
 
-function writeFileSynced(path: string, data: Uint8Array | string): void {
-  const fd = openSync(path, 'w');
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fsyncDir(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export type SaveStage = 'written' | 'old-moved-aside' | 'renamed';
 
 export interface SaveCheckpointOptions {
   /** Called after each stage of the atomic swap (lets tests simulate a crash by throwing). */
   onStage?: (stage: SaveStage) => void;
+  /** The file operations used (tests inject faults here); default node:fs. */
+  fs?: FsOps;
 }
 
 /** Writes `data` to folder `dir` atomically (see the file header). */
@@ -125,22 +107,26 @@ export function saveCheckpoint(dir: string, data: CheckpointData, opts: SaveChec
     ...(data.trainer ? { trainer: data.trainer } : {}),
     metrics: data.metrics ?? [],
   };
-  mkdirSync(dirname(dir), { recursive: true });
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  writeFileSynced(join(tmp, 'weights.bin'), bin);
-  writeFileSynced(join(tmp, 'model.json'), JSON.stringify(json, null, 1));
-  fsyncDir(tmp);
+  const fs = opts.fs ?? nodeFsOps;
+  fs.mkdir(dirname(dir));
+  fs.rm(tmp);
+  fs.mkdir(tmp);
+  fs.writeFileSynced(join(tmp, 'weights.bin'), bin);
+  fs.writeFileSynced(join(tmp, 'model.json'), JSON.stringify(json, null, 1));
+  fs.fsyncDir(tmp);
   opts.onStage?.('written');
-  if (existsSync(dir)) {
-    rmSync(old, { recursive: true, force: true });
-    renameSync(dir, old);
+  // A complete `dir` is moved aside; one without model.json (left by a crash) must not replace a good `.old`.
+  if (fs.exists(join(dir, 'model.json'))) {
+    fs.rm(old);
+    fs.rename(dir, old);
     opts.onStage?.('old-moved-aside');
+  } else {
+    fs.rm(dir);
   }
-  renameSync(tmp, dir);
-  fsyncDir(dirname(dir));
+  fs.rename(tmp, dir);
+  fs.fsyncDir(dirname(dir));
   opts.onStage?.('renamed');
-  rmSync(old, { recursive: true, force: true });
+  fs.rm(old);
 }
 
 export interface Checkpoint {

@@ -71,6 +71,15 @@ export interface RecipeOptions {
   motorCode: MotorCode;
   /** Output neurons per side of each channel (src/labels/motor.ts `population`): P times finer commands. */
   motorPopulation: number;
+  /** Memory of both hidden layers (src/network config fields): recurrent weights, adaptive threshold, learned τ. */
+  hiddenMemory?: HiddenMemory;
+}
+
+/** The dense-layer config fields that give a hidden layer memory (issue 11). */
+export interface HiddenMemory {
+  recurrent?: boolean;
+  adaptive?: { beta: number; tauAdapt: number };
+  learnTau?: 'layer' | 'neuron';
 }
 
 /** Defaults shared by all envs; `RECIPE_PRESETS` overrides them per env. */
@@ -292,8 +301,8 @@ function buildLearner(ctx: RecipeContext, spec: ControllerSpec): { data: WindowD
     input: 'current',
     seed: o.seed,
     layers: [
-      { type: 'dense', name: 'hidden1', units: o.hidden[0], bias: true },
-      { type: 'dense', name: 'hidden2', units: o.hidden[1], bias: true },
+      { type: 'dense', name: 'hidden1', units: o.hidden[0], bias: true, ...o.hiddenMemory },
+      { type: 'dense', name: 'hidden2', units: o.hidden[1], bias: true, ...o.hiddenMemory },
       { type: 'dense', name: 'motor', units: 2 * C * o.motorPopulation },
     ],
   });

@@ -12,3 +12,4 @@ export {
   parsePerturbation, validatePerturbation, toPerturbation, formatPerturbation, perturbEnv, expandRandomize, noiseSigma,
   perturbationSpecSchema, PARAM_GROUPS, PERTURBATION_DEFAULTS, type PerturbationSpec, type EnvPerturbationDefaults,
 } from './spec.ts';
+export { ROBUST_MAGNITUDES, SUITE_NAMES, perturbationSuite, type RobustMagnitudes, type SuiteCondition, type SuiteName } from './suites.ts';

@@ -10,38 +10,39 @@
  * one PSP per output neuron); `decodeMotor` is the same computation over a whole `[T, 2C]` train;
  * `readoutControl` reduces the `Tsub` sub-steps of each control period to one command.
  */
-import { resolvePspKernel, pspFilterRows, type PspKernel, type PspKernelOptions } from './kernel.ts';
+import { pspFilterRows } from './kernel.ts';
+import { DEFAULT_MOTOR_PSP, resolvePsp, type ResolvedPsp, type PspOptions } from '../neurons/defaults.ts';
 import type { Matrix } from './matrix.ts';
 
 export interface MotorDecoderOptions {
   channels: number;
   /** g: command per unit of PSP difference. */
   gain: number;
-  psp: PspKernelOptions;
+  psp: PspOptions;
   /** Output neurons per side of each channel (P). */
   population: number;
 }
 
 export const DEFAULT_MOTOR_DECODER: Readonly<Omit<MotorDecoderOptions, 'channels'>> = Object.freeze({
   gain: 2,
-  psp: Object.freeze({ tauSyn: 5, scale: 'unit-area' }) as PspKernelOptions,
+  psp: DEFAULT_MOTOR_PSP,
   population: 1,
 });
 
 export type ControlReadout = 'mean' | 'last';
 
-function resolve(opts: Pick<MotorDecoderOptions, 'channels'> & Partial<MotorDecoderOptions>): { o: MotorDecoderOptions; k: PspKernel } {
+function resolve(opts: Pick<MotorDecoderOptions, 'channels'> & Partial<MotorDecoderOptions>): { o: MotorDecoderOptions; k: ResolvedPsp } {
   const o: MotorDecoderOptions = { ...DEFAULT_MOTOR_DECODER, ...opts, psp: { ...DEFAULT_MOTOR_DECODER.psp, ...opts.psp } };
   if (!Number.isInteger(o.channels) || o.channels < 1) throw new Error(`motor decoder: channels must be an integer >= 1, got ${o.channels}`);
   if (!Number.isFinite(o.gain)) throw new Error(`motor decoder: gain must be finite, got ${o.gain}`);
   if (!Number.isInteger(o.population) || o.population < 1) throw new Error(`motor decoder: population must be an integer >= 1, got ${o.population}`);
-  return { o, k: resolvePspKernel(o.psp) };
+  return { o, k: resolvePsp(o.psp) };
 }
 
 /** Streaming decoder: feed one SNN sub-step of output spikes at a time. */
 export class MotorDecoder {
   readonly options: Readonly<MotorDecoderOptions>;
-  private readonly kernel: PspKernel;
+  private readonly kernel: ResolvedPsp;
   private readonly psp: Float64Array;
   private readonly out: Float64Array;
 

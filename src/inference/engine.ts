@@ -11,7 +11,7 @@
  * are identical unless a membrane lands within that distance of the threshold; the parity test
  * checks bit-equal spikes on random inputs.
  */
-import { resolvePspKernel } from '../encoding/kernel.ts';
+import { resolvePsp } from '../neurons/defaults.ts';
 import { lifDecay, validateSpec, type EventNetworkSpec } from './spec.ts';
 
 interface LayerState {
@@ -65,7 +65,7 @@ export class EventDrivenNetwork {
   constructor(spec: EventNetworkSpec) {
     validateSpec(spec);
     this.layers = spec.layers.map((L) => {
-      const k = resolvePspKernel(L.psp);
+      const k = resolvePsp(L.psp);
       const filtered = L.synapseInput === 'psp';
       const c = filtered ? k.c : 1;
       const cW = new Float64Array(L.W.length);

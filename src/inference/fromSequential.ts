@@ -11,7 +11,7 @@
  *   flatten  → dropped (row-major flattening is how the engine reads its flat input anyway)
  *   conv2d, avgpool, maxpool → error: the engine runs dense layers only
  */
-import type { PspKernelOptions } from '../encoding/kernel.ts';
+import type { PspOptions } from '../neurons/defaults.ts';
 import type { DenseLayerSpec, EventNetworkSpec, LifParams } from './spec.ts';
 
 /** The synapse a dense layer uses when its config does not say (`DEFAULT_DENSE.synapseInput` in src/layers/dense.ts). */
@@ -21,12 +21,12 @@ export interface SequentialLike {
   readonly config: {
     readonly inputShape: readonly number[];
     readonly lif: LifParams;
-    readonly psp: PspKernelOptions;
+    readonly psp: PspOptions;
     readonly layers: ReadonlyArray<{
       readonly type: string;
       readonly synapseInput?: 'psp' | 'spike' | undefined;
       readonly lif?: Partial<LifParams> | undefined;
-      readonly psp?: Partial<PspKernelOptions> | undefined;
+      readonly psp?: Partial<PspOptions> | undefined;
       readonly recurrent?: boolean | undefined;
       readonly adaptive?: { readonly beta: number; readonly tauAdapt: number } | undefined;
       readonly learnTau?: 'layer' | 'neuron' | undefined;
@@ -82,7 +82,7 @@ export function fromSequential(network: SequentialLike): EventNetworkSpec {
         const lifIn = { ...network.config.lif, ...cfg.lif };
         const lif: LifParams = { tauMem: lifIn.tauMem, threshold: lifIn.threshold, reset: lifIn.reset, ...(lifIn.decay !== undefined ? { decay: lifIn.decay } : {}) };
         const pspIn = { ...network.config.psp, ...cfg.psp };
-        const psp: PspKernelOptions = { tauSyn: pspIn.tauSyn, scale: pspIn.scale, ...(pspIn.alpha !== undefined ? { alpha: pspIn.alpha } : {}) };
+        const psp: PspOptions = { tauSyn: pspIn.tauSyn, scale: pspIn.scale, ...(pspIn.alpha !== undefined ? { alpha: pspIn.alpha } : {}) };
         layers.push({
           kind: 'dense',
           inSize,

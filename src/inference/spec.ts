@@ -12,7 +12,7 @@
  * one step late as o[t−1]·V), an adaptive threshold θ[t] = θ + β·a[t] with a[t] = ρ·a[t−1] + o[t−1],
  * a leak λ per neuron, and an axonal delay of k steps on the layer's output spikes.
  */
-import type { PspKernelOptions } from '../encoding/kernel.ts';
+import type { PspOptions } from '../neurons/defaults.ts';
 
 /** LIF parameters the engine needs; `LifOptions` from src/neurons is assignable to it. */
 export interface LifParams {
@@ -33,7 +33,7 @@ export interface DenseLayerSpec {
   bias?: Float32Array;
   lif: LifParams;
   synapseInput: 'psp' | 'spike';
-  psp: PspKernelOptions;
+  psp: PspOptions;
   /** Recurrent weights [outSize, outSize] row-major (row i: neuron i's outgoing weights). */
   recurrent?: Float32Array;
   /** Adaptive threshold: β and ρ. */

@@ -27,7 +27,7 @@
  * Reference: Wu et al., "Spatio-temporal backpropagation for training high-performance spiking
  * neural networks", Frontiers in Neuroscience 2018 (STBP, rate labels).
  */
-import { resolvePspKernel, type PspKernelOptions } from '../encoding/kernel.ts';
+import { DEFAULT_MOTOR_PSP, resolvePsp, type PspOptions } from '../neurons/defaults.ts';
 import { toMatrix, type Matrix } from '../encoding/matrix.ts';
 import { createSigmaDelta, type SigmaDeltaMode } from '../encoding/sigmaDelta.ts';
 
@@ -37,7 +37,7 @@ export interface MotorLabelOptions {
   /** Decoder gain g (must equal the decoder's). */
   gain: number;
   /** Decoder PSP kernel (must equal the decoder's). */
-  psp: PspKernelOptions;
+  psp: PspOptions;
   encoder: SigmaDeltaMode;
   /** What the push/pull pair encodes: see the module comment. */
   code: MotorCode;
@@ -50,7 +50,7 @@ export type MotorCode = 'one-sided' | 'balanced';
 export const DEFAULT_MOTOR_LABELS: Readonly<MotorLabelOptions> = Object.freeze({
   substeps: 10,
   gain: 2,
-  psp: Object.freeze({ tauSyn: 5, scale: 'unit-area' }) as PspKernelOptions,
+  psp: DEFAULT_MOTOR_PSP,
   encoder: 'kernel',
   code: 'one-sided',
   population: 1,
@@ -153,7 +153,7 @@ export function motorSpikeLabels(commands: Commands, opts: Partial<MotorLabelOpt
     return { rows: T, cols: N, data };
   }
   if (o.encoder !== 'kernel') throw new Error(`motor labels: population ${P} > 1 needs the 'kernel' encoder, got '${o.encoder}'`);
-  const k = resolvePspKernel(o.psp);
+  const k = resolvePsp(o.psp);
   for (let ch = 0; ch < C; ch++) {
     const push = new GroupSigmaDelta(P, o.gain, k.alpha, k.c);
     const pull = new GroupSigmaDelta(P, o.gain, k.alpha, k.c);
@@ -172,7 +172,7 @@ export function motorSpikeLabels(commands: Commands, opts: Partial<MotorLabelOpt
 /** The rate that stands for |m| = 1 under the given gain and kernel: 1/(g·c·τs) spikes per sub-step. */
 export function motorMaxRate(opts: Partial<MotorLabelOptions> = {}): number {
   const o = resolve(opts);
-  const rMax = 1 / (o.gain * resolvePspKernel(o.psp).area);
+  const rMax = 1 / (o.gain * resolvePsp(o.psp).area);
   if (rMax > 1) throw new Error(`motor labels: gain ${o.gain} asks for ${rMax.toFixed(3)} spikes per sub-step at |m| = 1; raise the gain so it is <= 1`);
   return rMax;
 }

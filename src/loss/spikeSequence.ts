@@ -13,9 +13,10 @@
  * for metrics and tests. Reference: van Rossum, "A novel spike distance", Neural Comput. 2001;
  * Zhang & Li, TSSL-BP, NeurIPS 2020.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { pspTB } from '../layers/neuronOps.ts';
 import { resolvePsp, type LayerPspOptions } from '../layers/neuronOptions.ts';
+import { DEFAULT_PSP } from '../neurons/defaults.ts';
 
 export interface SpikeSequenceLossOptions {
   psp: Partial<LayerPspOptions>;
@@ -25,7 +26,7 @@ export interface SpikeSequenceLossOptions {
 }
 
 export const DEFAULT_SPIKE_SEQUENCE_LOSS: Readonly<SpikeSequenceLossOptions> = Object.freeze({
-  psp: Object.freeze({ tauSyn: 3, scale: 'unit-area' }) as Partial<LayerPspOptions>,
+  psp: DEFAULT_PSP,
   kernel: 'first-order',
   reduction: 'sum',
 });

@@ -1,5 +1,13 @@
 /** Public API of the neuron models: surrogates, LIF, PSP filter, and their unfused references. */
 export {
+  type ResolvedPsp,
+  DEFAULT_SURROGATE,
+  DEFAULT_MOTOR_PSP,
+  surrogateSchema,
+  lifSchema,
+  pspSchema,
+} from './defaults.ts';
+export {
   type SurrogateSpec,
   type SurrogateKind,
   type ResolvedSurrogate,

@@ -12,32 +12,14 @@
  * Reference: Wu et al., "Spatio-temporal backpropagation for training high-performance spiking
  * neural networks", Front. Neurosci. 2018.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { lifBackwardScan, lifForwardScan, type LifScanParams } from '../kernels/lifScan.ts';
 import { lifBackwardHeap, lifForwardHeap } from '../kernels/lifScanHeap.ts';
 import { readFloat32, releaseFloat32, scratchFloat32, takeFloat32, tensorCopiesValues } from './heap.ts';
-import { fastSigmoid, resolveSurrogate, type ResolvedSurrogate, type SurrogateSpec } from './surrogate.ts';
+import { DEFAULT_LIF, type LifOptions } from './defaults.ts';
+import { resolveSurrogate, type ResolvedSurrogate } from './surrogate.ts';
 
-export interface LifOptions {
-  /** Membrane time constant τm in steps (≥ 1); sets λ = 1 − 1/τm unless `decay` is given. */
-  tauMem: number;
-  /** λ in [0, 1]; overrides 1 − 1/tauMem. */
-  decay?: number;
-  /** θ, firing threshold (> 0). */
-  threshold: number;
-  reset: 'hard' | 'soft';
-  /** Cut the gradient through the reset term (DESIGN default). */
-  detachReset: boolean;
-  surrogate: SurrogateSpec;
-}
-
-export const DEFAULT_LIF: Readonly<LifOptions> = Object.freeze({
-  tauMem: 5,
-  threshold: 1,
-  reset: 'hard',
-  detachReset: true,
-  surrogate: Object.freeze(fastSigmoid()),
-});
+export { DEFAULT_LIF, type LifOptions } from './defaults.ts';
 
 /** The numbers the kernels need, validated. */
 export interface ResolvedLif {

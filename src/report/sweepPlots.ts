@@ -88,8 +88,13 @@ export function pairedSvg(p: PairedPoints, metric: string, title: string): strin
     const color = q.a > q.b ? '#1f77b4' : q.a < q.b ? '#d62728' : '#888';
     out.push(`<line x1="${xa}" x2="${xb}" y1="${sy(q.a).toFixed(1)}" y2="${sy(q.b).toFixed(1)}" stroke="${color}" stroke-width="1.5"/>`);
     out.push(`<circle cx="${xa}" cy="${sy(q.a).toFixed(1)}" r="3" fill="${color}"/><circle cx="${xb}" cy="${sy(q.b).toFixed(1)}" r="3" fill="${color}"/>`);
-    out.push(`<text x="${xb + 8}" y="${(sy(q.b) + 4).toFixed(1)}" fill="#666">${escapeXml(q.label)}</text>`);
   }
+  // seed names beside the B ends, pushed apart where values coincide
+  const labels = p.pairs.map((q) => ({ text: q.label, y: sy(q.b) + 4 })).sort((u, v) => u.y - v.y);
+  labels.forEach((l, i) => {
+    if (i > 0) l.y = Math.max(l.y, labels[i - 1]!.y + 12);
+    out.push(`<text x="${xb + 8}" y="${l.y.toFixed(1)}" fill="#666">${escapeXml(l.text)}</text>`);
+  });
   out.push(`<text x="${xa}" y="${M.top + H + 16}" text-anchor="middle">${escapeXml(p.aLabel)}</text>`);
   out.push(`<text x="${xb}" y="${M.top + H + 16}" text-anchor="middle">${escapeXml(p.bLabel)}</text>`);
   out.push(`<text x="${M.left}" y="${M.top + H + 55}" fill="#666">one line per seed; blue: A higher, red: B higher</text>`);

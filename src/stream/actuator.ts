@@ -12,7 +12,7 @@
  */
 import { scan, map, type OperatorFunction } from 'rxjs';
 import { DEFAULT_MOTOR_DECODER, type ControlReadout } from '../encoding/motorDecoder.ts';
-import { resolvePspKernel, type PspKernelOptions } from '../encoding/kernel.ts';
+import { resolvePsp, type PspOptions } from '../neurons/defaults.ts';
 import type { SpikeTick } from './events.ts';
 
 export interface MotorActuatorOptions {
@@ -22,7 +22,7 @@ export interface MotorActuatorOptions {
   /** SNN sub-steps per tick. */
   substeps: number;
   gain: number;
-  psp: PspKernelOptions;
+  psp: PspOptions;
   /** Output neurons per side of each channel (P). */
   population: number;
   readout: ControlReadout;
@@ -48,7 +48,7 @@ export function motorActuator(
   opts: Pick<MotorActuatorOptions, 'layer' | 'channels' | 'substeps'> & Partial<MotorActuatorOptions>,
 ): OperatorFunction<SpikeTick, Float64Array> {
   const o = { ...DEFAULT_MOTOR_ACTUATOR, ...opts };
-  const { alpha, c } = resolvePspKernel(o.psp);
+  const { alpha, c } = resolvePsp(o.psp);
   const C = o.channels;
   if (!Number.isInteger(C) || C < 1) throw new Error(`motorActuator: channels must be an integer >= 1, got ${C}`);
   if (!Number.isInteger(o.substeps) || o.substeps < 1) throw new Error(`motorActuator: substeps must be an integer >= 1, got ${o.substeps}`);

@@ -4,7 +4,8 @@
  *   train-controller   out/controller.json (training record: best round's score, seconds)
  *                      out/eval.json when the spec asks for an evaluation (spikeloop eval --json)
  *   bench              out/results.json (final and best test accuracy, loss, throughput, times)
- *   eval               out/eval.json (mean/std/min return, the env's metric)
+ *   eval               out/eval.json (mean/std/min return, the env's metric, and successShare when
+ *                      the success text counts episodes: cartpole balanced, reacher reached)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,9 +31,15 @@ function numbers(pairs: Record<string, unknown>): Metrics {
   return out;
 }
 
+/** The share of successful episodes when the eval's success text counts them ('15/20 balance to the step limit'). */
+function successShare(success: unknown): number | undefined {
+  const m = typeof success === 'string' ? /^(\d+)\/(\d+) /.exec(success) : null;
+  return m ? Number(m[1]) / Number(m[2]) : undefined;
+}
+
 function evalMetrics(path: string): Metrics {
   const e = readJson(path, 'eval.json');
-  return numbers({ meanReturn: e['meanReturn'], stdReturn: e['stdReturn'], minReturn: e['minReturn'], metric: e['metric'], episodes: e['episodes'], evalSeconds: e['seconds'] });
+  return numbers({ meanReturn: e['meanReturn'], stdReturn: e['stdReturn'], minReturn: e['minReturn'], metric: e['metric'], successShare: successShare(e['success']), episodes: e['episodes'], evalSeconds: e['seconds'] });
 }
 
 function controllerMetrics(outDir: string): Metrics {

@@ -40,6 +40,28 @@ export interface CellJobResult {
 
 const connection = (url: string) => ({ url, maxRetriesPerRequest: null });
 
+/** How long to wait for Redis at start before giving up with a clear error. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Pings Redis once without retrying, so a wrong URL or a stopped server is a clear error at start.
+ * (BullMQ's own connections retry forever, which is what a running worker wants when Redis restarts.)
+ */
+export async function probeRedis(url: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: CONNECT_TIMEOUT_MS });
+  let cause = '';
+  client.on('error', (err: Error) => (cause ||= err.message)); // the socket's own error says more than connect()'s
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    throw new Error(`cannot reach Redis at ${url}: ${cause || (err instanceof Error ? err.message : String(err))} (is redis-server running there?)`);
+  } finally {
+    client.disconnect();
+  }
+}
+
 export interface EnqueueOptions extends QueueOptions {
   /** Tries per cell when its job fails (a stall from a dead worker does not count as a try). */
   attempts: number;
@@ -56,8 +78,10 @@ export interface EnqueueResult {
 }
 
 async function openQueue(o: QueueOptions): Promise<BullQueue<CellJobData, CellJobResult>> {
+  await probeRedis(o.url);
   const { Queue } = await import('bullmq');
-  return new Queue<CellJobData, CellJobResult>(o.name, { connection: connection(o.url) });
+  const queue = new Queue<CellJobData, CellJobResult>(o.name, { connection: connection(o.url) });
+  return queue;
 }
 
 /** Enqueues the plan's unfinished cells (job id = cell id). */
@@ -155,9 +179,37 @@ async function processCell(job: Job<CellJobData, CellJobResult>, o: WorkerOption
   return { status: out.status, seconds: out.seconds, host: hostname() };
 }
 
+/**
+ * Calls `onIdle` once the queue has had nothing waiting, delayed or running for `idleMs`; returns
+ * a function that stops watching. A stalled job of a dead worker counts as active until it is
+ * moved back, so it keeps the watcher from firing.
+ */
+async function watchIdle(o: QueueOptions, idleMs: number, onIdle: () => void, log: (line: string) => void): Promise<() => Promise<void>> {
+  const queue = await openQueue(o);
+  let checking = false;
+  let idleSince = Date.now();
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    queue
+      .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')
+      .then((c) => {
+        if (!Object.values(c).every((n) => n === 0)) idleSince = Date.now();
+        else if (Date.now() - idleSince >= idleMs) onIdle();
+      })
+      .catch((err: Error) => log(`worker: cannot read the queue: ${err.message}`))
+      .finally(() => (checking = false));
+  }, Math.min(1000, Math.max(50, idleMs / 4)));
+  return async () => {
+    clearInterval(timer);
+    await queue.close();
+  };
+}
+
 /** Runs cells from the queue until stopped (`stop()`), or until idle for `exitWhenIdleMs`. */
 export async function startWorker(o: WorkerOptions): Promise<{ finished: Promise<void>; stop: () => Promise<void> }> {
-  const { Worker, Queue } = await import('bullmq');
+  await probeRedis(o.url);
+  const { Worker } = await import('bullmq');
   const worker = new Worker<CellJobData, CellJobResult>(o.name, (job) => processCell(job, o), {
     connection: connection(o.url),
     concurrency: o.concurrency,
@@ -165,38 +217,25 @@ export async function startWorker(o: WorkerOptions): Promise<{ finished: Promise
     stalledInterval: o.stalledIntervalMs ?? o.lockDurationMs,
     maxStalledCount: o.maxStalledCount,
   });
-  worker.on('error', (err) => o.log(`worker error: ${err.message}`));
+  let lastError = '';
+  worker.on('error', (err) => {
+    // ioredis reconnects by itself; say so once per kind of error, not on every retry
+    if (err.message !== lastError) o.log(`worker error: ${err.message}`);
+    lastError = err.message;
+  });
+  await worker.waitUntilReady();
+  lastError = '';
   let resolveFinished!: () => void;
   const finished = new Promise<void>((res) => (resolveFinished = res));
-  let timer: NodeJS.Timeout | undefined;
-  const idleMs = o.exitWhenIdleMs;
-  const queue = idleMs !== undefined ? new Queue(o.name, { connection: connection(o.url) }) : undefined;
+  let unwatch: (() => Promise<void>) | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      if (timer) clearInterval(timer);
+      await unwatch?.();
       await worker.close();
-      await queue?.close();
       resolveFinished();
     })());
-  if (queue && idleMs !== undefined) {
-    let checking = false;
-    let idleSince = Date.now();
-    timer = setInterval(() => {
-      if (checking) return;
-      checking = true;
-      queue
-        .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')
-        .then(async (c) => {
-          // a stalled job of a dead worker counts as active until it is moved back, so it keeps us here
-          if (!Object.values(c).every((n) => n === 0)) idleSince = Date.now();
-          else if (Date.now() - idleSince >= idleMs) await stop();
-        })
-        .catch((err: Error) => o.log(`worker: cannot read the queue: ${err.message}`))
-        .finally(() => (checking = false));
-    }, Math.min(1000, Math.max(50, idleMs / 4)));
-  }
-  await worker.waitUntilReady();
+  if (o.exitWhenIdleMs !== undefined) unwatch = await watchIdle(o, o.exitWhenIdleMs, () => void stop(), o.log);
   o.log(`worker on queue '${o.name}' at ${o.url}: ${o.concurrency} job(s) at a time, lock ${o.lockDurationMs} ms`);
   return { finished, stop };
 }

@@ -55,6 +55,7 @@ describe('spikeloop sweep / report (real CLI jobs)', () => {
     [['report', '/nonexistent/sweep'], 1, /\/nonexistent\/sweep is not a sweep folder \(no sweep.json\)/],
     [['worker'], 1, /--queue redis:\/\/host:port is required/],
     [['worker', '--queue', 'http://x:1'], 1, /--queue must be a redis:\/\/ or rediss:\/\/ URL, got 'http:\/\/x:1'/],
+    [['worker', '--queue', 'redis://127.0.0.1:1'], 1, /cannot reach Redis at redis:\/\/127.0.0.1:1: .*ECONNREFUSED.* \(is redis-server running there\?\)/],
   ])('%j fails with a message naming the problem', async (argv, code, msg) => {
     const r = await capture(argv);
     expect(r.code).toBe(code);

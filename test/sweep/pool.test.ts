@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attemptDir, commitAttempt, readPlan, writePlan, type SweepPlan } from '../../src/sweep/layout.ts';
+import { readJobMetrics } from '../../src/sweep/metrics.ts';
 import { runLocalPool } from '../../src/sweep/pool.ts';
 import { runCell } from '../../src/sweep/runCell.ts';
 import { expandCells, parseSweepSpec } from '../../src/sweep/spec.ts';
@@ -92,5 +93,15 @@ describe('local sweep pool', () => {
     expect(existsSync(late)).toBe(false);
     expect(readFileSync(join(dir, 'cells', cell.id, 'cell.json'), 'utf8')).toMatch(/"metric": 0.7/);
     expect((await runCell(dir, cell, { cli })).status).toBe('skipped');
+  });
+});
+
+describe('job metrics', () => {
+  it('reads the controller training record and its evaluation, with the share of successful episodes', () => {
+    const out = tempDir('sweep-metrics-');
+    writeFileSync(join(out, 'controller.json'), JSON.stringify({ training: { bestRound: 1, seconds: 12.5, rounds: [{ round: 0, score: 300, steps: 100 }, { round: 1, score: 480, steps: 200 }] } }));
+    writeFileSync(join(out, 'eval.json'), JSON.stringify({ meanReturn: 482.6, stdReturn: 35.5, minReturn: 349, metric: 482.6, success: '15/20 balance to the step limit', episodes: 20, seconds: 5 }));
+    expect(readJobMetrics('train-controller', out, true)).toEqual({ trainScore: 480, bestRound: 1, trainSteps: 200, trainSeconds: 12.5, meanReturn: 482.6, stdReturn: 35.5, minReturn: 349, metric: 482.6, successShare: 0.75, episodes: 20, evalSeconds: 5 });
+    expect(() => readJobMetrics('bench', out, false)).toThrow(/the job wrote no results.json/);
   });
 });

@@ -44,8 +44,12 @@ describe('sweep spec', () => {
 });
 
 describe('the sweep specs in configs/sweeps', () => {
-  it.each(['cartpole-labels.json', 'nmnist-labels.json'])('%s is valid', (file) => {
+  it.each([
+    ['cartpole-labels.json', 10],
+    ['nmnist-labels.json', 10],
+    ['cartpole-labels-demo.json', 6],
+  ])('%s is valid and has %i cells', (file, cells) => {
     const spec = loadSweepSpec(new URL(`../../configs/sweeps/${file}`, import.meta.url).pathname);
-    expect(expandCells(spec)).toHaveLength(10);
+    expect(expandCells(spec)).toHaveLength(cells);
   });
 });

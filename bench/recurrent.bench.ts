@@ -5,7 +5,7 @@
  * recurrent, recurrent + adaptive, or with a learned per-neuron τ; one step = forward +
  * spike-sequence loss + backward + Adam, on tfjs-wasm.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/index.ts';
 import { classSpikeTrains } from '../src/labels/classification.ts';
 import { spikeSequenceLoss } from '../src/loss/index.ts';

@@ -4,17 +4,15 @@
  * (checkpoint + controller.json) into --out.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
 import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
 import type { LabelKind } from '../../agents/controller.ts';
 import { readResumeState, resolveControllerDir, type ResumeState } from '../../agents/controllerFolder.ts';
+import { envOption, intOption, labelOption, parseCommand } from '../options.ts';
 import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
-
-export const CONTROLLER_ENVS = ['cartpole', 'pendulum', 'reacher', 'walker'] as const;
 
 const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker [options]
 
@@ -31,26 +29,17 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
                         existing controller in --out is an error)
   -h, --help            this text`;
 
-/** Parses an integer option; errors name the flag. */
-export function intOption(name: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const x = Number(raw);
-  if (!Number.isInteger(x) || x < min) throw new Error(`--${name} must be an integer >= ${min}, got '${raw}'`);
-  return x;
-}
-
-/** Checks --env against the four controller envs; returns the alias. */
-export function envOption(raw: string | undefined): string {
-  if (raw === undefined) throw new Error(`--env is required (${CONTROLLER_ENVS.join(' | ')})`);
-  if (!(CONTROLLER_ENVS as readonly string[]).includes(raw)) throw new Error(`--env must be one of ${CONTROLLER_ENVS.join(', ')}, got '${raw}'`);
-  return raw;
-}
-
-export function labelOption(raw: string | undefined): LabelKind {
-  if (raw === undefined) return 'spike-seq';
-  if (raw !== 'spike-seq' && raw !== 'rate') throw new Error(`--label must be spike-seq or rate, got '${raw}'`);
-  return raw;
-}
+const OPTIONS = {
+  env: { type: 'string' },
+  label: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  budget: { type: 'string' },
+  rounds: { type: 'string' },
+  backend: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  overwrite: { type: 'boolean', default: false },
+} as const;
 
 /**
  * What may happen to a controller already in `out`: nothing without a flag (a rerun must not
@@ -74,26 +63,8 @@ export function outFolderPolicy(out: string, resume: boolean, overwrite: boolean
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: 'string' },
-      label: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      budget: { type: 'string' },
-      rounds: { type: 'string' },
-      backend: { type: 'string' },
-      resume: { type: 'boolean', default: false },
-      overwrite: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
   const env = envOption(values.env);
   const label = labelOption(values.label);
   const seed = intOption('seed', values.seed, 0);
@@ -101,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   const rounds = intOption('rounds', values.rounds, 0);
   const backend = values.backend !== undefined ? parseBackendName(values.backend, '--backend') : undefined;
   const out = values.out ?? join('runs', 'controllers', `${env}-${label}`);
-  const resume = outFolderPolicy(out, values.resume!, values.overwrite!, resolveEnvId(env), label);
+  const resume = outFolderPolicy(out, values.resume === true, values.overwrite === true, resolveEnvId(env), label);
   await initBackend(backend ? { backend } : {});
   const opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions> = {
     env,

@@ -25,17 +25,14 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --budget N            optimiser steps in total (default: the env's preset)
   --rounds N            DAgger rounds at most (default: the env's preset)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
-<<<<<<< HEAD
-  --resume              continue from the controller in --out (its weights, optimiser state and
-                        score); it is replaced only by a better-scoring round
-  --overwrite           replace the controller in --out with this run's best (without it an
-                        existing controller in --out is an error)
-=======
   --demos FILE          train from recorded episodes (.jsonl or .csv, see spikeloop record) by
                         behaviour cloning; DAgger rounds follow only when the env has a teacher
   --env-module FILE     a module that registers your own env (registerEnv); repeatable
   --teacher-module FILE a module that registers its teacher (registerTeacher); repeatable
->>>>>>> main
+  --resume              continue from the controller in --out (its weights, optimiser state and
+                        score); it is replaced only by a better-scoring round
+  --overwrite           replace the controller in --out with this run's best (without it an
+                        existing controller in --out is an error)
   -h, --help            this text`;
 
 const OPTIONS = {

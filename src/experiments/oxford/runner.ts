@@ -12,7 +12,7 @@
  *
  *   results.json           config, per objective: metrics, epochs, seconds, loss curve, snapshots
  *   results.md             the table (ours spike-seq, ours rate, SLAYER)
- *   oxford.png             target, ours spike-seq, ours rate, SLAYER as rasters (2 steps per pixel)
+ *   oxford.png             target, ours spike-seq, ours rate, SLAYER as rasters, one above the other (2 steps per pixel)
  *   <objective>.bs1        our output rasters (1 ms steps), readable by SLAYER's tools
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';

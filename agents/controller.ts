@@ -5,7 +5,7 @@
  * scaling. `policyFromNetwork` turns a trained `Sequential` into a batch-1 event-driven
  * `SpikingPolicy` (src/inference) with that encoder and decoder.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadCheckpoint, restoreNetwork, saveCheckpoint } from '../src/train/checkpoint.ts';
@@ -40,6 +40,8 @@ export const controllerSpecSchema = z
       .object({
         gain: z.number().positive(),
         psp: z.object({ tauSyn: z.number().min(1), alpha: z.number().min(0).lt(1).optional(), scale: z.enum(['none', 'unit-area']) }).strict(),
+        /** Output neurons per side (push, pull) of each channel; absent = 1 (src/labels/motor.ts). */
+        population: z.number().int().min(1).max(64).optional(),
       })
       .strict(),
     readout: z.enum(['mean', 'last']),
@@ -126,7 +128,8 @@ function checkCompatible(spec: ControllerSpec, network: Sequential, dir: string)
   const need = spec.population.low.length * spec.population.neuronsPerDim;
   if (inputs !== need) throw new Error(`controller ${dir}: the network takes ${inputs} inputs, the population code gives ${need}`);
   const outputs = network.outputShape.reduce((a, b) => a * b, 1);
-  if (outputs !== 2 * spec.actionLow.length) throw new Error(`controller ${dir}: the network has ${outputs} outputs, ${spec.actionLow.length} action channels need ${2 * spec.actionLow.length}`);
+  const perChannel = 2 * (spec.decoder.population ?? 1);
+  if (outputs !== perChannel * spec.actionLow.length) throw new Error(`controller ${dir}: the network has ${outputs} outputs, ${spec.actionLow.length} action channels need ${perChannel * spec.actionLow.length}`);
 }
 
 /** Clock features of control step `step`: [sin, cos] of 2π·hz·step·dtS. */
@@ -225,4 +228,6 @@ export function exportController(src: string, dst: string): void {
   const ckpt = loadCheckpoint(src);
   saveCheckpoint(dst, { network: ckpt.network, weights: ckpt.weights, metrics: ckpt.metrics });
   saveControllerSpec(dst, spec);
+  // the plot of the training rounds (agents/trainingPlot.ts) travels with the controller
+  if (existsSync(join(src, 'training.svg'))) copyFileSync(join(src, 'training.svg'), join(dst, 'training.svg'));
 }

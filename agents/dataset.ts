@@ -26,7 +26,7 @@ export interface WindowOptions {
   /** Control steps between window starts. */
   stride: number;
   population: Pick<PopulationOptions, 'low' | 'high'> & Partial<PopulationOptions>;
-  motor: Omit<MotorLabelOptions, 'substeps' | 'code'> & Partial<Pick<MotorLabelOptions, 'code'>>;
+  motor: Omit<MotorLabelOptions, 'substeps' | 'code' | 'population'> & Partial<Pick<MotorLabelOptions, 'code' | 'population'>>;
 }
 
 interface Prepared {
@@ -99,7 +99,7 @@ export class WindowDataset implements Dataset {
     const { window: K, substeps: Tsub, label } = this.options;
     const B = indices.length;
     const DN = this.code.size;
-    const N = 2 * this.channels;
+    const N = 2 * this.channels * (this.options.motor.population ?? 1);
     const T = K * Tsub;
     const x = new Float32Array(T * B * DN);
     const rows = label === 'rate' ? K : T;
@@ -128,18 +128,33 @@ export interface WindowLossOptions {
   warmup: number;
   /** PSP kernel of the spike-sequence loss (the decoder's, so the loss measures what the decoder reads). */
   psp: MotorLabelOptions['psp'];
+  /**
+   * Output neurons per side of each channel (src/labels/motor.ts). With P > 1 the loss compares each
+   * group's mean train (spike-seq) or mean rate (rate), the quantity the decoder reads, so which
+   * member of a group fires is left to the network.
+   */
+  population?: number;
 }
 
 /** The loss over the scored part of a window: spike-sequence (van Rossum) or per-period rate loss. */
 export function windowLoss(o: WindowLossOptions): LossFn {
   if (!(Number.isInteger(o.warmup) && o.warmup >= 0 && o.warmup < o.window)) throw new Error(`window loss: warmup must be an integer in 0..${o.window - 1}, got ${o.warmup}`);
   const w = o.warmup;
+  const P = o.population ?? 1;
+  if (!(Number.isInteger(P) && P >= 1)) throw new Error(`window loss: population must be an integer >= 1, got ${P}`);
+  const groups = (x: tf.Tensor): tf.Tensor => {
+    if (P === 1) return x;
+    const [a, b, n] = x.shape as [number, number, number];
+    return x.reshape([a, b, n / P, P]).mean(3);
+  };
   if (o.label === 'spike-seq') {
     const from = w * o.substeps;
-    return (out, target) => tf.tidy(() => spikeSequenceLoss(out.slice(from), target.slice(from), { psp: o.psp, reduction: 'mean' }));
+    return (out, target) => tf.tidy(() => spikeSequenceLoss(groups(out.slice(from)), groups(target.slice(from)), { psp: o.psp, reduction: 'mean' }));
   }
-  return (out, target) =>
+  return (rawOut, rawTarget) =>
     tf.tidy(() => {
+      const out = groups(rawOut);
+      const target = groups(rawTarget);
       const [T, B, N] = out.shape as [number, number, number];
       const K = o.window - w;
       if (T !== o.window * o.substeps) throw new Error(`window loss: output has ${T} steps, expected ${o.window}·${o.substeps}`);

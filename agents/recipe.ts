@@ -18,10 +18,11 @@ import { DEFAULT_WALKER_TEACHER, makeTeacher, type Teacher } from './teachers/in
 import { Sequential, type WeightEntry } from '../src/network/sequential.ts';
 import { Trainer } from '../src/train/trainer.ts';
 import { DEFAULT_MOTOR_LABELS, type MotorCode } from '../src/labels/motor.ts';
-import { createRng } from '../src/util/random.ts';
+import { createRng, type Rng } from '../src/util/random.ts';
+import { writeTrainingPlot } from './trainingPlot.ts';
 import { augmentObservation, CONTROLLER_FORMAT, CONTROLLER_VERSION, policyFromNetwork, saveControllerSpec, type ControllerSpec, type LabelKind } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
-import { boxAction, daggerRollouts, evaluateActor, policyActor, teacherRollouts, type EpisodeOutcome, type Trajectory } from './rollout.ts';
+import { boxAction, daggerRollouts, evaluateActor, policyActor, teacherRollouts, type BoxAction, type EpisodeOutcome, type Trajectory } from './rollout.ts';
 
 export interface RecipeOptions {
   env: string;
@@ -66,6 +67,8 @@ export interface RecipeOptions {
   commandExponent: number;
   /** Push/pull label code (src/labels/motor.ts): 'balanced' keeps both neurons of a channel firing. */
   motorCode: MotorCode;
+  /** Output neurons per side of each channel (src/labels/motor.ts `population`): P times finer commands. */
+  motorPopulation: number;
 }
 
 /** Defaults shared by all envs; `RECIPE_PRESETS` overrides them per env. */
@@ -98,6 +101,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   commandScale: 1,
   commandExponent: 1,
   motorCode: 'one-sided',
+  motorPopulation: 1,
 }) as Readonly<Omit<RecipeOptions, 'env'>>;
 
 export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
@@ -166,7 +170,7 @@ export function resolveRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeO
     const v = o[k] as number;
     if (!(Number.isInteger(v) && v >= 1)) throw new Error(`recipe: ${k} must be a positive integer, got ${String(v)}`);
   };
-  (['substeps', 'window', 'stride', 'neuronsPerDim', 'budget', 'batchSize', 'teacherEpisodes', 'rolloutSteps', 'daggerEpisodes', 'patience', 'scoreEpisodes'] as const).forEach(posInt);
+  (['substeps', 'window', 'stride', 'neuronsPerDim', 'budget', 'batchSize', 'teacherEpisodes', 'rolloutSteps', 'daggerEpisodes', 'patience', 'scoreEpisodes', 'motorPopulation'] as const).forEach(posInt);
   if (o.substeps < 10) throw new Error(`recipe: substeps must be >= 10 (T >= 10 sub-steps per control step), got ${o.substeps}`);
   if (!(Number.isInteger(o.daggerRounds) && o.daggerRounds >= 0)) throw new Error(`recipe: daggerRounds must be an integer >= 0, got ${o.daggerRounds}`);
   if (!(Number.isInteger(o.warmup) && o.warmup >= 0 && o.warmup < o.window)) throw new Error(`recipe: warmup must be an integer in 0..window−1, got ${o.warmup}`);
@@ -177,37 +181,75 @@ export function resolveRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeO
   return o;
 }
 
+/** Where a training run stands, for progress bars: `steps` of `totalSteps` optimiser steps are done. */
+export interface RecipeProgress {
+  phase: 'teacher rollouts' | 'training' | 'scoring' | 'dagger rollouts' | 'done';
+  /** DAgger round (0 = the initial training on teacher data) and the most rounds there can be. */
+  round: number;
+  rounds: number;
+  steps: number;
+  totalSteps: number;
+  /** Score of the best round so far (see `controllerScore`), once one is scored. */
+  bestScore?: number;
+}
+
 export interface TrainControllerHooks {
   log?: (line: string) => void;
-  /** Where to write the best controller (checkpoint + controller.json) after each improving round. */
+  /** Called at every phase change and every few optimiser steps. */
+  progress?: (p: RecipeProgress) => void;
+  /** Where to write the best controller (checkpoint + controller.json + training.svg) after each improving round. */
   outDir?: string;
 }
 
-/** Runs the whole recipe; the caller disposes `network`. */
-export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>, hooks: TrainControllerHooks = {}): TrainedController {
-  const t0 = performance.now();
-  const log = hooks.log ?? (() => {});
+/** Everything the recipe's steps share once the options are resolved against the env. */
+interface RecipeContext {
+  o: RecipeOptions;
+  envId: string;
+  box: BoxAction;
+  channels: number;
+  teacher: Teacher;
+  rolloutSteps: number;
+  /** Clock and fine-copy settings of the controller spec. */
+  extra: Pick<ControllerSpec, 'clock' | 'fine'>;
+  /** Appends the clock / fine features to each observation of the trajectories. */
+  augment: (ts: Trajectory[]) => Trajectory[];
+  log: (line: string) => void;
+  progress: (p: Omit<RecipeProgress, 'rounds' | 'totalSteps'>) => void;
+}
+
+/** Step 1: probe the env, resolve and check the options, pick the teacher and the extra inputs. */
+function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>, hooks: TrainControllerHooks): RecipeContext {
   const probe = makeEnv(opts.env);
   const envId = probe.id;
   const box = boxAction(probe);
-  const maxEpisodeSteps = probe.metadata.maxEpisodeSteps;
-  const probeDtS = probe.metadata.dtS;
+  const { maxEpisodeSteps, dtS } = probe.metadata;
   probe.close();
   const o = resolveRecipe(opts, envId);
-  const C = box.scale.length;
-  const teacher: Teacher = makeTeacher(envId);
-  const rolloutSteps = Math.min(o.rolloutSteps, maxEpisodeSteps);
-
   if (!(o.clockHz >= 0)) throw new Error(`recipe: clockHz must be >= 0, got ${o.clockHz}`);
-  const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS: probeDtS } : undefined;
-  // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   if (!(o.commandScale > 0 && o.commandScale <= 1)) throw new Error(`recipe: commandScale must be in (0, 1], got ${o.commandScale}`);
   if (!(o.commandExponent > 0 && o.commandExponent <= 1)) throw new Error(`recipe: commandExponent must be in (0, 1], got ${o.commandExponent}`);
   if (!(o.fineRange > 0)) throw new Error(`recipe: fineRange must be > 0, got ${o.fineRange}`);
+  // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
+  const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;
   const fine = o.fineDims.length > 0 ? { dims: [...o.fineDims] } : undefined;
   const extra = { ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
   const augment = (ts: Trajectory[]): Trajectory[] => (clock || fine ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation(extra, x, s)) })) : ts);
-  const first = augment(teacherRollouts(envId, teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: rolloutSteps, noise: o.teacherNoise, commandScale: o.commandScale, commandExponent: o.commandExponent }));
+  const rounds = o.daggerRounds;
+  const progress = (p: Omit<RecipeProgress, 'rounds' | 'totalSteps'>): void => hooks.progress?.({ ...p, rounds, totalSteps: o.budget });
+  return { o, envId, box, channels: box.scale.length, teacher: makeTeacher(envId), rolloutSteps: Math.min(o.rolloutSteps, maxEpisodeSteps), extra, augment, log: hooks.log ?? (() => {}), progress };
+}
+
+/** Step 2: noisy teacher rollouts (labels = clean teacher commands), augmented. */
+function collectTeacherData(ctx: RecipeContext): Trajectory[] {
+  const { o } = ctx;
+  ctx.progress({ phase: 'teacher rollouts', round: 0, steps: 0 });
+  const rollouts = teacherRollouts(ctx.envId, ctx.teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: ctx.rolloutSteps, noise: o.teacherNoise, commandScale: o.commandScale, commandExponent: o.commandExponent });
+  return ctx.augment(rollouts);
+}
+
+/** Step 3: the controller spec: population ranges from the teacher data (fine copies: fixed narrow ranges), decoder, action scaling. */
+function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): ControllerSpec {
+  const { o, box } = ctx;
   const ranges = observationRanges(first, o.rangeQuantile, o.rangeMargin);
   // the fine copies are the last dims: fixed narrow ranges instead of the data's spread
   for (let k = 0; k < o.fineDims.length; k++) {
@@ -215,26 +257,28 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
     ranges.low[d] = -o.fineRange;
     ranges.high[d] = o.fineRange;
   }
-  const spec: ControllerSpec = {
+  return {
     format: CONTROLLER_FORMAT,
     version: CONTROLLER_VERSION,
-    env: envId,
+    env: ctx.envId,
     label: o.label,
     substeps: o.substeps,
     population: { ...ranges, neuronsPerDim: o.neuronsPerDim, width: 1, peak: 1 },
-    decoder: { gain: DEFAULT_MOTOR_LABELS.gain, psp: { ...DEFAULT_MOTOR_LABELS.psp } },
+    decoder: { gain: DEFAULT_MOTOR_LABELS.gain, psp: { ...DEFAULT_MOTOR_LABELS.psp }, ...(o.motorPopulation > 1 ? { population: o.motorPopulation } : {}) },
     readout: 'mean',
-    ...extra,
+    ...ctx.extra,
     ...(o.commandExponent !== 1 ? { commandExponent: o.commandExponent } : {}),
     actionScale: Array.from(box.scale, (x) => x * o.commandScale),
     actionLow: Array.from(box.low),
     actionHigh: Array.from(box.high),
   };
-  const data = new WindowDataset(
-    { label: o.label, substeps: o.substeps, window: o.window, stride: o.stride, population: spec.population, motor: { gain: spec.decoder.gain, psp: spec.decoder.psp, encoder: DEFAULT_MOTOR_LABELS.encoder, code: o.motorCode } },
-    C,
-  );
-  data.add(first);
+}
+
+/** Step 4: the window dataset, the network (2 hidden dense LIF layers, push/pull output groups) and its trainer. */
+function buildLearner(ctx: RecipeContext, spec: ControllerSpec): { data: WindowDataset; network: Sequential; trainer: Trainer } {
+  const { o, channels: C } = ctx;
+  const motor = { gain: spec.decoder.gain, psp: spec.decoder.psp, encoder: DEFAULT_MOTOR_LABELS.encoder, code: o.motorCode, population: o.motorPopulation };
+  const data = new WindowDataset({ label: o.label, substeps: o.substeps, window: o.window, stride: o.stride, population: spec.population, motor }, C);
   const network = Sequential.fromConfig({
     T: o.window * o.substeps,
     inputShape: [data.code.size],
@@ -243,78 +287,125 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
     layers: [
       { type: 'dense', name: 'hidden1', units: o.hidden[0], bias: true },
       { type: 'dense', name: 'hidden2', units: o.hidden[1], bias: true },
-      { type: 'dense', name: 'motor', units: 2 * C },
+      { type: 'dense', name: 'motor', units: 2 * C * o.motorPopulation },
     ],
   });
   const trainer = new Trainer(network, {
-    loss: windowLoss({ label: o.label, substeps: o.substeps, window: o.window, warmup: o.warmup, psp: spec.decoder.psp }),
+    loss: windowLoss({ label: o.label, substeps: o.substeps, window: o.window, warmup: o.warmup, psp: spec.decoder.psp, population: o.motorPopulation }),
     optimizer: { kind: 'adam', lr: o.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
     batchSize: o.batchSize,
     clipGradNorm: 5,
     seed: o.seed,
     progress: 'never',
   });
-  const rng = createRng(o.seed * 65_537 + 17);
-  const trainSteps = (n: number): number => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const idx = Int32Array.from({ length: Math.min(o.batchSize, data.size) }, () => rng.int(data.size));
-      const batch = data.batch(idx);
-      try {
-        sum += trainer.trainStep(batch).loss;
-      } finally {
-        batch.inputs.dispose();
-        batch.targets.dispose();
-      }
-    }
-    return n > 0 ? sum / n : NaN;
-  };
-  const score = (): number => controllerScore(envId, evaluateActor(envId, policyActor(policyFromNetwork(network, spec)), o.scoreEpisodes, 20_000 + 1000 * o.seed));
+  return { data, network, trainer };
+}
 
-  const initialSteps = o.daggerRounds === 0 ? o.budget : Math.round(o.budget * o.initialShare);
-  const perRound = o.daggerRounds === 0 ? 0 : Math.floor((o.budget - initialSteps) / o.daggerRounds);
-  const rounds: RoundRecord[] = [];
-  const record = (round: number, meanLoss: number): RoundRecord => {
-    const r: RoundRecord = { round, steps: trainer.step, trajectories: data.trajectories, windows: data.size, meanLoss, score: score(), seconds: (performance.now() - t0) / 1000 };
-    rounds.push(r);
-    log(`round ${round}: ${r.steps} steps, ${r.windows} windows from ${r.trajectories} trajectories, loss ${meanLoss.toPrecision(4)}, score ${r.score.toFixed(2)} (${r.seconds.toFixed(1)} s)`);
-    return r;
-  };
-  if (data.size === 0) throw new Error(`recipe: the teacher rollouts gave no ${o.window}-step window`);
-  let best = record(0, trainSteps(initialSteps));
-  let bestWeights: WeightEntry[] = network.getWeights();
-  const save = (): void => {
-    if (!hooks.outDir) return;
-    const current = network.getWeights();
-    network.setWeights(bestWeights);
-    trainer.saveCheckpoint(hooks.outDir);
-    network.setWeights(current);
-    saveControllerSpec(hooks.outDir, { ...spec, training: trainingRecord(o, rounds, best, (performance.now() - t0) / 1000) });
-  };
-  save();
+/** Step 5: n optimiser steps on random windows (seeded); returns the mean loss and reports progress. */
+function optimiserSteps(ctx: RecipeContext, learner: ReturnType<typeof buildLearner>, rng: Rng, n: number, round: number): number {
+  const { data, trainer } = learner;
+  const every = Math.max(1, Math.round(ctx.o.budget / 200));
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const idx = Int32Array.from({ length: Math.min(ctx.o.batchSize, data.size) }, () => rng.int(data.size));
+    const batch = data.batch(idx);
+    try {
+      sum += trainer.trainStep(batch).loss;
+    } finally {
+      batch.inputs.dispose();
+      batch.targets.dispose();
+    }
+    if (trainer.step % every === 0) ctx.progress({ phase: 'training', round, steps: trainer.step });
+  }
+  return n > 0 ? sum / n : NaN;
+}
+
+/** The best weights so far, written to `outDir` (checkpoint, controller.json, training.svg) when it improves. */
+class BestKeeper {
+  best?: RoundRecord;
+  private weights?: WeightEntry[];
+  constructor(
+    private readonly learner: ReturnType<typeof buildLearner>,
+    private readonly spec: ControllerSpec,
+    private readonly o: RecipeOptions,
+    private readonly t0: number,
+    /** All rounds so far (the record saved with each improvement). */
+    private readonly rounds: readonly RoundRecord[],
+    private readonly outDir?: string,
+  ) {}
+  /** Keeps the round if it is at least as good as the best (ties go to the later round: it has seen more of its own mistakes). */
+  offer(rec: RoundRecord): boolean {
+    if (this.best && rec.score < this.best.score) return false;
+    this.best = rec;
+    this.weights = this.learner.network.getWeights();
+    if (this.outDir) {
+      const { network, trainer } = this.learner;
+      const spec: ControllerSpec = { ...this.spec, training: trainingRecord(this.o, this.rounds, rec, (performance.now() - this.t0) / 1000) };
+      network.setWeights(this.weights);
+      trainer.saveCheckpoint(this.outDir);
+      saveControllerSpec(this.outDir, spec);
+      writeTrainingPlot(this.outDir, spec, this.rounds);
+    }
+    return true;
+  }
+  restore(): void {
+    this.learner.network.setWeights(this.weights!);
+  }
+}
+
+/** Step 6: DAgger rounds (the SNN drives, the teacher labels), each followed by training and a held-out score. */
+function daggerRounds(ctx: RecipeContext, learner: ReturnType<typeof buildLearner>, spec: ControllerSpec, rng: Rng, keeper: BestKeeper, record: (round: number, loss: number) => RoundRecord): void {
+  const { o } = ctx;
+  const perRound = o.daggerRounds === 0 ? 0 : Math.floor((o.budget - initialSteps(o)) / o.daggerRounds);
   let stale = 0;
   for (let r = 1; r <= o.daggerRounds && stale < o.patience; r++) {
-    const policy = policyFromNetwork(network, spec);
-    const { trajectories } = daggerRollouts(envId, policy, teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: rolloutSteps, beta: o.beta * 0.5 ** (r - 1), commandScale: o.commandScale, commandExponent: o.commandExponent });
-    data.add(augment(trajectories));
-    const rec = record(r, trainSteps(perRound));
-    // ties go to the later round: it has seen more of its own mistakes (matters once the score saturates, e.g. cartpole at 500)
-    if (rec.score >= best.score) {
-      best = rec;
-      bestWeights = network.getWeights();
-      stale = 0;
-      save();
-    } else {
-      stale++;
-    }
+    ctx.progress({ phase: 'dagger rollouts', round: r, steps: learner.trainer.step, bestScore: keeper.best?.score });
+    const policy = policyFromNetwork(learner.network, spec);
+    const { trajectories } = daggerRollouts(ctx.envId, policy, ctx.teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: ctx.rolloutSteps, beta: o.beta * 0.5 ** (r - 1), commandScale: o.commandScale, commandExponent: o.commandExponent });
+    learner.data.add(ctx.augment(trajectories));
+    stale = keeper.offer(record(r, optimiserSteps(ctx, learner, rng, perRound, r))) ? 0 : stale + 1;
   }
-  network.setWeights(bestWeights);
-  trainer.dispose();
+}
+
+function initialSteps(o: RecipeOptions): number {
+  return o.daggerRounds === 0 ? o.budget : Math.round(o.budget * o.initialShare);
+}
+
+/** Runs the whole recipe (steps 1–6 above); the caller disposes `network`. */
+export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>, hooks: TrainControllerHooks = {}): TrainedController {
+  const t0 = performance.now();
+  const ctx = prepareRecipe(opts, hooks);
+  const { o, envId } = ctx;
+  const first = collectTeacherData(ctx);
+  const spec = controllerSpecFor(ctx, first);
+  const learner = buildLearner(ctx, spec);
+  learner.data.add(first);
+  if (learner.data.size === 0) throw new Error(`recipe: the teacher rollouts gave no ${o.window}-step window`);
+  const rounds: RoundRecord[] = [];
+  const keeper = new BestKeeper(learner, spec, o, t0, rounds, hooks.outDir);
+  const rng = createRng(o.seed * 65_537 + 17);
+  const record = (round: number, meanLoss: number): RoundRecord => {
+    ctx.progress({ phase: 'scoring', round, steps: learner.trainer.step, bestScore: keeper.best?.score });
+    const score = controllerScore(envId, evaluateActor(envId, policyActor(policyFromNetwork(learner.network, spec)), o.scoreEpisodes, 20_000 + 1000 * o.seed));
+    const r: RoundRecord = { round, steps: learner.trainer.step, trajectories: learner.data.trajectories, windows: learner.data.size, meanLoss, score, seconds: (performance.now() - t0) / 1000 };
+    rounds.push(r);
+    ctx.log(`round ${round}: ${r.steps} steps, ${r.windows} windows from ${r.trajectories} trajectories, loss ${meanLoss.toPrecision(4)}, score ${r.score.toFixed(2)} (${r.seconds.toFixed(1)} s)`);
+    return r;
+  };
+  keeper.offer(record(0, optimiserSteps(ctx, learner, rng, initialSteps(o), 0)));
+  daggerRounds(ctx, learner, spec, rng, keeper, record);
+  keeper.restore();
+  learner.trainer.dispose();
   const seconds = (performance.now() - t0) / 1000;
+  const best = keeper.best!;
   const finalSpec: ControllerSpec = { ...spec, training: trainingRecord(o, rounds, best, seconds) };
-  if (hooks.outDir) saveControllerSpec(hooks.outDir, finalSpec);
-  log(`best: round ${best.round}, score ${best.score.toFixed(2)}; ${seconds.toFixed(1)} s`);
-  return { spec: finalSpec, network, rounds, best, seconds };
+  if (hooks.outDir) {
+    saveControllerSpec(hooks.outDir, finalSpec);
+    writeTrainingPlot(hooks.outDir, finalSpec, rounds);
+  }
+  ctx.progress({ phase: 'done', round: best.round, steps: o.budget, bestScore: best.score });
+  ctx.log(`best: round ${best.round}, score ${best.score.toFixed(2)}; ${seconds.toFixed(1)} s`);
+  return { spec: finalSpec, network: learner.network, rounds, best, seconds };
 }
 
 function trainingRecord(o: RecipeOptions, rounds: readonly RoundRecord[], best: RoundRecord, seconds: number): Record<string, unknown> {

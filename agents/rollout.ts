@@ -11,7 +11,7 @@
  *
  * Every episode is seeded (env reset seed, teacher seed, noise stream).
  */
-import { makeEnv, type Env } from '../envs/index.ts';
+import { makeEnv, type Env, type PerturbationSpec } from '../envs/index.ts';
 import type { Teacher } from './teachers/index.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
 import { createRng } from '../src/util/random.ts';
@@ -176,10 +176,14 @@ function drive(envName: string, o: RolloutOptions, makeDriver: (box: BoxAction) 
   }
 }
 
-/** Seeded episodes `firstSeed..firstSeed+episodes−1` of any actor (teacher or SNN), to the env's own limit. */
-export function evaluateActor(envName: string, actor: Actor, episodes: number, firstSeed = 0): EpisodeOutcome[] {
+/**
+ * Seeded episodes `firstSeed..firstSeed+episodes−1` of any actor (teacher or SNN), to the env's own
+ * limit, optionally under perturbations (envs/perturb: seeded from the episode seed, so two actors
+ * evaluated with the same seeds meet the same pushes, noise and bodies).
+ */
+export function evaluateActor(envName: string, actor: Actor, episodes: number, firstSeed = 0, perturb?: string | PerturbationSpec): EpisodeOutcome[] {
   if (!(Number.isInteger(episodes) && episodes >= 1)) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
-  const env = makeEnv(envName);
+  const env = perturb === undefined ? makeEnv(envName) : makeEnv(envName, { perturb });
   try {
     const box = boxAction(env);
     const out: EpisodeOutcome[] = [];

@@ -90,7 +90,7 @@ const suite: BenchSuite = async ({ quick }) => {
     await initBackend({ backend: backend as 'wasm' | 'cpu', quiet: true });
     for (const w of WORKLOADS) {
       if (backend === 'cpu' && w.name === 'cifar-conv') {
-        rows.push([w.name, backend, w.T, w.batch, 0, 'skipped', '', '', 'tfjs-cpu conv backprop: 204.5 s for one step (bench/results/layers.md)']);
+        rows.push([w.name, backend, w.T, w.batch, 0, 'skipped', '', '', 'tfjs-cpu conv backprop: 204.5 s for one step (bench/notes/2026-11-29-round1-layers.md)']);
         continue;
       }
       // the plain-JS backend needs tens of seconds per nmnist/cifar step: one timed step there

@@ -6,12 +6,16 @@
  * - Sustained rate: spike events per second delivered to each of 1 and 10 clients while the
  *   simulation offers a growing rate (5000–40000 spikes per tick, speed ×1…×40); the server drops frames
  *   for clients that fall behind, so "delivered" and "dropped" are both reported.
+ * - Soak (`bench/workloads/vizSoak.ts`): clients that never read plus one flooding `speed`
+ *   commands at 29/s; the stalled clients' server-side backlog, the watchers' frame rate, the
+ *   measured and reported RTF and the RSS growth over a longer window.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { closedLoopSimulation, type EnvLike } from '../src/viz/loop.ts';
 import { startVizServer } from '../src/viz/server.ts';
 import type { SpikeSource } from '../src/viz/types.ts';
+import { runVizSoak } from './workloads/vizSoak.ts';
 import type { BenchSuite, BenchTable } from './types.ts';
 
 const CONTROL_HZ = 50;
@@ -149,7 +153,19 @@ const suite: BenchSuite = async ({ quick }) => {
       rate.rows.push([clients, spt, speed, (spt * r.ticks) / r.wallS, minEvents / r.wallS, (100 * r.dropped) / Math.max(1, sentFrames), r.rtf]);
     }
   }
-  return [latency, rate];
+  const soakCap = 1 << 20;
+  const soak: BenchTable = {
+    title: 'viz soak: N stalled clients + 2 watchers + 1 client sending `speed` 29×/s (heavy world: 200 bodies)',
+    columns: ['stalled', 'seconds', 'commands', 'max stalled backlog KiB', 'cap KiB', 'watcher fps (min)', 'RTF measured', 'RTF reported', 'RSS growth MiB'],
+    rows: [],
+    notes: ['backlog = ws bufferedAmount of the stalled clients sampled every 100 ms (bounded by cap + one frame + one flush of held-back messages); watcher fps should be 50 (control rate).'],
+  };
+  for (const stalled of quick ? [6] : [6, 20]) {
+    const seconds = quick ? 5 : 60;
+    const r = await runVizSoak({ stalledClients: stalled, watchingClients: 2, floodHz: 29, seconds, maxBufferedBytes: soakCap });
+    soak.rows.push([stalled, seconds, r.commandsSent, r.maxStalledBacklogBytes / 1024, soakCap / 1024, r.minWatcherFps, r.measuredRtf, r.reportedRtf, r.rssGrowthMiB]);
+  }
+  return [latency, rate, soak];
 };
 
 export default suite;

@@ -28,6 +28,7 @@
  */
 import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
+import type { ParamRules } from './params.ts';
 import type { Action, BoxSpace, DiscreteSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
 import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, discrete, readBoxAction, readDiscreteAction, type OutOfBounds } from './spaces.ts';
@@ -38,12 +39,27 @@ import {
 
 const { Bodies } = Matter;
 
+/** Physical parameters: `makeEnv(id, { params })`, randomisable per episode, shown in the snapshot. */
+export type CartPoleParams = {
+  gravityMS2: number;
+  cartMassKg: number;
+  poleMassKg: number;
+  /** Pole pivot to its centre of mass (the pole is twice as long). */
+  poleHalfLengthM: number;
+  /** Force of a unit action (the motor limit). */
+  forceMagN: number;
+};
+
+/** Gymnasium's values. */
+export const DEFAULT_CARTPOLE_PARAMS: Readonly<CartPoleParams> = Object.freeze({ gravityMS2: 9.8, cartMassKg: 1.0, poleMassKg: 0.1, poleHalfLengthM: 0.5, forceMagN: 10.0 });
+
+const CARTPOLE_PARAM_RULES: ParamRules<CartPoleParams> = Object.freeze({
+  gravityMS2: 'nonnegative', cartMassKg: 'positive', poleMassKg: 'positive', poleHalfLengthM: 'positive', forceMagN: 'positive',
+});
+
+/** The default physical parameters plus the task constants (what the analytic model and the teacher assume). */
 export const CARTPOLE_PARAMS = Object.freeze({
-  gravityMS2: 9.8, // m/s², as Gymnasium
-  cartMassKg: 1.0,
-  poleMassKg: 0.1,
-  poleHalfLengthM: 0.5, // pole pivot to its centre of mass
-  forceMagN: 10.0,
+  ...DEFAULT_CARTPOLE_PARAMS,
   tauS: 0.02, // control period
   substeps: 4,
   thetaThresholdRad: (12 * 2 * Math.PI) / 360,
@@ -56,6 +72,8 @@ export interface CartPoleOptions {
   /** Discrete {0, 1} action (CartPole-v1) instead of a force in [−1, 1]. */
   discrete: boolean;
   outOfBounds: OutOfBounds;
+  /** Physical parameters that differ from `DEFAULT_CARTPOLE_PARAMS`. */
+  params?: Partial<CartPoleParams>;
 }
 
 export const DEFAULT_CARTPOLE: Readonly<CartPoleOptions> = Object.freeze({ discrete: false, outOfBounds: 'error' });
@@ -91,13 +109,14 @@ export function cartPoleDerivative(y: ArrayLike<number>, forceN: number, params 
   return [y[1]!, xacc, thd, thacc];
 }
 
-export class CartPoleEnv extends PhysicsEnv {
+export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
   readonly id: string;
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace | DiscreteSpace;
   readonly metadata: EnvMetadata;
   private readonly opts: CartPoleOptions;
-  private readonly params = CARTPOLE_PARAMS;
+  protected readonly paramRules = CARTPOLE_PARAM_RULES;
+  private cfg: typeof CARTPOLE_PARAMS = CARTPOLE_PARAMS;
   protected physics: Physics;
   private cart!: MBody;
   private pole!: MBody;
@@ -109,16 +128,21 @@ export class CartPoleEnv extends PhysicsEnv {
   constructor(options: Partial<CartPoleOptions> = {}) {
     super();
     this.opts = { ...DEFAULT_CARTPOLE, ...options };
-    const p = this.params;
     this.id = this.opts.discrete ? 'CartPole-v1' : 'CartPoleContinuous-v1';
+    this.initParams(DEFAULT_CARTPOLE_PARAMS, this.opts.params);
+    const p = this.cfg;
     this.observationSpace = box([-2 * p.xThresholdM, -Infinity, -2 * p.thetaThresholdRad, -Infinity], [2 * p.xThresholdM, Infinity, 2 * p.thetaThresholdRad, Infinity]);
     this.actionSpace = this.opts.discrete ? discrete(2) : box([-1], [1]);
     this.metadata = Object.freeze({ dtS: p.tauS, substeps: p.substeps, controlHz: 1 / p.tauS, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: 2 * p.poleHalfLengthM });
     this.physics = this.build();
   }
 
+  protected applyParams(params: Readonly<CartPoleParams>): void {
+    this.cfg = Object.freeze({ ...CARTPOLE_PARAMS, ...params });
+  }
+
   private build(): Physics {
-    const p = this.params;
+    const p = this.cfg;
     const physics = createPhysics({ contacts: false, gravityMS2: p.gravityMS2, substepS: p.tauS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
     addBody(physics, Bodies.rectangle(0, 0.14 * PX_PER_M, 2 * (p.xThresholdM + 0.4) * PX_PER_M, 0.04 * PX_PER_M, { ...none, isStatic: true, label: 'track' }), 0, 0);
@@ -131,8 +155,9 @@ export class CartPoleEnv extends PhysicsEnv {
 
   reset(opts: ResetOptions = {}): ResetResult {
     this.assertOpen();
+    this.adoptPendingParams();
     if (opts.seed !== undefined) this.rng = createRng(opts.seed);
-    const r = this.params.initRange;
+    const r = this.cfg.initRange;
     const s = this.state;
     s.x = this.rng.uniform(-r, r);
     s.xDot = this.rng.uniform(-r, r);
@@ -147,7 +172,7 @@ export class CartPoleEnv extends PhysicsEnv {
   setState(s: CartPoleState): void {
     clearPhysics(this.physics);
     this.physics = this.build();
-    const l = this.params.poleHalfLengthM;
+    const l = this.cfg.poleHalfLengthM;
     setBodyState(this.physics, this.cart, s.x, 0, 0, s.xDot, 0, 0);
     // Pole centre sits l along the pole from the hinge; θ leans toward +x, which is clockwise (negative SI angle).
     const sn = Math.sin(s.theta);
@@ -156,10 +181,10 @@ export class CartPoleEnv extends PhysicsEnv {
     Object.assign(this.state, s);
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
     if (this.done) throw new Error(`${this.id}: step() after the episode ended; call reset() first`);
-    const p = this.params;
+    const p = this.cfg;
     let force: number;
     if (this.actionSpace.kind === 'discrete') force = readDiscreteAction(this.id, this.actionSpace, action) === 1 ? p.forceMagN : -p.forceMagN;
     else force = p.forceMagN * readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds)[0]!;

@@ -81,8 +81,13 @@ export interface ConstraintSnapshot {
   readonly b: readonly [number, number];
 }
 
+/** Physical parameters of an env (SI, the unit in each name: `poleMassKg`, `gravityMS2`). */
+export type EnvParams = Readonly<Record<string, number>>;
+
 export interface WorldSnapshot {
   readonly time: number;
+  /** The physical parameters in force this episode (absent for envs without any). */
+  readonly params?: EnvParams;
   readonly bodies: readonly BodySnapshot[];
   readonly constraints: readonly ConstraintSnapshot[];
   readonly target?: readonly [number, number];
@@ -96,6 +101,10 @@ export interface Env {
   reset(opts?: ResetOptions): ResetResult;
   step(action: Action): StepResult;
   snapshot(): WorldSnapshot;
+  /** Physical parameters in force this episode (masses, lengths, friction, gravity, motor limits). */
+  readonly params?: EnvParams;
+  /** Replaces some physical parameters from the next `reset` on (validated; the error names the field). */
+  setParams?(params: EnvParams): void;
   /** Applies an external impulse (N·s) at a world point to the body with this id (used by the visualizer's push). */
   applyImpulse?(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void;
   close(): void;

@@ -12,7 +12,7 @@
  * Action: torque u ∈ [−2, 2] N·m at the pivot (counter-clockwise positive).
  * Reward: −(norm(θ)² + 0.1·θ̇² + 0.001·u²), norm(θ) wrapped to [−π, π); per step in [−16.27, 0].
  * Start: θ uniform in [−π, π], θ̇ uniform in [−1, 1].
- * Terminated: never. Truncated (TimeLimit wrapper): 200 steps of 0.05 s.
+ * Terminated: never. Truncated (TimeLimit wrapper): 200 steps of 0.05 s. info.theta: θ wrapped to [−π, π) (rad).
  * As Gymnasium, |θ̇| is clipped to 8 rad/s at the end of each control step.
  *
  * Equation the world must follow (I = m l²/3 about the pivot):
@@ -25,6 +25,7 @@
  */
 import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
+import type { ParamRules } from './params.ts';
 import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
 import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
@@ -35,10 +36,25 @@ import {
 
 const { Bodies } = Matter;
 
+/**
+ * Physical parameters: `makeEnv(id, { params })`, randomisable per episode, shown in the snapshot.
+ * The torque limit is not one of them: it is the action space's bound (as in Gymnasium).
+ */
+export type PendulumParams = {
+  gravityMS2: number;
+  massKg: number;
+  /** Pivot to tip. */
+  lengthM: number;
+};
+
+/** Gymnasium Pendulum-v1's values. */
+export const DEFAULT_PENDULUM_PARAMS: Readonly<PendulumParams> = Object.freeze({ gravityMS2: 10.0, massKg: 1.0, lengthM: 1.0 });
+
+const PENDULUM_PARAM_RULES: ParamRules<PendulumParams> = Object.freeze({ gravityMS2: 'nonnegative', massKg: 'positive', lengthM: 'positive' });
+
+/** The default physical parameters plus the task constants (what the analytic model and the teacher assume). */
 export const PENDULUM_PARAMS = Object.freeze({
-  gravityMS2: 10.0, // m/s², as Gymnasium Pendulum-v1
-  massKg: 1.0,
-  lengthM: 1.0, // pivot to tip
+  ...DEFAULT_PENDULUM_PARAMS,
   maxTorqueNm: 2.0,
   maxSpeedRadS: 8.0,
   dtS: 0.05,
@@ -48,6 +64,8 @@ export const PENDULUM_PARAMS = Object.freeze({
 
 export interface PendulumOptions {
   outOfBounds: OutOfBounds;
+  /** Physical parameters that differ from `DEFAULT_PENDULUM_PARAMS`. */
+  params?: Partial<PendulumParams>;
 }
 
 export const DEFAULT_PENDULUM: Readonly<PendulumOptions> = Object.freeze({ outOfBounds: 'error' });
@@ -79,13 +97,14 @@ export function pendulumEnergy(s: PendulumState, params = PENDULUM_PARAMS): numb
   return (m * l * l * s.thetaDot * s.thetaDot) / 6 + (m * g * l * Math.cos(s.theta)) / 2;
 }
 
-export class PendulumEnv extends PhysicsEnv {
+export class PendulumEnv extends PhysicsEnv<PendulumParams> {
   readonly id = 'Pendulum-v1';
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace;
   readonly metadata: EnvMetadata;
   private readonly opts: PendulumOptions;
-  private readonly params = PENDULUM_PARAMS;
+  protected readonly paramRules = PENDULUM_PARAM_RULES;
+  private cfg: typeof PENDULUM_PARAMS = PENDULUM_PARAMS;
   protected physics: Physics;
   private rod!: MBody;
   private rng: Rng = createRng(entropySeed());
@@ -95,15 +114,20 @@ export class PendulumEnv extends PhysicsEnv {
   constructor(options: Partial<PendulumOptions> = {}) {
     super();
     this.opts = { ...DEFAULT_PENDULUM, ...options };
-    const p = this.params;
+    this.initParams(DEFAULT_PENDULUM_PARAMS, this.opts.params);
+    const p = this.cfg;
     this.observationSpace = box([-1, -1, -p.maxSpeedRadS], [1, 1, p.maxSpeedRadS]);
     this.actionSpace = box([-p.maxTorqueNm], [p.maxTorqueNm]);
     this.metadata = Object.freeze({ dtS: p.dtS, substeps: p.substeps, controlHz: 1 / p.dtS, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: p.lengthM });
     this.physics = this.build();
   }
 
+  protected applyParams(params: Readonly<PendulumParams>): void {
+    this.cfg = Object.freeze({ ...PENDULUM_PARAMS, ...params });
+  }
+
   private build(): Physics {
-    const p = this.params;
+    const p = this.cfg;
     const physics = createPhysics({ contacts: false, gravityMS2: p.gravityMS2, substepS: p.dtS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
     addBody(physics, Bodies.circle(0, 0, 0.05 * PX_PER_M, { ...none, isStatic: true, label: 'pivot' }), 0, 0);
@@ -114,9 +138,10 @@ export class PendulumEnv extends PhysicsEnv {
 
   reset(opts: ResetOptions = {}): ResetResult {
     this.assertOpen();
+    this.adoptPendingParams();
     if (opts.seed !== undefined) this.rng = createRng(opts.seed);
     this.setState({ theta: this.rng.uniform(-Math.PI, Math.PI), thetaDot: this.rng.uniform(-1, 1) });
-    return { observation: this.observe(), info: {} };
+    return { observation: this.observe(), info: { theta: angleNormalize(this.state.theta) } };
   }
 
   /** Places the rod in an exact state (rebuilds the world so no solver memory carries over). */
@@ -129,15 +154,15 @@ export class PendulumEnv extends PhysicsEnv {
   }
 
   private placeRod(theta: number, thetaDot: number): void {
-    const h = this.params.lengthM / 2;
+    const h = this.cfg.lengthM / 2;
     const sn = Math.sin(theta);
     const cs = Math.cos(theta);
     setBodyState(this.physics, this.rod, -h * sn, h * cs, theta, -h * cs * thetaDot, -h * sn * thetaDot, thetaDot);
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
-    const p = this.params;
+    const p = this.cfg;
     const u = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds)[0]!;
     const reward = pendulumReward(this.state, u); // Gymnasium scores the state the action was taken in
     for (let k = 0; k < p.substeps; k++) {
@@ -151,7 +176,7 @@ export class PendulumEnv extends PhysicsEnv {
       this.placeRod(this.state.theta, this.state.thetaDot);
       this.physics.time = time;
     }
-    return { observation: this.observe(), reward, terminated: false, truncated: false, info: {} };
+    return { observation: this.observe(), reward, terminated: false, truncated: false, info: { theta: angleNormalize(this.state.theta) } };
   }
 
   protected readState(): void {

@@ -239,7 +239,14 @@ export function applyTorqueSI(b: MBody, tau: number): void {
   b.torque -= tau * TORQUE_SCALE;
 }
 
-/** Applies an impulse (N·s) at a world point (m): Δv = J/m, Δω = (r × J)/I. */
+/**
+ * How far from a body's centre a push may land: its extent (largest centre-to-vertex distance)
+ * times `factor` plus `marginM`. Without a bound a clamped impulse at a far point is any spin
+ * (Δω = r × J / I), and [1.7e308, 0] turned the world into NaN.
+ */
+export const PUSH_REACH = Object.freeze({ factor: 1.1, marginM: 0.05 });
+
+/** Applies an impulse (N·s) at a world point (m) on the body: Δv = J/m, Δω = (r × J)/I. */
 export function applyImpulseSI(p: Physics, bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
   const b = p.bodies[bodyId];
   if (!b) throw new Error(`applyImpulse: no body with id ${bodyId} (ids are 0..${p.bodies.length - 1})`);
@@ -249,6 +256,11 @@ export function applyImpulseSI(p: Physics, bodyId: number, point: readonly [numb
   if (b.isStatic) return;
   const rx = point[0] - getX(b);
   const ry = point[1] - getY(b);
+  const extentM = Math.max(...b.vertices.map((v) => Math.hypot(v.x - b.position.x, v.y - b.position.y))) / PX_PER_M;
+  const reachM = extentM * PUSH_REACH.factor + PUSH_REACH.marginM;
+  if (Math.hypot(rx, ry) > reachM) {
+    throw new Error(`applyImpulse: point [${point}] is ${Math.hypot(rx, ry).toPrecision(3)} m from body ${bodyId}'s centre; a push must land within ${reachM.toPrecision(3)} m`);
+  }
   const iSI = b.inertia / (PX_PER_M * PX_PER_M);
   const dOmega = Number.isFinite(iSI) ? (rx * impulse[1] - ry * impulse[0]) / iSI : 0;
   setBodyVelocity(p, b, getVx(p, b) + impulse[0] / b.mass, getVy(p, b) + impulse[1] / b.mass, getOmega(p, b) + dOmega);

@@ -20,6 +20,7 @@
  */
 import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
+import type { ParamRules } from './params.ts';
 import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
 import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
@@ -30,12 +31,29 @@ import {
 
 const { Bodies } = Matter;
 
+/** Physical parameters: `makeEnv(id, { params })`, randomisable per episode, shown in the snapshot. */
+export type ReacherParams = {
+  /** Shoulder to elbow. */
+  link1M: number;
+  /** Elbow to fingertip. */
+  link2M: number;
+  /** Mass of each link. */
+  linkMassKg: number;
+  /** Torque of a unit action at each joint (the motor limit). */
+  maxTorqueNm: number;
+  /** Viscous damping of each joint. */
+  jointDampingNms: number;
+};
+
+export const DEFAULT_REACHER_PARAMS: Readonly<ReacherParams> = Object.freeze({ link1M: 0.5, link2M: 0.5, linkMassKg: 1.0, maxTorqueNm: 5.0, jointDampingNms: 0.2 });
+
+const REACHER_PARAM_RULES: ParamRules<ReacherParams> = Object.freeze({
+  link1M: 'positive', link2M: 'positive', linkMassKg: 'positive', maxTorqueNm: 'positive', jointDampingNms: 'nonnegative',
+});
+
+/** The default physical parameters plus the task constants (what the teacher assumes). */
 export const REACHER_PARAMS = Object.freeze({
-  link1M: 0.5, // shoulder to elbow
-  link2M: 0.5, // elbow to fingertip
-  linkMassKg: 1.0,
-  maxTorqueNm: 5.0,
-  jointDampingNms: 0.2,
+  ...DEFAULT_REACHER_PARAMS,
   controlCost: 0.1,
   dtS: 0.02,
   substeps: 10,
@@ -46,6 +64,8 @@ export const REACHER_PARAMS = Object.freeze({
 
 export interface ReacherOptions {
   outOfBounds: OutOfBounds;
+  /** Physical parameters that differ from `DEFAULT_REACHER_PARAMS`. */
+  params?: Partial<ReacherParams>;
 }
 
 export const DEFAULT_REACHER: Readonly<ReacherOptions> = Object.freeze({ outOfBounds: 'error' });
@@ -67,13 +87,14 @@ export function reacherReward(s: ReacherState, action: ArrayLike<number>, params
   return -reacherDistance(s) - params.controlCost * (action[0]! * action[0]! + action[1]! * action[1]!);
 }
 
-export class ReacherEnv extends PhysicsEnv {
+export class ReacherEnv extends PhysicsEnv<ReacherParams> {
   readonly id = 'Reacher-v1';
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace;
   readonly metadata: EnvMetadata;
   private readonly opts: ReacherOptions;
-  private readonly params = REACHER_PARAMS;
+  protected readonly paramRules = REACHER_PARAM_RULES;
+  private cfg: typeof REACHER_PARAMS = REACHER_PARAMS;
   protected physics: Physics;
   private upper!: MBody;
   private fore!: MBody;
@@ -84,7 +105,8 @@ export class ReacherEnv extends PhysicsEnv {
   constructor(options: Partial<ReacherOptions> = {}) {
     super();
     this.opts = { ...DEFAULT_REACHER, ...options };
-    const p = this.params;
+    this.initParams(DEFAULT_REACHER_PARAMS, this.opts.params);
+    const p = this.cfg;
     const inf = Infinity;
     this.observationSpace = box([-1, -1, -1, -1, -1, -1, -inf, -inf, -2, -2], [1, 1, 1, 1, 1, 1, inf, inf, 2, 2]);
     this.actionSpace = box([-1, -1], [1, 1]);
@@ -92,8 +114,12 @@ export class ReacherEnv extends PhysicsEnv {
     this.physics = this.build();
   }
 
+  protected applyParams(params: Readonly<ReacherParams>): void {
+    this.cfg = Object.freeze({ ...REACHER_PARAMS, ...params });
+  }
+
   private build(): Physics {
-    const p = this.params;
+    const p = this.cfg;
     const physics = createPhysics({ contacts: false, gravityMS2: 0, substepS: p.dtS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
     addBody(physics, Bodies.circle(0, 0, 0.05 * PX_PER_M, { ...none, isStatic: true, label: 'base' }), 0, 0);
@@ -107,11 +133,12 @@ export class ReacherEnv extends PhysicsEnv {
 
   reset(opts: ResetOptions = {}): ResetResult {
     this.assertOpen();
+    this.adoptPendingParams();
     if (opts.seed !== undefined) this.rng = createRng(opts.seed);
     const q1 = this.rng.uniform(-0.1, 0.1);
     const q2 = this.rng.uniform(-0.1, 0.1);
     const phi = this.rng.uniform(-Math.PI, Math.PI);
-    const p = this.params;
+    const p = this.cfg;
     const r = this.rng.uniform(p.targetMinM, p.targetMaxM);
     this.setState(q1, q2, 0, 0, [r * Math.cos(phi), r * Math.sin(phi)]);
     return { observation: this.observe(), info: { distance: reacherDistance(this.state) } };
@@ -121,7 +148,7 @@ export class ReacherEnv extends PhysicsEnv {
   setState(q1: number, q2: number, q1Dot: number, q2Dot: number, target: readonly [number, number]): void {
     clearPhysics(this.physics);
     this.physics = this.build();
-    const { link1M: l1, link2M: l2 } = this.params;
+    const { link1M: l1, link2M: l2 } = this.cfg;
     const a2 = q1 + q2;
     const w2 = q1Dot + q2Dot;
     const ex = l1 * Math.cos(q1);
@@ -135,9 +162,9 @@ export class ReacherEnv extends PhysicsEnv {
     this.readState();
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
-    const p = this.params;
+    const p = this.cfg;
     const a = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds);
     const t1 = p.maxTorqueNm * a[0]!;
     const t2 = p.maxTorqueNm * a[1]!;
@@ -171,7 +198,7 @@ export class ReacherEnv extends PhysicsEnv {
     s.q2 = a2 - a1;
     s.q1Dot = getOmega(this.physics, this.upper);
     s.q2Dot = getOmega(this.physics, this.fore) - s.q1Dot;
-    const h = this.params.link2M / 2;
+    const h = this.cfg.link2M / 2;
     s.fingertip = [getX(this.fore) + h * Math.cos(a2), getY(this.fore) + h * Math.sin(a2)];
   }
 

@@ -1,13 +1,18 @@
 /**
  * Env registry (Gymnasium `envs/registration.py`): versioned ids plus short aliases; `makeEnv`
- * wraps every env in a TimeLimit unless asked not to.
+ * wraps every env in its perturbations (if asked) and a TimeLimit (unless asked not to).
  */
-import type { Env } from './core.ts';
+import type { Env, EnvParams } from './core.ts';
 import { TimeLimit } from './wrappers.ts';
+import { perturbEnv, type PerturbationSpec } from './perturb/spec.ts';
 
 export interface MakeEnvOptions {
-  /** Override the episode limit (steps); `false` returns the bare env with no TimeLimit. */
+  /** Override the episode limit (steps); `false` returns the env with no TimeLimit. */
   maxEpisodeSteps?: number | false;
+  /** Physical parameters that differ from the env's defaults (validated; errors name the field). */
+  params?: EnvParams;
+  /** Perturbation wrappers, in string or object form (envs/perturb/spec.ts), inside the TimeLimit. */
+  perturb?: string | PerturbationSpec;
   /** Options passed to the env's constructor. */
   [key: string]: unknown;
 }
@@ -44,11 +49,15 @@ export function listAliases(): Record<string, string> {
   return Object.fromEntries(aliases);
 }
 
-/** Builds an env by id or alias, wrapped in `TimeLimit(metadata.maxEpisodeSteps)` unless `maxEpisodeSteps: false`. */
+/**
+ * Builds an env by id or alias: `perturb`'s wrappers around the bare env, then
+ * `TimeLimit(metadata.maxEpisodeSteps)` unless `maxEpisodeSteps: false`.
+ */
 export function makeEnv(name: string, options: MakeEnvOptions = {}): Env {
   const id = resolveEnvId(name);
-  const { maxEpisodeSteps, ...rest } = options;
-  const env = factories.get(id)!(rest);
+  const { maxEpisodeSteps, perturb, ...rest } = options;
+  const bare = factories.get(id)!(rest);
+  const env = perturb === undefined ? bare : perturbEnv(bare, perturb);
   if (maxEpisodeSteps === false) return env;
   return new TimeLimit(env, maxEpisodeSteps ?? env.metadata.maxEpisodeSteps);
 }

@@ -20,10 +20,12 @@
  * Start: standing, joints at 0 ± 0.05 rad, torso level at rest above the ground, x = 0.
  * Terminated (a fall): |torso angle| > 0.8 rad or torso height < 0.15 m. Truncated: 1000 steps of
  * 0.02 s (20 s). info: x (torso x, m), fallen.
- * Physics: 10 sub-steps of 2 ms; feet friction 1.0; legs collide only with the ground.
+ * Physics: 10 sub-steps of 2 ms; feet and ground friction 1.0; legs collide only with the ground.
+ * Physical parameters (masses, leg lengths, gravity, motor limit, damping, friction): `WalkerParams`.
  */
 import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
+import type { ParamRules } from './params.ts';
 import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
 import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
@@ -34,19 +36,38 @@ import {
 
 const { Bodies } = Matter;
 
+/** Physical parameters: `makeEnv(id, { params })`, randomisable per episode, shown in the snapshot. */
+export type WalkerParams = {
+  gravityMS2: number;
+  torsoMassKg: number;
+  thighMassKg: number;
+  shinMassKg: number;
+  thighM: number;
+  shinM: number;
+  /** Torque of a unit action at each joint (the motor limit). */
+  maxTorqueNm: number;
+  /** Viscous damping of each joint. */
+  jointDampingNms: number;
+  /** Coulomb friction of the feet and of the ground (matter-js uses the smaller of the two bodies'). */
+  footFriction: number;
+};
+
+export const DEFAULT_WALKER_PARAMS: Readonly<WalkerParams> = Object.freeze({
+  gravityMS2: 9.81, torsoMassKg: 4.0, thighMassKg: 1.0, shinMassKg: 0.6, thighM: 0.2, shinM: 0.2, maxTorqueNm: 8.0, jointDampingNms: 0.3, footFriction: 1.0,
+});
+
+const WALKER_PARAM_RULES: ParamRules<WalkerParams> = Object.freeze({
+  gravityMS2: 'nonnegative', torsoMassKg: 'positive', thighMassKg: 'positive', shinMassKg: 'positive', thighM: 'positive', shinM: 'positive',
+  maxTorqueNm: 'positive', jointDampingNms: 'nonnegative', footFriction: 'nonnegative',
+});
+
+/** The default physical parameters plus the body's fixed shape and the task constants (what the teacher assumes). */
 export const WALKER_PARAMS = Object.freeze({
+  ...DEFAULT_WALKER_PARAMS,
   torsoLengthM: 0.6,
   torsoHeightM: 0.1,
-  torsoMassKg: 4.0,
   hipOffsetM: 0.25, // hips at ±hipOffset along the torso
-  thighM: 0.2,
-  shinM: 0.2,
-  thighMassKg: 1.0,
-  shinMassKg: 0.6,
   legWidthM: 0.04,
-  maxTorqueNm: 8.0,
-  jointDampingNms: 0.3,
-  footFriction: 1.0,
   energyCost: 0.01,
   fallAngleRad: 0.8,
   fallHeightM: 0.15,
@@ -60,6 +81,8 @@ export const WALKER_LEGS = 4;
 
 export interface WalkerOptions {
   outOfBounds: OutOfBounds;
+  /** Physical parameters that differ from `DEFAULT_WALKER_PARAMS`. */
+  params?: Partial<WalkerParams>;
 }
 
 export const DEFAULT_WALKER: Readonly<WalkerOptions> = Object.freeze({ outOfBounds: 'error' });
@@ -83,13 +106,14 @@ const GROUND = 0x1;
 const LEG = 0x2;
 const TORSO = 0x4;
 
-export class WalkerEnv extends PhysicsEnv {
+export class WalkerEnv extends PhysicsEnv<WalkerParams> {
   readonly id = 'Walker-v1';
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace;
   readonly metadata: EnvMetadata;
   private readonly opts: WalkerOptions;
-  private readonly params = WALKER_PARAMS;
+  protected readonly paramRules = WALKER_PARAM_RULES;
+  private cfg: typeof WALKER_PARAMS = WALKER_PARAMS;
   protected physics: Physics;
   private torso!: MBody;
   private readonly thighs: MBody[] = [];
@@ -106,7 +130,8 @@ export class WalkerEnv extends PhysicsEnv {
   constructor(options: Partial<WalkerOptions> = {}) {
     super();
     this.opts = { ...DEFAULT_WALKER, ...options };
-    const p = this.params;
+    this.initParams(DEFAULT_WALKER_PARAMS, this.opts.params);
+    const p = this.cfg;
     const n = 2 * WALKER_LEGS;
     const low = [0, -Math.PI, -Infinity, -Infinity, -Infinity, ...new Array<number>(n).fill(-Math.PI), ...new Array<number>(n).fill(-Infinity)];
     this.observationSpace = box(low, low.map((v) => (v === 0 ? Infinity : -v)));
@@ -115,17 +140,21 @@ export class WalkerEnv extends PhysicsEnv {
     this.physics = this.build();
   }
 
+  protected applyParams(params: Readonly<WalkerParams>): void {
+    this.cfg = Object.freeze({ ...WALKER_PARAMS, ...params });
+  }
+
   /** Standing height of the torso centre: legs straight down. */
   private standHeight(): number {
-    const p = this.params;
+    const p = this.cfg;
     return p.thighM + p.shinM + p.legWidthM / 2;
   }
 
   private build(): Physics {
-    const p = this.params;
-    const physics = createPhysics({ gravityMS2: 9.81, substepS: p.dtS / p.substeps, constraintIterations: 6 });
+    const p = this.cfg;
+    const physics = createPhysics({ gravityMS2: p.gravityMS2, substepS: p.dtS / p.substeps, constraintIterations: 6 });
     const S = PX_PER_M;
-    addBody(physics, Bodies.rectangle(45 * S, 0.5 * S, 110 * S, 1 * S, { isStatic: true, label: 'ground', friction: 1.0, collisionFilter: { group: 0, category: GROUND, mask: LEG | TORSO } }), 0, 0);
+    addBody(physics, Bodies.rectangle(45 * S, 0.5 * S, 110 * S, 1 * S, { isStatic: true, label: 'ground', friction: p.footFriction, collisionFilter: { group: 0, category: GROUND, mask: LEG | TORSO } }), 0, 0);
     const h = this.standHeight();
     const torsoI = (p.torsoMassKg * (p.torsoLengthM ** 2 + p.torsoHeightM ** 2)) / 12;
     this.torso = addBody(physics, Bodies.rectangle(0, -h * S, p.torsoLengthM * S, p.torsoHeightM * S, { label: 'torso', friction: 0.5, collisionFilter: { group: 0, category: TORSO, mask: GROUND } }), p.torsoMassKg, torsoI);
@@ -146,10 +175,11 @@ export class WalkerEnv extends PhysicsEnv {
 
   reset(opts: ResetOptions = {}): ResetResult {
     this.assertOpen();
+    this.adoptPendingParams();
     if (opts.seed !== undefined) this.rng = createRng(opts.seed);
     clearPhysics(this.physics);
     this.physics = this.build();
-    const p = this.params;
+    const p = this.cfg;
     const h = this.standHeight();
     const r = p.initJointRange;
     setBodyState(this.physics, this.torso, 0, h, 0);
@@ -185,10 +215,10 @@ export class WalkerEnv extends PhysicsEnv {
     }
   }
 
-  step(action: Action): StepResult {
+  protected stepWorld(action: Action): StepResult {
     this.assertOpen();
     if (this.done) throw new Error(`${this.id}: step() after the episode ended; call reset() first`);
-    const p = this.params;
+    const p = this.cfg;
     const a = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds);
     const x0 = getX(this.torso);
     const y0 = getY(this.torso);

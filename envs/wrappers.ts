@@ -1,40 +1,26 @@
 /**
- * One-job wrappers (Gymnasium `wrappers.TimeLimit`): the episode limit lives here, not in env code.
+ * One-job wrappers (Gymnasium `core.Wrapper`, `wrappers.TimeLimit`): `EnvWrapper` forwards every
+ * part of the `Env` contract to the wrapped env, so a wrapper overrides only what it changes and
+ * wrappers stack in any order. The episode limit lives here, not in env code.
  */
-import type { Action, Env, ResetOptions, ResetResult, StepResult, WorldSnapshot } from './core.ts';
+import type { Action, Env, EnvParams, ResetOptions, ResetResult, StepResult, WorldSnapshot } from './core.ts';
 
-/**
- * Sets `truncated` once `maxEpisodeSteps` steps have run, as Gymnasium does: on the limit step it is
- * set even when the env also terminated there (both flags true).
- */
-export class TimeLimit implements Env {
-  readonly id: string;
-  private elapsed = 0;
-  readonly maxEpisodeSteps: number;
-
-  constructor(readonly inner: Env, maxEpisodeSteps = inner.metadata.maxEpisodeSteps) {
-    if (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps < 1) throw new Error(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
-    this.id = inner.id;
-    this.maxEpisodeSteps = maxEpisodeSteps;
-  }
+/** Forwards everything to `inner`; subclasses override the one thing they change. */
+export abstract class EnvWrapper implements Env {
+  constructor(readonly inner: Env) {}
+  get id(): string { return this.inner.id; }
   get observationSpace() { return this.inner.observationSpace; }
   get actionSpace() { return this.inner.actionSpace; }
   get metadata() { return this.inner.metadata; }
-  /** Steps taken in the current episode. */
-  get elapsedSteps(): number { return this.elapsed; }
+  get params(): EnvParams | undefined { return this.inner.params; }
 
-  reset(opts?: ResetOptions): ResetResult {
-    this.elapsed = 0;
-    return this.inner.reset(opts);
+  setParams(params: EnvParams): void {
+    if (!this.inner.setParams) throw new Error(`${this.id}: this env has no physical parameters to set`);
+    this.inner.setParams(params);
   }
 
-  step(action: Action): StepResult {
-    const r = this.inner.step(action);
-    this.elapsed++;
-    if (this.elapsed >= this.maxEpisodeSteps) r.truncated = true;
-    return r;
-  }
-
+  reset(opts?: ResetOptions): ResetResult { return this.inner.reset(opts); }
+  step(action: Action): StepResult { return this.inner.step(action); }
   snapshot(): WorldSnapshot { return this.inner.snapshot(); }
 
   applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
@@ -43,4 +29,33 @@ export class TimeLimit implements Env {
   }
 
   close(): void { this.inner.close(); }
+}
+
+/**
+ * Sets `truncated` once `maxEpisodeSteps` steps have run, as Gymnasium does: on the limit step it is
+ * set even when the env also terminated there (both flags true).
+ */
+export class TimeLimit extends EnvWrapper {
+  private elapsed = 0;
+  readonly maxEpisodeSteps: number;
+
+  constructor(inner: Env, maxEpisodeSteps = inner.metadata.maxEpisodeSteps) {
+    super(inner);
+    if (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps < 1) throw new Error(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
+    this.maxEpisodeSteps = maxEpisodeSteps;
+  }
+  /** Steps taken in the current episode. */
+  get elapsedSteps(): number { return this.elapsed; }
+
+  override reset(opts?: ResetOptions): ResetResult {
+    this.elapsed = 0;
+    return this.inner.reset(opts);
+  }
+
+  override step(action: Action): StepResult {
+    const r = this.inner.step(action);
+    this.elapsed++;
+    if (this.elapsed >= this.maxEpisodeSteps) r.truncated = true;
+    return r;
+  }
 }

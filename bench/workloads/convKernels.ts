@@ -2,7 +2,7 @@
  * Times the tfjs kernels of one cifar-conv training step at the workload's shapes (T·B = 160 for
  * conv2, the static conv1 once per sample), to show where its step goes:
  *   node bin/run-ts.mjs bench/workloads/convKernels.ts
- * Reported in bench/results/training.md ("cifar-conv now").
+ * Reported in bench/notes/2026-11-29-round1-training.md ("cifar-conv now").
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/backend/index.ts';

@@ -134,7 +134,7 @@ export async function run(argv: string[]): Promise<number> {
   const dir = await dataDir(dataset, values.data, values.download);
   const out = values.out ?? join('bench-out', `${dataset}-${exp.label.type}`);
   console.log(`spikeloop bench ${dataset}: config ${exp.name}, ${exp.label.type} labels, data ${dir}, output ${out}`);
-  runClassification(exp, {
+  await runClassification(exp, {
     dataDir: dir,
     outDir: out,
     progress: 'auto',

@@ -12,6 +12,7 @@ import { evaluateActor, policyActor } from '../../agents/rollout.ts';
 import { formatSummaries, summarize } from '../../agents/report.ts';
 import { intOption } from './train-controller.ts';
 import { run as runViz } from './viz.ts';
+import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train the cartpole spiking controller briefly, evaluate it, and serve it in the visualizer';
 
@@ -49,7 +50,13 @@ export async function run(argv: string[]): Promise<number> {
   const episodes = intOption('episodes', values.episodes, 1) ?? 5;
   await initBackend();
   console.log(`spikeloop demo: training the cartpole spiking controller (${budget} optimiser steps) → ${out}`);
-  const trained = trainController({ env: 'cartpole', budget, daggerRounds: DEMO_BUDGET.daggerRounds }, { outDir: out, log: (l) => console.log(`  ${l}`) });
+  const progress = trainProgress();
+  let trained: ReturnType<typeof trainController>;
+  try {
+    trained = trainController({ env: 'cartpole', budget, daggerRounds: DEMO_BUDGET.daggerRounds }, { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
+  } finally {
+    progress.stop();
+  }
   trained.network.dispose();
   const { spec, policy } = loadPolicy(out);
   const s = summarize(spec.env, evaluateActor(spec.env, policyActor(policy), episodes, 0));

@@ -1,36 +1,52 @@
 /**
- * `spikeloop eval --env NAME --checkpoint DIR [--episodes 100]`: seeded episodes of a trained
- * spiking controller (or, with --teacher, of the env's classical controller) → a table of
- * mean/std return and the env's success measure.
+ * `spikeloop eval`: seeded episodes of trained spiking controllers and/or the env's teacher.
+ *
+ * Plain: `--checkpoint DIR` (or `--teacher`) → mean/std return and the env's success measure.
+ * Robustness: with `--perturb SPEC` (repeatable) or `--suite NAME`, the teacher and every given
+ * controller run under each condition on the same seeds (paired: identical starts, pushes, noise and
+ * bodies) → a table with 95% intervals of the mean return (t) and of the success rate (Wilson), and
+ * the paired return difference to the teacher.
  */
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { resolveEnvId } from '../../envs/index.ts';
+import { perturbationSuite, resolveEnvId, toPerturbation, formatPerturbation, SUITE_NAMES, type SuiteCondition } from '../../envs/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
 import { loadPolicy } from '../../agents/controller.ts';
-import { evaluateActor, policyActor, type Actor } from '../../agents/rollout.ts';
+import { evaluateActor, policyActor } from '../../agents/rollout.ts';
 import { formatSummaries, summarize } from '../../agents/report.ts';
+import { evaluateRobustness, formatRobustness, type NamedActor } from '../../agents/robustness.ts';
 import { envOption, intOption } from './train-controller.ts';
 
-export const summary = 'evaluate a spiking controller (or the teacher) on seeded episodes: mean/std return, success';
+export const summary = 'evaluate spiking controllers and the teacher on seeded episodes, optionally under perturbations (paired, with 95% CIs)';
 
-const HELP = `usage: spikeloop eval --env cartpole|pendulum|reacher|walker (--checkpoint DIR | --teacher) [options]
+const HELP = `usage: spikeloop eval (--checkpoint DIR ... | --teacher) [--env NAME] [--perturb SPEC ... | --suite NAME] [options]
 
-  --env NAME            environment (required)
-  --checkpoint DIR      controller folder written by train-controller
-  --teacher             evaluate the env's classical teacher instead
-  --episodes N          episodes, seeds first..first+N-1 (default 100)
+  --checkpoint DIR      controller folder written by train-controller (repeatable: compared side by side)
+  --teacher             evaluate the env's classical teacher alone
+  --env NAME            cartpole | pendulum | reacher | walker (default: the env recorded in the checkpoint)
+  --perturb SPEC        a perturbed condition, e.g. pushes=0.08,noise=0.05,delay=1,mass=1.2 or 'none'
+                        (repeatable); the teacher and each controller run it on the same seeds
+  --suite NAME          named conditions: ${SUITE_NAMES.join(' | ')} (robust = nominal + each perturbation
+                        alone at the magnitude chosen for the env; bench/results/robustness.md)
+  --episodes N          episodes per controller and condition, seeds first..first+N-1 (default 100)
   --seed N              first episode seed (default 0)
-  --json FILE           also write the summary as JSON
-  -h, --help            this text`;
+  --json FILE           also write the results as JSON
+  -h, --help            this text
+
+perturbation keys: pushes=N·s push-interval=MIN:MAX push-body=LABEL push-direction=horizontal|any
+  noise=F (σ = F × the env's noise unit per dimension) delay=STEPS, and domain randomisation
+  GROUP=F or GROUP=MIN:MAX (mass, length, gravity, friction, damping, strength or a parameter name;
+  F means ×[2 − F, F] around the nominal value)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       env: { type: 'string' },
-      checkpoint: { type: 'string' },
+      checkpoint: { type: 'string', multiple: true },
       teacher: { type: 'boolean', default: false },
+      perturb: { type: 'string', multiple: true },
+      suite: { type: 'string' },
       episodes: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
@@ -42,27 +58,46 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const env = envOption(values.env);
-  const envId = resolveEnvId(env);
+  const checkpoints = values.checkpoint ?? [];
+  if (values.teacher === checkpoints.length > 0) throw new Error('give exactly one of --checkpoint DIR or --teacher');
+  if (values.perturb && values.suite !== undefined) throw new Error('give --perturb or --suite, not both');
   const episodes = intOption('episodes', values.episodes, 1) ?? 100;
   const seed = intOption('seed', values.seed, 0) ?? 0;
-  if (values.teacher === (values.checkpoint !== undefined)) throw new Error('give exactly one of --checkpoint DIR or --teacher');
-  let actor: Actor;
-  let name: string;
-  if (values.checkpoint !== undefined) {
-    const { spec, policy } = loadPolicy(values.checkpoint);
-    if (spec.env !== envId) throw new Error(`checkpoint ${values.checkpoint} was trained on ${spec.env}, not ${envId}`);
-    actor = policyActor(policy);
-    name = `SNN (${spec.label})`;
-  } else {
-    actor = makeTeacher(envId);
-    name = 'teacher';
-  }
+  const snns = checkpoints.map((dir) => ({ dir, ...loadPolicy(dir) }));
+  const envId = pickEnv(values.env, snns.map((s) => ({ dir: s.dir, env: s.spec.env })));
+  const actors: NamedActor[] = snns.map((s) => ({ name: snns.length > 1 ? `SNN (${s.spec.label}, ${s.dir})` : `SNN (${s.spec.label})`, actor: policyActor(s.policy) }));
   const t0 = performance.now();
-  const s = summarize(envId, evaluateActor(envId, actor, episodes, seed));
+  if (values.perturb === undefined && values.suite === undefined) {
+    if (actors.length > 1) throw new Error('several --checkpoint folders are compared under --perturb or --suite conditions; give one of them');
+    const { name, actor } = actors[0] ?? { name: 'teacher', actor: makeTeacher(envId) };
+    const s = summarize(envId, evaluateActor(envId, actor, episodes, seed));
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(formatSummaries([{ name, summary: s }]));
+    console.log(`(${episodes} episodes, seeds ${seed}..${seed + episodes - 1}, ${seconds.toFixed(1)} s)`);
+    if (values.json) writeFileSync(values.json, JSON.stringify({ controller: name, ...s, seconds }, null, 1));
+    return 0;
+  }
+  const conditions: SuiteCondition[] = values.suite !== undefined
+    ? perturbationSuite(values.suite, envId)
+    : values.perturb!.map((p) => {
+        const perturb = formatPerturbation(toPerturbation(p));
+        return { name: perturb === 'none' ? 'nominal' : perturb, perturb };
+      });
+  const results = evaluateRobustness(envId, [{ name: 'teacher', actor: makeTeacher(envId) }, ...actors], conditions, { episodes, seed });
   const seconds = (performance.now() - t0) / 1000;
-  console.log(formatSummaries([{ name, summary: s }]));
-  console.log(`(${episodes} episodes, seeds ${seed}..${seed + episodes - 1}, ${seconds.toFixed(1)} s)`);
-  if (values.json) writeFileSync(values.json, JSON.stringify({ controller: name, ...s, seconds }, null, 1));
+  console.log(formatRobustness(results));
+  console.log(`(${envId}; ${episodes} paired episodes per cell, seeds ${seed}..${seed + episodes - 1}; Δ return: paired mean difference to the teacher; ${seconds.toFixed(1)} s)`);
+  if (values.json) {
+    const doc = { env: envId, episodes, seeds: [seed, seed + episodes - 1], checkpoints, suite: values.suite, conditions: results, seconds };
+    writeFileSync(values.json, JSON.stringify(doc, null, 1));
+  }
   return 0;
+}
+
+/** --env if given (checked against every checkpoint), else the env the checkpoints record. */
+function pickEnv(raw: string | undefined, recorded: ReadonlyArray<{ dir: string; env: string }>): string {
+  const envId = raw !== undefined ? resolveEnvId(envOption(raw)) : recorded[0]?.env;
+  if (envId === undefined) throw new Error('--env is required with --teacher (cartpole | pendulum | reacher | walker)');
+  for (const r of recorded) if (r.env !== envId) throw new Error(`checkpoint ${r.dir} was trained on ${r.env}, not ${envId}`);
+  return resolveEnvId(envId);
 }

@@ -9,6 +9,7 @@ import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
 import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
 import type { LabelKind } from '../../agents/controller.ts';
+import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
 
@@ -81,9 +82,15 @@ export async function run(argv: string[]): Promise<number> {
     ...(rounds !== undefined ? { daggerRounds: rounds } : {}),
   };
   console.log(`spikeloop train-controller: ${resolveEnvId(env)}, ${label} labels → ${out}`);
-  const result = trainController(opts, { outDir: out, log: (l) => console.log(`  ${l}`) });
+  const progress = trainProgress();
+  let result: ReturnType<typeof trainController>;
+  try {
+    result = trainController(opts, { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
+  } finally {
+    progress.stop();
+  }
   result.network.dispose();
   console.log(`spikeloop train-controller: best round ${result.best.round} (score ${result.best.score.toFixed(2)}), ${result.seconds.toFixed(1)} s; controller in ${out}`);
-  console.log(`  evaluate: spikeloop eval --env ${env} --checkpoint ${out}`);
+  console.log(`  evaluate: spikeloop eval --env ${env} --checkpoint ${out}; training rounds plotted in ${join(out, 'training.svg')}`);
   return 0;
 }

@@ -6,7 +6,7 @@
  *     dW[kh, kw, ci, co] = Σ_{b, oh, ow} xpad[b, oh·sh + kh, ow·sw + kw, ci] · dy[b, oh, ow, co]
  *     which is itself a convolution of xpad with dy once batch and channels are swapped:
  *     dWᵀ[ci, kh, kw, co] = conv2d(xpadᵀ [Ci, Hp, Wp, B], dyᵀ [OH, OW, B, Co], 'valid', dilation (sh, sw)).
- *     One XNNPACK conv; measured ~10× faster than a wasm matMul per filter tap (bench/results/neurons.md).
+ *     One XNNPACK conv; measured ~10× faster than a wasm matMul per filter tap (bench/notes/2026-11-29-round1-neurons.md).
  *   UnsortedSegmentSum (the gradient of gather):
  *     out[s, ...] = Σ_{j : ids[j] = s} x[j, ...]   (ids outside [0, numSegments) are dropped, as in TF)
  *

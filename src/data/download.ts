@@ -9,6 +9,11 @@
  *
  * Downloads go to `<file>.part`, resume with an HTTP Range request, and are renamed only after the checksum
  * matches; a mismatching file is deleted so it is never taken for a good one.
+ *
+ * A stalled server must not hang the caller: no response headers within `connectTimeoutMs`, or no
+ * body bytes for `idleTimeoutMs`, aborts the attempt. Network errors, timeouts and HTTP 429/5xx are
+ * retried `retries` times with exponential backoff (each retry resumes the part file); the final error
+ * names the cause (e.g. `ECONNREFUSED`, `idle timeout`), not just "fetch failed".
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -45,36 +50,121 @@ async function hashFile(path: string, algo: 'md5' | 'sha256'): Promise<string> {
   return h.digest('hex');
 }
 
-/** Downloads `file.url` to `dest`, resuming `dest.part`, then verifies the checksum(s). */
-export async function downloadFile(file: RemoteFile, dest: string): Promise<string> {
+export interface DownloadOptions {
+  /** Longest wait for the response headers, ms. */
+  connectTimeoutMs: number;
+  /** Longest wait between two body chunks, ms. */
+  idleTimeoutMs: number;
+  /** Further attempts after a failed one (network error, timeout, HTTP 429/5xx, interrupted body). */
+  retries: number;
+  /** Wait before the first retry, ms; doubled each time up to `maxBackoffMs`. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_DOWNLOAD: Readonly<DownloadOptions> = Object.freeze({
+  connectTimeoutMs: 30_000,
+  idleTimeoutMs: 60_000,
+  retries: 3,
+  backoffMs: 1000,
+  maxBackoffMs: 30_000,
+});
+
+function resolveDownloadOptions(options: Partial<DownloadOptions>): DownloadOptions {
+  const o = { ...DEFAULT_DOWNLOAD, ...options };
+  for (const k of ['connectTimeoutMs', 'idleTimeoutMs', 'backoffMs', 'maxBackoffMs'] as const) {
+    if (!(o[k] > 0) || !Number.isFinite(o[k])) throw new Error(`downloadFile: ${k} must be a positive number, got ${o[k]}`);
+  }
+  if (!Number.isInteger(o.retries) || o.retries < 0) throw new Error(`downloadFile: retries must be a non-negative integer, got ${o.retries}`);
+  return o;
+}
+
+/** A failed attempt; `retryable` says whether another attempt may help. */
+class AttemptError extends Error {
+  constructor(message: string, readonly retryable: boolean) {
+    super(message);
+  }
+}
+
+/** The innermost cause of a fetch error, e.g. "connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)". */
+function describeCause(err: unknown): string {
+  let e: unknown = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  if (!(e instanceof Error)) return String(e);
+  const code = (e as NodeJS.ErrnoException).code;
+  return code && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
+}
+
+/**
+ * Downloads `file.url` to `dest`, resuming `dest.part`, then verifies the checksum(s). Stalls time
+ * out and transient failures are retried with backoff (see the file header).
+ */
+export async function downloadFile(file: RemoteFile, dest: string, options: Partial<DownloadOptions> = {}): Promise<string> {
+  const o = resolveDownloadOptions(options);
   if (existsSync(dest)) return dest;
   mkdirSync(dirname(dest), { recursive: true });
   const part = `${dest}.part`;
-  const have = existsSync(part) ? statSync(part).size : 0;
-  let res: Response;
-  try {
-    res = await fetch(file.url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {} });
-  } catch (err) {
-    throw new Error(`download ${file.url}: ${(err as Error).message}`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fetchToPart(file.url, part, o);
+      break;
+    } catch (err) {
+      const e = err instanceof AttemptError ? err : new AttemptError(describeCause(err), false);
+      const partBytes = existsSync(part) ? statSync(part).size : 0;
+      const kept = partBytes > 0 ? `; ${partBytes} bytes kept in ${part}, call again to resume` : '';
+      if (!e.retryable) throw new Error(`download ${file.url}: ${e.message}${kept}`);
+      if (attempt >= o.retries) throw new Error(`download ${file.url}: failed after ${attempt + 1} attempt(s): ${e.message}${kept}`);
+      await new Promise((r) => setTimeout(r, Math.min(o.maxBackoffMs, o.backoffMs * 2 ** attempt)));
+    }
   }
-  if (res.status === 416 && have > 0) {
-    // The part file is already complete; verify below.
-  } else if (res.status !== 200 && res.status !== 206) {
-    throw new Error(`download ${file.url}: HTTP ${res.status}`);
-  } else {
-    const append = res.status === 206 && have > 0;
-    const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
+  await verifyChecksums(file, part);
+  renameSync(part, dest);
+  return dest;
+}
+
+/** One attempt: requests the rest of `part` (Range) and appends the body to it, under the timeouts. */
+async function fetchToPart(url: string, part: string, o: DownloadOptions): Promise<void> {
+  const have = existsSync(part) ? statSync(part).size : 0;
+  const ctl = new AbortController();
+  let why = '';
+  const abortAfter = (ms: number, reason: string): NodeJS.Timeout =>
+    setTimeout(() => {
+      why = reason;
+      ctl.abort();
+    }, ms);
+  let timer = abortAfter(o.connectTimeoutMs, `no response within ${o.connectTimeoutMs} ms (connect timeout)`);
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: ctl.signal });
+    } catch (err) {
+      throw new AttemptError(why || describeCause(err), true);
+    }
+    if (res.status === 416 && have > 0) return; // the part file is already complete; verified by the caller
+    if (res.status !== 200 && res.status !== 206) {
+      await res.body?.cancel().catch(() => {});
+      throw new AttemptError(`HTTP ${res.status}`, res.status === 429 || res.status >= 500);
+    }
+    const out = createWriteStream(part, { flags: res.status === 206 && have > 0 ? 'a' : 'w' });
     try {
       if (!res.body) throw new Error('empty response body');
+      clearTimeout(timer);
+      timer = abortAfter(o.idleTimeoutMs, `no data for ${o.idleTimeoutMs} ms (idle timeout)`);
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        timer.refresh();
         if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
       }
     } catch (err) {
       await new Promise<void>((r) => out.end(() => r()));
-      throw new Error(`download ${file.url}: interrupted after ${statSync(part).size} bytes in ${part} (${(err as Error).message}); call again to resume`);
+      throw new AttemptError(`interrupted after ${statSync(part).size} bytes (${why || describeCause(err)})`, true);
     }
     await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+async function verifyChecksums(file: RemoteFile, part: string): Promise<void> {
   for (const algo of ['md5', 'sha256'] as const) {
     const want = file[algo];
     if (!want) continue;
@@ -84,8 +174,6 @@ export async function downloadFile(file: RemoteFile, dest: string): Promise<stri
       throw new Error(`download ${file.url}: ${algo.toUpperCase()} mismatch (got ${got}, expected ${want}); the corrupt file was deleted`);
     }
   }
-  renameSync(part, dest);
-  return dest;
 }
 
 function safeJoin(root: string, name: string, archive: string): string {
@@ -164,6 +252,8 @@ export interface ResolveOptions {
   cacheDir?: string;
   /** Override the remote files (tests point these at a local server). */
   sources?: RemoteFile[];
+  /** Timeouts and retries of the download. */
+  downloadOptions?: Partial<DownloadOptions>;
 }
 
 /** The folder a loader reads: cifar-10-batches-bin for CIFAR-10, the folder with Train/ Test/ for N-MNIST. */
@@ -195,7 +285,7 @@ export async function resolveDataset(name: DatasetName, options: ResolveOptions 
   mkdirSync(target, { recursive: true });
   try {
     for (const f of options.sources ?? DATASET_SOURCES[name]) {
-      const file = await downloadFile(f, join(cache, 'downloads', f.name));
+      const file = await downloadFile(f, join(cache, 'downloads', f.name), options.downloadOptions);
       const bytes = new Uint8Array(readFileSync(file));
       if (f.name.endsWith('.zip')) extractZip(bytes, target, file);
       else extractTar(bytes, target, file);

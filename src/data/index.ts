@@ -10,8 +10,8 @@ export {
   listNmnistCsv, listNmnistFolders,
 } from './nmnist.ts';
 export {
-  resolveDataset, downloadFile, extractTar, extractZip, defaultCacheDir, DATASET_SOURCES,
-  type DatasetName, type RemoteFile, type ResolveOptions,
+  resolveDataset, downloadFile, extractTar, extractZip, defaultCacheDir, DATASET_SOURCES, DEFAULT_DOWNLOAD,
+  type DatasetName, type RemoteFile, type ResolveOptions, type DownloadOptions,
 } from './download.ts';
 export {
   type Bs1Events, type SpikeRaster, type RasterOptions, DEFAULT_RASTER, BS1_EVENT_BYTES, Bs1FormatError, Bs1RangeError,

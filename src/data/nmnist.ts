@@ -17,7 +17,7 @@
  * pass { windowMs: 90, steps: 30 } for that recipe.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { planBatches, type Batch, type BatchOptions } from './batching.ts';
 
 export const NMNIST_SIDE = 34;
@@ -47,6 +47,8 @@ export function decodeNmnistEvents(bytes: Uint8Array, name = '<buffer>', options
     throw new Error(`N-MNIST file ${name}: length ${bytes.length} is not a multiple of 5; truncated event at byte offset ${whole}`);
   }
   const n = bytes.length / NMNIST_EVENT_BYTES;
+  // An empty file is a failed copy or download, not a blank sample: it would frame as all zeros.
+  if (n === 0) throw new Error(`N-MNIST file ${name}: empty (0 bytes); a sample holds at least one event`);
   if (n > o.maxEvents) {
     throw new Error(`N-MNIST file ${name}: ${n} events (${bytes.length} bytes) exceeds maxEvents ${o.maxEvents}; oversized or not an N-MNIST sample`);
   }
@@ -139,9 +141,13 @@ export function listNmnistFolders(root: string, split: 'train' | 'test'): Nmnist
   return out;
 }
 
-/** Lists a split from a labels.csv (header with columns split, file, label; file relative to the csv). */
+/**
+ * Lists a split from a labels.csv (header with columns split, file, label; file relative to the
+ * csv). A file must stay inside the csv's folder: absolute paths and `..` escapes are refused, so a
+ * crafted list cannot make training read arbitrary files.
+ */
 export function listNmnistCsv(csvPath: string, split: 'train' | 'test'): NmnistEntry[] {
-  const root = join(csvPath, '..');
+  const root = resolve(csvPath, '..');
   const lines = readFileSync(csvPath, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   const head = (lines[0] ?? '').split(',');
   const cs = head.indexOf('split'), cf = head.indexOf('file'), cl = head.indexOf('label');
@@ -151,10 +157,22 @@ export function listNmnistCsv(csvPath: string, split: 'train' | 'test'): NmnistE
     const cols = lines[i]!.split(',');
     const label = Number(cols[cl]);
     if (!Number.isInteger(label) || label < 0 || label > 9) throw new Error(`N-MNIST list ${csvPath}: line ${i + 1} has label "${cols[cl]}", expected 0–9`);
-    if (cols[cs] === split) out.push({ file: join(root, cols[cf]!), label });
+    if (cols[cs] === split) out.push({ file: confinedPath(root, cols[cf] ?? '', `N-MNIST list ${csvPath}: line ${i + 1}`), label });
   }
   if (out.length === 0) throw new Error(`N-MNIST list ${csvPath}: no rows for split ${split}`);
   return out;
+}
+
+/** `root/rel`, refusing an empty, absolute or escaping `rel`. */
+function confinedPath(root: string, rel: string, where: string): string {
+  if (rel.trim() === '') throw new Error(`${where} has an empty file path`);
+  if (isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) throw new Error(`${where} has an absolute file path "${rel}"; paths must be relative to ${root}`);
+  const full = resolve(root, rel);
+  const inside = relative(root, full);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new Error(`${where} has file path "${rel}", which leaves the data folder ${root}`);
+  }
+  return full;
 }
 
 export interface NmnistOptions extends FrameOptions, NmnistDecodeOptions {
@@ -176,10 +194,12 @@ export class NmnistDataset {
     this.labels = Int32Array.from(entries, (e) => e.label);
   }
 
-  /** Loads from `root`, using root/labels.csv when present, else the Train/Test folder layout. */
+  /** Loads from `root`, using root/labels.csv when present (it must be a file), else the Train/Test folder layout. */
   static load(root: string, split: 'train' | 'test', options: Partial<NmnistOptions> = {}): NmnistDataset {
     const csv = join(root, 'labels.csv');
-    const entries = existsSync(csv) && statSync(csv).isFile() ? listNmnistCsv(csv, split) : listNmnistFolders(root, split);
+    const hasCsv = existsSync(csv);
+    if (hasCsv && !statSync(csv).isFile()) throw new Error(`N-MNIST: ${csv} exists but is not a regular file; remove it or make it the sample list`);
+    const entries = hasCsv ? listNmnistCsv(csv, split) : listNmnistFolders(root, split);
     return new NmnistDataset(entries, options);
   }
 

@@ -1,5 +1,5 @@
 export { type Matrix, toMatrix } from './matrix.ts';
-export { type PspKernelOptions, type PspKernel, DEFAULT_PSP_KERNEL, resolvePspKernel, pspFilterRows } from './kernel.ts';
+export { pspFilterRows } from './kernel.ts';
 export {
   type PopulationOptions,
   type PopulationCode,

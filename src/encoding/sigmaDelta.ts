@@ -14,7 +14,7 @@
  * Reference: Yoon, "LIF and simplified SRM neurons encode signals into spikes via a form of
  * asynchronous pulse sigma-delta modulation", IEEE TNNLS 2017.
  */
-import { resolvePspKernel, type PspKernelOptions } from './kernel.ts';
+import { DEFAULT_MOTOR_PSP, resolvePsp, type PspOptions } from '../neurons/defaults.ts';
 
 export type SigmaDeltaMode = 'integrate-and-fire' | 'kernel';
 
@@ -23,7 +23,7 @@ export interface SigmaDeltaOptions {
   /** Decoder gain g: the signal a decoder reads back is g·(ε∗o). */
   gain: number;
   /** The decoder's PSP kernel. */
-  psp: PspKernelOptions;
+  psp: PspOptions;
   /** 'integrate-and-fire' only: firing threshold θ; defaults to g·c·τs (see header). */
   threshold?: number;
 }
@@ -31,7 +31,7 @@ export interface SigmaDeltaOptions {
 export const DEFAULT_SIGMA_DELTA: Readonly<SigmaDeltaOptions> = Object.freeze({
   mode: 'kernel',
   gain: 2,
-  psp: Object.freeze({ tauSyn: 5, scale: 'unit-area' }) as PspKernelOptions,
+  psp: DEFAULT_MOTOR_PSP,
 });
 
 /** Encoder state: the integrator (IF) or the decoder's PSP (kernel). */
@@ -50,7 +50,7 @@ export interface SigmaDeltaStepper {
 export function createSigmaDelta(opts: Partial<SigmaDeltaOptions> = {}): SigmaDeltaStepper {
   const o: SigmaDeltaOptions = { ...DEFAULT_SIGMA_DELTA, ...opts, psp: { ...DEFAULT_SIGMA_DELTA.psp, ...opts.psp } };
   if (!(o.gain > 0)) throw new Error(`sigma-delta: gain must be > 0, got ${o.gain}`);
-  const k = resolvePspKernel(o.psp);
+  const k = resolvePsp(o.psp);
   if (o.mode === 'integrate-and-fire') {
     const theta = o.threshold ?? o.gain * k.area;
     if (!(theta > 0)) throw new Error(`sigma-delta: threshold must be > 0, got ${theta}`);

@@ -16,6 +16,8 @@ import { predictFromPsp } from '../labels/classification.ts';
 import { Sequential } from '../network/sequential.ts';
 import { addToConfusion, confusionCsv, confusionSvg, emptyConfusion, type ConfusionMatrix } from '../report/confusion.ts';
 import { learningCurvesSvg } from '../report/curves.ts';
+import { earlyStopping, type TrainerCallbacks } from '../train/callbacks.ts';
+import type { EpochMetrics } from '../train/checkpoint.ts';
 import type { OptimizerSpec } from '../train/optimizers.ts';
 import type { LrSchedule } from '../train/schedule.ts';
 import { Trainer } from '../train/trainer.ts';
@@ -41,6 +43,8 @@ export interface RunOptions {
   command?: string;
   /** Save the final checkpoint into outDir/checkpoint. */
   checkpoint: boolean;
+  /** Aborting stops training before the next batch (the run then rejects). */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_RUN: Readonly<Omit<RunOptions, 'dataDir' | 'outDir'>> = Object.freeze({
@@ -135,108 +139,164 @@ function writeAtomic(path: string, text: string): void {
   renameSync(`${path}.tmp`, path);
 }
 
-export function runClassification(exp: ResolvedExperiment, options: Partial<RunOptions> & Pick<RunOptions, 'dataDir' | 'outDir'>): ClassificationResult {
-  const o = { ...DEFAULT_RUN, ...options };
-  const started = new Date();
-  const wall0 = performance.now();
+/** The data side of a run: label objective, train pool (chunked per epoch) and test subset. */
+interface RunData {
+  objective: Objective;
+  pool: Int32Array;
+  perEpoch: number;
+  testPool: Int32Array;
+  trainData: PooledDataset;
+  testData: PooledDataset;
+}
+
+function prepareData(exp: ResolvedExperiment, dataDir: string): RunData {
   const tr = exp.train;
   const seed = tr.seed ?? 0;
-  const T = exp.network.T;
-  const objective = makeObjective(exp.label, T);
-  const { train: trainSrc, test: testSrc }: { train: SampleSource; test: SampleSource } = loadSources(exp, o.dataDir);
+  const objective = makeObjective(exp.label, exp.network.T);
+  const { train: trainSrc, test: testSrc }: { train: SampleSource; test: SampleSource } = loadSources(exp, dataDir);
   const pool = trainingPool(trainSrc.size, tr.trainLimit, seed);
   const perEpoch = Math.min(tr.epochSamples ?? pool.length, pool.length);
   const testPool = Int32Array.from({ length: Math.min(tr.testLimit ?? testSrc.size, testSrc.size) }, (_, i) => i);
   const augment = exp.dataset === 'cifar10' && exp.data?.augment ? createRng(seed).fork() : undefined;
-  const trainData = new PooledDataset(trainSrc, pool, objective, augment);
-  const testData = new PooledDataset(testSrc, testPool, objective);
-  mkdirSync(o.outDir, { recursive: true });
+  return { objective, pool, perEpoch, testPool, trainData: new PooledDataset(trainSrc, pool, objective, augment), testData: new PooledDataset(testSrc, testPool, objective) };
+}
 
-  const net = Sequential.fromConfig({ ...exp.network, seed: exp.network.seed ?? seed });
-  const plannedSteps = tr.epochs * Math.ceil(perEpoch / tr.batchSize);
-  const trainer = new Trainer(net, {
-    loss: objective.loss,
+function buildTrainer(exp: ResolvedExperiment, net: Sequential, data: RunData, progress: RunOptions['progress']): Trainer {
+  const tr = exp.train;
+  const plannedSteps = tr.epochs * Math.ceil(data.perEpoch / tr.batchSize);
+  return new Trainer(net, {
+    loss: data.objective.loss,
     optimizer: optimizerSpec(tr.optimizer),
     schedule: scheduleSpec(tr.schedule, plannedSteps),
     batchSize: tr.batchSize,
     ...(tr.clipGradNorm !== undefined ? { clipGradNorm: tr.clipGradNorm } : {}),
     ...(tr.weightClamp !== undefined ? { weightClamp: tr.weightClamp } : {}),
-    seed,
+    seed: tr.seed ?? 0,
     shuffle: true,
-    readoutPsp: objective.readoutPsp,
-    progress: o.progress,
+    readoutPsp: data.objective.readoutPsp,
+    progress,
   });
+}
 
-  const { resolvedNetwork: _resolved, ...config } = exp;
-  const epochs: EpochRecord[] = [];
-  let last: EvalOutcome | undefined;
-  let trainSeconds = 0;
-  let forwardSeconds = 0;
-  let evaluated = 0;
-  let stoppedBy: ClassificationResult['stoppedBy'] = 'epochs';
-  const result = (): ClassificationResult => {
+/** What the run has measured so far; `result()` turns it into results.json. */
+class RunRecord {
+  readonly epochs: EpochRecord[] = [];
+  last: EvalOutcome | undefined;
+  trainSeconds = 0;
+  forwardSeconds = 0;
+  evaluated = 0;
+  stoppedBy: ClassificationResult['stoppedBy'] = 'epochs';
+  private readonly started = new Date();
+  private readonly wall0 = performance.now();
+
+  constructor(
+    private readonly exp: ResolvedExperiment,
+    private readonly data: RunData,
+    private readonly command: string | undefined,
+  ) {}
+
+  add(m: EpochMetrics, ev: EvalOutcome): EpochRecord {
+    this.last = ev;
+    this.trainSeconds += m.seconds;
+    this.forwardSeconds += ev.forwardSeconds;
+    this.evaluated += this.data.testPool.length;
+    const rec: EpochRecord = {
+      epoch: m.epoch,
+      step: m.step,
+      lr: m.lr,
+      loss: m.loss,
+      ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}),
+      testLoss: ev.loss,
+      testAccuracy: ev.accuracy,
+      trainSeconds: m.seconds,
+      evalSeconds: ev.seconds,
+      trainSamples: this.data.trainData.size,
+    };
+    this.epochs.push(rec);
+    return rec;
+  }
+
+  result(): ClassificationResult {
+    const { exp, data, epochs, last } = this;
+    const { resolvedNetwork: _resolved, ...config } = exp;
     const best = epochs.reduce((b, e) => (e.testAccuracy > b.testAccuracy ? e : b), epochs[0]!);
     const trained = epochs.reduce((a, e) => a + e.trainSamples, 0);
     return {
       name: exp.name,
       dataset: exp.dataset,
-      label: objective.describe,
+      label: data.objective.describe,
       backend: tf.getBackend(),
       config,
-      samples: { train: pool.length, test: testPool.length, perEpoch },
+      samples: { train: data.pool.length, test: data.testPool.length, perEpoch: data.perEpoch },
       epochs,
-      stoppedBy,
+      stoppedBy: this.stoppedBy,
       final: { testAccuracy: last!.accuracy, testLoss: last!.loss, bestTestAccuracy: best.testAccuracy, bestEpoch: best.epoch },
-      throughput: { trainImagesPerSec: trained / trainSeconds, inferenceImagesPerSec: evaluated / forwardSeconds },
-      wallSeconds: (performance.now() - wall0) / 1000,
-      trainSeconds,
-      startedAt: started.toISOString(),
-      ...(o.command !== undefined ? { command: o.command } : {}),
+      throughput: { trainImagesPerSec: trained / this.trainSeconds, inferenceImagesPerSec: this.evaluated / this.forwardSeconds },
+      wallSeconds: (performance.now() - this.wall0) / 1000,
+      trainSeconds: this.trainSeconds,
+      startedAt: this.started.toISOString(),
+      ...(this.command !== undefined ? { command: this.command } : {}),
       node: process.version,
     };
-  };
-  try {
-    for (let e = 0; e < tr.epochs; e++) {
-      trainData.pool = epochChunk(pool, tr.epochSamples, e);
-      const [m] = trainer.fit(trainData, { epochs: e + 1 });
-      last = evaluateClassifier(net, testData, objective, tr.batchSize);
-      trainSeconds += m!.seconds;
-      forwardSeconds += last.forwardSeconds;
-      evaluated += testPool.length;
-      const rec: EpochRecord = {
-        epoch: m!.epoch,
-        step: m!.step,
-        lr: m!.lr,
-        loss: m!.loss,
-        ...(m!.accuracy !== undefined ? { accuracy: m!.accuracy } : {}),
-        testLoss: last.loss,
-        testAccuracy: last.accuracy,
-        trainSeconds: m!.seconds,
-        evalSeconds: last.seconds,
-        trainSamples: trainData.size,
-      };
-      epochs.push(rec);
+  }
+}
+
+/**
+ * The per-epoch side of a run as trainer callbacks: the epoch's chunk of the pool before it, the
+ * test pass, the log line and the rewritten results.json / curves.svg after it.
+ */
+function epochCallbacks(exp: ResolvedExperiment, net: Sequential, data: RunData, record: RunRecord, o: RunOptions): TrainerCallbacks {
+  const tr = exp.train;
+  return {
+    onEpochBegin(epoch) {
+      data.trainData.pool = epochChunk(data.pool, tr.epochSamples, epoch - 1);
+    },
+    onEpochEnd(_epoch, m) {
+      const rec = record.add(m, evaluateClassifier(net, data.testData, data.objective, tr.batchSize));
       const acc = rec.accuracy !== undefined ? `, train acc ${(100 * rec.accuracy).toFixed(2)}%` : '';
       o.log(`epoch ${rec.epoch}/${tr.epochs}: loss ${rec.loss.toPrecision(4)}${acc}, test loss ${rec.testLoss.toPrecision(4)}, test acc ${(100 * rec.testAccuracy).toFixed(2)}% (train ${rec.trainSeconds.toFixed(1)} s, eval ${rec.evalSeconds.toFixed(1)} s)`);
-      writeAtomic(join(o.outDir, 'results.json'), `${JSON.stringify(result(), null, 2)}\n`);
-      writeAtomic(join(o.outDir, 'curves.svg'), learningCurvesSvg(epochs, `${exp.name} (${objective.type} labels)`));
-      if (tr.timeLimitMin !== undefined && trainSeconds >= tr.timeLimitMin * 60 && e + 1 < tr.epochs) {
-        stoppedBy = 'time-limit';
-        o.log(`time limit of ${tr.timeLimitMin} min reached after epoch ${rec.epoch} (${(trainSeconds / 60).toFixed(1)} min of training)`);
-        break;
-      }
+      writeAtomic(join(o.outDir, 'results.json'), `${JSON.stringify(record.result(), null, 2)}\n`);
+      writeAtomic(join(o.outDir, 'curves.svg'), learningCurvesSvg(record.epochs, `${exp.name} (${data.objective.type} labels)`));
+    },
+  };
+}
+
+/** Confusion of the last evaluation, the checkpoint and the final results.json. */
+function finishRun(exp: ResolvedExperiment, trainer: Trainer, data: RunData, record: RunRecord, o: RunOptions): ClassificationResult {
+  const names = CLASS_NAMES[exp.dataset];
+  writeAtomic(join(o.outDir, 'confusion.csv'), confusionCsv(record.last!.confusion, names));
+  writeAtomic(join(o.outDir, 'confusion.svg'), confusionSvg(record.last!.confusion, names, `${exp.name}, ${data.objective.type} labels, test`));
+  if (o.checkpoint) trainer.saveCheckpoint(join(o.outDir, 'checkpoint'));
+  const r = record.result();
+  writeAtomic(join(o.outDir, 'results.json'), `${JSON.stringify(r, null, 2)}\n`);
+  o.log(
+    `final test accuracy ${(100 * r.final.testAccuracy).toFixed(2)}% (best ${(100 * r.final.bestTestAccuracy).toFixed(2)}% at epoch ${r.final.bestEpoch}); ` +
+      `train ${r.throughput.trainImagesPerSec.toFixed(1)} images/s, inference ${r.throughput.inferenceImagesPerSec.toFixed(1)} images/s; wall ${r.wallSeconds.toFixed(0)} s`,
+  );
+  return r;
+}
+
+/**
+ * Trains and evaluates one experiment: data → network and trainer → `fit` over all epochs with
+ * the per-epoch test pass as a callback and the time limit as an `earlyStopping` budget → report.
+ */
+export async function runClassification(exp: ResolvedExperiment, options: Partial<RunOptions> & Pick<RunOptions, 'dataDir' | 'outDir'>): Promise<ClassificationResult> {
+  const o = { ...DEFAULT_RUN, ...options };
+  const tr = exp.train;
+  const data = prepareData(exp, o.dataDir);
+  mkdirSync(o.outDir, { recursive: true });
+  const net = Sequential.fromConfig({ ...exp.network, seed: exp.network.seed ?? tr.seed ?? 0 });
+  const trainer = buildTrainer(exp, net, data, o.progress);
+  const record = new RunRecord(exp, data, o.command);
+  // the budget counts training time only (the epochs' seconds), as results.json reports it
+  const budget = tr.timeLimitMin !== undefined ? earlyStopping({ patience: Infinity, maxSeconds: tr.timeLimitMin * 60 }) : undefined;
+  try {
+    await trainer.fit(data.trainData, { epochs: tr.epochs, callbacks: [epochCallbacks(exp, net, data, record, o), ...(budget ? [budget] : [])], ...(o.signal ? { signal: o.signal } : {}) });
+    if (budget?.stoppedBy === 'time-budget') {
+      record.stoppedBy = 'time-limit';
+      o.log(`time limit of ${tr.timeLimitMin} min reached after epoch ${budget.stoppedEpoch} (${(record.trainSeconds / 60).toFixed(1)} min of training)`);
     }
-    const names = CLASS_NAMES[exp.dataset];
-    writeAtomic(join(o.outDir, 'confusion.csv'), confusionCsv(last!.confusion, names));
-    writeAtomic(join(o.outDir, 'confusion.svg'), confusionSvg(last!.confusion, names, `${exp.name}, ${objective.type} labels, test`));
-    if (o.checkpoint) trainer.saveCheckpoint(join(o.outDir, 'checkpoint'));
-    const r = result();
-    writeAtomic(join(o.outDir, 'results.json'), `${JSON.stringify(r, null, 2)}\n`);
-    o.log(
-      `final test accuracy ${(100 * r.final.testAccuracy).toFixed(2)}% (best ${(100 * r.final.bestTestAccuracy).toFixed(2)}% at epoch ${r.final.bestEpoch}); ` +
-        `train ${r.throughput.trainImagesPerSec.toFixed(1)} images/s, inference ${r.throughput.inferenceImagesPerSec.toFixed(1)} images/s; wall ${r.wallSeconds.toFixed(0)} s`,
-    );
-    return r;
+    return finishRun(exp, trainer, data, record, o);
   } finally {
     trainer.dispose();
     net.dispose();

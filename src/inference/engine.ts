@@ -11,7 +11,7 @@
  * are identical unless a membrane lands within that distance of the threshold; the parity test
  * checks bit-equal spikes on random inputs.
  */
-import { resolvePspKernel } from '../encoding/kernel.ts';
+import { resolvePsp } from '../neurons/defaults.ts';
 import { lifDecay, validateSpec, type EventNetworkSpec } from './spec.ts';
 
 interface LayerState {
@@ -22,8 +22,22 @@ interface LayerState {
   readonly bias: Float64Array;
   /** PSP decay of the filtered current; 0 for plain-spike synapses (the current restarts each step). */
   readonly alpha: number;
-  readonly decay: number;
+  /** λ per neuron. */
+  readonly decay: Float64Array;
   readonly threshold: number;
+  /** Recurrent weights [outSize, outSize] (float64), or undefined. */
+  readonly V: Float64Array | undefined;
+  /** Recurrent input of this step, o[t−1]·V. */
+  readonly rec: Float64Array;
+  readonly beta: number;
+  readonly rho: number;
+  /** Adaptation a per neuron. */
+  readonly a: Float64Array;
+  /** Output delay line: `delay + 1` slots of spike indices; the slot after the newest is the oldest. */
+  readonly delay: number;
+  readonly slots: Uint32Array[];
+  readonly slotCounts: Uint32Array;
+  head: number;
   readonly soft: boolean;
   readonly current: Float64Array;
   readonly u: Float64Array;
@@ -51,7 +65,7 @@ export class EventDrivenNetwork {
   constructor(spec: EventNetworkSpec) {
     validateSpec(spec);
     this.layers = spec.layers.map((L) => {
-      const k = resolvePspKernel(L.psp);
+      const k = resolvePsp(L.psp);
       const filtered = L.synapseInput === 'psp';
       const c = filtered ? k.c : 1;
       const cW = new Float64Array(L.W.length);
@@ -62,8 +76,17 @@ export class EventDrivenNetwork {
         cW,
         bias: L.bias ? Float64Array.from(L.bias) : new Float64Array(L.outSize),
         alpha: filtered ? k.alpha : 0,
-        decay: lifDecay(L.lif),
+        decay: L.decays ? Float64Array.from(L.decays) : new Float64Array(L.outSize).fill(lifDecay(L.lif)),
         threshold: L.lif.threshold,
+        V: L.recurrent ? Float64Array.from(L.recurrent) : undefined,
+        rec: new Float64Array(L.outSize),
+        beta: L.adaptation?.beta ?? 0,
+        rho: L.adaptation?.rho ?? 0,
+        a: new Float64Array(L.outSize),
+        delay: L.delay ?? 0,
+        slots: Array.from({ length: (L.delay ?? 0) + 1 }, () => new Uint32Array(L.outSize)),
+        slotCounts: new Uint32Array((L.delay ?? 0) + 1),
+        head: 0,
         soft: L.lif.reset === 'soft',
         current: new Float64Array(L.outSize),
         u: new Float64Array(L.outSize),
@@ -87,6 +110,9 @@ export class EventDrivenNetwork {
       L.current.fill(0);
       L.u.fill(0);
       L.fired.fill(0);
+      L.a.fill(0);
+      L.slotCounts.fill(0);
+      L.head = 0;
       L.count = 0;
     }
     this.haveProduct = false;
@@ -122,14 +148,18 @@ export class EventDrivenNetwork {
     }
     stepLayerWithProduct(this.layers[0]!, this.inputProduct);
     for (let l = 1; l < this.layers.length; l++) {
-      const prev = this.layers[l - 1]!;
-      stepLayer(this.layers[l]!, prev.spiked, prev.count);
+      const prev = emitted(this.layers[l - 1]!);
+      stepLayer(this.layers[l]!, prev, prev.length);
     }
     this.steps++;
-    return this.spikes(this.layers.length - 1);
+    return emitted(this.layers[this.layers.length - 1]!);
   }
 
-  /** Indices of the neurons of layer `l` (0 = first layer after the input) that fired on the last step. */
+  /**
+   * Indices of the neurons of layer `l` (0 = first layer after the input) that fired on the last
+   * step. With an output delay, `step` returns (and the next layer receives) the spikes of `delay`
+   * steps ago instead.
+   */
   spikes(l: number): Uint32Array {
     const L = this.layers[l];
     if (!L) throw new Error(`EventDrivenNetwork: no layer ${l} (have ${this.layers.length})`);
@@ -208,13 +238,47 @@ function stepLayer(L: LayerState, idx: Uint32Array, n: number): void {
   fire(L);
 }
 
-/** LIF update u = λ·r(u, o) + I + b and threshold, recording the indices that fired. */
+/** Spikes a layer sends on: this step's, or those of `delay` steps ago (a view). */
+function emitted(L: LayerState): Uint32Array {
+  if (L.delay === 0) return L.spiked.subarray(0, L.count);
+  const oldest = (L.head + 1) % (L.delay + 1);
+  return L.slots[oldest]!.subarray(0, L.slotCounts[oldest]!);
+}
+
+/** Pushes this step's spikes into the delay line. */
+function record(L: LayerState): void {
+  if (L.delay === 0) return;
+  L.head = (L.head + 1) % (L.delay + 1);
+  L.slots[L.head]!.set(L.spiked.subarray(0, L.count));
+  L.slotCounts[L.head] = L.count;
+}
+
+/** o[t−1]·V: the rows of V of the neurons that fired on the previous step. */
+function recurrentInput(L: LayerState): void {
+  const { rec, V, outSize: m, spiked } = L;
+  rec.fill(0);
+  if (V === undefined) return;
+  for (let k = 0; k < L.count; k++) {
+    const r = spiked[k]! * m;
+    for (let j = 0; j < m; j++) rec[j] += V[r + j]!;
+  }
+}
+
+/**
+ * LIF update u = λ·r(u, o) + I + b (+ o[t−1]·V) against the threshold θ + β·a, recording the
+ * indices that fired.
+ */
 function fire(L: LayerState): void {
+  if (L.V !== undefined || L.beta !== 0) {
+    fireWithMemory(L);
+    record(L);
+    return;
+  }
   const { current, outSize: m, u, fired, spiked, bias, decay, threshold } = L;
   let count = 0;
   if (L.soft) {
     for (let j = 0; j < m; j++) {
-      const v = decay * (fired[j] ? u[j]! - threshold : u[j]!) + current[j]! + bias[j]!;
+      const v = decay[j]! * (fired[j] ? u[j]! - threshold : u[j]!) + current[j]! + bias[j]!;
       u[j] = v;
       if (v > threshold) {
         fired[j] = 1;
@@ -223,13 +287,35 @@ function fire(L: LayerState): void {
     }
   } else {
     for (let j = 0; j < m; j++) {
-      const v = (fired[j] ? 0 : decay * u[j]!) + current[j]! + bias[j]!;
+      const v = (fired[j] ? 0 : decay[j]! * u[j]!) + current[j]! + bias[j]!;
       u[j] = v;
       if (v > threshold) {
         fired[j] = 1;
         spiked[count++] = j;
       } else fired[j] = 0;
     }
+  }
+  L.count = count;
+  record(L);
+}
+
+/** `fire` with recurrent input and an adaptive threshold (a[t] = ρ·a[t−1] + o[t−1]). */
+function fireWithMemory(L: LayerState): void {
+  recurrentInput(L);
+  const { current, outSize: m, u, fired, spiked, bias, decay, threshold, rec, a, beta, rho } = L;
+  let count = 0;
+  for (let j = 0; j < m; j++) {
+    const o = fired[j]!;
+    const aPrev = a[j]!;
+    const r = o === 0 ? u[j]! : L.soft ? u[j]! - (threshold + beta * aPrev) : 0;
+    const adapt = rho * aPrev + o;
+    a[j] = adapt;
+    const v = decay[j]! * r + current[j]! + bias[j]! + rec[j]!;
+    u[j] = v;
+    if (v > threshold + beta * adapt) {
+      fired[j] = 1;
+      spiked[count++] = j;
+    } else fired[j] = 0;
   }
   L.count = count;
 }

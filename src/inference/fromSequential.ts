@@ -4,12 +4,14 @@
  * inference code never loads tfjs.
  *
  *   dense    → DenseLayerSpec (kernel `<name>/kernel` [in, out], optional `<name>/bias`,
- *              lif/psp = network defaults overridden field by field by the layer's own)
+ *              lif/psp = network defaults overridden field by field by the layer's own;
+ *              `recurrent` → `<name>/recurrent`, `adaptive` → β and ρ = exp(−1/τa),
+ *              `learnTau` → λ = sigmoid(`<name>/decayLogit`) per neuron, `delay` as is)
  *   dropout  → dropped (identity at inference)
  *   flatten  → dropped (row-major flattening is how the engine reads its flat input anyway)
  *   conv2d, avgpool, maxpool → error: the engine runs dense layers only
  */
-import type { PspKernelOptions } from '../encoding/kernel.ts';
+import type { PspOptions } from '../neurons/defaults.ts';
 import type { DenseLayerSpec, EventNetworkSpec, LifParams } from './spec.ts';
 
 /** The synapse a dense layer uses when its config does not say (`DEFAULT_DENSE.synapseInput` in src/layers/dense.ts). */
@@ -19,16 +21,41 @@ export interface SequentialLike {
   readonly config: {
     readonly inputShape: readonly number[];
     readonly lif: LifParams;
-    readonly psp: PspKernelOptions;
+    readonly psp: PspOptions;
     readonly layers: ReadonlyArray<{
       readonly type: string;
       readonly synapseInput?: 'psp' | 'spike' | undefined;
       readonly lif?: Partial<LifParams> | undefined;
-      readonly psp?: Partial<PspKernelOptions> | undefined;
+      readonly psp?: Partial<PspOptions> | undefined;
+      readonly recurrent?: boolean | undefined;
+      readonly adaptive?: { readonly beta: number; readonly tauAdapt: number } | undefined;
+      readonly learnTau?: 'layer' | 'neuron' | undefined;
+      readonly delay?: number | undefined;
     }>;
   };
   readonly layers: ReadonlyArray<{ readonly name: string; readonly type: string; readonly outputShape: readonly number[] }>;
   getWeights(): Array<{ name: string; shape: number[]; values: Float32Array }>;
+}
+
+type LayerConfigLike = SequentialLike['config']['layers'][number];
+
+/** The optional memory of a dense layer (recurrence, adaptation, trained leak, delay) as spec fields. */
+function memoryOf(cfg: LayerConfigLike, name: string, units: number, weights: Map<string, { name: string; shape: number[]; values: Float32Array }>): Partial<DenseLayerSpec> {
+  const need = (suffix: string, size: number): Float32Array => {
+    const w = weights.get(`${name}/${suffix}`);
+    if (!w) throw new Error(`fromSequential: layer '${name}' has no weight '${name}/${suffix}'`);
+    if (w.values.length !== size) throw new Error(`fromSequential: '${name}/${suffix}' has ${w.values.length} values, expected ${size}`);
+    return w.values;
+  };
+  const out: Partial<DenseLayerSpec> = {};
+  if (cfg.recurrent) out.recurrent = Float32Array.from(need('recurrent', units * units));
+  if (cfg.adaptive) out.adaptation = { beta: cfg.adaptive.beta, rho: Math.exp(-1 / cfg.adaptive.tauAdapt) };
+  if (cfg.learnTau) {
+    const logit = need('decayLogit', cfg.learnTau === 'neuron' ? units : 1);
+    out.decays = Float32Array.from({ length: units }, (_, j) => 1 / (1 + Math.exp(-logit[cfg.learnTau === 'neuron' ? j : 0]!)));
+  }
+  if (cfg.delay) out.delay = cfg.delay;
+  return out;
 }
 
 /** Builds the engine spec of a dense (MLP) network; throws naming the first layer it cannot run. */
@@ -55,7 +82,7 @@ export function fromSequential(network: SequentialLike): EventNetworkSpec {
         const lifIn = { ...network.config.lif, ...cfg.lif };
         const lif: LifParams = { tauMem: lifIn.tauMem, threshold: lifIn.threshold, reset: lifIn.reset, ...(lifIn.decay !== undefined ? { decay: lifIn.decay } : {}) };
         const pspIn = { ...network.config.psp, ...cfg.psp };
-        const psp: PspKernelOptions = { tauSyn: pspIn.tauSyn, scale: pspIn.scale, ...(pspIn.alpha !== undefined ? { alpha: pspIn.alpha } : {}) };
+        const psp: PspOptions = { tauSyn: pspIn.tauSyn, scale: pspIn.scale, ...(pspIn.alpha !== undefined ? { alpha: pspIn.alpha } : {}) };
         layers.push({
           kind: 'dense',
           inSize,
@@ -65,6 +92,7 @@ export function fromSequential(network: SequentialLike): EventNetworkSpec {
           lif,
           synapseInput: cfg.synapseInput ?? DEFAULT_DENSE_SYNAPSE,
           psp,
+          ...memoryOf(cfg, layer.name, outSize, weights),
         });
         inSize = outSize;
         return;

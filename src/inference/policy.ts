@@ -23,7 +23,7 @@ export interface SpikingPolicyOptions {
   network: EventDrivenNetwork;
   encoder: ObservationEncoder;
   substeps: number;
-  decoder: Omit<MotorDecoderOptions, 'channels'>;
+  decoder: Omit<MotorDecoderOptions, 'channels' | 'population'> & Partial<Pick<MotorDecoderOptions, 'population'>>;
   readout: ControlReadout;
   /** Multiplies each decoded command (e.g. newtons per unit command); length = channels, or one value for all. */
   actionScale: ArrayLike<number>;
@@ -69,9 +69,10 @@ export function createSpikingPolicy(args: PolicyArgs): SpikingPolicy {
   const o = { ...DEFAULT_SPIKING_POLICY, ...args };
   const net = o.network;
   if (o.encoder.size !== net.inputSize) throw new Error(`spiking policy: encoder gives ${o.encoder.size} inputs, the network takes ${net.inputSize}`);
-  if (net.outputSize % 2 !== 0) throw new Error(`spiking policy: the output layer needs a push/pull pair per channel, it has ${net.outputSize} neurons`);
+  const P = o.decoder?.population ?? 1;
+  if (net.outputSize % (2 * P) !== 0) throw new Error(`spiking policy: the output layer needs a push/pull pair of ${P}-neuron groups per channel (2·${P} neurons each), it has ${net.outputSize} neurons`);
   if (!Number.isInteger(o.substeps) || o.substeps < 1 || o.substeps > 65535) throw new Error(`spiking policy: substeps must be an integer in 1..65535, got ${o.substeps}`);
-  const channels = net.outputSize / 2;
+  const channels = net.outputSize / (2 * P);
   if (o.actionScale.length !== 1 && o.actionScale.length !== channels) {
     throw new Error(`spiking policy: actionScale has ${o.actionScale.length} values, need 1 or ${channels}`);
   }

@@ -8,8 +8,11 @@
  *   u[t] = λ·r(u[t−1], o[t−1]) + I[t]          hard r = u·(1−o), soft r = u − θ·o
  *   o[t] = H(u[t] − θ)                          strict '>'
  * x is the previous layer's spikes (or, for the first layer, the encoded observation).
+ * Optional memory (DESIGN §6, src/neurons/alif.ts): recurrent weights V ([outSize, outSize], added
+ * one step late as o[t−1]·V), an adaptive threshold θ[t] = θ + β·a[t] with a[t] = ρ·a[t−1] + o[t−1],
+ * a leak λ per neuron, and an axonal delay of k steps on the layer's output spikes.
  */
-import type { PspKernelOptions } from '../encoding/kernel.ts';
+import type { PspOptions } from '../neurons/defaults.ts';
 
 /** LIF parameters the engine needs; `LifOptions` from src/neurons is assignable to it. */
 export interface LifParams {
@@ -30,7 +33,15 @@ export interface DenseLayerSpec {
   bias?: Float32Array;
   lif: LifParams;
   synapseInput: 'psp' | 'spike';
-  psp: PspKernelOptions;
+  psp: PspOptions;
+  /** Recurrent weights [outSize, outSize] row-major (row i: neuron i's outgoing weights). */
+  recurrent?: Float32Array;
+  /** Adaptive threshold: β and ρ. */
+  adaptation?: { beta: number; rho: number };
+  /** Leak λ per neuron [outSize]; overrides `lif`'s λ. */
+  decays?: Float32Array;
+  /** Axonal delay of the output spikes, whole steps (default 0). */
+  delay?: number;
 }
 
 export interface EventNetworkSpec {
@@ -64,5 +75,16 @@ export function validateSpec(spec: EventNetworkSpec): void {
     if (L.lif.reset !== 'hard' && L.lif.reset !== 'soft') throw new Error(`${where}.lif.reset must be 'hard' or 'soft', got ${String(L.lif.reset)}`);
     if (L.synapseInput !== 'psp' && L.synapseInput !== 'spike') throw new Error(`${where}.synapseInput must be 'psp' or 'spike', got ${String(L.synapseInput)}`);
     lifDecay(L.lif);
+    if (L.recurrent !== undefined && (!(L.recurrent instanceof Float32Array) || L.recurrent.length !== L.outSize * L.outSize)) {
+      throw new Error(`${where}.recurrent must be a Float32Array of ${L.outSize}×${L.outSize}, got length ${L.recurrent?.length}`);
+    }
+    if (L.recurrent) for (let k = 0; k < L.recurrent.length; k++) if (!Number.isFinite(L.recurrent[k]!)) throw new Error(`${where}.recurrent[${k}] is ${L.recurrent[k]}`);
+    if (L.adaptation && !(Number.isFinite(L.adaptation.beta) && L.adaptation.rho >= 0 && L.adaptation.rho <= 1)) {
+      throw new Error(`${where}.adaptation needs a finite beta and rho in [0, 1], got beta ${L.adaptation.beta}, rho ${L.adaptation.rho}`);
+    }
+    if (L.decays !== undefined && (L.decays.length !== L.outSize || L.decays.some((d) => !(d >= 0 && d <= 1)))) {
+      throw new Error(`${where}.decays must hold ${L.outSize} values in [0, 1]`);
+    }
+    if (L.delay !== undefined && !(Number.isInteger(L.delay) && L.delay >= 0)) throw new Error(`${where}.delay must be a non-negative integer, got ${L.delay}`);
   });
 }

@@ -5,7 +5,7 @@
  *   ∂x = δ·Wᵀ  = matMul(δ, transpose(W))      ∂W = xᵀ·δ = matMul(transpose(x), δ)
  *
  * tf.matMul's own gradient asks for transposeA/transposeB products, which tfjs-wasm 4.22 runs
- * ~10× slower than transpose + a plain product (bench/results/kernels.md: nmnist-mlp's ∂W shape,
+ * ~10× slower than transpose + a plain product (bench/notes/2026-11-29-round1-kernels.md: nmnist-mlp's ∂W shape,
  * 5.8 s vs 0.52 s). A registered kernel with a registered gradient, so that each input's gradient
  * is computed only when something needs it (a first layer's ∂x is never computed).
  */

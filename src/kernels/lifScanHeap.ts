@@ -4,12 +4,15 @@
  * backend's `WebAssembly.Memory`, reads the currents where their tensor lives and writes spikes
  * and membranes straight into two new tensors. Compared with the TypeScript scan this saves the
  * copy of both results into the heap, and the f32x4 loop runs four neurons at once; the results
- * are the same bit for bit (test/kernels/lifScanHeap.test.ts).
+ * are the same bit for bit (test/kernels/lifScanHeap.test.ts). The backward scan runs there too,
+ * in double precision like the TypeScript one, writing ∂L/∂I straight into its tensor.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveSurrogate } from '../neurons/surrogate.ts';
+import type { LifScanParams } from './lifScan.ts';
 import type { EmscriptenHeap } from './spikeDenseHeap.ts';
 
 /** Where `npm ci` puts the compiled kernel. */
@@ -17,7 +20,10 @@ export const LIF_SCAN_WASM_PATH = join(dirname(fileURLToPath(import.meta.url)), 
 
 interface LifAsm {
   lifForward(T: number, N: number, I: number, U: number, O: number, decay: number, th: number, soft: number): void;
+  lifBackward(T: number, N: number, G: number, U: number, S: number, DI: number, decay: number, th: number, hard: number, keepReset: number, kind: number, a: number, c: number): void;
 }
+
+const SURROGATE_KIND = { rectangular: 0, sigmoid: 1, arctan: 2, fastSigmoid: 3 } as const;
 
 interface WasmHeapBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
@@ -97,4 +103,25 @@ export function lifForwardHeap(
   const at = (t: tf.Tensor): number => backend.dataIdMap.get(t.dataId)!.memoryOffset!;
   asm.lifForward(T, N, at(x), at(u), at(spikes), Math.fround(decay), Math.fround(threshold), reset === 'soft' ? 1 : 0);
   return { spikes, u };
+}
+
+/**
+ * ∂L/∂I of the LIF scan from ∂L/∂o and the forward's membranes and spikes (all float32 `[T, ...]`
+ * tensors on the wasm heap), or undefined off wasm / without the kernel.
+ */
+export function lifBackwardHeap(dy: tf.Tensor, u: tf.Tensor, spikes: tf.Tensor, T: number, N: number, params: LifScanParams): tf.Tensor | undefined {
+  if (dy.dtype !== 'float32') return undefined;
+  const backend = tf.engine().findBackend(tf.getBackend());
+  if (!isWasmHeap(backend)) return undefined;
+  const asm = kernelFor(backend.wasm);
+  const offsets = [dy, u, spikes].map((t) => backend.dataIdMap.get(t.dataId)?.memoryOffset);
+  if (!asm || offsets.some((o) => o === undefined || o === null)) return undefined;
+  const grad = tf.engine().makeTensorFromTensorInfo(backend.makeOutput(dy.shape.slice(), 'float32'));
+  const out = backend.dataIdMap.get(grad.dataId)!.memoryOffset!;
+  const sg = resolveSurrogate(params.surrogate);
+  const a = sg.kind === 'rectangular' ? sg.width : sg.kind === 'fastSigmoid' ? sg.slope : sg.alpha;
+  const c = sg.kind === 'arctan' ? (Math.PI / 2) * sg.alpha : 0;
+  const [g, uo, so] = offsets as number[];
+  asm.lifBackward(T, N, g!, uo!, so!, out, params.decay, params.threshold, params.reset === 'hard' ? 1 : 0, params.detachReset ? 0 : 1, SURROGATE_KIND[sg.kind], a, c);
+  return grad;
 }

@@ -4,11 +4,11 @@
  *   I[t] = ε∗(W·o)[t] + b   ('psp' synapse: spike-sequence STBP, the filter moved after the product)
  *   I[t] = (W·o)[t] + b     ('spike' synapse: rate STBP)
  *   I    ← BN_t(I)          optional per-timestep batch norm (BNTT)
- *   o'   = LIF(I)           one fused op over all T steps
+ *   o'   = LIF(I)           one fused op over all T steps (or the layer's own `neuron`, e.g. recurrent)
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TimeBatchNorm } from './batchNorm.ts';
-import { lifTB, pspTB } from './neuronOps.ts';
+import { lifTB, pspTB, type LifResult } from './neuronOps.ts';
 import type { ResolvedLif, ResolvedPsp } from './neuronOptions.ts';
 import { repeatOverTime } from './reshape.ts';
 import type { ForwardContext, Signal } from './types.ts';
@@ -20,6 +20,8 @@ export interface SpikingParts {
   psp: ResolvedPsp;
   bias?: tf.Variable;
   batchNorm?: TimeBatchNorm;
+  /** Replaces the fused LIF when the neurons have more state (recurrence, adaptation, a trained leak). */
+  neuron?: (currentTB: tf.Tensor, withMembrane: boolean) => LifResult;
 }
 
 /** Turns the synaptic product of `input` (static `[B, ...]` or `[T, B, ...]`) into output spikes. */
@@ -29,7 +31,7 @@ export function spikingOutput(product: tf.Tensor, input: Signal, parts: SpikingP
   if (parts.bias) current = tf.add(current, parts.bias);
   if (parts.batchNorm) current = parts.batchNorm.apply(current, ctx.training);
   const record = ctx.traces !== undefined;
-  const { spikes, membrane } = lifTB(current, parts.lif, record);
+  const { spikes, membrane } = parts.neuron ? parts.neuron(current, record) : lifTB(current, parts.lif, record);
   if (ctx.traces) {
     ctx.traces.push({
       name: parts.name,

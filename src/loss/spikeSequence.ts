@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { pspTB } from '../layers/neuronOps.ts';
 import { resolvePsp, type LayerPspOptions } from '../layers/neuronOptions.ts';
+import { DEFAULT_PSP } from '../neurons/defaults.ts';
 
 export interface SpikeSequenceLossOptions {
   psp: Partial<LayerPspOptions>;
@@ -25,7 +26,7 @@ export interface SpikeSequenceLossOptions {
 }
 
 export const DEFAULT_SPIKE_SEQUENCE_LOSS: Readonly<SpikeSequenceLossOptions> = Object.freeze({
-  psp: Object.freeze({ tauSyn: 3, scale: 'unit-area' }) as Partial<LayerPspOptions>,
+  psp: DEFAULT_PSP,
   kernel: 'first-order',
   reduction: 'sum',
 });

@@ -4,7 +4,9 @@
  *   { T, inputShape, input: 'spikes' | 'current', seed, lif?, psp?, layers: [{type, ...}] }
  *
  * `lif` / `psp` at the top are the defaults of every layer; a layer's own `lif` / `psp` override
- * them field by field. Layer types: dense, conv2d, avgpool, maxpool, flatten, dropout.
+ * them field by field. Layer types: dense, conv2d, avgpool, maxpool, flatten, dropout. A dense layer
+ * may be recurrent (`recurrent: true`), adaptive (`adaptive: {beta, tauAdapt}`), train its leak
+ * (`learnTau: 'layer' | 'neuron'`) and delay its output (`delay: k` steps).
  */
 import { z } from 'zod';
 import {
@@ -28,7 +30,21 @@ const batchNorm = z
   .optional();
 
 const denseSchema = z
-  .object({ type: z.literal('dense'), name, units: posInt, bias: z.boolean().optional(), weightScale: z.number().positive().optional(), synapseInput, batchNorm, ...neuronOverrides })
+  .object({
+    type: z.literal('dense'),
+    name,
+    units: posInt,
+    bias: z.boolean().optional(),
+    weightScale: z.number().positive().optional(),
+    synapseInput,
+    batchNorm,
+    ...neuronOverrides,
+    recurrent: z.boolean().optional(),
+    recurrentScale: z.number().positive().optional(),
+    adaptive: z.object({ beta: z.number().finite(), tauAdapt: z.number().positive() }).strict().optional(),
+    learnTau: z.enum(['layer', 'neuron']).optional(),
+    delay: z.number().int().nonnegative().optional(),
+  })
   .strict();
 
 const conv2dSchema = z

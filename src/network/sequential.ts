@@ -54,6 +54,11 @@ function buildLayer(cfg: LayerConfig, index: number, inputShape: readonly number
         ...(cfg.weightScale !== undefined ? { weightScale: cfg.weightScale } : {}),
         ...(cfg.synapseInput !== undefined ? { synapseInput: cfg.synapseInput } : {}),
         ...batchNormOf(cfg.batchNorm, net.T),
+        ...(cfg.recurrent !== undefined ? { recurrent: cfg.recurrent } : {}),
+        ...(cfg.recurrentScale !== undefined ? { recurrentScale: cfg.recurrentScale } : {}),
+        ...(cfg.adaptive !== undefined ? { adaptive: cfg.adaptive } : {}),
+        ...(cfg.learnTau !== undefined ? { learnTau: cfg.learnTau } : {}),
+        ...(cfg.delay !== undefined ? { delay: cfg.delay } : {}),
         lif: { ...net.lif, ...cfg.lif },
         psp: { ...net.psp, ...cfg.psp },
       }, rng);

@@ -1,5 +1,13 @@
 /** Public API of the neuron models: surrogates, LIF, PSP filter, and their unfused references. */
 export {
+  type ResolvedPsp,
+  DEFAULT_SURROGATE,
+  DEFAULT_MOTOR_PSP,
+  surrogateSchema,
+  lifSchema,
+  pspSchema,
+} from './defaults.ts';
+export {
   type SurrogateSpec,
   type SurrogateKind,
   type ResolvedSurrogate,
@@ -30,3 +38,18 @@ export {
 } from './lif.ts';
 export { type PspOptions, type PspState, DEFAULT_PSP, resolvePsp, initPspState, pspStep, pspFilter } from './psp.ts';
 export { lifMultiStepReference, pspFilterReference } from './reference.ts';
+export {
+  type AlifOptions,
+  type ResolvedAlif,
+  type AlifState,
+  type AlifTensors,
+  type AlifArrays,
+  DEFAULT_ALIF,
+  resolveAlif,
+  initAlifState,
+  alifStep,
+  alifMultiStep,
+  alifMultiStepWithState,
+} from './alif.ts';
+export { recurrentLifStep, recurrentLifMultiStep, recurrentLifMultiStepWithState } from './recurrentLif.ts';
+export { alifMultiStepReference } from './alifReference.ts';

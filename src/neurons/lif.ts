@@ -14,30 +14,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lifBackwardScan, lifForwardScan, type LifScanParams } from '../kernels/lifScan.ts';
-import { lifForwardHeap } from '../kernels/lifScanHeap.ts';
+import { lifBackwardHeap, lifForwardHeap } from '../kernels/lifScanHeap.ts';
 import { readFloat32, releaseFloat32, scratchFloat32, takeFloat32, tensorCopiesValues } from './heap.ts';
-import { fastSigmoid, resolveSurrogate, type ResolvedSurrogate, type SurrogateSpec } from './surrogate.ts';
+import { DEFAULT_LIF, type LifOptions } from './defaults.ts';
+import { resolveSurrogate, type ResolvedSurrogate } from './surrogate.ts';
 
-export interface LifOptions {
-  /** Membrane time constant τm in steps (≥ 1); sets λ = 1 − 1/τm unless `decay` is given. */
-  tauMem: number;
-  /** λ in [0, 1]; overrides 1 − 1/tauMem. */
-  decay?: number;
-  /** θ, firing threshold (> 0). */
-  threshold: number;
-  reset: 'hard' | 'soft';
-  /** Cut the gradient through the reset term (DESIGN default). */
-  detachReset: boolean;
-  surrogate: SurrogateSpec;
-}
-
-export const DEFAULT_LIF: Readonly<LifOptions> = Object.freeze({
-  tauMem: 5,
-  threshold: 1,
-  reset: 'hard',
-  detachReset: true,
-  surrogate: Object.freeze(fastSigmoid()),
-});
+export { DEFAULT_LIF, type LifOptions } from './defaults.ts';
 
 /** The numbers the kernels need, validated. */
 export interface ResolvedLif {
@@ -168,9 +150,11 @@ export function lifMultiStep(currentTB: tf.Tensor, opts: Partial<LifOptions> = {
         return {
           value: onHeap.spikes,
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            const grad = dy.dtype === 'float32' ? lifBackwardHeap(dy, saved[0]!, saved[1]!, T, N, p) : undefined;
+            if (grad) return grad;
             // three heap views, read before anything allocates (the heap may move)
-            const grad = lifBackwardScan(readFloat32(dy), readFloat32(saved[0]!), readFloat32(saved[1]!), T, N, p, scratchFloat32(T * N));
-            return tf.tensor(grad, shape, 'float32');
+            const g = lifBackwardScan(readFloat32(tf.cast(dy, 'float32')), readFloat32(saved[0]!), readFloat32(saved[1]!), T, N, p, scratchFloat32(T * N));
+            return tf.tensor(g, shape, 'float32');
           },
         };
       }

@@ -12,39 +12,15 @@
  * neural networks" (TSSL-BP), NeurIPS 2020.
  */
 import * as tf from '@tensorflow/tfjs';
-import { pspBackwardScan, pspForwardScan, type PspScanParams } from '../kernels/pspScan.ts';
+import { pspBackwardScan, pspForwardScan } from '../kernels/pspScan.ts';
+import { resolvePsp, type PspOptions } from './defaults.ts';
 import { readFloat32 } from './heap.ts';
 import { timeMajorSize } from './lif.ts';
 
-export interface PspOptions {
-  /** Synaptic time constant τs in steps (≥ 1). */
-  tauSyn: number;
-  /** α in [0, 1); overrides 1 − 1/tauSyn. */
-  alpha?: number;
-  /** 'unit-area' multiplies the input by 1/tauSyn. */
-  scale: 'none' | 'unit-area';
-}
-
-export const DEFAULT_PSP: Readonly<PspOptions> = Object.freeze({ tauSyn: 3, scale: 'none' });
+export { DEFAULT_PSP, resolvePsp, type PspOptions, type ResolvedPsp } from './defaults.ts';
 
 export interface PspState {
   a: Float32Array;
-}
-
-/** Merges with `DEFAULT_PSP` and validates; returns α and c. An error names the bad field. */
-export function resolvePsp(opts: Partial<PspOptions> = {}): PspScanParams {
-  const o = { ...DEFAULT_PSP, ...opts };
-  if (typeof o.tauSyn !== 'number' || !Number.isFinite(o.tauSyn) || o.tauSyn < 1) {
-    throw new Error(`psp.tauSyn must be a finite number >= 1 (steps), got ${String(o.tauSyn)}`);
-  }
-  const alpha = o.alpha ?? 1 - 1 / o.tauSyn;
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0 || alpha >= 1) {
-    throw new Error(`psp.alpha must be a finite number in [0, 1), got ${String(alpha)}`);
-  }
-  if (o.scale !== 'none' && o.scale !== 'unit-area') {
-    throw new Error(`psp.scale must be 'none' or 'unit-area', got ${JSON.stringify(o.scale)}`);
-  }
-  return { alpha, c: o.scale === 'unit-area' ? 1 / o.tauSyn : 1 };
 }
 
 export function initPspState(n: number): PspState {

@@ -5,7 +5,7 @@
  *
  *   kind          parameter        σ(x)                                 σ'(x)
  *   rectangular   width w = 1      clamp(x/w + 1/2, 0, 1)               1/w · [|x| < w/2]
- *   sigmoid       alpha α = 4      1 / (1 + e^(−αx))                    α·σ(x)·(1 − σ(x))
+ *   sigmoid       alpha α = 5      1 / (1 + e^(−αx))                    α·σ(x)·(1 − σ(x))
  *   arctan        alpha α = 2      atan(π/2·α·x)/π + 1/2                (α/2) / (1 + (π/2·α·x)²)
  *   fastSigmoid   slope k = 10     x / (1 + k|x|)                       1 / (1 + k|x|)²
  *
@@ -15,29 +15,14 @@
  *   arctan      — Fang et al., "Incorporating learnable membrane time constant to enhance learning of SNNs", ICCV 2021.
  *   fastSigmoid — Zenke & Ganguli, "SuperSpike: supervised learning in multilayer SNNs", Neural Comput. 2018.
  *
- * The fastSigmoid default slope 10 is the one of the PyTorch bench model (shared/bench/torch_snn.py).
+ * The parameter defaults (and the default surrogate, sigmoid α = 5) live in `defaults.ts`, the one
+ * source of neuron defaults.
  */
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_ARCTAN, DEFAULT_FAST_SIGMOID, DEFAULT_RECTANGULAR, DEFAULT_SIGMOID, type ResolvedSurrogate, type SurrogateSpec } from './defaults.ts';
 
-export type SurrogateSpec =
-  | { kind: 'rectangular'; width?: number }
-  | { kind: 'sigmoid'; alpha?: number }
-  | { kind: 'arctan'; alpha?: number }
-  | { kind: 'fastSigmoid'; slope?: number };
-
-export type SurrogateKind = SurrogateSpec['kind'];
-
-/** A spec with every parameter present (what the factories return). */
-export type ResolvedSurrogate =
-  | { kind: 'rectangular'; width: number }
-  | { kind: 'sigmoid'; alpha: number }
-  | { kind: 'arctan'; alpha: number }
-  | { kind: 'fastSigmoid'; slope: number };
-
-export const DEFAULT_RECTANGULAR = Object.freeze({ width: 1 });
-export const DEFAULT_SIGMOID = Object.freeze({ alpha: 4 });
-export const DEFAULT_ARCTAN = Object.freeze({ alpha: 2 });
-export const DEFAULT_FAST_SIGMOID = Object.freeze({ slope: 10 });
+export type { ResolvedSurrogate, SurrogateKind, SurrogateSpec } from './defaults.ts';
+export { DEFAULT_ARCTAN, DEFAULT_FAST_SIGMOID, DEFAULT_RECTANGULAR, DEFAULT_SIGMOID, DEFAULT_SURROGATE } from './defaults.ts';
 
 function positive(kind: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {

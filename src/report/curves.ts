@@ -1,6 +1,8 @@
 /**
  * Learning curves as one hand-written SVG: left panel loss vs epoch, right panel accuracy vs
  * epoch, train and test series in each. Missing values (e.g. no test loss) are skipped.
+ * `panelsSvg` is the general form (any panels side by side, any x label), used e.g. for the
+ * per-round score and loss of a controller's training.
  */
 import { escapeXml, niceTicks } from './svg.ts';
 
@@ -12,7 +14,7 @@ export interface CurvePoint {
   testAccuracy?: number;
 }
 
-interface Series {
+export interface Series {
   name: string;
   color: string;
   points: [number, number][];
@@ -22,7 +24,15 @@ const PANEL_W = 360;
 const PANEL_H = 240;
 const MARGIN = { left: 55, right: 15, top: 30, bottom: 40 };
 
-function panel(x0: number, title: string, yLabel: string, series: Series[], fixedY?: [number, number]): string {
+export interface Panel {
+  title: string;
+  yLabel: string;
+  series: Series[];
+  /** Fixed y range; default from 0 (or the lowest value) to the highest value. */
+  fixedY?: [number, number];
+}
+
+function panel(x0: number, xLabel: string, { title, yLabel, series, fixedY }: Panel): string {
   const all = series.flatMap((s) => s.points);
   const out: string[] = [`<g transform="translate(${x0},0)">`];
   out.push(`<text x="${MARGIN.left + PANEL_W / 2}" y="18" text-anchor="middle" font-size="13">${escapeXml(title)}</text>`);
@@ -34,7 +44,8 @@ function panel(x0: number, title: string, yLabel: string, series: Series[], fixe
   const ys = all.map((p) => p[1]);
   const xLo = Math.min(...xs, 0);
   const xHi = Math.max(...xs, 1);
-  const [yLo, yHi] = fixedY ?? [Math.min(0, ...ys), Math.max(...ys) * 1.05 || 1];
+  const yMax = Math.max(...ys);
+  const [yLo, yHi] = fixedY ?? [Math.min(0, ...ys), yMax > 0 ? yMax * 1.05 : yMax < 0 ? 0 : 1];
   const sx = (x: number): number => MARGIN.left + ((x - xLo) / (xHi - xLo)) * PANEL_W;
   const sy = (y: number): number => MARGIN.top + PANEL_H - ((y - yLo) / (yHi - yLo || 1)) * PANEL_H;
   out.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${PANEL_W}" height="${PANEL_H}" fill="none" stroke="#888"/>`);
@@ -47,7 +58,7 @@ function panel(x0: number, title: string, yLabel: string, series: Series[], fixe
     if (t < xLo || t > xHi || !Number.isInteger(t)) continue;
     out.push(`<text x="${sx(t)}" y="${MARGIN.top + PANEL_H + 16}" text-anchor="middle">${t}</text>`);
   }
-  out.push(`<text x="${MARGIN.left + PANEL_W / 2}" y="${MARGIN.top + PANEL_H + 34}" text-anchor="middle">epoch</text>`);
+  out.push(`<text x="${MARGIN.left + PANEL_W / 2}" y="${MARGIN.top + PANEL_H + 34}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
   out.push(`<text x="14" y="${MARGIN.top + PANEL_H / 2}" text-anchor="middle" transform="rotate(-90 14 ${MARGIN.top + PANEL_H / 2})">${escapeXml(yLabel)}</text>`);
   series.forEach((s, i) => {
     if (s.points.length === 0) return;
@@ -66,26 +77,43 @@ function pick(points: readonly CurvePoint[], key: keyof CurvePoint): [number, nu
   return points.filter((p) => typeof p[key] === 'number' && Number.isFinite(p[key])).map((p) => [p.epoch, p[key] as number]);
 }
 
-/** Loss and accuracy (in %) against epoch; `title` goes on top. */
-export function learningCurvesSvg(points: readonly CurvePoint[], title = 'learning curves'): string {
-  const w = 2 * (MARGIN.left + PANEL_W + MARGIN.right);
+/** Panels side by side under one title, sharing the x label. */
+export function panelsSvg(title: string, xLabel: string, panels: readonly Panel[]): string {
+  const pw = MARGIN.left + PANEL_W + MARGIN.right;
+  const w = Math.max(1, panels.length) * pw;
   const h = 30 + MARGIN.top + PANEL_H + MARGIN.bottom;
-  const pct = (s: [number, number][]): [number, number][] => s.map(([e, v]) => [e, 100 * v]);
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="11">`,
     `<rect width="${w}" height="${h}" fill="white"/>`,
     `<text x="${w / 2}" y="16" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`,
     '<g transform="translate(0,24)">',
-    panel(0, 'loss', 'loss', [
-      { name: 'train', color: '#1f77b4', points: pick(points, 'loss') },
-      { name: 'test', color: '#d62728', points: pick(points, 'testLoss') },
-    ]),
-    panel(MARGIN.left + PANEL_W + MARGIN.right, 'accuracy', 'accuracy (%)', [
-      { name: 'train', color: '#1f77b4', points: pct(pick(points, 'accuracy')) },
-      { name: 'test', color: '#d62728', points: pct(pick(points, 'testAccuracy')) },
-    ], [0, 100]),
+    ...panels.map((p, i) => panel(i * pw, xLabel, p)),
     '</g>',
     '</svg>',
   ];
   return `${out.join('\n')}\n`;
+}
+
+/** Loss and accuracy (in %) against epoch; `title` goes on top. */
+export function learningCurvesSvg(points: readonly CurvePoint[], title = 'learning curves'): string {
+  const pct = (s: [number, number][]): [number, number][] => s.map(([e, v]) => [e, 100 * v]);
+  return panelsSvg(title, 'epoch', [
+    {
+      title: 'loss',
+      yLabel: 'loss',
+      series: [
+        { name: 'train', color: '#1f77b4', points: pick(points, 'loss') },
+        { name: 'test', color: '#d62728', points: pick(points, 'testLoss') },
+      ],
+    },
+    {
+      title: 'accuracy',
+      yLabel: 'accuracy (%)',
+      series: [
+        { name: 'train', color: '#1f77b4', points: pct(pick(points, 'accuracy')) },
+        { name: 'test', color: '#d62728', points: pct(pick(points, 'testAccuracy')) },
+      ],
+      fixedY: [0, 100],
+    },
+  ]);
 }

@@ -4,6 +4,7 @@
  *
  *   per sub-step k:  a_i ← α·a_i + c·[neuron i fired at k]        (i = 2ch push, 2ch+1 pull)
  *                    m̂_ch[k] = g·(a_2ch − a_2ch+1)
+ *                    (P neurons per side: m̂_ch = (g/P)·(Σ push group − Σ pull group), as the decoder)
  *   per tick:        action_ch = scale_ch · readout_k(m̂_ch[k])     readout = mean over k, or last k
  *
  * The scan state (one PSP per output neuron) is copied, never mutated, so the operator can be
@@ -11,7 +12,7 @@
  */
 import { scan, map, type OperatorFunction } from 'rxjs';
 import { DEFAULT_MOTOR_DECODER, type ControlReadout } from '../encoding/motorDecoder.ts';
-import { resolvePspKernel, type PspKernelOptions } from '../encoding/kernel.ts';
+import { resolvePsp, type PspOptions } from '../neurons/defaults.ts';
 import type { SpikeTick } from './events.ts';
 
 export interface MotorActuatorOptions {
@@ -21,7 +22,9 @@ export interface MotorActuatorOptions {
   /** SNN sub-steps per tick. */
   substeps: number;
   gain: number;
-  psp: PspKernelOptions;
+  psp: PspOptions;
+  /** Output neurons per side of each channel (P). */
+  population: number;
   readout: ControlReadout;
   /** Per-channel multiplier (e.g. newtons per unit command); one value applies to all. */
   scale: ArrayLike<number>;
@@ -30,6 +33,7 @@ export interface MotorActuatorOptions {
 export const DEFAULT_MOTOR_ACTUATOR = Object.freeze({
   gain: DEFAULT_MOTOR_DECODER.gain,
   psp: DEFAULT_MOTOR_DECODER.psp,
+  population: DEFAULT_MOTOR_DECODER.population,
   readout: 'mean' as ControlReadout,
   scale: Object.freeze([1]) as ArrayLike<number>,
 });
@@ -44,14 +48,16 @@ export function motorActuator(
   opts: Pick<MotorActuatorOptions, 'layer' | 'channels' | 'substeps'> & Partial<MotorActuatorOptions>,
 ): OperatorFunction<SpikeTick, Float64Array> {
   const o = { ...DEFAULT_MOTOR_ACTUATOR, ...opts };
-  const { alpha, c } = resolvePspKernel(o.psp);
+  const { alpha, c } = resolvePsp(o.psp);
   const C = o.channels;
   if (!Number.isInteger(C) || C < 1) throw new Error(`motorActuator: channels must be an integer >= 1, got ${C}`);
   if (!Number.isInteger(o.substeps) || o.substeps < 1) throw new Error(`motorActuator: substeps must be an integer >= 1, got ${o.substeps}`);
   if (o.scale.length !== 1 && o.scale.length !== C) throw new Error(`motorActuator: scale has ${o.scale.length} values, need 1 or ${C}`);
-  const seed: DecoderState = { episode: -1, psp: new Float64Array(2 * C), action: new Float64Array(C) };
+  const P = o.population;
+  if (!Number.isInteger(P) || P < 1) throw new Error(`motorActuator: population must be an integer >= 1, got ${P}`);
+  const seed: DecoderState = { episode: -1, psp: new Float64Array(2 * C * P), action: new Float64Array(C) };
   const integrate = (prev: DecoderState, tick: SpikeTick): DecoderState => {
-    const psp = tick.episode === prev.episode ? Float64Array.from(prev.psp) : new Float64Array(2 * C);
+    const psp = tick.episode === prev.episode ? Float64Array.from(prev.psp) : new Float64Array(2 * C * P);
     const acc = new Float64Array(C);
     const ev = tick.layers.find((l) => l.layer === o.layer);
     let e = 0;
@@ -64,7 +70,9 @@ export function motorActuator(
         e++;
       }
       for (let ch = 0; ch < C; ch++) {
-        const m = o.gain * (psp[2 * ch]! - psp[2 * ch + 1]!);
+        let d = 0;
+        for (let j = 0; j < P; j++) d += psp[2 * ch * P + j]! - psp[(2 * ch + 1) * P + j]!;
+        const m = (o.gain / P) * d;
         acc[ch] = o.readout === 'last' ? m : acc[ch]! + m / o.substeps;
       }
     }

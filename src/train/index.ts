@@ -14,3 +14,14 @@ export {
   restoreNetwork,
 } from './checkpoint.ts';
 export { type Batch, type Dataset, type LossFn, type TrainerOptions, type FitOptions, type EvalResult, DEFAULT_TRAINER, NonFiniteError, Trainer, tensorDataset } from './trainer.ts';
+export {
+  type BatchLogs,
+  type EarlyStoppingOptions,
+  type FitContext,
+  type FitResult,
+  type Monitor,
+  type TrainerCallbacks,
+  DEFAULT_EARLY_STOPPING,
+  EarlyStopping,
+  earlyStopping,
+} from './callbacks.ts';

@@ -14,11 +14,12 @@
  * Reference: Zhang & Li, TSSL-BP, NeurIPS 2020 (AdamW, clip 1, clamp ±4).
  */
 import * as tf from '@tensorflow/tfjs';
-import { SingleBar } from 'cli-progress';
 import { predictFromPsp } from '../labels/classification.ts';
 import type { LayerPspOptions } from '../layers/neuronOptions.ts';
 import type { Sequential } from '../network/sequential.ts';
+import { createProgress, type ProgressMode } from '../util/progress.ts';
 import { createRng, shuffleInPlace, type Rng } from '../util/random.ts';
+import type { BatchLogs, FitContext, FitResult, TrainerCallbacks } from './callbacks.ts';
 import { loadCheckpoint, restoreNetwork, saveCheckpoint, type EpochMetrics, type EpochProgress, type SaveCheckpointOptions } from './checkpoint.ts';
 import { DEFAULT_OPTIMIZER, Optimizer, type NamedGrad, type OptimizerSpec } from './optimizers.ts';
 import { DEFAULT_SCHEDULE, learningRate, type LrSchedule } from './schedule.ts';
@@ -54,8 +55,8 @@ export interface TrainerOptions {
   shuffle: boolean;
   /** PSP of the classification readout (argmax of summed PSP). */
   readoutPsp: Partial<LayerPspOptions>;
-  /** 'auto': a bar on a TTY stderr, nothing otherwise; 'always': a bar, or one line per epoch off a TTY. */
-  progress: 'auto' | 'always' | 'never';
+  /** A bar over the whole run with its ETA: 'auto' on a TTY stderr only; 'always' also one line per epoch off a TTY. */
+  progress: ProgressMode;
   /** Where to write a checkpoint after every `checkpointEvery` epochs (and after the last one). */
   checkpointDir?: string;
   checkpointEvery: number;
@@ -88,8 +89,12 @@ export class NonFiniteError extends Error {
 export interface FitOptions {
   /** Total epochs to reach (a resumed trainer continues from its epoch count). */
   epochs: number;
+  /** Evaluated after every epoch (`evalLoss`, `evalAccuracy` in the metrics). */
   evalData?: Dataset;
-  onEpoch?: (m: EpochMetrics) => void;
+  /** Awaited hooks (tfjs-layers style), e.g. `[earlyStopping({monitor: 'evalLoss', patience: 3})]`. */
+  callbacks?: TrainerCallbacks | readonly TrainerCallbacks[];
+  /** Aborting stops before the next batch; `fit` then rejects with the signal's reason. */
+  signal?: AbortSignal;
   /** Passed to `saveCheckpoint` (crash-simulation hook for tests). */
   checkpoint?: SaveCheckpointOptions;
 }
@@ -211,86 +216,141 @@ export class Trainer {
     }
   }
 
-  /** Trains until `epochs` epochs are complete; returns this run's epoch metrics. */
-  fit(train: Dataset, opts: FitOptions): EpochMetrics[] {
+  /**
+   * Trains until `epochs` epochs are complete (a resumed trainer continues from its epoch count),
+   * yielding to the event loop after every batch, so a server or a UI stays responsive meanwhile.
+   * Callbacks are awaited at the start and end of the run and of each epoch, and after each batch;
+   * one of them (e.g. `earlyStopping`) may end the run after the current epoch. Aborting `signal`
+   * stops before the next batch: with a `checkpointDir` the position is saved first (a resumed run
+   * continues exactly), then `fit` rejects with the signal's reason.
+   *
+   *   const { history } = await trainer.fit(ds, { epochs: 20, callbacks: [earlyStopping({ patience: 3 })] });
+   */
+  async fit(train: Dataset, opts: FitOptions): Promise<FitResult> {
     const o = this.options;
     if (train.size < 1) throw new Error('fit: the training set is empty');
-    const out: EpochMetrics[] = [];
-    const batches = Math.ceil(train.size / o.batchSize);
-    const tty = process.stderr.isTTY === true;
-    const showBar = o.progress !== 'never' && tty;
-    // off a TTY a bar cannot redraw: 'always' writes one line per epoch instead
-    const logLines = o.progress === 'always' && !tty;
+    if (!(Number.isInteger(opts.epochs) && opts.epochs >= 0)) throw new Error(`fit: epochs must be an integer >= 0, got ${opts.epochs}`);
     if (o.checkpointEverySteps !== undefined && !(Number.isInteger(o.checkpointEverySteps) && o.checkpointEverySteps >= 1)) {
       throw new Error(`trainer.checkpointEverySteps must be a positive integer, got ${o.checkpointEverySteps}`);
     }
-    while (this.epoch < opts.epochs) {
-      const t0 = performance.now();
-      // a run resumed inside an epoch regenerates that epoch's order and skips the trained batches
-      const resumed = this.inEpoch;
-      this.inEpoch = undefined;
-      const orderRng = resumed ? createRng(resumed.orderRng) : this.shuffleRng;
-      const orderRngState = orderRng.state();
-      const order = Int32Array.from({ length: train.size }, (_, i) => i);
-      if (o.shuffle) shuffleInPlace(order, orderRng);
-      const bar = showBar ? new SingleBar({ format: `epoch ${this.epoch + 1}/${opts.epochs} {bar} {value}/{total} batches  loss {loss}`, stream: process.stderr }) : undefined;
-      const first = resumed?.batch ?? 0;
-      bar?.start(batches, first, { loss: '-' });
-      let lossSum = resumed?.lossSum ?? 0;
-      let correct = resumed?.correct ?? 0;
-      let labelled = resumed?.labelled ?? 0;
-      const secondsBefore = resumed?.seconds ?? 0;
-      for (let b = first; b < batches; b++) {
-        const idx = order.subarray(b * o.batchSize, Math.min(train.size, (b + 1) * o.batchSize));
-        const batch = train.batch(idx);
-        try {
-          const r = this.trainStep(batch);
-          lossSum += r.loss;
-          if (r.correct !== undefined) {
-            correct += r.correct;
-            labelled += idx.length;
-          }
-          bar?.update(b + 1, { loss: (lossSum / (b + 1)).toPrecision(4) });
-        } catch (e) {
-          bar?.stop();
-          throw e;
-        } finally {
-          batch.inputs.dispose();
-          batch.targets.dispose();
-        }
-        const every = o.checkpointEverySteps;
-        if (o.checkpointDir && every !== undefined && this.optimizer.step % every === 0 && b + 1 < batches) {
-          const seconds = secondsBefore + (performance.now() - t0) / 1000;
-          this.saveCheckpoint(o.checkpointDir, opts.checkpoint, { batch: b + 1, orderRng: orderRngState, lossSum, correct, labelled, seconds });
-        }
-      }
-      bar?.stop();
-      this.epoch += 1;
-      const m: EpochMetrics = {
-        epoch: this.epoch,
-        step: this.optimizer.step,
-        lr: learningRate(o.schedule, o.optimizer.lr, this.optimizer.step - 1),
-        loss: lossSum / batches,
-        ...(labelled > 0 ? { accuracy: correct / labelled } : {}),
-        seconds: 0,
-      };
-      if (opts.evalData) {
-        const ev = this.evaluate(opts.evalData);
-        m.evalLoss = ev.loss;
-        if (ev.accuracy !== undefined) m.evalAccuracy = ev.accuracy;
-      }
-      m.seconds = secondsBefore + (performance.now() - t0) / 1000;
-      this.history.push(m);
-      out.push(m);
-      if (logLines) {
+    const callbacks = opts.callbacks === undefined ? [] : Array.isArray(opts.callbacks) ? opts.callbacks : [opts.callbacks as TrainerCallbacks];
+    let stopReason: string | undefined;
+    const ctx: FitContext = {
+      epochs: opts.epochs,
+      stop: (reason) => {
+        stopReason ??= reason;
+      },
+      get stopReason() {
+        return stopReason;
+      },
+    };
+    const result: FitResult = { history: [] };
+    const batchesNow = () => Math.ceil(train.size / o.batchSize);
+    const firstEpoch = this.epoch;
+    const progress = createProgress(
+      { mode: o.progress, total: Math.max(0, opts.epochs - firstEpoch) * batchesNow(), label: 'epoch {epoch}/{epochs}', unit: 'batches' },
+      this.inEpoch?.batch ?? 0,
+      { epoch: firstEpoch + 1, epochs: opts.epochs },
+    );
+    let done = this.inEpoch?.batch ?? 0;
+    try {
+      for (const c of callbacks) await c.onTrainBegin?.(ctx);
+      while (this.epoch < opts.epochs && stopReason === undefined) {
+        for (const c of callbacks) await c.onEpochBegin?.(this.epoch + 1, ctx);
+        const batches = batchesNow();
+        progress.setTotal(done - (this.inEpoch?.batch ?? 0) + (opts.epochs - this.epoch) * batches);
+        const m = await this.runEpoch(train, opts, batches, callbacks, ctx, (b, loss) => {
+          done += 1;
+          progress.update(done, { epoch: this.epoch + 1, epochs: opts.epochs, detail: `  loss ${loss.toPrecision(4)}` });
+        });
+        result.history.push(m);
         const acc = m.accuracy !== undefined ? `, accuracy ${m.accuracy.toFixed(4)}` : '';
         const ev = m.evalLoss !== undefined ? `, eval loss ${m.evalLoss.toPrecision(4)}${m.evalAccuracy !== undefined ? `, eval accuracy ${m.evalAccuracy.toFixed(4)}` : ''}` : '';
-        process.stderr.write(`epoch ${m.epoch}/${opts.epochs}: loss ${m.loss.toPrecision(4)}${acc}${ev} (${m.seconds.toFixed(1)} s)\n`);
+        progress.line(`epoch ${m.epoch}/${opts.epochs}: loss ${m.loss.toPrecision(4)}${acc}${ev} (${m.seconds.toFixed(1)} s)`);
+        for (const c of callbacks) await c.onEpochEnd?.(m.epoch, m, ctx);
+        const last = this.epoch === opts.epochs || stopReason !== undefined;
+        if (o.checkpointDir && (this.epoch % o.checkpointEvery === 0 || last)) this.saveCheckpoint(o.checkpointDir, opts.checkpoint);
       }
-      opts.onEpoch?.(m);
-      if (o.checkpointDir && (this.epoch % o.checkpointEvery === 0 || this.epoch === opts.epochs)) this.saveCheckpoint(o.checkpointDir, opts.checkpoint);
+    } finally {
+      progress.stop();
     }
-    return out;
+    if (stopReason !== undefined && this.epoch < opts.epochs) result.stopped = { epoch: this.epoch, reason: stopReason };
+    for (const c of callbacks) await c.onTrainEnd?.(result, ctx);
+    return result;
+  }
+
+  /** One epoch (or the rest of a resumed one): batches in seeded order, metrics, optional evaluation. */
+  private async runEpoch(
+    train: Dataset,
+    opts: FitOptions,
+    batches: number,
+    callbacks: readonly TrainerCallbacks[],
+    ctx: FitContext,
+    onBatch: (b: number, meanLoss: number) => void,
+  ): Promise<EpochMetrics> {
+    const o = this.options;
+    const t0 = performance.now();
+    // a run resumed inside an epoch regenerates that epoch's order and skips the trained batches
+    const resumed = this.inEpoch;
+    this.inEpoch = undefined;
+    const orderRng = resumed ? createRng(resumed.orderRng) : this.shuffleRng;
+    const orderRngState = orderRng.state();
+    const order = Int32Array.from({ length: train.size }, (_, i) => i);
+    if (o.shuffle) shuffleInPlace(order, orderRng);
+    const first = resumed?.batch ?? 0;
+    let lossSum = resumed?.lossSum ?? 0;
+    let correct = resumed?.correct ?? 0;
+    let labelled = resumed?.labelled ?? 0;
+    const secondsBefore = resumed?.seconds ?? 0;
+    const position = (b: number): EpochProgress => ({ batch: b, orderRng: orderRngState, lossSum, correct, labelled, seconds: secondsBefore + (performance.now() - t0) / 1000 });
+    for (let b = first; b < batches; b++) {
+      if (opts.signal?.aborted) {
+        if (o.checkpointDir) this.saveCheckpoint(o.checkpointDir, opts.checkpoint, position(b));
+        this.inEpoch = position(b);
+        throw opts.signal.reason ?? new DOMException('fit was aborted', 'AbortError');
+      }
+      const idx = order.subarray(b * o.batchSize, Math.min(train.size, (b + 1) * o.batchSize));
+      const batch = train.batch(idx);
+      let loss: number;
+      try {
+        const r = this.trainStep(batch);
+        loss = r.loss;
+        lossSum += r.loss;
+        if (r.correct !== undefined) {
+          correct += r.correct;
+          labelled += idx.length;
+        }
+      } finally {
+        batch.inputs.dispose();
+        batch.targets.dispose();
+      }
+      onBatch(b, lossSum / (b + 1));
+      const every = o.checkpointEverySteps;
+      if (o.checkpointDir && every !== undefined && this.optimizer.step % every === 0 && b + 1 < batches) {
+        this.saveCheckpoint(o.checkpointDir, opts.checkpoint, position(b + 1));
+      }
+      const logs: BatchLogs = { epoch: this.epoch + 1, batch: b, batches, size: idx.length, loss, step: this.optimizer.step };
+      for (const c of callbacks) await c.onBatchEnd?.(b, logs, ctx);
+      // let timers, sockets and an abort() in between batches run
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.epoch += 1;
+    const m: EpochMetrics = {
+      epoch: this.epoch,
+      step: this.optimizer.step,
+      lr: learningRate(o.schedule, o.optimizer.lr, this.optimizer.step - 1),
+      loss: lossSum / batches,
+      ...(labelled > 0 ? { accuracy: correct / labelled } : {}),
+      seconds: 0,
+    };
+    if (opts.evalData) {
+      const ev = this.evaluate(opts.evalData);
+      m.evalLoss = ev.loss;
+      if (ev.accuracy !== undefined) m.evalAccuracy = ev.accuracy;
+    }
+    m.seconds = secondsBefore + (performance.now() - t0) / 1000;
+    this.history.push(m);
+    return m;
   }
 
   /** Mean loss and accuracy (if labelled) over a dataset, inference mode, in `batchSize` chunks. */

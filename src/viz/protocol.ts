@@ -114,6 +114,9 @@ export function decodeSpikes(data: ArrayBuffer | ArrayBufferView, layers?: reado
 
 const finite = z.number().finite();
 const vec2 = z.tuple([finite, finite]);
+/** Largest world coordinate a client may name, m: far beyond any env, far below overflow. */
+export const MAX_WORLD_COORD_M = 1e4;
+const coord = finite.min(-MAX_WORLD_COORD_M).max(MAX_WORLD_COORD_M);
 
 /** Client commands. Unknown fields are rejected so typos fail loudly. */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
@@ -123,7 +126,7 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('reset'), seed: z.number().int().min(0).max(0xffffffff).optional() }),
   z.strictObject({ type: z.literal('speed'), factor: finite.min(0.05).max(20) }),
   z.strictObject({ type: z.literal('select'), env: z.string().min(1).max(64), controller: z.string().min(1).max(64) }),
-  z.strictObject({ type: z.literal('push'), bodyId: z.number().int(), point: vec2, impulse: vec2 }),
+  z.strictObject({ type: z.literal('push'), bodyId: z.number().int(), point: z.tuple([coord, coord]), impulse: vec2 }),
 ]);
 
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
@@ -172,6 +175,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'binary_not_accepted'
   | 'unknown_body'
+  | 'out_of_reach'
   | 'unknown_choice'
   | 'switch_failed'
   | 'simulation_error';

@@ -4,6 +4,11 @@
  * `maxCatchUpTicks` the clock is re-anchored (simulated time slows down rather than bursting),
  * and the measured real-time factor (`rtf`, simulated s per wall s ÷ speed) shows it.
  * Episodes end on terminated/truncated and restart with the next seed of a seeded generator.
+ *
+ * Commands must not disturb the clock: a speed change keeps the phase of the next tick (re-anchoring
+ * would throw away the partial tick, so a client sending `speed` every 34 ms would cap a 50 Hz loop
+ * at 29 Hz), a reset does not touch the clock at all, and the RTF is measured over a sliding window of
+ * running wall time that no command restarts (it used to freeze while commands kept arriving).
  */
 import { createRng, type Rng } from '../util/random.ts';
 import type { VizSimulation, VizTick } from './types.ts';
@@ -15,9 +20,20 @@ export interface RunnerOptions {
   seed: number;
   /** Most ticks run in one wake before the clock is re-anchored. */
   maxCatchUpTicks: number;
+  /** Running wall time the reported RTF averages over, ms. */
+  rtfWindowMs: number;
 }
 
-export const DEFAULT_RUNNER: RunnerOptions = { speed: 1, seed: 1, maxCatchUpTicks: 8 };
+export const DEFAULT_RUNNER: RunnerOptions = Object.freeze({ speed: 1, seed: 1, maxCatchUpTicks: 8, rtfWindowMs: 2000 });
+
+/** Below this much running wall time in the window the RTF keeps its last value. */
+const MIN_RTF_WINDOW_MS = 250;
+
+/** One point of the RTF window: running wall time and the wall time the ticks run so far were due to take. */
+interface RtfSample {
+  activeMs: number;
+  dueMs: number;
+}
 
 export interface TickMeta {
   tick: number;
@@ -51,8 +67,13 @@ export class RealtimeRunner {
   private running = false;
   private anchorMs = 0;
   private anchorTick = 0;
-  private rtfStartMs = 0;
-  private rtfStartTick = 0;
+  /** Wall ms spent running (not paused) before the current running stretch. */
+  private activeMsBefore = 0;
+  /** Start of the current running stretch, or undefined while stopped or paused. */
+  private activeSinceMs: number | undefined;
+  /** Σ over clock-driven ticks of 1000 / (controlHz · speed): what they were due to take, ms. */
+  private dueMs = 0;
+  private rtfSamples: RtfSample[] = [];
   private lastRtf = 1;
   speed: number;
   paused = false;
@@ -81,21 +102,29 @@ export class RealtimeRunner {
     return this.stepsInEpisode / this.sim.info.controlHz;
   }
 
-  /** Real-time factor over the last measurement window (1 = keeping up with the requested speed). */
+  /**
+   * Real-time factor over the last `rtfWindowMs` of running wall time (1 = keeping up with the
+   * requested speed): the wall time the ticks were due to take ÷ the wall time that passed.
+   */
   get rtf(): number {
-    const wallMs = performance.now() - this.rtfStartMs;
-    if (wallMs < 250 || this.paused) return this.lastRtf;
-    return (this.tick - this.rtfStartTick) / this.sim.info.controlHz / (wallMs / 1000) / this.speed;
+    if (this.activeSinceMs === undefined) return this.lastRtf;
+    const now = this.sample();
+    const base = this.rtfSamples[0] ?? now;
+    const spanMs = now.activeMs - base.activeMs;
+    if (spanMs < MIN_RTF_WINDOW_MS) return this.lastRtf;
+    return (now.dueMs - base.dueMs) / spanMs;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.reanchor();
+    if (!this.paused) this.startActive();
     this.schedule(0);
   }
 
   stop(): void {
+    this.stopActive();
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -103,7 +132,7 @@ export class RealtimeRunner {
 
   pause(): void {
     if (this.paused) return;
-    this.lastRtf = this.rtf;
+    this.stopActive();
     this.paused = true;
   }
 
@@ -111,21 +140,29 @@ export class RealtimeRunner {
     if (!this.paused) return;
     this.paused = false;
     // The paused interval must count neither as lag nor in the RTF window.
-    this.anchorMs = this.rtfStartMs = performance.now();
-    this.anchorTick = this.rtfStartTick = this.tick;
-    if (this.running) this.schedule(0);
+    this.reanchor();
+    if (this.running) {
+      this.startActive();
+      this.schedule(0);
+    }
   }
 
+  /** Changes the speed, keeping the phase of the tick in progress. */
   setSpeed(speed: number): void {
     if (!(speed > 0)) throw new Error(`RealtimeRunner: speed must be > 0, got ${speed}`);
+    const now = performance.now();
+    const oldPeriodMs = this.periodMs();
+    // Ticks owed since the anchor, with the fraction of the one in progress.
+    const owed = (now - this.anchorMs) / oldPeriodMs - (this.tick - this.anchorTick);
     this.speed = speed;
-    this.reanchor();
+    this.anchorTick = this.tick;
+    this.anchorMs = now - Math.max(0, owed) * this.periodMs();
+    if (this.running && !this.paused) this.schedule(this.anchorMs + this.periodMs() - now);
   }
 
-  /** Starts a new episode (with `seed`, or the next seed of the generator). */
+  /** Starts a new episode (with `seed`, or the next seed of the generator); the clock runs on. */
   reset(seed?: number): void {
     this.newEpisode(seed);
-    this.reanchor();
   }
 
   /** Swaps in another simulation (env/controller switch) and starts a new episode on it. */
@@ -134,6 +171,8 @@ export class RealtimeRunner {
     this.sim = sim;
     old.close();
     this.reset();
+    // The new simulation may tick at another rate.
+    this.reanchor();
   }
 
   /** Runs exactly one tick (used by "step" while paused). */
@@ -149,16 +188,39 @@ export class RealtimeRunner {
     this.episodeReturn = 0;
   }
 
+  private periodMs(): number {
+    return 1000 / (this.sim.info.controlHz * this.speed);
+  }
+
   private reanchor(): void {
     this.anchorMs = performance.now();
     this.anchorTick = this.tick;
-    this.restartRtfWindow();
   }
 
-  private restartRtfWindow(): void {
+  private startActive(): void {
+    if (this.activeSinceMs === undefined) this.activeSinceMs = performance.now();
+  }
+
+  private stopActive(): void {
+    if (this.activeSinceMs === undefined) return;
     this.lastRtf = this.rtf;
-    this.rtfStartMs = performance.now();
-    this.rtfStartTick = this.tick;
+    this.activeMsBefore += performance.now() - this.activeSinceMs;
+    this.activeSinceMs = undefined;
+  }
+
+  private sample(): RtfSample {
+    const current = this.activeSinceMs === undefined ? 0 : performance.now() - this.activeSinceMs;
+    return { activeMs: this.activeMsBefore + current, dueMs: this.dueMs };
+  }
+
+  /** Records a window point and forgets the ones that fell out of the window (keeping one as its base). */
+  private recordRtfSample(): void {
+    const now = this.sample();
+    this.rtfSamples.push(now);
+    const from = now.activeMs - this.opts.rtfWindowMs;
+    let drop = 0;
+    while (drop + 1 < this.rtfSamples.length && this.rtfSamples[drop + 1]!.activeMs <= from) drop++;
+    if (drop) this.rtfSamples.splice(0, drop);
   }
 
   private schedule(delayMs: number): void {
@@ -192,20 +254,22 @@ export class RealtimeRunner {
   private wake(): void {
     this.timer = undefined;
     if (!this.running || this.paused) return;
-    const periodMs = 1000 / (this.sim.info.controlHz * this.speed);
+    const periodMs = this.periodMs();
     const now = performance.now();
     const due = Math.floor((now - this.anchorMs) / periodMs) - (this.tick - this.anchorTick);
     const n = Math.min(due, this.opts.maxCatchUpTicks);
     try {
-      for (let i = 0; i < n; i++) this.runTick();
+      for (let i = 0; i < n; i++) {
+        this.runTick();
+        this.dueMs += periodMs;
+      }
     } catch (err) {
-      this.paused = true;
+      this.pause();
       this.hooks.onError(err);
       return;
     }
     const after = performance.now();
-    // Slide the RTF window so that it reflects the last couple of seconds of load.
-    if (after - this.rtfStartMs > 2000) this.restartRtfWindow();
+    this.recordRtfSample();
     if (due > this.opts.maxCatchUpTicks) {
       // Too far behind: drop the backlog instead of bursting through it (the RTF shows the loss).
       this.anchorMs = after;

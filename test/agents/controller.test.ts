@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { trainController } from '../../agents/recipe.ts';
+import { trainController, type RecipeProgress } from '../../agents/recipe.ts';
 import { augmentObservation, CONTROLLER_FILE, exportController, loadController, loadPolicy, policyFromNetwork } from '../../agents/controller.ts';
 import { statSync } from 'node:fs';
 import { useTempDirs } from '../support/tempDirs.ts';
@@ -12,7 +12,25 @@ const TINY = { env: 'cartpole', budget: 6, daggerRounds: 1, teacherEpisodes: 2, 
 
 describe('trainController → controller folder', () => {
   const dir = join(tempDir('h4-ctrl-'), 'cartpole');
-  const trained = trainController(TINY, { outDir: dir });
+  const progress: RecipeProgress[] = [];
+  const trained = trainController(TINY, { outDir: dir, progress: (p) => progress.push(p) });
+
+  it('reports progress from the start: phases in order, the total step budget known up front, steps never going back', () => {
+    expect(progress[0]).toMatchObject({ phase: 'teacher rollouts', steps: 0, totalSteps: TINY.budget, rounds: 1 });
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', steps: TINY.budget });
+    const phases = progress.map((p) => p.phase).filter((p, i, a) => p !== a[i - 1]);
+    expect(phases).toEqual(['teacher rollouts', 'training', 'scoring', 'dagger rollouts', 'training', 'scoring', 'done']);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.steps).toBeGreaterThanOrEqual(progress[i - 1]!.steps);
+  });
+
+  it('plots score and loss per round into training.svg', () => {
+    const svg = readFileSync(join(dir, 'training.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg /);
+    expect(svg).toContain('CartPoleContinuous-v1 SNN (spike-seq labels): per training round');
+    expect(svg).toContain('mean training loss');
+    // one marker per round in the score series, one for the best round, one per round in the loss series
+    expect(svg.match(/<circle /g)?.length).toBe(2 * trained.rounds.length + 1);
+  });
 
   it('records the rounds within the step budget and keeps the best weights', () => {
     expect(trained.rounds.map((r) => r.round)).toEqual([0, 1]);
@@ -50,6 +68,7 @@ describe('trainController → controller folder', () => {
   it('exports a slim copy (no optimiser state) that acts identically', () => {
     const slim = join(tempDir('h4-slim-'), 'c');
     exportController(dir, slim);
+    expect(readFileSync(join(slim, 'training.svg'), 'utf8')).toBe(readFileSync(join(dir, 'training.svg'), 'utf8'));
     expect(statSync(join(slim, 'weights.bin')).size * 3).toBe(statSync(join(dir, 'weights.bin')).size); // Adam: m and v per weight
     const a = loadPolicy(dir).policy;
     const b = loadPolicy(slim).policy;
@@ -73,6 +92,21 @@ describe('trainController → controller folder', () => {
       writeFileSync(file, good);
     }
     expect(loadPolicy(dir).spec.env).toBe('CartPoleContinuous-v1');
+  });
+});
+
+describe('motor population (P push and P pull neurons per channel)', () => {
+  it('builds 2·P output neurons per channel, records P in controller.json, and the loaded policy decodes one command per channel', () => {
+    const dir = join(tempDir('h4-pop-'), 'c');
+    const trained = trainController({ ...TINY, motorPopulation: 3 }, { outDir: dir });
+    expect(trained.spec.decoder.population).toBe(3);
+    expect(trained.network.outputShape).toEqual([6]);
+    const { spec, policy } = loadPolicy(dir);
+    expect(spec.decoder.population).toBe(3);
+    expect(policy.step(Float64Array.of(0, 0, 0.01, 0)).action.length).toBe(1);
+    writeFileSync(join(dir, CONTROLLER_FILE), JSON.stringify({ ...spec, decoder: { ...spec.decoder, population: 2 } }));
+    expect(() => loadController(dir)).toThrow(/the network has 6 outputs, 1 action channels need 4/);
+    trained.network.dispose();
   });
 });
 

@@ -101,7 +101,7 @@ describe('dataset download', () => {
     const cache = tempDir('sl-data-');
     const dest = join(cache, 'r.tar.gz');
     cutNext = true;
-    await expect(downloadFile({ url: `${base}/resume.tar.gz`, name: 'r.tar.gz', md5 }, dest)).rejects.toThrow(/interrupted.*resume/);
+    await expect(downloadFile({ url: `${base}/resume.tar.gz`, name: 'r.tar.gz', md5 }, dest, { retries: 0 })).rejects.toThrow(/interrupted.*resume/);
     expect(existsSync(`${dest}.part`)).toBe(true);
     const partial = readFileSync(`${dest}.part`).length;
     expect(partial).toBeGreaterThan(0);
@@ -126,8 +126,8 @@ describe('dataset download', () => {
 
   it('an unreachable host gives an error that says where to put the files by hand', async () => {
     const cache = tempDir('sl-data-');
-    await expect(resolveDataset('cifar10', { cacheDir: cache, download: true, sources: [{ url: 'http://127.0.0.1:1/x.tar.gz', name: 'x.tar.gz', md5 }] }))
-      .rejects.toThrow(/put data_batch_1\.\.5\.bin and test_batch\.bin in .*cifar10.cifar-10-batches-bin by hand/);
+    await expect(resolveDataset('cifar10', { cacheDir: cache, download: true, sources: [{ url: 'http://127.0.0.1:1/x.tar.gz', name: 'x.tar.gz', md5 }], downloadOptions: { retries: 1, backoffMs: 10 } }))
+      .rejects.toThrow(/failed after 2 attempt\(s\): bad port[^]*put data_batch_1\.\.5\.bin and test_batch\.bin in .*cifar10.cifar-10-batches-bin by hand/);
   });
 
   it('extracts deflated zip entries (the N-MNIST archive format) and refuses paths escaping the folder', () => {
@@ -143,5 +143,80 @@ describe('dataset download', () => {
     const root = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
     expect(await resolveDataset('nmnist', { root, cacheDir: tempDir('sl-') })).toBe(join(root, 'nmnist'));
     expect(await resolveDataset('cifar10', { root, cacheDir: tempDir('sl-') })).toBe(join(root, 'cifar10', 'cifar-10-batches-bin'));
+  });
+
+});
+
+describe('dataset download against a stalled or flaky server', () => {
+  /** A local server whose behaviour per request is scripted by the test. */
+  async function scripted(handler: (n: number, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) {
+    let n = 0;
+    const open = new Set<import('node:net').Socket>();
+    const srv = createServer((req, res) => handler(n++, req, res));
+    srv.on('connection', (s) => {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const a = srv.address();
+    return {
+      url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/f.tar.gz`,
+      requests: () => n,
+      close: () => new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        srv.close(() => r());
+      }),
+    };
+  }
+
+  it('a server that never answers times out (connect timeout), is retried with backoff, and the error names the cause', async () => {
+    const s = await scripted(() => {}); // accepts the connection, never sends headers
+    try {
+      const dest = join(tempDir('sl-stall-'), 'f.tar.gz');
+      const t0 = performance.now();
+      await expect(downloadFile({ url: s.url, name: 'f.tar.gz', md5 }, dest, { connectTimeoutMs: 200, retries: 2, backoffMs: 50 }))
+        .rejects.toThrow(/failed after 3 attempt\(s\): no response within 200 ms \(connect timeout\)/);
+      expect(s.requests()).toBe(3);
+      // 3 × 200 ms timeouts + 50 + 100 ms backoff; far from the 300 s an unguarded fetch hangs.
+      expect(performance.now() - t0).toBeGreaterThan(700);
+      expect(performance.now() - t0).toBeLessThan(10000);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a body that stalls mid-transfer hits the idle timeout, keeps the bytes, and the retry resumes with Range', async () => {
+    const body = Buffer.from(archive);
+    const ranges: Array<string | undefined> = [];
+    const s = await scripted((n, req, res) => {
+      ranges.push(req.headers.range);
+      const m = /bytes=(\d+)-/.exec(req.headers.range ?? '');
+      const start = m ? Number(m[1]) : 0;
+      res.writeHead(m ? 206 : 200, { 'Content-Length': body.length - start });
+      if (n === 0) res.write(body.subarray(0, 3000)); // then silence
+      else res.end(body.subarray(start));
+    });
+    try {
+      const dest = join(tempDir('sl-idle-'), 'f.tar.gz');
+      await downloadFile({ url: s.url, name: 'f.tar.gz', md5 }, dest, { idleTimeoutMs: 200, retries: 1, backoffMs: 20 });
+      expect(ranges).toEqual([undefined, 'bytes=3000-']);
+      expect(createHash('md5').update(readFileSync(dest)).digest('hex')).toBe(md5);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('HTTP 503 is retried, 404 is not', async () => {
+    const s = await scripted((n, _req, res) => {
+      if (n === 0) return void res.writeHead(503).end();
+      res.writeHead(404).end();
+    });
+    try {
+      const dest = join(tempDir('sl-http-'), 'f.tar.gz');
+      await expect(downloadFile({ url: s.url, name: 'f.tar.gz', md5 }, dest, { retries: 3, backoffMs: 10 })).rejects.toThrow(/f\.tar\.gz: HTTP 404$/);
+      expect(s.requests()).toBe(2);
+    } finally {
+      await s.close();
+    }
   });
 });

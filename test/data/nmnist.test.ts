@@ -37,6 +37,10 @@ describe('N-MNIST event decoding', () => {
     expect(() => decodeNmnistEvents(new Uint8Array(12), 'f.bin')).toThrow(/f\.bin.*byte offset 10/);
   });
 
+  it('rejects an empty (0-byte) sample instead of framing it as all zeros', () => {
+    expect(() => decodeNmnistEvents(new Uint8Array(0), 'empty.bin')).toThrow(/empty\.bin: empty \(0 bytes\)/);
+  });
+
   it('rejects an oversized file by its event count', () => {
     expect(() => decodeNmnistEvents(new Uint8Array(5 * 11), 'big.bin', { maxEvents: 10 })).toThrow(/big\.bin.*11 events.*maxEvents 10/);
   });
@@ -114,6 +118,35 @@ describe('N-MNIST dataset', () => {
     const ds = NmnistDataset.load(dir, 'train');
     expect(() => ds.decode([0])).toThrow(/00007\.bin.*byte offset 5/);
     expect(() => NmnistDataset.load(dir, 'test')).toThrow(/Test.*not found/);
+  });
+
+  it('refuses labels.csv rows that leave the data folder (.. escapes, absolute paths), naming the line', () => {
+    const dir = tempDir('nmnist-csv-');
+    const header = 'split,file,label\n';
+    writeFileSync(join(dir, 'labels.csv'), header + 'train,Train/1/a.bin,1\ntrain,../../../../etc/hostname,3\n');
+    expect(() => NmnistDataset.load(dir, 'train')).toThrow(/line 3 has file path "\.\.\/\.\.\/\.\.\/\.\.\/etc\/hostname", which leaves the data folder/);
+    writeFileSync(join(dir, 'labels.csv'), header + 'train,/etc/hostname,3\n');
+    expect(() => NmnistDataset.load(dir, 'train')).toThrow(/line 2 has an absolute file path "\/etc\/hostname"/);
+    writeFileSync(join(dir, 'labels.csv'), header + 'train,Train/../../x.bin,3\n');
+    expect(() => NmnistDataset.load(dir, 'train')).toThrow(/leaves the data folder/);
+    // Inside the folder, including a harmless '..' that stays inside, is fine.
+    writeFileSync(join(dir, 'labels.csv'), header + 'train,Train/1/../1/a.bin,1\n');
+    expect(NmnistDataset.load(dir, 'train').entries[0]!.file).toBe(join(dir, 'Train', '1', 'a.bin'));
+  });
+
+  it('refuses a labels.csv that is a directory instead of silently using the folder layout', () => {
+    const dir = tempDir('nmnist-csvdir-');
+    mkdirSync(join(dir, 'labels.csv'));
+    mkdirSync(join(dir, 'Train', '3'), { recursive: true });
+    writeFileSync(join(dir, 'Train', '3', 'a.bin'), new Uint8Array(ev(1, 2, 1, 10)));
+    expect(() => NmnistDataset.load(dir, 'train')).toThrow(/labels\.csv exists but is not a regular file/);
+  });
+
+  it('names an empty sample file on disk', () => {
+    const dir = tempDir('nmnist-empty-');
+    mkdirSync(join(dir, 'Train', '3'), { recursive: true });
+    writeFileSync(join(dir, 'Train', '3', '00001.bin'), new Uint8Array(0));
+    expect(() => NmnistDataset.load(dir, 'train').decode([0])).toThrow(/00001\.bin: empty \(0 bytes\)/);
   });
 
   it.skipIf(!existsSync(join(SHARED, 'nmnist')))('loads the shared subset: 1000 train, 100 test, all files decode', async () => {

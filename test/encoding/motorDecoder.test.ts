@@ -32,6 +32,18 @@ describe('motor decoder', () => {
     expect(Array.from(dense.current())).toEqual([0, 0, 0]);
   });
 
+  it('population decoding: each side is the mean of its group of P neurons; streaming equals the whole-sequence function', () => {
+    // one channel, P = 2, g = 1, τs = 2 ('none'): both push neurons at t=0, one pull neuron at t=1
+    const train = { rows: 2, cols: 4, data: Float32Array.from([1, 1, 0, 0, 0, 0, 1, 0]) };
+    const out = decodeMotor(train, { gain: 1, psp: { tauSyn: 2, scale: 'none' }, population: 2 });
+    expect(Array.from(out.data)).toEqual([1, 0.5 - 0.5]);
+    const dec = new MotorDecoder({ channels: 1, gain: 1, psp: { tauSyn: 2, scale: 'none' }, population: 2 });
+    expect(dec.stepEvents([0, 1])[0]).toBe(1);
+    expect(dec.stepEvents([2])[0]).toBe(0);
+    expect(() => decodeMotor({ rows: 1, cols: 6, data: new Float32Array(6) }, { population: 2 })).toThrow(/2·2 columns per channel/);
+    expect(() => new MotorDecoder({ channels: 1, population: 0 })).toThrow(/population must be an integer >= 1/);
+  });
+
   it('reduces sub-steps to control steps by mean or last', () => {
     const m = { rows: 4, cols: 1, data: Float64Array.from([1, 3, 5, 7]) };
     expect(Array.from(readoutControl(m, 2, 'mean').data)).toEqual([2, 6]);
@@ -40,7 +52,7 @@ describe('motor decoder', () => {
   });
 
   it('rejects an odd number of output neurons and out-of-range event indices', () => {
-    expect(() => decodeMotor({ rows: 1, cols: 3, data: new Float32Array(3) })).toThrow(/2 columns per channel/);
+    expect(() => decodeMotor({ rows: 1, cols: 3, data: new Float32Array(3) })).toThrow(/2·1 columns per channel/);
     expect(() => new MotorDecoder({ channels: 1 }).stepEvents([2])).toThrow(/neuron index 2/);
     expect(() => new MotorDecoder({ channels: 1 }).step([0, 0, 0])).toThrow(/expected 2/);
   });

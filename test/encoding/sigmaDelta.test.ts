@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSigmaDelta, sigmaDeltaEncode } from '../../src/encoding/sigmaDelta.ts';
-import { pspFilterRows, resolvePspKernel } from '../../src/encoding/kernel.ts';
+import { pspFilterRows } from '../../src/encoding/kernel.ts';
+import { resolvePsp } from '../../src/neurons/defaults.ts';
 
 describe('sigma-delta encoder', () => {
   it('integrate-and-fire mode fires at the steps where the running integral crosses multiples of the threshold', () => {
@@ -20,7 +21,7 @@ describe('sigma-delta encoder', () => {
     const times = sigmaDeltaEncode(x, { mode: 'kernel', gain: 2, psp });
     const train = new Float64Array(400);
     for (const t of times) train[t] = 1;
-    const a = pspFilterRows(train, 400, 1, resolvePspKernel(psp));
+    const a = pspFilterRows(train, 400, 1, resolvePsp(psp));
     let mean = 0;
     for (let t = 50; t < 400; t++) {
       expect(Math.abs(2 * a[t]! - 0.7)).toBeLessThanOrEqual((2 * 0.2) / 2 + 1e-12);

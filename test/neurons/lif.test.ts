@@ -193,8 +193,8 @@ describe('LIF op interface', () => {
     expect(() => lifBackwardScan(new Float32Array(6), new Float32Array(6), new Float32Array(5), 2, 3, resolveLif())).toThrow(/spikes has length 5/);
   });
 
-  it('DEFAULT_LIF is the documented model (τm 5, θ 1, hard, detached, fastSigmoid slope 10)', () => {
-    expect(resolveLif()).toEqual({ decay: 0.8, threshold: 1, reset: 'hard', detachReset: true, surrogate: { kind: 'fastSigmoid', slope: 10 } });
+  it('DEFAULT_LIF is the documented model (τm 5, θ 1, hard, detached, sigmoid α 5)', () => {
+    expect(resolveLif()).toEqual({ decay: 0.8, threshold: 1, reset: 'hard', detachReset: true, surrogate: { kind: 'sigmoid', alpha: 5 } });
     expect(Object.isFrozen(DEFAULT_LIF)).toBe(true);
   });
 });

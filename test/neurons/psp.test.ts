@@ -17,7 +17,7 @@ function randomArray(n: number, seed: number): Float32Array {
 
 describe('PSP golden values (α = 0.5)', () => {
   it('filters an impulse pair forward in time', () => {
-    const a = pspFilter(tf.tensor2d([1, 0, 0, 1], [4, 1]), { tauSyn: 2 }).dataSync();
+    const a = pspFilter(tf.tensor2d([1, 0, 0, 1], [4, 1]), { tauSyn: 2, scale: 'none' }).dataSync();
     expect(Array.from(a)).toEqual([1, 0.5, 0.25, 1.125]);
     const unit = pspFilter(tf.tensor2d([1, 0, 0, 1], [4, 1]), { tauSyn: 2, scale: 'unit-area' }).dataSync();
     expect(Array.from(unit)).toEqual([0.5, 0.25, 0.125, 0.5625]);
@@ -32,7 +32,7 @@ describe('PSP golden values (α = 0.5)', () => {
   });
 
   it('a given alpha overrides tauSyn (PyTorch bench model α = exp(−1/5))', () => {
-    const a = pspFilter(tf.tensor2d([1, 0], [2, 1]), { tauSyn: 2, alpha: Math.exp(-1 / 5) }).dataSync();
+    const a = pspFilter(tf.tensor2d([1, 0], [2, 1]), { tauSyn: 2, alpha: Math.exp(-1 / 5), scale: 'none' }).dataSync();
     expect(a[1]!).toBeCloseTo(Math.exp(-1 / 5), 6);
   });
 });
@@ -90,9 +90,11 @@ describe('PSP single-step / multi-step parity', () => {
 });
 
 describe('PSP op interface', () => {
-  it('DEFAULT_PSP is τs = 3 without scaling', () => {
-    expect(DEFAULT_PSP).toEqual({ tauSyn: 3, scale: 'none' });
-    expect(resolvePsp()).toEqual({ alpha: 1 - 1 / 3, c: 1 });
+  it("DEFAULT_PSP is τs = 3 with 'unit-area' scaling (the layers' and losses' trace)", () => {
+    expect(DEFAULT_PSP).toEqual({ tauSyn: 3, scale: 'unit-area' });
+    const r = resolvePsp();
+    expect(r).toMatchObject({ alpha: 1 - 1 / 3, c: 1 / 3, tauSyn: 3, scale: 'unit-area' });
+    expect(r.area).toBeCloseTo(1, 12);
   });
 
   it('rejects wrong ranks and bad options with errors naming the problem', () => {

@@ -84,10 +84,10 @@ describe('surrogate derivatives', () => {
 describe('surrogate factories', () => {
   it('fill defaults and keep given parameters', () => {
     expect(rectangular()).toEqual({ kind: 'rectangular', width: 1 });
-    expect(sigmoid()).toEqual({ kind: 'sigmoid', alpha: 4 });
+    expect(sigmoid()).toEqual({ kind: 'sigmoid', alpha: 5 });
     expect(arctan({ alpha: 3 })).toEqual({ kind: 'arctan', alpha: 3 });
     expect(fastSigmoid()).toEqual({ kind: 'fastSigmoid', slope: 10 });
-    expect(resolveSurrogate({ kind: 'sigmoid' })).toEqual({ kind: 'sigmoid', alpha: 4 });
+    expect(resolveSurrogate({ kind: 'sigmoid' })).toEqual({ kind: 'sigmoid', alpha: 5 });
   });
 
   it('reject non-positive or non-finite parameters and unknown kinds, naming them', () => {

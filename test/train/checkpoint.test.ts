@@ -47,11 +47,11 @@ const opts: Partial<TrainerOptions> & Pick<TrainerOptions, 'loss'> = {
 const strip = (m: { seconds: number }[]) => m.map(({ seconds: _s, ...rest }) => rest);
 
 describe('checkpoints', () => {
-  it('round-trip restores every weight bit for bit, with config and history', () => {
+  it('round-trip restores every weight bit for bit, with config and history', async () => {
     const dir = join(root, 'roundtrip');
     const net = Sequential.fromConfig(config);
     const trainer = new Trainer(net, { ...opts, checkpointDir: dir });
-    trainer.fit(data(), { epochs: 1 });
+    await trainer.fit(data(), { epochs: 1 });
     const ckpt = loadCheckpoint(dir);
     const back = restoreNetwork(ckpt);
     const a = net.getWeights();
@@ -68,20 +68,20 @@ describe('checkpoints', () => {
     back.dispose();
   });
 
-  it('a run resumed from a checkpoint ends exactly where the uninterrupted run ends', () => {
+  it('a run resumed from a checkpoint ends exactly where the uninterrupted run ends', async () => {
     const full = Sequential.fromConfig(config);
     const t1 = new Trainer(full, opts);
-    t1.fit(data(), { epochs: 3 });
+    await t1.fit(data(), { epochs: 3 });
 
     const dir = join(root, 'resume');
     const part = Sequential.fromConfig(config);
     const t2 = new Trainer(part, { ...opts, checkpointDir: dir });
-    t2.fit(data(), { epochs: 1 });
+    await t2.fit(data(), { epochs: 1 });
     part.dispose();
 
     const { network, trainer } = Trainer.fromCheckpoint(dir, { ...opts, checkpointDir: dir });
     expect(trainer.epoch).toBe(1);
-    trainer.fit(data(), { epochs: 3 });
+    await trainer.fit(data(), { epochs: 3 });
     const a = full.getWeights();
     const b = network.getWeights();
     a.forEach((w, i) => expect(Array.from(b[i]!.values)).toEqual(Array.from(w.values)));
@@ -90,23 +90,23 @@ describe('checkpoints', () => {
     network.dispose();
   });
 
-  it('a run interrupted inside an epoch resumes from the mid-epoch checkpoint and ends where the uninterrupted run ends', () => {
+  it('a run interrupted inside an epoch resumes from the mid-epoch checkpoint and ends where the uninterrupted run ends', async () => {
     const full = Sequential.fromConfig(config);
     const t1 = new Trainer(full, opts);
-    t1.fit(data(), { epochs: 3 });
+    await t1.fit(data(), { epochs: 3 });
 
     const dir = join(root, 'mid-epoch');
     const part = Sequential.fromConfig(config);
     const t2 = new Trainer(part, { ...opts, checkpointDir: dir, checkpointEverySteps: 3 });
     // 4 batches per epoch: step 6 is batch 2 of epoch 2; crash right after its checkpoint is in place
     const crash = { onStage: (s: string) => { if (s === 'renamed' && t2.step === 6) throw new Error('simulated crash'); } };
-    expect(() => t2.fit(data(), { epochs: 3, checkpoint: crash })).toThrow(/simulated crash/);
+    await expect(t2.fit(data(), { epochs: 3, checkpoint: crash })).rejects.toThrow(/simulated crash/);
     part.dispose();
     const ckpt = loadCheckpoint(dir);
     expect(ckpt.trainer).toMatchObject({ epoch: 1, step: 6, inEpoch: { batch: 2 } });
 
     const { network, trainer } = Trainer.fromCheckpoint(dir, { ...opts, checkpointDir: dir, checkpointEverySteps: 3 });
-    trainer.fit(data(), { epochs: 3 });
+    await trainer.fit(data(), { epochs: 3 });
     const a = full.getWeights();
     const b = network.getWeights();
     a.forEach((w, i) => expect(Array.from(b[i]!.values)).toEqual(Array.from(w.values)));
@@ -115,13 +115,13 @@ describe('checkpoints', () => {
     network.dispose();
   });
 
-  it('a crash while replacing a checkpoint leaves the previous one loadable', () => {
+  it('a crash while replacing a checkpoint leaves the previous one loadable', async () => {
     const dir = join(root, 'crash');
     const net = Sequential.fromConfig(config);
     const trainer = new Trainer(net, opts);
     trainer.saveCheckpoint(dir);
     const first = net.getWeights();
-    trainer.fit(data(), { epochs: 1 });
+    await trainer.fit(data(), { epochs: 1 });
     expect(() =>
       trainer.saveCheckpoint(dir, {
         onStage: (s) => {
@@ -172,15 +172,15 @@ describe('checkpoints', () => {
 });
 
 describe('NaN guard', () => {
-  it('stops with a message naming the step and the offending tensor', () => {
+  it('stops with a message naming the step and the offending tensor', async () => {
     const net = Sequential.fromConfig(config);
     const trainer = new Trainer(net, { ...opts, loss: (o) => tf.div(tf.sum(o), 0).mul(0) as tf.Scalar });
-    expect(() => trainer.fit(data(), { epochs: 1 })).toThrow(/epoch 1, step 1: the loss is not finite/);
+    await expect(trainer.fit(data(), { epochs: 1 })).rejects.toThrow(/epoch 1, step 1: the loss is not finite/);
     const net2 = Sequential.fromConfig(config);
     const trainer2 = new Trainer(net2, { ...opts, loss: (o) => tf.sum(tf.sqrt(tf.relu(tf.sub(o, 2)))) as tf.Scalar });
     let err: unknown;
     try {
-      trainer2.fit(data(), { epochs: 1 });
+      await trainer2.fit(data(), { epochs: 1 });
     } catch (e) {
       err = e;
     }
@@ -193,17 +193,17 @@ describe('NaN guard', () => {
 });
 
 describe('progress', () => {
-  function captureStderr(run: () => void): string {
+  async function captureStderr(run: () => Promise<unknown>, isTTY = false): Promise<string> {
     const write = process.stderr.write.bind(process.stderr);
     const tty = process.stderr.isTTY;
     let written = '';
-    process.stderr.isTTY = false;
+    process.stderr.isTTY = isTTY;
     process.stderr.write = ((chunk: string | Uint8Array) => {
       written += String(chunk);
       return true;
     }) as typeof process.stderr.write;
     try {
-      run();
+      await run();
     } finally {
       process.stderr.write = write;
       process.stderr.isTTY = tty;
@@ -211,12 +211,23 @@ describe('progress', () => {
     return written;
   }
 
-  it("'auto' prints nothing when stderr is not a TTY; 'always' prints one line per epoch there", () => {
+  it("'auto' prints nothing when stderr is not a TTY; 'always' prints one line per epoch there", async () => {
     const net = Sequential.fromConfig(config);
-    expect(captureStderr(() => new Trainer(net, { ...opts, progress: 'auto' }).fit(data(), { epochs: 1 }))).toBe('');
-    const lines = captureStderr(() => new Trainer(net, { ...opts, progress: 'always' }).fit(data(), { epochs: 2 })).trim().split('\n');
+    expect(await captureStderr(() => new Trainer(net, { ...opts, progress: 'auto' }).fit(data(), { epochs: 1 }))).toBe('');
+    const lines = (await captureStderr(() => new Trainer(net, { ...opts, progress: 'always' }).fit(data(), { epochs: 2 }))).trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^epoch 2\/2: loss [\d.e-]+, accuracy [\d.]+ \([\d.]+ s\)$/);
+    // each line carries the run's total (2 epochs) and the time left
+    expect(lines[0]).toMatch(/^epoch 1\/2: loss [\d.e-]+, accuracy [\d.]+ \([\d.]+ s\); ETA \d+ s$/);
+    expect(lines[1]).toMatch(/^epoch 2\/2: loss [\d.e-]+, accuracy [\d.]+ \([\d.]+ s\); ETA 0 s$/);
+    net.dispose();
+  });
+
+  it('on a TTY one bar covers the whole run: the epoch of the total, all batches of all epochs, an ETA', async () => {
+    const net = Sequential.fromConfig(config);
+    // 4 batches per epoch, 3 epochs; fit once (not once per epoch, which read 'epoch 1/1')
+    const text = await captureStderr(() => new Trainer(net, { ...opts, progress: 'auto' }).fit(data(), { epochs: 3 }), true);
+    expect(text).toMatch(/epoch 3\/3 \S+ 12\/12 batches {2}loss [\d.e-]+ {2}ETA 0 s/);
+    expect(text).not.toMatch(/epoch \d\/1 /);
     net.dispose();
   });
 });

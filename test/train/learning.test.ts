@@ -13,7 +13,7 @@ beforeAll(async () => {
 const psp = { tauSyn: 3, scale: 'none' as const };
 
 describe('learning spike trains', () => {
-  it('a network learns to emit a given 3-neuron target spike train (van Rossum distance falls below 1)', () => {
+  it('a network learns to emit a given 3-neuron target spike train (van Rossum distance falls below 1)', async () => {
     const T = 30;
     const rng = createRng(11);
     const xin = new Float32Array(T * 50);
@@ -43,7 +43,7 @@ describe('learning spike trains', () => {
       return D;
     };
     const before = distance();
-    trainer.fit(tensorDataset(x, d, { timeMajorInputs: true, timeMajorTargets: true }), { epochs: 500 });
+    await trainer.fit(tensorDataset(x, d, { timeMajorInputs: true, timeMajorTargets: true }), { epochs: 500 });
     const after = distance();
     expect(before).toBeGreaterThan(2.5);
     expect(after).toBeLessThan(1);
@@ -73,7 +73,7 @@ function orderTask(n: number, seed: number, T: number, C: number) {
 }
 
 describe('temporal classification', () => {
-  it('classifies inputs that differ only in spike order (equal counts per neuron) far above chance', () => {
+  it('classifies inputs that differ only in spike order (equal counts per neuron) far above chance', async () => {
     const T = 20, C = 8;
     const train = orderTask(64, 1, T, C);
     const test = orderTask(64, 2, T, C);
@@ -93,7 +93,7 @@ describe('temporal classification', () => {
     const trainData = tensorDataset(train.x, trains(train.labels), { timeMajorInputs: true, timeMajorTargets: true, labels: train.labels });
     const testData = tensorDataset(test.x, trains(test.labels), { timeMajorInputs: true, timeMajorTargets: true, labels: test.labels });
     const before = trainer.evaluate(testData).accuracy!;
-    const hist = trainer.fit(trainData, { epochs: 30, evalData: testData });
+    const { history: hist } = await trainer.fit(trainData, { epochs: 30, evalData: testData });
     const acc = hist.at(-1)!.evalAccuracy!;
     expect(acc).toBeGreaterThanOrEqual(0.9);
     expect(hist.at(-1)!.loss).toBeLessThan(hist[0]!.loss);

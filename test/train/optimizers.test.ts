@@ -80,7 +80,7 @@ describe('trainer step', () => {
     net.dispose();
   });
 
-  it('training, evaluation and traces leave no tensors behind', () => {
+  it('training, evaluation and traces leave no tensors behind', async () => {
     const net = Sequential.fromConfig({
       T: 6,
       inputShape: [8, 8, 2],
@@ -96,9 +96,9 @@ describe('trainer step', () => {
     const xs = tf.randomUniform([6, 10, 8, 8, 2], 0, 1, 'float32', 1);
     const ds = tensorDataset(xs, tf.zeros([6, 10, 4]), { timeMajorInputs: true, timeMajorTargets: true });
     const tr = new Trainer(net, { loss: (o, t) => tf.sum(tf.square(tf.sub(o, t))) as tf.Scalar, batchSize: 5, clipGradNorm: 1, weightClamp: 4, progress: 'never' });
-    tr.fit(ds, { epochs: 1, evalData: ds }); // creates the optimizer slots
+    await tr.fit(ds, { epochs: 1, evalData: ds }); // creates the optimizer slots
     const n0 = tf.memory().numTensors;
-    tr.fit(ds, { epochs: 3, evalData: ds });
+    await tr.fit(ds, { epochs: 3, evalData: ds });
     const r = net.forward(xs, { training: false, record: true });
     for (const t of r.traces!) [t.spikes, t.psp, t.membrane].forEach((v) => v?.dispose());
     r.spikes.dispose();

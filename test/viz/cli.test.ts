@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -55,4 +56,33 @@ describe('spikeloop viz (CLI)', () => {
     expect(code).not.toBe(0);
     expect(err).toMatch(/--port must be an integer in 0\.\.65535, got 'eighty'/);
   });
+
+  it('exits non-zero with the reason when it cannot listen (port in use, unresolvable host) instead of hanging', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const busyPort = (blocker.address() as AddressInfo).port;
+    const runViz = (args: string[]) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), 'viz', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
+      return new Promise<{ code: number | null; signal: string | null; err: string }>((r) =>
+        child.once('exit', (code, signal) => {
+          clearTimeout(timer);
+          r({ code, signal, err });
+        }),
+      );
+    };
+    try {
+      const [busy, badHost] = await Promise.all([runViz(['--port', String(busyPort)]), runViz(['--port', '0', '--host', 'no-such-host.invalid'])]);
+      expect(busy.signal).toBeNull();
+      expect(busy.code).toBe(1);
+      expect(busy.err).toMatch(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${busyPort}: the port is already in use`));
+      expect(badHost.signal).toBeNull();
+      expect(badHost.code).toBe(1);
+      expect(badHost.err).toMatch(/cannot listen on no-such-host\.invalid:0: the host name cannot be resolved/);
+    } finally {
+      blocker.close();
+    }
+  }, 90000);
 });

@@ -89,11 +89,30 @@ describe('viz server with a real ws client', () => {
   it('clamps push impulses to maxImpulseNs', async () => {
     const { server, env } = await start({ maxImpulseNs: 1 });
     const c = await client(server);
-    c.send({ type: 'push', bodyId: SLED_ID, point: [0, 0], impulse: [30, 40] });
+    c.send({ type: 'push', bodyId: SLED_ID, point: [env().state.x, 0], impulse: [30, 40] });
     await c.waitFor(() => c.json('pushed').length === 1, 'pushed');
     const [ix, iy] = env().impulses[0]!;
     expect(ix).toBeCloseTo(0.6, 12);
     expect(iy).toBeCloseTo(0.8, 12);
+  });
+
+  it('refuses a push point off the body or out of the world, naming the problem, and changes nothing', async () => {
+    const { server, env } = await start();
+    const c = await client(server);
+    c.send({ type: 'pause' });
+    await c.waitFor(() => c.json('state').some((s) => s.paused), 'paused state');
+    const v0 = env().state.v;
+    c.send({ type: 'push', bodyId: SLED_ID, point: [1.7e308, 0], impulse: [1, 0] });
+    c.send({ type: 'push', bodyId: SLED_ID, point: [env().state.x + 2, 0], impulse: [1, 0] });
+    await c.waitFor(() => c.json('error').length === 2, 'two errors');
+    const [far, off] = c.json('error');
+    expect(far).toMatchObject({ code: 'bad_message' });
+    expect(far!.message).toMatch(/point\.0: .*10000/);
+    expect(off).toMatchObject({ code: 'out_of_reach' });
+    expect(off!.message).toMatch(/is 2\.00 m from body 7's centre; it must be within 0\.29\d m/);
+    expect(env().impulses).toHaveLength(0);
+    expect(env().state.v).toBe(v0);
+    expect(server.stats().paused).toBe(true);
   });
 
   it('reset starts a new episode with a new seed; pause stops ticks; speed is applied', async () => {

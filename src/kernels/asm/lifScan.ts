@@ -55,3 +55,53 @@ export function lifForward(T: i32, N: i32, I: usize, U: usize, O: usize, decay: 
     }
   }
 }
+
+// Surrogate kinds, as numbered by lifScanHeap.ts.
+const RECTANGULAR: i32 = 0;
+const SIGMOID: i32 = 1;
+const ARCTAN: i32 = 2;
+const FAST_SIGMOID: i32 = 3;
+
+// σ'(x) in double precision with the operations of surrogateGrad (src/neurons/surrogate.ts) in
+// the same order; `a` is the kind's parameter (width, α or slope) and `c` = π/2·α for arctan.
+// @ts-ignore: decorator
+@inline
+function surrogate(kind: i32, x: f64, a: f64, c: f64): f64 {
+  if (kind == FAST_SIGMOID) {
+    const d = 1 + a * Math.abs(x);
+    return 1 / (d * d);
+  }
+  if (kind == SIGMOID) {
+    const y = 1 / (1 + Math.exp(-a * x));
+    return a * y * (1 - y);
+  }
+  if (kind == ARCTAN) return a / 2 / (1 + c * x * c * x);
+  return Math.abs(x) < a / 2 ? 1 / a : 0;
+}
+
+/**
+ * Backward scan (DESIGN §2, the membrane's reverse iteration), in double precision like the
+ * TypeScript scan: DI[t] = δ[t] = (G[t] − δ[t+1]·λ·∂r/∂o)·σ'(U[t] − θ) + δ[t+1]·λ·∂r/∂u, δ[T] = 0.
+ * δ[t+1] is read back from DI's previous row (float32, as the TypeScript scan keeps it).
+ */
+export function lifBackward(
+  T: i32, N: i32, G: usize, U: usize, S: usize, DI: usize,
+  decay: f64, th: f64, hard: bool, keepReset: bool, kind: i32, a: f64, c: f64,
+): void {
+  if (T <= 0 || N <= 0) return;
+  const rowBytes = <usize>N << 2;
+  for (let t: i32 = T - 1; t >= 0; t--) {
+    const cur = <usize>t * rowBytes;
+    const last = t == T - 1;
+    for (let i: i32 = 0; i < N; i++) {
+      const k = cur + (<usize>i << 2);
+      const dn: f64 = last ? 0 : <f64>load<f32>(DI + k + rowBytes);
+      const uk: f64 = <f64>load<f32>(U + k);
+      let go: f64 = <f64>load<f32>(G + k);
+      let carry: f64 = decay;
+      if (hard) carry = decay * (1 - <f64>load<f32>(S + k));
+      if (keepReset) go -= dn * decay * (hard ? uk : th);
+      store<f32>(DI + k, <f32>(go * surrogate(kind, uk - th, a, c) + dn * carry));
+    }
+  }
+}

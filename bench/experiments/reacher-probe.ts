@@ -3,12 +3,12 @@
  * bench/results/controllers.md): per episode, the fingertip distance over time and the last
  * commands of the SNN and of the teacher in the SNN's final state; then counts the episodes that
  * end near the target (< 5 cm) while the teacher still asks for a saturated torque.
- *   node bin/run-ts.mjs scripts/reacher-probe.ts CONTROLLER_DIR [episodes=40] [elbow=current|initial]
+ *   node bin/run-ts.mjs bench/experiments/reacher-probe.ts CONTROLLER_DIR [episodes=40] [elbow=current|initial]
  */
-import { initBackend } from '../src/backend/index.ts';
-import { loadPolicy } from '../agents/controller.ts';
-import { makeEnv } from '../envs/index.ts';
-import { ReacherTeacher } from '../agents/teachers/index.ts';
+import { initBackend } from '../../src/backend/index.ts';
+import { loadPolicy } from '../../agents/controller.ts';
+import { makeEnv } from '../../envs/index.ts';
+import { ReacherTeacher } from '../../agents/teachers/index.ts';
 
 const [dir, episodesArg, elbowArg] = process.argv.slice(2);
 if (!dir) throw new Error('usage: reacher-probe.ts CONTROLLER_DIR [episodes] [elbow]');

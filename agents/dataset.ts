@@ -9,7 +9,7 @@
  * Training windows start from a resting network while the closed loop never rests, so the first
  * `warmup` control steps of each window are left out of the loss (`windowLoss`).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { createPopulationCode, populationEncode, type PopulationCode, type PopulationOptions } from '../src/encoding/population.ts';
 import { motorRateLabels, motorSpikeLabels, type MotorLabelOptions } from '../src/labels/motor.ts';
 import { spikeSequenceLoss } from '../src/loss/spikeSequence.ts';

@@ -22,7 +22,9 @@ import { createRng, type Rng } from '../src/util/random.ts';
 import { writeTrainingPlot } from './trainingPlot.ts';
 import { augmentObservation, CONTROLLER_FORMAT, CONTROLLER_VERSION, policyFromNetwork, saveControllerSpec, type ControllerSpec, type LabelKind } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
-import { boxAction, daggerRollouts, evaluateActor, policyActor, teacherRollouts, type BoxAction, type EpisodeOutcome, type Trajectory } from './rollout.ts';
+import { boxAction, daggerRollouts, episodeCondition, evaluateActor, policyActor, teacherRollouts, type BoxAction, type EpisodeOutcome, type Trajectory } from './rollout.ts';
+import { parsePerturbation } from '../envs/index.ts';
+import type { SpikingPolicy } from '../src/stream/events.ts';
 
 export interface RecipeOptions {
   env: string;
@@ -69,6 +71,33 @@ export interface RecipeOptions {
   motorCode: MotorCode;
   /** Output neurons per side of each channel (src/labels/motor.ts `population`): P times finer commands. */
   motorPopulation: number;
+  /**
+   * Perturbation conditions (envs/perturb spec strings, 'none' = nominal) that teacher rollouts,
+   * DAgger rollouts and the round scores cycle through, episode by episode: the teacher labels the
+   * recovery states, the population ranges cover them, and the kept round is the most robust one.
+   * Empty = nominal only.
+   */
+  trainPerturbations: string[];
+  /**
+   * Observation dimensions that also get a fine copy coded over the range of the nominal teacher
+   * data, while the main code spans the perturbed data (coarse + fine); empty = none.
+   */
+  nominalFineDims: number[];
+  /**
+   * Per observation dimension, a half-width h (or null): the coarse population range is widened to
+   * cover at least [−h, h], e.g. the cart-pole's failure bounds, so states that the teacher never
+   * visits but a controller drifts into are still told apart instead of all clipping to the edge.
+   */
+  coverRange: Array<number | null>;
+  /** Memory of both hidden layers (src/network config fields): recurrent weights, adaptive threshold, learned τ. */
+  hiddenMemory?: HiddenMemory;
+}
+
+/** The dense-layer config fields that give a hidden layer memory (issue 11). */
+export interface HiddenMemory {
+  recurrent?: boolean;
+  adaptive?: { beta: number; tauAdapt: number };
+  learnTau?: 'layer' | 'neuron';
 }
 
 /** Defaults shared by all envs; `RECIPE_PRESETS` overrides them per env. */
@@ -102,20 +131,25 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   commandExponent: 1,
   motorCode: 'one-sided',
   motorPopulation: 1,
+  trainPerturbations: [] as string[],
+  nominalFineDims: [] as number[],
+  coverRange: [] as Array<number | null>,
 }) as Readonly<Omit<RecipeOptions, 'env'>>;
 
 export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
-  'CartPoleContinuous-v1': { scoreEpisodes: 10 },
-  'Pendulum-v1': { hidden: [96, 96], budget: 3000, teacherEpisodes: 30, rolloutSteps: 200, daggerEpisodes: 8, scoreEpisodes: 8 },
+  // robust recipe: teacher and DAgger episodes cycle through the nominal env and each perturbation of
+  // the 'robust' suite (envs/perturb), one episode of each per DAgger round
+  'CartPoleContinuous-v1': { scoreEpisodes: 4, teacherEpisodes: 20, daggerEpisodes: 5, trainPerturbations: ['none', 'pushes=0.08', 'noise=0.1', 'delay=3', 'mass=1.5'] },
+  'Pendulum-v1': { hidden: [96, 96], budget: 3000, teacherEpisodes: 30, rolloutSteps: 200, daggerEpisodes: 10, scoreEpisodes: 4, trainPerturbations: ['none', 'pushes=0.6', 'noise=0.05', 'delay=3', 'mass=1.5'] },
   // the reacher's target is positional precision (< 5 cm): finer receptive fields, more targets seen
   // and fine copies (±10 cm) of the fingertip−target offset, where a wide code goes silent near the target;
   // a unit command = half the torque bound, so the small torques of the last centimetres are not
   // left to one or two spikes per period (7/100 → 45/100 within 5 cm), and the balanced push/pull
   // code keeps both motor neurons firing, so small commands are not a dead zone (36/100 → 55/100
   // with the current-bend teacher; bench/results/controllers.md)
-  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 20, fineDims: [8, 9], fineRange: 0.1, commandScale: 0.5, motorCode: 'balanced' },
+  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 8, fineDims: [8, 9], fineRange: 0.1, commandScale: 0.5, motorCode: 'balanced', trainPerturbations: ['none', 'pushes=1', 'noise=0.05', 'delay=1', 'mass=1.5'] },
   // the walker teacher is an open-loop CPG: its phase is time, so the SNN gets a clock at its frequency
-  'Walker-v1': { neuronsPerDim: 6, hidden: [128, 128], budget: 3000, teacherEpisodes: 8, rolloutSteps: 600, daggerEpisodes: 3, scoreEpisodes: 3, clockHz: DEFAULT_WALKER_TEACHER.frequencyHz },
+  'Walker-v1': { neuronsPerDim: 6, hidden: [128, 128], budget: 3000, teacherEpisodes: 8, rolloutSteps: 600, daggerEpisodes: 4, scoreEpisodes: 2, clockHz: DEFAULT_WALKER_TEACHER.frequencyHz, trainPerturbations: ['none', 'pushes=8', 'noise=0.2', 'mass=1.2'] },
 });
 
 export interface RoundRecord {
@@ -231,7 +265,10 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   if (!(o.fineRange > 0)) throw new Error(`recipe: fineRange must be > 0, got ${o.fineRange}`);
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;
-  const fine = o.fineDims.length > 0 ? { dims: [...o.fineDims] } : undefined;
+  for (const p of o.trainPerturbations) parsePerturbation(p); // a bad spec fails here, naming itself
+  if (o.nominalFineDims.length > 0 && !o.trainPerturbations.includes('none') && o.trainPerturbations.length > 0) throw new Error(`recipe: nominalFineDims needs 'none' among trainPerturbations (the nominal data sets their range)`);
+  const fineDims = [...o.fineDims, ...o.nominalFineDims];
+  const fine = fineDims.length > 0 ? { dims: fineDims } : undefined;
   const extra = { ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
   const augment = (ts: Trajectory[]): Trajectory[] => (clock || fine ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation(extra, x, s)) })) : ts);
   const rounds = o.daggerRounds;
@@ -239,24 +276,38 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   return { o, envId, box, channels: box.scale.length, teacher: makeTeacher(envId), rolloutSteps: Math.min(o.rolloutSteps, maxEpisodeSteps), extra, augment, log: hooks.log ?? (() => {}), progress };
 }
 
-/** Step 2: noisy teacher rollouts (labels = clean teacher commands), augmented. */
+/** Step 2: noisy teacher rollouts (labels = clean teacher commands) under the training perturbations, augmented. */
 function collectTeacherData(ctx: RecipeContext): Trajectory[] {
   const { o } = ctx;
   ctx.progress({ phase: 'teacher rollouts', round: 0, steps: 0 });
-  const rollouts = teacherRollouts(ctx.envId, ctx.teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: ctx.rolloutSteps, noise: o.teacherNoise, commandScale: o.commandScale, commandExponent: o.commandExponent });
+  const rollouts = teacherRollouts(ctx.envId, ctx.teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: ctx.rolloutSteps, noise: o.teacherNoise, commandScale: o.commandScale, commandExponent: o.commandExponent, perturbations: o.trainPerturbations });
   return ctx.augment(rollouts);
 }
 
-/** Step 3: the controller spec: population ranges from the teacher data (fine copies: fixed narrow ranges), decoder, action scaling. */
+/**
+ * Step 3: the controller spec: population ranges from the teacher data of all training conditions
+ * (fine copies: fixed narrow ranges, or the nominal data's range), decoder, action scaling.
+ */
 function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): ControllerSpec {
   const { o, box } = ctx;
   const ranges = observationRanges(first, o.rangeQuantile, o.rangeMargin);
-  // the fine copies are the last dims: fixed narrow ranges instead of the data's spread
-  for (let k = 0; k < o.fineDims.length; k++) {
-    const d = ranges.low.length - o.fineDims.length + k;
-    ranges.low[d] = -o.fineRange;
-    ranges.high[d] = o.fineRange;
-  }
+  o.coverRange.forEach((h, d) => {
+    if (h === null) return;
+    if (!(h > 0) || d >= ranges.low.length) throw new Error(`recipe: coverRange[${d}] must be null or > 0 for an observation dimension, got ${h}`);
+    ranges.low[d] = Math.min(ranges.low[d]!, -h);
+    ranges.high[d] = Math.max(ranges.high[d]!, h);
+  });
+  const nominal = o.nominalFineDims.length > 0 ? observationRanges(first.filter((_, e) => episodeCondition(o.trainPerturbations, e) === 'none'), o.rangeQuantile, o.rangeMargin) : ranges;
+  // the fine copies are the last dims, in the order of `fine.dims`: fineDims, then nominalFineDims
+  const D = ranges.low.length - o.fineDims.length - o.nominalFineDims.length;
+  o.fineDims.forEach((_, k) => {
+    ranges.low[D + k] = -o.fineRange;
+    ranges.high[D + k] = o.fineRange;
+  });
+  o.nominalFineDims.forEach((dim, k) => {
+    ranges.low[D + o.fineDims.length + k] = nominal.low[dim]!;
+    ranges.high[D + o.fineDims.length + k] = nominal.high[dim]!;
+  });
   return {
     format: CONTROLLER_FORMAT,
     version: CONTROLLER_VERSION,
@@ -285,8 +336,8 @@ function buildLearner(ctx: RecipeContext, spec: ControllerSpec): { data: WindowD
     input: 'current',
     seed: o.seed,
     layers: [
-      { type: 'dense', name: 'hidden1', units: o.hidden[0], bias: true },
-      { type: 'dense', name: 'hidden2', units: o.hidden[1], bias: true },
+      { type: 'dense', name: 'hidden1', units: o.hidden[0], bias: true, ...o.hiddenMemory },
+      { type: 'dense', name: 'hidden2', units: o.hidden[1], bias: true, ...o.hiddenMemory },
       { type: 'dense', name: 'motor', units: 2 * C * o.motorPopulation },
     ],
   });
@@ -361,10 +412,18 @@ function daggerRounds(ctx: RecipeContext, learner: ReturnType<typeof buildLearne
   for (let r = 1; r <= o.daggerRounds && stale < o.patience; r++) {
     ctx.progress({ phase: 'dagger rollouts', round: r, steps: learner.trainer.step, bestScore: keeper.best?.score });
     const policy = policyFromNetwork(learner.network, spec);
-    const { trajectories } = daggerRollouts(ctx.envId, policy, ctx.teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: ctx.rolloutSteps, beta: o.beta * 0.5 ** (r - 1), commandScale: o.commandScale, commandExponent: o.commandExponent });
+    const { trajectories } = daggerRollouts(ctx.envId, policy, ctx.teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: ctx.rolloutSteps, beta: o.beta * 0.5 ** (r - 1), commandScale: o.commandScale, commandExponent: o.commandExponent, perturbations: o.trainPerturbations });
     learner.data.add(ctx.augment(trajectories));
     stale = keeper.offer(record(r, optimiserSteps(ctx, learner, rng, perRound, r))) ? 0 : stale + 1;
   }
+}
+
+/** The held-out score of a round: `controllerScore` on seeds 20000+, averaged over the training conditions. */
+function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
+  const { o, envId } = ctx;
+  const conditions = o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
+  const scores = conditions.map((p) => controllerScore(envId, evaluateActor(envId, policyActor(policy), o.scoreEpisodes, 20_000 + 1000 * o.seed, p === 'none' ? undefined : p)));
+  return scores.reduce((a, b) => a + b, 0) / scores.length;
 }
 
 function initialSteps(o: RecipeOptions): number {
@@ -375,7 +434,7 @@ function initialSteps(o: RecipeOptions): number {
 export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>, hooks: TrainControllerHooks = {}): TrainedController {
   const t0 = performance.now();
   const ctx = prepareRecipe(opts, hooks);
-  const { o, envId } = ctx;
+  const { o } = ctx;
   const first = collectTeacherData(ctx);
   const spec = controllerSpecFor(ctx, first);
   const learner = buildLearner(ctx, spec);
@@ -386,7 +445,7 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
   const rng = createRng(o.seed * 65_537 + 17);
   const record = (round: number, meanLoss: number): RoundRecord => {
     ctx.progress({ phase: 'scoring', round, steps: learner.trainer.step, bestScore: keeper.best?.score });
-    const score = controllerScore(envId, evaluateActor(envId, policyActor(policyFromNetwork(learner.network, spec)), o.scoreEpisodes, 20_000 + 1000 * o.seed));
+    const score = roundScore(ctx, policyFromNetwork(learner.network, spec));
     const r: RoundRecord = { round, steps: learner.trainer.step, trajectories: learner.data.trajectories, windows: learner.data.size, meanLoss, score, seconds: (performance.now() - t0) / 1000 };
     rounds.push(r);
     ctx.log(`round ${round}: ${r.steps} steps, ${r.windows} windows from ${r.trajectories} trajectories, loss ${meanLoss.toPrecision(4)}, score ${r.score.toFixed(2)} (${r.seconds.toFixed(1)} s)`);

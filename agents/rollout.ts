@@ -85,6 +85,18 @@ export interface RolloutOptions {
   commandScale: number;
   /** Labels are sign(c)·|c|^this (1 = linear); see `toCommand`. */
   commandExponent: number;
+  /**
+   * Perturbation conditions (envs/perturb spec strings, 'none' = nominal) cycled over the episodes:
+   * episode e runs under `perturbations[e % length]`, seeded from its episode seed. Empty or absent:
+   * all nominal. Under them the teacher labels the states that pushes, noise, delay and changed
+   * bodies lead to, i.e. the recovery states a robust controller must know.
+   */
+  perturbations?: readonly string[];
+}
+
+/** The condition episode e of a rollout runs under. */
+export function episodeCondition(perturbations: readonly string[] | undefined, e: number): string {
+  return perturbations && perturbations.length > 0 ? perturbations[e % perturbations.length]! : 'none';
 }
 
 export interface TeacherRolloutOptions extends RolloutOptions {
@@ -146,14 +158,16 @@ function drive(envName: string, o: RolloutOptions, makeDriver: (box: BoxAction) 
   if (!(Number.isInteger(o.episodes) && o.episodes >= 1)) throw new Error(`rollouts: episodes must be a positive integer, got ${o.episodes}`);
   if (!(o.commandScale > 0)) throw new Error(`rollouts: commandScale must be > 0, got ${o.commandScale}`);
   if (!(o.commandExponent > 0 && o.commandExponent <= 1)) throw new Error(`rollouts: commandExponent must be in (0, 1], got ${o.commandExponent}`);
-  const env = makeEnv(envName);
+  const conditions = o.perturbations && o.perturbations.length > 0 ? o.perturbations : ['none'];
+  const envs = conditions.map((p) => (p === 'none' ? makeEnv(envName) : makeEnv(envName, { perturb: p })));
   try {
-    const box = boxAction(env);
+    const box = boxAction(envs[0]!);
     const driver = makeDriver(box);
     const trajectories: Trajectory[] = [];
     const returns: number[] = [];
     for (let e = 0; e < o.episodes; e++) {
       const seed = o.seed + e;
+      const env = envs[e % envs.length]!;
       driver.reset(seed);
       let obs = env.reset({ seed }).observation;
       const t: Trajectory = { observations: [], commands: [] };
@@ -172,20 +186,29 @@ function drive(envName: string, o: RolloutOptions, makeDriver: (box: BoxAction) 
     }
     return { trajectories, returns };
   } finally {
-    env.close();
+    envs.forEach((env) => env.close());
   }
 }
 
 /**
  * Seeded episodes `firstSeed..firstSeed+episodes−1` of any actor (teacher or SNN), to the env's own
  * limit, optionally under perturbations (envs/perturb: seeded from the episode seed, so two actors
- * evaluated with the same seeds meet the same pushes, noise and bodies).
+ * evaluated with the same seeds meet the same pushes, noise and bodies). `onEpisode` hears of each
+ * finished episode (e.g. a progress bar). The one episode loop of the project.
  */
-export function evaluateActor(envName: string, actor: Actor, episodes: number, firstSeed = 0, perturb?: string | PerturbationSpec): EpisodeOutcome[] {
+export function evaluateActor(
+  envName: string,
+  actor: Actor,
+  episodes: number,
+  firstSeed = 0,
+  perturb?: string | PerturbationSpec,
+  onEpisode?: (outcome: EpisodeOutcome, done: number) => void,
+): EpisodeOutcome[] {
   if (!(Number.isInteger(episodes) && episodes >= 1)) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
   const env = perturb === undefined ? makeEnv(envName) : makeEnv(envName, { perturb });
   try {
-    const box = boxAction(env);
+    // a Box action is clipped to its bounds; a Discrete one (e.g. CartPole-v1's teacher) goes as given
+    const box = env.actionSpace.kind === 'box' ? boxAction(env) : undefined;
     const out: EpisodeOutcome[] = [];
     for (let e = 0; e < episodes; e++) {
       const seed = firstSeed + e;
@@ -195,7 +218,7 @@ export function evaluateActor(envName: string, actor: Actor, episodes: number, f
       let steps = 0;
       for (;;) {
         const a = actor.act(obs);
-        const r = env.step(Float64Array.from(a, (x, c) => clip(x, box.low[c]!, box.high[c]!)));
+        const r = env.step(box ? Float64Array.from(a, (x, c) => clip(x, box.low[c]!, box.high[c]!)) : a);
         ret += r.reward;
         steps++;
         obs = r.observation;
@@ -204,6 +227,7 @@ export function evaluateActor(envName: string, actor: Actor, episodes: number, f
           break;
         }
       }
+      onEpisode?.(out[out.length - 1]!, e + 1);
     }
     return out;
   } finally {

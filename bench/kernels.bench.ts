@@ -15,7 +15,7 @@
  * dense synapses on spikeDense vs on tf.matMul. Table 4: a non-binary dense product (cifar-conv's
  * flatten → dense 4096→256, R = T·B = 160) forward + both gradients, tf.matMul vs denseMatMul.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/index.ts';
 import { classSpikeTrains } from '../src/labels/classification.ts';
 import { spikeSequenceLoss } from '../src/loss/index.ts';

@@ -4,7 +4,7 @@
  * one step = forward + spike-sequence loss + backward (fused LIF/PSP ops) + Adam update.
  * Backends: tfjs 'cpu' (plain JS) and 'wasm' (XNNPACK, one thread, with src/backend's training kernels).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/index.ts';
 import { classSpikeTrains } from '../src/labels/classification.ts';
 import { spikeSequenceLoss } from '../src/loss/index.ts';

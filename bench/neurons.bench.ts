@@ -3,7 +3,8 @@
  * scans, and the wasm training kernels registered by src/backend (vs the cpu backend).
  * All on the wasm backend unless a row says otherwise; forward + backward = tf.grad of Σ w·op(x).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // tf.setBackend('cpu') below: the cpu backend registers on import
 import type { BenchSuite, BenchTable } from './types.ts';
 import { initBackend } from '../src/backend/index.ts';
 import { lifBackwardScan, lifForwardScan } from '../src/kernels/lifScan.ts';

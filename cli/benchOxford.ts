@@ -5,14 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { packagePath } from '../src/util/packageRoot.ts';
 import { initBackend, parseBackendName } from '../src/backend/index.ts';
 import { loadOxfordConfig, parseOxfordConfig } from '../src/experiments/oxford/config.ts';
 import { runOxford, type OxfordObjective } from '../src/experiments/oxford/runner.ts';
 
-export const DEFAULT_OXFORD_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'configs', 'oxford-cpu.json');
+export const DEFAULT_OXFORD_CONFIG = packagePath('configs', 'oxford-cpu.json');
 
 export const OXFORD_HELP = `usage: spikeloop bench oxford [options]
 

@@ -1,37 +1,50 @@
 /**
- * `spikeloop` command line: each sub-command lives in `cli/commands/<name>.ts` and exports
- * `run(argv: string[]): Promise<number>` and a one-line `summary`.
+ * `spikeloop` command line: `spikeloop <command> [options]`, `--help`, `--version`.
+ *
+ * How to add a command:
+ *   1. write `cli/commands/<name>.ts` exporting `summary` (one line) and
+ *      `run(argv: string[]): Promise<number>` (the exit code);
+ *   2. add `'<name>': '<the same summary>'` to COMMANDS in `cli/manifest.ts`.
+ * test/cli/main.test.ts fails until both agree. A command module is imported only to run it, so
+ * `--help` and `--version` answer without loading tfjs or matter-js.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { COMMANDS } from './manifest.ts';
+import { packageVersion } from '../src/util/packageRoot.ts';
 
 interface Command {
   summary: string;
   run(argv: string[]): Promise<number>;
 }
 
-const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
+const here = fileURLToPath(import.meta.url);
+const commandsDir = join(dirname(here), 'commands');
+// '.ts' when run from the sources, '.js' from dist/.
+const ext = extname(here);
 
-function commandNames(): string[] {
+/** The command modules present: the files of cli/commands/ (the manifest may lag behind). */
+export function commandFiles(): string[] {
   if (!existsSync(commandsDir)) return [];
   return readdirSync(commandsDir)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.slice(0, -3))
+    .filter((f) => f.endsWith(ext) && !f.endsWith(`.d${ext}`))
+    .map((f) => f.slice(0, -ext.length))
     .sort();
 }
 
 async function loadCommand(name: string): Promise<Command> {
-  return (await import(join(commandsDir, `${name}.ts`))) as Command;
+  return (await import(pathToFileURL(join(commandsDir, name + ext)).href)) as Command;
 }
 
 async function usage(): Promise<string> {
   const lines = ['usage: spikeloop <command> [options]', '', 'commands:'];
-  for (const name of commandNames()) {
-    const cmd = await loadCommand(name);
-    lines.push(`  ${name.padEnd(18)} ${cmd.summary}`);
+  for (const name of commandFiles()) {
+    // A command missing from the manifest still works; only its summary costs an import.
+    const summary = COMMANDS[name] ?? (await loadCommand(name)).summary;
+    lines.push(`  ${name.padEnd(18)} ${summary}`);
   }
-  lines.push('', 'Run `spikeloop <command> --help` for the options of one command.');
+  lines.push('', 'Run `spikeloop <command> --help` for the options of one command; `spikeloop --version` for the version.');
   return lines.join('\n');
 }
 
@@ -41,7 +54,11 @@ export async function main(argv: string[]): Promise<number> {
     console.log(await usage());
     return name ? 0 : 2;
   }
-  if (!commandNames().includes(name)) {
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(packageVersion());
+    return 0;
+  }
+  if (!commandFiles().includes(name)) {
     console.error(`spikeloop: unknown command '${name}'\n\n${await usage()}`);
     return 2;
   }

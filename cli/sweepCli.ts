@@ -2,11 +2,11 @@
  * What `spikeloop sweep` and `spikeloop worker` share: the command that runs a cell's job, and
  * the queue flags.
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { intOption } from './commands/train-controller.ts';
+import { resolve } from 'node:path';
+import { intOption } from './options.ts';
+import { packagePath } from '../src/util/packageRoot.ts';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'spikeloop.mjs');
+const BIN = packagePath('bin', 'spikeloop.mjs');
 
 /**
  * [node, bin/spikeloop.mjs]; `SPIKELOOP_SWEEP_CLI` names another Node script to run jobs with

@@ -4,7 +4,7 @@
  *   node bin/run-ts.mjs bench/workloads/convKernels.ts
  * Reported in bench/notes/2026-11-29-round1-training.md ("cifar-conv now").
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.ts';
 
 await initBackend({ backend: 'wasm' });

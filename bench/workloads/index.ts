@@ -9,7 +9,7 @@
  * One training step = forward + loss + backward + Adam update (`Trainer.trainStep`), timed
  * after warm-up steps like the reference (2 warm-up, 10 timed by default).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { classSpikeTrains } from '../../src/labels/classification.ts';
 import { spikeSequenceLoss } from '../../src/loss/index.ts';
 import { lifMultiStepReference, pspFilterReference, stopGradient } from '../../src/neurons/reference.ts';

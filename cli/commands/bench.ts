@@ -4,9 +4,9 @@
  * `spikeloop bench oxford [options]`: the spike-to-spike regression bench (cli/benchOxford.ts).
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { packagePath } from '../../src/util/packageRoot.ts';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveDataset } from '../../src/data/download.ts';
 import { loadExperimentConfig, parseExperimentConfig, type ResolvedExperiment } from '../../src/experiments/config.ts';
@@ -15,7 +15,7 @@ import { runOxfordBench } from '../benchOxford.ts';
 
 export const summary = 'benchmarks: classification (cifar10 | nmnist), spike-to-spike regression (oxford)';
 
-const CONFIG_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'configs');
+const CONFIG_DIR = packagePath('configs');
 
 /** The CPU-scale configs this command uses when --config is not given. */
 export const DEFAULT_CONFIGS: Record<'cifar10' | 'nmnist', string> = {

@@ -4,16 +4,13 @@
  * (checkpoint + controller.json) into --out.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
 import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
-import type { LabelKind } from '../../agents/controller.ts';
+import { envOption, intOption, labelOption, parseCommand } from '../options.ts';
 import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
-
-export const CONTROLLER_ENVS = ['cartpole', 'pendulum', 'reacher', 'walker'] as const;
 
 const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker [options]
 
@@ -26,46 +23,19 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
   -h, --help            this text`;
 
-/** Parses an integer option; errors name the flag. */
-export function intOption(name: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const x = Number(raw);
-  if (!Number.isInteger(x) || x < min) throw new Error(`--${name} must be an integer >= ${min}, got '${raw}'`);
-  return x;
-}
-
-/** Checks --env against the four controller envs; returns the alias. */
-export function envOption(raw: string | undefined): string {
-  if (raw === undefined) throw new Error(`--env is required (${CONTROLLER_ENVS.join(' | ')})`);
-  if (!(CONTROLLER_ENVS as readonly string[]).includes(raw)) throw new Error(`--env must be one of ${CONTROLLER_ENVS.join(', ')}, got '${raw}'`);
-  return raw;
-}
-
-export function labelOption(raw: string | undefined): LabelKind {
-  if (raw === undefined) return 'spike-seq';
-  if (raw !== 'spike-seq' && raw !== 'rate') throw new Error(`--label must be spike-seq or rate, got '${raw}'`);
-  return raw;
-}
+const OPTIONS = {
+  env: { type: 'string' },
+  label: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  budget: { type: 'string' },
+  rounds: { type: 'string' },
+  backend: { type: 'string' },
+} as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: 'string' },
-      label: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      budget: { type: 'string' },
-      rounds: { type: 'string' },
-      backend: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
   const env = envOption(values.env);
   const label = labelOption(values.label);
   const seed = intOption('seed', values.seed, 0);

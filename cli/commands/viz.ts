@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_VIZ_SERVER, startVizServer } from '../../src/viz/server.ts';
+import { initBackend } from '../../src/backend/index.ts';
 import { createVizFactory } from '../vizSession.ts';
 
 export const summary = 'live visualizer: closed loop in real time, streamed to a browser page';
@@ -50,6 +51,8 @@ export async function run(argv: string[]): Promise<number> {
   const port = num('port', values.port, DEFAULT_VIZ_SERVER.port, (x) => Number.isInteger(x) && x >= 0 && x < 65536, 'an integer in 0..65535');
   const speed = num('speed', values.speed, 1, (x) => x >= 0.05 && x <= 20, 'a number in [0.05, 20]');
   const seed = num('seed', values.seed, 1, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer');
+  // A checkpoint's network is loaded through tfjs (this prints the backend); the teacher needs none.
+  if (values.checkpoint !== undefined) await initBackend();
   const session = createVizFactory({ checkpoint: values.checkpoint });
   const server = await startVizServer(
     session.factory,

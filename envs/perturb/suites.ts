@@ -23,7 +23,7 @@ export const ROBUST_MAGNITUDES: Readonly<Record<string, RobustMagnitudes>> = Obj
   'Pendulum-v1': { pushes: 0.7, noise: 0.06, delay: 3, mass: 1.5 },
   'Reacher-v1': { pushes: 1.2, noise: 0.05, delay: 1, mass: 1.5 },
   // No delay: the teacher falls in 6/20 episodes already at one step.
-  'Walker-v1': { pushes: 10, noise: 0.2, mass: 1.1 },
+  'Walker-v1': { pushes: 5, noise: 0.2, mass: 1.1 },
 });
 
 export interface SuiteCondition {

@@ -6,13 +6,15 @@
  *   'tensorflow' → tfjs-node (native TensorFlow); an error when it does not load
  *   'wasm'       → @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD), with the training kernels it
  *                  lacks registered by wasmGradKernels.ts; an error when it does not load
- *   'cpu'        → the plain JS backend (slow; deterministic reference)
+ *   'cpu'        → @tensorflow/tfjs-backend-cpu, the plain JS backend (slow; deterministic
+ *                  reference), loaded only when asked for
  *
  * An explicitly requested backend never falls back silently to another one.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import './tfjsExtras.ts';
 import { registerWasmGradKernels } from './wasmGradKernels.ts';
 
 export { registerWasmGradKernels } from './wasmGradKernels.ts';
@@ -62,14 +64,29 @@ async function loadWasm(): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
 }
 
+async function loadCpu(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') returned false");
+  // The cpu backend prints a "Hi, looks like you are running TensorFlow.js in Node.js" banner on
+  // its first write when IS_NODE; spend that first write with tfjs's own logging muted (PROD),
+  // so that the one line naming the backend is the only one.
+  const prod = tf.env().getBool('PROD');
+  tf.env().set('PROD', true);
+  try {
+    tf.tensor1d([0]).dispose();
+  } finally {
+    tf.env().set('PROD', prod);
+  }
+}
+
 async function activate(name: ActiveBackend): Promise<void> {
   try {
     if (name === 'tensorflow') await loadTensorflow();
     else if (name === 'wasm') await loadWasm();
-    else if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') returned false");
+    else await loadCpu();
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new Error(`initBackend: backend '${name}' was requested but failed to load: ${why}`);
+    throw new Error(`initBackend: backend '${name}' was requested but failed to load: ${why}`, { cause: e });
   }
   await tf.ready();
 }

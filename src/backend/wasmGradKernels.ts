@@ -23,7 +23,7 @@
  * wasm agree with cpu. Depthwise-conv gradients are still
  * missing (no layer here uses depthwise convolutions).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 

@@ -1,11 +1,14 @@
 /**
  * Dataset download, verification, extraction and lookup.
  *
- * Canonical sources:
+ * Every source carries a digest and a download is accepted only when it matches: SHA-256 when one is
+ * recorded (checked first), else MD5. The canonical archives have published MD5s only, and no copy
+ * of them was at hand to compute a SHA-256 from, so their entries record the published MD5s:
  * - CIFAR-10 binary: https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz, MD5 c32a1d4ab5d03f1284b67883e8d87530
- *   (the published checksum; no SHA-256 is published, so MD5 is what we verify).
+ *   (published on the CIFAR page).
  * - N-MNIST (Orchard et al. 2015), Mendeley Data DOI 10.17632/468j46mzdv.1: Train.zip and Test.zip, MD5
  *   20959b8e626244a1b502305a9e6e2031 and 69ca8762b2fe404d9b9bad1103e97832 (as used by tonic / SpikingJelly).
+ * Add `sha256` to an entry once it is computed from a verified copy (`sha256sum <file>`).
  *
  * Downloads go to `<file>.part`, resume with an HTTP Range request, and are renamed only after the checksum
  * matches; a mismatching file is deleted so it is never taken for a good one.
@@ -27,8 +30,10 @@ export interface RemoteFile {
   url: string;
   /** File name in the cache's downloads folder. */
   name: string;
-  md5?: string;
+  /** Hex SHA-256 of the file; preferred when given. */
   sha256?: string;
+  /** Hex MD5 of the file, for sources that publish only that. At least one digest is required. */
+  md5?: string;
 }
 
 export const DATASET_SOURCES: Record<DatasetName, RemoteFile[]> = {
@@ -101,6 +106,7 @@ function describeCause(err: unknown): string {
  */
 export async function downloadFile(file: RemoteFile, dest: string, options: Partial<DownloadOptions> = {}): Promise<string> {
   const o = resolveDownloadOptions(options);
+  if (!file.sha256 && !file.md5) throw new Error(`download ${file.url}: no sha256 (or md5) digest given; an unverifiable file is not downloaded`);
   if (existsSync(dest)) return dest;
   mkdirSync(dirname(dest), { recursive: true });
   const part = `${dest}.part`;
@@ -165,7 +171,7 @@ async function fetchToPart(url: string, part: string, o: DownloadOptions): Promi
 }
 
 async function verifyChecksums(file: RemoteFile, part: string): Promise<void> {
-  for (const algo of ['md5', 'sha256'] as const) {
+  for (const algo of ['sha256', 'md5'] as const) {
     const want = file[algo];
     if (!want) continue;
     const got = await hashFile(part, algo);

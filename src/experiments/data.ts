@@ -6,7 +6,7 @@
  * `epochSamples` each epoch takes the next chunk of that permutation (wrapping), so short
  * epochs still walk through the whole subset.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Cifar10Dataset } from '../data/cifar10.ts';
 import { NmnistDataset } from '../data/nmnist.ts';
 import type { Batch, Dataset } from '../train/trainer.ts';

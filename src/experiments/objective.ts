@@ -7,7 +7,7 @@
  * rateHigh defaults to the spike-seq pattern's spikes per step, so both ask for the same number
  * of output spikes and differ only in whether their timing matters.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { classSpikeTrains, classTargets, DEFAULT_CLASS_TRAINS, targetPattern, type ClassPattern } from '../labels/classification.ts';
 import type { LayerPspOptions } from '../layers/neuronOptions.ts';
 import { DEFAULT_SPIKE_SEQUENCE_LOSS, rateLoss, spikeSequenceLoss } from '../loss/index.ts';

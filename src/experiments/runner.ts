@@ -10,7 +10,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { CIFAR_CLASSES } from '../data/cifar10.ts';
 import { predictFromPsp } from '../labels/classification.ts';
 import { Sequential } from '../network/sequential.ts';

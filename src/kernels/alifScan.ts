@@ -17,7 +17,8 @@
  *             ∂L/∂I[t] = Gu[t],  ∂L/∂V = Σ_t o[t−1]ᵀ·Gu[t],  ∂L/∂λ_j = Σ_{t,b} Gu[t]·r[t]
  *
  * The recurrent product is event-driven (only the rows of V whose neuron fired are added); its
- * backward V·Gu[t+1] is dense, one [R, N]·[N, N]ᵀ product per step. The backward equations hold
+ * backward V·Gu[t+1] is dense, one [R, N]·[N, N]ᵀ product per step (recurrentProduct.ts: SIMD
+ * when the AssemblyScript kernels are built). The backward equations hold
  * for any o ∈ [0, 1], which is what lets a test check them against finite differences of a smooth
  * forward (o = σ(u − θ)).
  *
@@ -25,6 +26,7 @@
  * neurons" (LSNN), NeurIPS 2018.
  */
 import { surrogateGrad, type SurrogateSpec } from '../neurons/surrogate.ts';
+import { recurrentForward, recurrentProduct, recurrentWeightGrad } from './recurrentProduct.ts';
 
 export interface AlifScanParams {
   /** θ0, the threshold at rest. */
@@ -36,6 +38,10 @@ export interface AlifScanParams {
   reset: 'hard' | 'soft';
   detachReset: boolean;
   surrogate: SurrogateSpec;
+  /** How the recurrent products run: SIMD kernels when built ('auto') or typed-array loops ('ts'). */
+  product?: 'auto' | 'ts';
+  /** The leak is fixed: the backward may skip ∂λ (then returned as zeros). */
+  skipDecayGrad?: boolean;
 }
 
 export interface AlifScanInputs {
@@ -72,33 +78,36 @@ function checkSizes(op: string, T: number, R: number, N: number, arrays: Record<
   if (decay.length !== N) throw new Error(`${op}: decay has length ${decay.length}, expected N = ${N}`);
 }
 
-/** Forward scan: spikes, membranes and adaptation of every step. */
-export function alifForwardScan(inputs: AlifScanInputs, T: number, R: number, N: number, p: AlifScanParams): AlifForward {
+let zeroArray = new Float32Array(0);
+
+function zeros(n: number): Float32Array {
+  if (zeroArray.length < n) zeroArray = new Float32Array(n);
+  return zeroArray.subarray(0, n);
+}
+
+/** Forward scan; `uOut` (T·R·N long) receives the membranes when given (e.g. a pooled array). */
+export function alifForwardScan(inputs: AlifScanInputs, T: number, R: number, N: number, p: AlifScanParams, uOut?: Float32Array): AlifForward {
   const { I, decay, V } = inputs;
   checkSizes('alifForwardScan', T, R, N, { I }, V, decay);
   const size = T * R * N;
   const spikes = new Float32Array(size);
-  const u = new Float32Array(size);
-  const a = new Float32Array(size);
+  const u = uOut ?? new Float32Array(size);
+  if (u.length !== size) throw new Error(`alifForwardScan: uOut has length ${u.length}, expected ${size}`);
+  // without adaptation a is all zeros: one shared, never-written array instead of a fresh one
+  const a = p.beta !== 0 ? new Float32Array(size) : zeros(size);
   const th0 = Math.fround(p.threshold);
   const beta = p.beta;
   const rho = p.rho;
   const hard = p.reset === 'hard';
-  const rec = new Float64Array(N);
-  const fired = new Int32Array(N);
+  // β = 0: a stays 0 and θ = θ0 (the recurrent LIF), without the adaptation's arithmetic
+  const adaptive = beta !== 0;
+  const fwdRec = V !== undefined ? recurrentForward(V, R, N, p.product ?? 'auto') : undefined;
   for (let t = 0; t < T; t++) {
+    if (fwdRec && t > 0) fwdRec.step(spikes, (t - 1) * R * N);
     for (let b = 0; b < R; b++) {
       const k0 = (t * R + b) * N;
       const p0 = k0 - R * N;
-      if (V !== undefined && t > 0) {
-        let n = 0;
-        for (let i = 0; i < N; i++) if (spikes[p0 + i] !== 0) fired[n++] = i;
-        rec.fill(0);
-        for (let q = 0; q < n; q++) {
-          const row = fired[q]! * N;
-          for (let j = 0; j < N; j++) rec[j] += V[row + j]!;
-        }
-      }
+      const r0 = fwdRec ? b * fwdRec.stride : 0;
       for (let j = 0; j < N; j++) {
         const k = k0 + j;
         let r = 0;
@@ -106,17 +115,17 @@ export function alifForwardScan(inputs: AlifScanInputs, T: number, R: number, N:
         if (t > 0) {
           const oPrev = spikes[p0 + j]!;
           const aPrev = a[p0 + j]!;
-          adapt = Math.fround(rho * aPrev + oPrev);
+          if (adaptive) adapt = Math.fround(rho * aPrev + oPrev);
           const uPrev = u[p0 + j]!;
           if (hard) r = oPrev === 0 ? uPrev : 0;
-          else r = oPrev === 0 ? uPrev : Math.fround(uPrev - Math.fround(th0 + Math.fround(beta * aPrev)));
+          else r = oPrev === 0 ? uPrev : Math.fround(uPrev - (adaptive ? Math.fround(th0 + Math.fround(beta * aPrev)) : th0));
         }
-        a[k] = adapt;
+        if (adaptive) a[k] = adapt;
         // rounded in the order of the unfused reference: ((λ·r) + I) + o·V
         let v = Math.fround(Math.fround(Math.fround(decay[j]! * r) + I[k]!));
-        if (V !== undefined && t > 0) v = Math.fround(v + Math.fround(rec[j]!));
+        if (fwdRec && t > 0) v = Math.fround(v + fwdRec.rec[r0 + j]!);
         u[k] = v;
-        spikes[k] = v > Math.fround(th0 + Math.fround(beta * adapt)) ? 1 : 0;
+        spikes[k] = v > (adaptive ? Math.fround(th0 + Math.fround(beta * adapt)) : th0) ? 1 : 0;
       }
     }
   }
@@ -146,39 +155,51 @@ export function alifBackwardScan(
   const keep = !p.detachReset;
   const gI = new Float32Array(T * R * N);
   const gDecay = new Float64Array(N);
-  const gV = V !== undefined ? new Float64Array(N * N) : undefined;
-  // Gu[t+1], Ga[t+1] of every (row, neuron)
-  const guNext = new Float64Array(R * N);
+  // Gu[t+1] of every (row, neuron) sits in the product's G (row stride S) so that V·Gu[t+1] is
+  // one call per step; Ga[t+1] in a plain array
+  const prod = V !== undefined ? recurrentProduct(V, R, N, p.product ?? 'auto') : undefined;
+  const S = prod ? prod.stride : N;
+  const guNext = prod ? prod.G : new Float32Array(R * N);
+  const recG = prod ? prod.C : undefined;
+  if (beta === 0 && !keep && p.skipDecayGrad === true) {
+    // the recurrent LIF with a detached reset and a fixed leak: no adaptation, no ∂λ, and G and C
+    // start at zero, so the last step needs no special case
+    const hb = hard;
+    for (let t = T - 1; t >= 0; t--) {
+      if (recG !== undefined && t < T - 1) prod!.run();
+      for (let b = 0; b < R; b++) {
+        const k0 = (t * R + b) * N;
+        const c0 = b * S;
+        for (let j = 0; j < N; j++) {
+          const k = k0 + j;
+          const go = recG !== undefined ? gradSpikes[k]! + recG[c0 + j]! : gradSpikes[k]!;
+          const gun = guNext[c0 + j]!;
+          const gu = go * sg(u[k]! - th0) + gun * decay[j]! * (hb ? 1 - o[k]! : 1);
+          gI[k] = gu;
+          guNext[c0 + j] = gu;
+        }
+      }
+    }
+    const gVf = V !== undefined ? recurrentWeightGrad(o, gI, T, R, N, p.product ?? 'auto') : undefined;
+    return { I: gI, decay: new Float32Array(N), ...(gVf !== undefined ? { V: gVf } : {}) };
+  }
   const gaNext = new Float64Array(R * N);
-  const recG = new Float64Array(N);
   for (let t = T - 1; t >= 0; t--) {
+    const last = t === T - 1;
+    if (prod && !last) prod.run();
     for (let b = 0; b < R; b++) {
       const k0 = (t * R + b) * N;
-      const c0 = b * N;
-      if (V !== undefined && t < T - 1) {
-        // (V·Gu[t+1])_i = Σ_j V[i, j]·Gu[t+1]_j: row i of V is contiguous
-        for (let i = 0; i < N; i++) {
-          const row = i * N;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          let j = 0;
-          for (; j + 3 < N; j += 4) {
-            s0 += V[row + j]! * guNext[c0 + j]!;
-            s1 += V[row + j + 1]! * guNext[c0 + j + 1]!;
-            s2 += V[row + j + 2]! * guNext[c0 + j + 2]!;
-            s3 += V[row + j + 3]! * guNext[c0 + j + 3]!;
-          }
-          for (; j < N; j++) s0 += V[row + j]! * guNext[c0 + j]!;
-          recG[i] = s0 + s1 + s2 + s3;
-        }
-      } else recG.fill(0);
+      const c0 = b * S;
+      const a0 = b * N;
       for (let j = 0; j < N; j++) {
         const k = k0 + j;
-        const gun = t < T - 1 ? guNext[c0 + j]! : 0;
-        const gan = t < T - 1 ? gaNext[c0 + j]! : 0;
+        const gun = last ? 0 : guNext[c0 + j]!;
+        const gan = last ? 0 : gaNext[a0 + j]!;
         const lam = decay[j]!;
         const ok = o[k]!;
         const th = th0 + beta * a[k]!;
-        let go = gradSpikes[k]! + recG[j]! + gan;
+        let go = gradSpikes[k]! + gan;
+        if (recG !== undefined && !last) go += recG[c0 + j]!;
         if (keep) go -= gun * lam * (hard ? u[k]! : th);
         const gs = go * sg(u[k]! - th);
         const gu = gs + gun * lam * (hard ? 1 - ok : 1);
@@ -186,7 +207,7 @@ export function alifBackwardScan(
         if (keep && !hard) ga -= gun * lam * beta * ok;
         gI[k] = gu;
         guNext[c0 + j] = gu;
-        gaNext[c0 + j] = ga;
+        gaNext[a0 + j] = ga;
         if (t > 0) {
           // r[t] = r(u[t−1], o[t−1]), the value λ multiplied
           const p0 = k - R * N;
@@ -196,17 +217,9 @@ export function alifBackwardScan(
           gDecay[j] += gu * r;
         }
       }
-      if (gV !== undefined && t > 0) {
-        // ∂V[i, :] += o[t−1]_i·Gu[t]: only the rows of neurons that fired (any o ≠ 0)
-        const p0 = k0 - R * N;
-        for (let i = 0; i < N; i++) {
-          const oi = o[p0 + i]!;
-          if (oi === 0) continue;
-          const row = i * N;
-          for (let j = 0; j < N; j++) gV[row + j] += oi * guNext[c0 + j]!;
-        }
-      }
     }
   }
-  return { I: gI, decay: Float32Array.from(gDecay), ...(gV !== undefined ? { V: Float32Array.from(gV) } : {}) };
+  // ∂V after the scan: the product's memory is reused
+  const gV = V !== undefined ? recurrentWeightGrad(o, gI, T, R, N, p.product ?? 'auto') : undefined;
+  return { I: gI, decay: Float32Array.from(gDecay), ...(gV !== undefined ? { V: gV } : {}) };
 }

@@ -9,7 +9,7 @@
  * 5.8 s vs 0.52 s). A registered kernel with a registered gradient, so that each input's gradient
  * is computed only when something needs it (a first layer's ∂x is never computed).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export const DENSE_MATMUL = 'SpikeloopDenseMatMul';
 

@@ -7,16 +7,15 @@
  * are the same bit for bit (test/kernels/lifScanHeap.test.ts). The backward scan runs there too,
  * in double precision like the TypeScript one, writing ∂L/∂I straight into its tensor.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../util/packageRoot.ts';
 import { resolveSurrogate } from '../neurons/surrogate.ts';
 import type { LifScanParams } from './lifScan.ts';
 import type { EmscriptenHeap } from './spikeDenseHeap.ts';
 
 /** Where `npm ci` puts the compiled kernel. */
-export const LIF_SCAN_WASM_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'kernels', 'lifScan.wasm');
+export const LIF_SCAN_WASM_PATH = packagePath('build', 'kernels', 'lifScan.wasm');
 
 interface LifAsm {
   lifForward(T: number, N: number, I: number, U: number, O: number, decay: number, th: number, soft: number): void;

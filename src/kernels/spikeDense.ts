@@ -16,7 +16,7 @@ import {
   spikeForwardTs,
   spikeGradWTs,
 } from './spikeDenseTs.ts';
-import { loadWasmSpikeKernels, type WasmSpikeKernels } from './spikeDenseWasm.ts';
+import { loadWasmSpikeKernels, SPIKE_DENSE_WASM_PATH, type WasmSpikeKernels } from './spikeDenseWasm.ts';
 
 export { eventCount, transposeIndex, type SpikeIndex } from './spikeDenseTs.ts';
 
@@ -46,7 +46,23 @@ export function spikeKernels(kind: SpikeKernelKind | 'auto' = 'auto'): SpikeKern
   if (kind === 'wasm') {
     throw new Error('spikeKernels: build/kernels/spikeDense.wasm is missing or does not load (run `npm ci` or `node scripts/build-wasm.mjs`)');
   }
+  warnFallback();
   return TS_KERNELS;
+}
+
+let warned = false;
+
+/**
+ * Says once per process, on stderr, that the spike kernels run as TypeScript: the results are the
+ * same but training is several times slower, and a missing build is otherwise invisible.
+ */
+function warnFallback(): void {
+  if (warned) return;
+  warned = true;
+  console.error(
+    `spikeloop: warning: the WebAssembly spike kernels are not available (${SPIKE_DENSE_WASM_PATH} is missing or does not load); ` +
+      'using the slower TypeScript kernels. Rebuild them with `node scripts/build-wasm.mjs` in a checkout, or reinstall spikeloop.',
+  );
 }
 
 export type { WasmSpikeKernels };

@@ -17,7 +17,7 @@
  * (the engine would copy it). When S holds any value other than 0 and 1 the op is the dense
  * product `denseMatMul(S, W)` (verify and fall back).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { spikeKernels, type SpikeIndex, type SpikeKernelKind, type SpikeKernels } from './spikeDense.ts';
 import { denseMatMul } from './denseMatMul.ts';
 import { heapKernels, type EmscriptenHeap, type HeapKernels } from './spikeDenseHeap.ts';

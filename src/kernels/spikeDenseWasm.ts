@@ -6,8 +6,7 @@
  * bit for bit.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../util/packageRoot.ts';
 import { checkDims, checkLength, eventCount, type SpikeIndex } from './spikeDenseTs.ts';
 
 export interface AsmExports {
@@ -17,8 +16,8 @@ export interface AsmExports {
   gemm(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number): void;
 }
 
-/** Where `npm ci` puts the compiled kernels. */
-export const SPIKE_DENSE_WASM_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'kernels', 'spikeDense.wasm');
+/** Where `npm ci` puts the compiled kernels (shipped in the package's `build/kernels/`). */
+export const SPIKE_DENSE_WASM_PATH = packagePath('build', 'kernels', 'spikeDense.wasm');
 
 const PAGE = 65536;
 // The kernels have no static data, but the first page stays unused so that no operand sits at 0.

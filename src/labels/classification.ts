@@ -10,7 +10,7 @@
  *
  * Trains are time-major `[T, B, numClasses]`. Reference: Zhang & Li, TSSL-BP, NeurIPS 2020.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { resolvePsp, type LayerPspOptions } from '../layers/neuronOptions.ts';
 
 export type ClassPattern = 'every-k' | 'tssl' | readonly number[];

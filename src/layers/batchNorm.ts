@@ -10,7 +10,7 @@
  * Reference: Kim & Panda, "Revisiting batch normalization for training low-latency deep spiking
  * neural networks from scratch" (BNTT), Front. Neurosci. 2021.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { NamedVariable } from './types.ts';
 
 export interface BatchNormOptions {

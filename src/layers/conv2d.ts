@@ -8,7 +8,7 @@
  * Kernel layout `[kh, kw, inChannels, filters]` (tfjs).
  * Reference: Zhang & Li, TSSL-BP, NeurIPS 2020 (conv SNN with PSP synapses).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.ts';
 import { TimeBatchNorm, type BatchNormOptions } from './batchNorm.ts';
 import { biasUniform, kaimingUniform } from './init.ts';

@@ -8,7 +8,7 @@
  * (direct current) is multiplied once and repeated over T.
  * Reference: Wu et al., STBP, Front. Neurosci. 2018.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.ts';
 import { TimeBatchNorm, type BatchNormOptions } from './batchNorm.ts';
 import { biasUniform, kaimingUniform } from './init.ts';

@@ -5,7 +5,7 @@
  * Because the mask is constant in time it commutes with the PSP filter.
  * Reference: Srivastava et al., "Dropout", JMLR 2014; Zhang & Li, TSSL-BP, NeurIPS 2020.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext, Signal, SnnLayer } from './types.ts';
 
 export interface DropoutOptions {

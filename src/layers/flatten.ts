@@ -1,5 +1,5 @@
 /** Flatten: `[T, B, ...]` → `[T, B, Π...]` (row-major, channels-last order as tfjs). */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext, Signal, SnnLayer } from './types.ts';
 
 export class Flatten implements SnnLayer {

@@ -4,7 +4,7 @@
  * times the layer's `weightScale` (TSSL-BP scales conv weights by 5; the PyTorch bench by its gain).
  * Reference: He et al., "Delving deep into rectifiers", ICCV 2015.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.ts';
 
 export function kaimingUniform(shape: readonly number[], fanIn: number, weightScale: number, rng: Rng): tf.Tensor {

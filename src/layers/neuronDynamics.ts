@@ -12,7 +12,7 @@
  * Reference: Bellec et al., LSNN, NeurIPS 2018; Fang et al., "Incorporating learnable membrane time
  * constant to enhance learning of spiking neural networks" (PLIF), ICCV 2021.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { alifMultiStep, alifMultiStepWithState, type AlifOptions, type AlifTensors } from '../neurons/alif.ts';
 import type { Rng } from '../util/random.ts';
 import { kaimingUniform } from './init.ts';

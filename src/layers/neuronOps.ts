@@ -10,7 +10,7 @@
  * the network is built) and call only these two functions.
  * Reference: Wu et al., STBP, Front. Neurosci. 2018; Zhang & Li, TSSL-BP, NeurIPS 2020 (PSP kernel).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { lifMultiStep, lifMultiStepWithState, pspFilter, type LifOptions, type PspOptions } from '../neurons/index.ts';
 import type { ResolvedLif, ResolvedPsp } from './neuronOptions.ts';
 

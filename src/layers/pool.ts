@@ -8,7 +8,7 @@
  * does not filter again; `on: 'spikes'` pools the raw trains. TSSL-BP pools PSPs with a fixed
  * 2×2 sum ×1.1, i.e. avg with scale 4.4. Reference: Zhang & Li, TSSL-BP, NeurIPS 2020.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { pspTB } from './neuronOps.ts';
 import { resolvePsp, type LayerPspOptions, type ResolvedPsp } from './neuronOptions.ts';
 import { mapSamples } from './reshape.ts';

@@ -1,5 +1,5 @@
 /** Merging and splitting the time and batch axes, so that per-step transforms run as one op. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Signal } from './types.ts';
 
 /**

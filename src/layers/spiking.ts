@@ -6,7 +6,7 @@
  *   I    ← BN_t(I)          optional per-timestep batch norm (BNTT)
  *   o'   = LIF(I)           one fused op over all T steps (or the layer's own `neuron`, e.g. recurrent)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { TimeBatchNorm } from './batchNorm.ts';
 import { lifTB, pspTB, type LifResult } from './neuronOps.ts';
 import type { ResolvedLif, ResolvedPsp } from './neuronOptions.ts';

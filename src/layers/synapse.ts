@@ -8,7 +8,7 @@
  * touching the layers; its gradient stays the one of x·W (∂x = g·Wᵀ, ∂W = xᵀ·g). Non-binary x
  * goes to src/kernels `denseMatMul` (the same product, faster gradients on wasm).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { denseMatMul } from '../kernels/denseMatMul.ts';
 import { spikeDense } from '../kernels/spikeDenseOp.ts';
 

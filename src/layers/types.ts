@@ -5,7 +5,7 @@
  * (synapse, average pool, flatten, dropout with a mask shared over time) commutes with it, so a
  * PSP synapse filters its current after the product: W·(ε∗o) = ε∗(W·o).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.ts';
 
 export interface Signal {

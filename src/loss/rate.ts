@@ -9,7 +9,7 @@
  * reduction 'sum' as written, 'mean' divides by B. Gradients flow through the fused LIF op.
  * Reference: Wu et al., STBP, Front. Neurosci. 2018 (rate labels); Zhang & Li, TSSL-BP, NeurIPS 2020 (count loss).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export interface RateLossOptions {
   reduction: 'sum' | 'mean';

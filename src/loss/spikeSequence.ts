@@ -13,7 +13,7 @@
  * for metrics and tests. Reference: van Rossum, "A novel spike distance", Neural Comput. 2001;
  * Zhang & Li, TSSL-BP, NeurIPS 2020.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { pspTB } from '../layers/neuronOps.ts';
 import { resolvePsp, type LayerPspOptions } from '../layers/neuronOptions.ts';
 import { DEFAULT_PSP } from '../neurons/defaults.ts';

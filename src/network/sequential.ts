@@ -9,7 +9,7 @@
  * part of the network's snapshot (`rngState`), so a resumed run draws the same masks.
  * Reference: Wu et al., STBP, Front. Neurosci. 2018; Zhang & Li, TSSL-BP, NeurIPS 2020.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, DEFAULT_CONV2D } from '../layers/conv2d.ts';
 import { Dense, DEFAULT_DENSE } from '../layers/dense.ts';
 import { Dropout } from '../layers/dropout.ts';

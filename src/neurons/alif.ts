@@ -15,9 +15,9 @@
  * Reference: Bellec et al., "Long short-term memory and learning-to-learn in networks of spiking
  * neurons", NeurIPS 2018.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { alifBackwardScan, alifForwardScan, type AlifForward, type AlifScanParams } from '../kernels/alifScan.ts';
-import { readFloat32 } from './heap.ts';
+import { readFloat32, releaseFloat32, takeFloat32 } from './heap.ts';
 import { DEFAULT_LIF, resolveLif, timeMajorSize, type LifOptions } from './lif.ts';
 
 export interface AlifOptions extends LifOptions {
@@ -158,12 +158,19 @@ function run(currentTB: tf.Tensor, opts: Partial<AlifOptions>, tensors: AlifTens
       const I = readFloat32(xs[0]!);
       const V = tensors.recurrent ? Float32Array.from(readFloat32(xs[1]!)) : undefined;
       const decay = tensors.decay ? Float32Array.from(readFloat32(xs[inputs.length - 1]!)) : new Float32Array(N).fill(p.decay);
-      const fwd = alifForwardScan({ I, decay, V }, T, R, N, p);
+      // the membranes live until the backward, then go back to the pool (as lifMultiStep's do)
+      const fwd = alifForwardScan({ I, decay, V }, T, R, N, p, withState ? undefined : takeFloat32(T * R * N));
       traces = fwd;
+      let released = false;
       return {
         value: tf.tensor(fwd.spikes, shape, 'float32'),
         gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-          const g = alifBackwardScan(readFloat32(dy as tf.Tensor), fwd, { decay, V }, T, R, N, p);
+          if (released) throw new Error('alifMultiStep: this forward pass was already differentiated once');
+          const g = alifBackwardScan(readFloat32(dy as tf.Tensor), fwd, { decay, V }, T, R, N, { ...p, skipDecayGrad: !tensors.decay });
+          if (!withState) {
+            released = true;
+            releaseFloat32(fwd.u);
+          }
           const out = [tf.tensor(g.I, shape, 'float32')];
           if (tensors.recurrent) out.push(tf.tensor(g.V!, [N, N], 'float32'));
           if (tensors.decay) out.push(tf.tensor(g.decay, [N], 'float32'));

@@ -9,7 +9,7 @@
  *
  * Reference: Bellec et al., LSNN, NeurIPS 2018.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { resolveAlif, type AlifOptions, type AlifTensors } from './alif.ts';
 import { timeMajorSize } from './lif.ts';
 import { stopGradient } from './reference.ts';

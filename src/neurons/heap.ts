@@ -5,7 +5,7 @@
  * creating any tensor. Other backends get `dataSync()` (the cpu backend returns its own array
  * without copying; the scans never write into their input).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 interface WasmHeapBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };

@@ -12,7 +12,7 @@
  * Reference: Wu et al., "Spatio-temporal backpropagation for training high-performance spiking
  * neural networks", Front. Neurosci. 2018.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { lifBackwardScan, lifForwardScan, type LifScanParams } from '../kernels/lifScan.ts';
 import { lifBackwardHeap, lifForwardHeap } from '../kernels/lifScanHeap.ts';
 import { readFloat32, releaseFloat32, scratchFloat32, takeFloat32, tensorCopiesValues } from './heap.ts';

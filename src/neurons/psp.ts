@@ -11,7 +11,7 @@
  * Reference: Zhang & Li, "Temporal spike sequence learning via backpropagation for deep spiking
  * neural networks" (TSSL-BP), NeurIPS 2020.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { pspBackwardScan, pspForwardScan } from '../kernels/pspScan.ts';
 import { resolvePsp, type PspOptions } from './defaults.ts';
 import { readFloat32 } from './heap.ts';

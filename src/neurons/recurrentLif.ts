@@ -13,7 +13,7 @@
  * Reference: Bellec et al., "Long short-term memory and learning-to-learn in networks of spiking
  * neurons", NeurIPS 2018 (recurrent LIF networks trained with BPTT and a surrogate derivative).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { alifMultiStep, alifMultiStepWithState, alifStep } from './alif.ts';
 import type { LifOptions, LifState } from './lif.ts';
 

@@ -11,7 +11,7 @@
  *
  * Reference: Wu et al., STBP, Front. Neurosci. 2018; Zhang & Li, TSSL-BP, NeurIPS 2020.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { resolveLif, timeMajorSize, type LifOptions } from './lif.ts';
 import { resolvePsp, type PspOptions } from './psp.ts';
 import { spikeFn } from './surrogate.ts';

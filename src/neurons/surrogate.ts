@@ -18,7 +18,7 @@
  * The parameter defaults (and the default surrogate, sigmoid α = 5) live in `defaults.ts`, the one
  * source of neuron defaults.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_ARCTAN, DEFAULT_FAST_SIGMOID, DEFAULT_RECTANGULAR, DEFAULT_SIGMOID, type ResolvedSurrogate, type SurrogateSpec } from './defaults.ts';
 
 export type { ResolvedSurrogate, SurrogateKind, SurrogateSpec } from './defaults.ts';

@@ -10,7 +10,7 @@
  * Reference: Kingma & Ba, "Adam", ICLR 2015; Loshchilov & Hutter, "Decoupled weight decay
  * regularization", ICLR 2019.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { readFloat32, scratchFloat32, tensorCopiesValues } from '../neurons/heap.ts';
 import type { WeightEntry } from '../network/sequential.ts';
 

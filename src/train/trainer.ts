@@ -13,7 +13,7 @@
  * generator), and a run resumed from a checkpoint continues exactly as the uninterrupted run.
  * Reference: Zhang & Li, TSSL-BP, NeurIPS 2020 (AdamW, clip 1, clamp ±4).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { predictFromPsp } from '../labels/classification.ts';
 import type { LayerPspOptions } from '../layers/neuronOptions.ts';
 import type { Sequential } from '../network/sequential.ts';

@@ -110,6 +110,25 @@ describe('motor population (P push and P pull neurons per channel)', () => {
   });
 });
 
+describe('robust recipe: training under perturbations, coarse + fine input code', () => {
+  it('widens the population ranges to the perturbed data, and codes fine copies over the nominal range', () => {
+    const nominal = trainController({ ...TINY, daggerRounds: 0, trainPerturbations: [] });
+    const robust = trainController({ ...TINY, daggerRounds: 0, teacherEpisodes: 4, trainPerturbations: ['none', 'pushes=0.3'], nominalFineDims: [0, 2] });
+    const span = (s: typeof nominal.spec, d: number) => s.population.high[d]! - s.population.low[d]!;
+    expect(robust.spec.fine).toEqual({ dims: [0, 2] });
+    expect(robust.spec.population.low.length).toBe(6);
+    // the pushed episodes swing the pole further: a wider angle range than the nominal data's
+    expect(span(robust.spec, 2)).toBeGreaterThan(span(nominal.spec, 2));
+    // the fine copy of the angle spans the nominal episodes only (narrower than the coarse code)
+    expect(span(robust.spec, 5)).toBeLessThan(span(robust.spec, 2));
+    expect(robust.spec.training?.recipe).toMatchObject({ trainPerturbations: ['none', 'pushes=0.3'] });
+    expect(() => trainController({ ...TINY, trainPerturbations: ['pushes=0.3'], nominalFineDims: [0] })).toThrow(/nominalFineDims needs 'none'/);
+    expect(() => trainController({ ...TINY, trainPerturbations: ['shove=1'] })).toThrow(/shove/);
+    nominal.network.dispose();
+    robust.network.dispose();
+  });
+});
+
 describe('clock input (rhythm for CPG teachers)', () => {
   it('appends sin/cos of 2π·hz·t to the observation; the policy restarts its clock on reset', () => {
     const spec = { clock: { hz: 1.5, dtS: 0.02 } };

@@ -4,7 +4,7 @@ import { observationRanges } from '../../agents/recipe.ts';
 import type { Trajectory } from '../../agents/rollout.ts';
 import { createPopulationCode, populationEncode } from '../../src/encoding/population.ts';
 import { motorRateLabels, motorSpikeLabels, DEFAULT_MOTOR_LABELS } from '../../src/labels/motor.ts';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 const motor = { gain: DEFAULT_MOTOR_LABELS.gain, psp: DEFAULT_MOTOR_LABELS.psp, encoder: DEFAULT_MOTOR_LABELS.encoder };
 const population = { low: [-1, -2], high: [1, 2], neuronsPerDim: 4 };

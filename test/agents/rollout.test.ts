@@ -84,3 +84,18 @@ describe('evaluateActor', () => {
     expect(() => evaluateActor('reacher', makeTeacher('reacher'), 0)).toThrow(/episodes must be a positive integer/);
   });
 });
+
+describe('rollouts under perturbations (robust recipe)', () => {
+  it('cycle the conditions over the episodes: episode e runs under perturbations[e % n], seeded like the nominal one', () => {
+    const run = (perturbations?: string[]) => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 2, seed: 5, maxSteps: 40, noise: 0, perturbations });
+    const nominal = run();
+    const mixed = run(['none', 'noise=0.1']);
+    const again = run(['none', 'noise=0.1']);
+    const obs = (t: { observations: Float64Array[] }) => t.observations.map((o) => Array.from(o));
+    expect(obs(mixed[0]!)).toEqual(obs(nominal[0]!)); // episode 0: nominal
+    expect(obs(mixed[1]!)).not.toEqual(obs(nominal[1]!)); // episode 1: noisy observations
+    expect(obs(mixed[1]!)).toEqual(obs(again[1]!)); // the noise is seeded
+    expect(() => run(['pushes=oops'])).toThrow(/pushes/);
+  });
+});
+

@@ -97,6 +97,15 @@ describe('dataset download', () => {
     expect(existsSync(`${dest}.part`)).toBe(false);
   });
 
+  it('SHA-256 is checked when given (before MD5); a source without any digest is refused', async () => {
+    const cache = tempDir('sl-data-');
+    const dest = join(cache, 'bad.tar.gz');
+    const wrong = createHash('sha256').update('something else').digest('hex');
+    await expect(downloadFile({ url: `${base}/bad.tar.gz`, name: 'bad.tar.gz', sha256: wrong, md5 }, dest)).rejects.toThrow(/SHA256 mismatch.*deleted/);
+    await expect(downloadFile({ url: `${base}/good.tar.gz`, name: 'x.tar.gz' }, join(cache, 'x.tar.gz'))).rejects.toThrow(/no sha256 \(or md5\) digest given/);
+    expect(existsSync(join(cache, 'x.tar.gz.part'))).toBe(false);
+  });
+
   it('an interrupted transfer resumes with a Range request and completes', async () => {
     const cache = tempDir('sl-data-');
     const dest = join(cache, 'r.tar.gz');

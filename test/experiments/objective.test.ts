@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { epochChunk, trainingPool } from '../../src/experiments/data.ts';
 import { makeObjective } from '../../src/experiments/objective.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Sequential } from '../../src/network/sequential.ts';
 import { fromSequential, type SequentialLike } from '../../src/inference/fromSequential.ts';
 import { EventDrivenNetwork } from '../../src/inference/engine.ts';

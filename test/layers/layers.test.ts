@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lifTB, pspTB } from '../../src/layers/neuronOps.ts';
 import { resolveLif, resolvePsp, type LayerLifOptions } from '../../src/layers/neuronOptions.ts';

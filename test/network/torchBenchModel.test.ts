@@ -4,7 +4,7 @@
  * spike synapses, loss mean((K·s − K·d)²) with α = exp(−1/5). Checked against an independent
  * loop of the PyTorch docstring's equations (forward, loss and all weight gradients).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spikeSequenceLoss } from '../../src/loss/index.ts';
 import { Sequential } from '../../src/network/sequential.ts';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.ts';
 import { alifBackwardScan, alifForwardScan, type AlifScanParams } from '../../src/kernels/alifScan.ts';
@@ -189,6 +189,23 @@ describe('backward scan against finite differences of the smooth model', () => {
       check('∂λ', decay, g.decay);
     });
   }
+});
+
+describe('the backward recurrent product', () => {
+  it('the SIMD kernel and the typed-array loop give the same gradients (N not a multiple of 4)', () => {
+    const T = 9, R = 3, N = 7;
+    const I = randomArray(T * R * N, 71, 0.5, 0.8);
+    const V = randomArray(N * N, 72, 0, 0.4);
+    const decay = new Float32Array(N).fill(0.8);
+    const p: AlifScanParams = { threshold: 1, beta: 0.2, rho: 0.8, reset: 'hard', detachReset: true, surrogate: sigmoid() };
+    const fwd = alifForwardScan({ I, decay, V }, T, R, N, p);
+    const g = randomArray(T * R * N, 73, 0, 1);
+    const simd = alifBackwardScan(g, fwd, { decay, V }, T, R, N, p);
+    const ts = alifBackwardScan(g, fwd, { decay, V }, T, R, N, { ...p, product: 'ts' });
+    expect(maxAbs(ts.I)).toBeGreaterThan(0.01);
+    expect(maxDiff(simd.I, ts.I)).toBeLessThan(1e-5);
+    expect(maxDiff(simd.V!, ts.V!)).toBeLessThan(1e-5);
+  });
 });
 
 describe('single-step / multi-step parity', () => {

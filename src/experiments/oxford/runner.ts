@@ -18,7 +18,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { rasterToEvents, writeBs1, type SpikeRaster } from '../../data/bs1.ts';
 import { rateLoss, spikeSequenceLoss } from '../../loss/index.ts';
 import { Sequential } from '../../network/sequential.ts';

@@ -1,0 +1,39 @@
+/**
+ * Public API of `agents/` (the package's `spikeloop/agents`): the classical teachers, the
+ * imitation + DAgger recipe that trains spiking controllers, controller folders, rollouts and
+ * evaluation tables. Call `initBackend()` (from `spikeloop`) before training or loading one.
+ */
+import '../src/backend/tfjsExtras.ts';
+
+export * from './teachers/index.ts';
+export {
+  type RecipeOptions,
+  type RoundRecord,
+  type TrainedController,
+  type TrainControllerHooks,
+  DEFAULT_RECIPE,
+  RECIPE_PRESETS,
+  trainController,
+  resolveRecipe,
+} from './recipe.ts';
+export {
+  type ControllerSpec,
+  type LabelKind,
+  type LoadedController,
+  CONTROLLER_FILE,
+  loadController,
+  loadPolicy,
+  exportController,
+  parseControllerSpec,
+  saveControllerSpec,
+} from './controller.ts';
+export {
+  type Actor,
+  type EpisodeOutcome,
+  type Trajectory,
+  evaluateActor,
+  policyActor,
+  teacherRollouts,
+  daggerRollouts,
+} from './rollout.ts';
+export { type EvalSummary, formatSummaries, summarize } from './report.ts';

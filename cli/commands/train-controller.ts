@@ -6,13 +6,15 @@
 import { join } from 'node:path';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
+import { loadUserModules } from '../userModules.ts';
+import { readDemos } from '../../agents/demos.ts';
 import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
 import { envOption, intOption, labelOption, parseCommand } from '../options.ts';
 import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
 
-const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker [options]
+const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker|ID [options]
 
   --env NAME            environment (required)
   --label KIND          spike-seq (default) | rate (STBP baseline, same budget)
@@ -21,6 +23,10 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --budget N            optimiser steps in total (default: the env's preset)
   --rounds N            DAgger rounds at most (default: the env's preset)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
+  --demos FILE          train from recorded episodes (.jsonl or .csv, see spikeloop record) by
+                        behaviour cloning; DAgger rounds follow only when the env has a teacher
+  --env-module FILE     a module that registers your own env (registerEnv); repeatable
+  --teacher-module FILE a module that registers its teacher (registerTeacher); repeatable
   -h, --help            this text`;
 
 const OPTIONS = {
@@ -31,12 +37,17 @@ const OPTIONS = {
   budget: { type: 'string' },
   rounds: { type: 'string' },
   backend: { type: 'string' },
+  demos: { type: 'string' },
+  'env-module': { type: 'string', multiple: true },
+  'teacher-module': { type: 'string', multiple: true },
 } as const;
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseCommand(argv, OPTIONS, HELP);
   if (!values) return 0;
+  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
   const env = envOption(values.env);
+  const demos = values.demos !== undefined ? readDemos(values.demos) : undefined;
   const label = labelOption(values.label);
   const seed = intOption('seed', values.seed, 0);
   const budget = intOption('budget', values.budget, 1);
@@ -55,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = trainProgress();
   let result: ReturnType<typeof trainController>;
   try {
-    result = trainController(opts, { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
+    result = trainController(opts, { ...(demos ? { demos } : {}), outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
   } finally {
     progress.stop();
   }

@@ -193,13 +193,22 @@ function drive(envName: string, o: RolloutOptions, makeDriver: (box: BoxAction) 
 /**
  * Seeded episodes `firstSeed..firstSeed+episodes−1` of any actor (teacher or SNN), to the env's own
  * limit, optionally under perturbations (envs/perturb: seeded from the episode seed, so two actors
- * evaluated with the same seeds meet the same pushes, noise and bodies).
+ * evaluated with the same seeds meet the same pushes, noise and bodies). `onEpisode` hears of each
+ * finished episode (e.g. a progress bar). The one episode loop of the project.
  */
-export function evaluateActor(envName: string, actor: Actor, episodes: number, firstSeed = 0, perturb?: string | PerturbationSpec): EpisodeOutcome[] {
+export function evaluateActor(
+  envName: string,
+  actor: Actor,
+  episodes: number,
+  firstSeed = 0,
+  perturb?: string | PerturbationSpec,
+  onEpisode?: (outcome: EpisodeOutcome, done: number) => void,
+): EpisodeOutcome[] {
   if (!(Number.isInteger(episodes) && episodes >= 1)) throw new Error(`evaluate: episodes must be a positive integer, got ${episodes}`);
   const env = perturb === undefined ? makeEnv(envName) : makeEnv(envName, { perturb });
   try {
-    const box = boxAction(env);
+    // a Box action is clipped to its bounds; a Discrete one (e.g. CartPole-v1's teacher) goes as given
+    const box = env.actionSpace.kind === 'box' ? boxAction(env) : undefined;
     const out: EpisodeOutcome[] = [];
     for (let e = 0; e < episodes; e++) {
       const seed = firstSeed + e;
@@ -209,7 +218,7 @@ export function evaluateActor(envName: string, actor: Actor, episodes: number, f
       let steps = 0;
       for (;;) {
         const a = actor.act(obs);
-        const r = env.step(Float64Array.from(a, (x, c) => clip(x, box.low[c]!, box.high[c]!)));
+        const r = env.step(box ? Float64Array.from(a, (x, c) => clip(x, box.low[c]!, box.high[c]!)) : a);
         ret += r.reward;
         steps++;
         obs = r.observation;
@@ -218,6 +227,7 @@ export function evaluateActor(envName: string, actor: Actor, episodes: number, f
           break;
         }
       }
+      onEpisode?.(out[out.length - 1]!, e + 1);
     }
     return out;
   } finally {

@@ -3,7 +3,7 @@
  * the queue flags.
  */
 import { resolve } from 'node:path';
-import { intOption } from './commands/train-controller.ts';
+import { intOption } from './options.ts';
 import { packagePath } from '../src/util/packageRoot.ts';
 
 const BIN = packagePath('bin', 'spikeloop.mjs');

@@ -10,7 +10,7 @@ import { trainController } from '../../agents/recipe.ts';
 import { loadPolicy } from '../../agents/controller.ts';
 import { evaluateActor, policyActor } from '../../agents/rollout.ts';
 import { formatSummaries, summarize } from '../../agents/report.ts';
-import { intOption } from './train-controller.ts';
+import { intOption } from '../options.ts';
 import { run as runViz } from './viz.ts';
 import { trainProgress } from '../trainProgress.ts';
 

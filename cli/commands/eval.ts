@@ -7,7 +7,6 @@
  * bodies) → a table with 95% intervals of the mean return (t) and of the success rate (Wilson), and
  * the paired return difference to the teacher.
  */
-import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { perturbationSuite, resolveEnvId, toPerturbation, formatPerturbation, SUITE_NAMES, type SuiteCondition } from '../../envs/index.ts';
 import { initBackend } from '../../src/backend/index.ts';
@@ -16,7 +15,8 @@ import { loadPolicy } from '../../agents/controller.ts';
 import { evaluateActor, policyActor } from '../../agents/rollout.ts';
 import { formatSummaries, summarize } from '../../agents/report.ts';
 import { evaluateRobustness, formatRobustness, type NamedActor } from '../../agents/robustness.ts';
-import { envOption, intOption } from './train-controller.ts';
+import { createProgress } from '../../src/util/progress.ts';
+import { envOption, intOption, parseCommand } from '../options.ts';
 
 export const summary = 'evaluate spiking controllers and the teacher on seeded episodes, optionally under perturbations (paired, with 95% CIs)';
 
@@ -40,9 +40,9 @@ perturbation keys: pushes=N·s push-interval=MIN:MAX push-body=LABEL push-direct
   F means ×[2 − F, F] around the nominal value)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseCommand(
+    argv,
+    {
       env: { type: 'string' },
       checkpoint: { type: 'string', multiple: true },
       teacher: { type: 'boolean', default: false },
@@ -51,14 +51,10 @@ export async function run(argv: string[]): Promise<number> {
       episodes: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+    HELP,
+  );
+  if (!values) return 0;
   const checkpoints = values.checkpoint ?? [];
   if (values.teacher === checkpoints.length > 0) throw new Error('give exactly one of --checkpoint DIR or --teacher');
   if (values.perturb && values.suite !== undefined) throw new Error('give --perturb or --suite, not both');
@@ -73,7 +69,14 @@ export async function run(argv: string[]): Promise<number> {
   if (values.perturb === undefined && values.suite === undefined) {
     if (actors.length > 1) throw new Error('several --checkpoint folders are compared under --perturb or --suite conditions; give one of them');
     const { name, actor } = actors[0] ?? { name: 'teacher', actor: makeTeacher(envId) };
-    const s = summarize(envId, evaluateActor(envId, actor, episodes, seed));
+    const progress = createProgress({ mode: 'auto', total: episodes, label: name, unit: 'episodes' });
+    let returns = 0;
+    const outcomes = evaluateActor(envId, actor, episodes, seed, undefined, (o, done) => {
+      returns += o.return;
+      progress.update(done, { detail: `  mean return ${(returns / done).toFixed(1)}` });
+    });
+    progress.stop();
+    const s = summarize(envId, outcomes);
     const seconds = (performance.now() - t0) / 1000;
     console.log(formatSummaries([{ name, summary: s }]));
     console.log(`(${episodes} episodes, seeds ${seed}..${seed + episodes - 1}, ${seconds.toFixed(1)} s)`);

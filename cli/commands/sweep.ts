@@ -10,7 +10,7 @@ import { DEFAULT_WORKERS, runLocalPool } from '../../src/sweep/pool.ts';
 import { DEFAULT_QUEUE_NAME, enqueueSweep, waitForSweep } from '../../src/sweep/queue.ts';
 import { cellArgv, expandCells, loadSweepSpec, pointLabel } from '../../src/sweep/spec.ts';
 import { writeSweepIndex } from '../../src/sweep/sweepIndex.ts';
-import { intOption } from './train-controller.ts';
+import { intOption } from '../options.ts';
 import { jobCli, queueUrlOption, workersOption } from '../sweepCli.ts';
 
 export const summary = 'run a sweep spec (grid × seeds) locally on a worker pool, or enqueue it on Redis for `spikeloop worker`';

@@ -4,18 +4,17 @@
  * (checkpoint + controller.json) into --out.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
+import { loadUserModules } from '../userModules.ts';
+import { readDemos } from '../../agents/demos.ts';
 import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
-import type { LabelKind } from '../../agents/controller.ts';
+import { envOption, intOption, labelOption, parseCommand } from '../options.ts';
 import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
 
-export const CONTROLLER_ENVS = ['cartpole', 'pendulum', 'reacher', 'walker'] as const;
-
-const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker [options]
+const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker|ID [options]
 
   --env NAME            environment (required)
   --label KIND          spike-seq (default) | rate (STBP baseline, same budget)
@@ -24,49 +23,31 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --budget N            optimiser steps in total (default: the env's preset)
   --rounds N            DAgger rounds at most (default: the env's preset)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
+  --demos FILE          train from recorded episodes (.jsonl or .csv, see spikeloop record) by
+                        behaviour cloning; DAgger rounds follow only when the env has a teacher
+  --env-module FILE     a module that registers your own env (registerEnv); repeatable
+  --teacher-module FILE a module that registers its teacher (registerTeacher); repeatable
   -h, --help            this text`;
 
-/** Parses an integer option; errors name the flag. */
-export function intOption(name: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const x = Number(raw);
-  if (!Number.isInteger(x) || x < min) throw new Error(`--${name} must be an integer >= ${min}, got '${raw}'`);
-  return x;
-}
-
-/** Checks --env against the four controller envs; returns the alias. */
-export function envOption(raw: string | undefined): string {
-  if (raw === undefined) throw new Error(`--env is required (${CONTROLLER_ENVS.join(' | ')})`);
-  if (!(CONTROLLER_ENVS as readonly string[]).includes(raw)) throw new Error(`--env must be one of ${CONTROLLER_ENVS.join(', ')}, got '${raw}'`);
-  return raw;
-}
-
-export function labelOption(raw: string | undefined): LabelKind {
-  if (raw === undefined) return 'spike-seq';
-  if (raw !== 'spike-seq' && raw !== 'rate') throw new Error(`--label must be spike-seq or rate, got '${raw}'`);
-  return raw;
-}
+const OPTIONS = {
+  env: { type: 'string' },
+  label: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  budget: { type: 'string' },
+  rounds: { type: 'string' },
+  backend: { type: 'string' },
+  demos: { type: 'string' },
+  'env-module': { type: 'string', multiple: true },
+  'teacher-module': { type: 'string', multiple: true },
+} as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: 'string' },
-      label: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      budget: { type: 'string' },
-      rounds: { type: 'string' },
-      backend: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
+  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
   const env = envOption(values.env);
+  const demos = values.demos !== undefined ? readDemos(values.demos) : undefined;
   const label = labelOption(values.label);
   const seed = intOption('seed', values.seed, 0);
   const budget = intOption('budget', values.budget, 1);
@@ -85,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = trainProgress();
   let result: ReturnType<typeof trainController>;
   try {
-    result = trainController(opts, { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
+    result = trainController(opts, { ...(demos ? { demos } : {}), outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
   } finally {
     progress.stop();
   }

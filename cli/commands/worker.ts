@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_WORKERS } from '../../src/sweep/pool.ts';
 import { DEFAULT_QUEUE_NAME, DEFAULT_WORKER_QUEUE, startWorker } from '../../src/sweep/queue.ts';
-import { intOption } from './train-controller.ts';
+import { intOption } from '../options.ts';
 import { jobCli, queueUrlOption, workersOption } from '../sweepCli.ts';
 
 export const summary = 'run sweep cells from a Redis queue (BullMQ); start one per machine';

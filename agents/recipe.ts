@@ -21,6 +21,8 @@ import { Trainer } from '../src/train/trainer.ts';
 import { DEFAULT_MOTOR_LABELS, type MotorCode } from '../src/labels/motor.ts';
 import { createRng, type Rng } from '../src/util/random.ts';
 import { writeTrainingPlot } from './trainingPlot.ts';
+import { saveControllerFolder, type ResumeState } from './controllerFolder.ts';
+import { controllerFolderFiles, resumeLearner } from './resume.ts';
 import { augmentObservation, CONTROLLER_FORMAT, CONTROLLER_VERSION, policyFromNetwork, saveControllerSpec, type ControllerSpec, type LabelKind } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
 import { boxAction, daggerRollouts, episodeCondition, evaluateActor, policyActor, teacherRollouts, type BoxAction, type EpisodeOutcome, type Trajectory } from './rollout.ts';
@@ -235,6 +237,11 @@ export interface TrainControllerHooks {
   /** Where to write the best controller (checkpoint + controller.json + training.svg) after each improving round. */
   outDir?: string;
   /**
+   * Continue from a saved controller (`readResumeState`): its weights and optimiser state replace
+   * the initial training, and its score is the bar the saved folder is only replaced above.
+   */
+  resume?: ResumeState;
+  /**
    * Recorded episodes (agents/demos.ts) to clone instead of the teacher's rollouts; DAgger then
    * runs only when the env has a teacher (`hasTeacher`).
    */
@@ -405,11 +412,15 @@ class BestKeeper {
       const { network, trainer } = this.learner;
       const spec: ControllerSpec = { ...this.spec, training: trainingRecord(this.o, this.rounds, rec, (performance.now() - this.t0) / 1000) };
       network.setWeights(this.weights);
-      trainer.saveCheckpoint(this.outDir);
-      saveControllerSpec(this.outDir, spec);
-      writeTrainingPlot(this.outDir, spec, this.rounds);
+      // checkpoint, controller.json and plot replace the previous best together (agents/controllerFolder.ts)
+      saveControllerFolder(this.outDir, { writeCheckpoint: (dir, opts) => trainer.saveCheckpoint(dir, opts), spec, files: controllerFolderFiles(spec, this.rounds) });
     }
     return true;
+  }
+  /** Takes the network's current weights as the best so far without saving them (a resumed controller, already on disk). */
+  adopt(rec: RoundRecord): void {
+    this.best = rec;
+    this.weights = this.learner.network.getWeights();
   }
   restore(): void {
     this.learner.network.setWeights(this.weights!);
@@ -455,6 +466,11 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
   if (learner.data.size === 0) throw new Error(`recipe: the teacher rollouts gave no ${o.window}-step window`);
   const rounds: RoundRecord[] = [];
   const keeper = new BestKeeper(learner, spec, o, t0, rounds, hooks.outDir);
+  if (hooks.resume) {
+    const resumed = resumeLearner(learner, hooks.resume, ctx.log);
+    rounds.push(resumed);
+    keeper.adopt(resumed);
+  }
   const rng = createRng(o.seed * 65_537 + 17);
   const record = (round: number, meanLoss: number): RoundRecord => {
     ctx.progress({ phase: 'scoring', round, steps: learner.trainer.step, bestScore: keeper.best?.score });
@@ -464,7 +480,7 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
     ctx.log(`round ${round}: ${r.steps} steps, ${r.windows} windows from ${r.trajectories} trajectories, loss ${meanLoss.toPrecision(4)}, score ${r.score.toFixed(2)} (${r.seconds.toFixed(1)} s)`);
     return r;
   };
-  keeper.offer(record(0, optimiserSteps(ctx, learner, rng, initialSteps(o), 0)));
+  keeper.offer(record(0, optimiserSteps(ctx, learner, rng, hooks.resume ? 0 : initialSteps(o), 0)));
   daggerRounds(ctx, learner, spec, rng, keeper, record);
   keeper.restore();
   learner.trainer.dispose();

@@ -5,7 +5,7 @@
  * scaling. `policyFromNetwork` turns a trained `Sequential` into a batch-1 event-driven
  * `SpikingPolicy` (src/inference) with that encoder and decoder.
  */
-import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadCheckpoint, restoreNetwork, saveCheckpoint } from '../src/train/checkpoint.ts';
@@ -16,6 +16,8 @@ import { createSpikingPolicy, type ObservationEncoder } from '../src/inference/p
 import { populationCurrentEncoder } from '../src/inference/encoders.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
 import { expandCommand } from '../src/encoding/companding.ts';
+import { nodeFsOps } from '../src/train/fsOps.ts';
+import { resolveControllerDir, saveControllerFolder } from './controllerFolder.ts';
 
 export const CONTROLLER_FORMAT = 'spikeloop-controller';
 export const CONTROLLER_VERSION = 1;
@@ -89,12 +91,17 @@ export function parseControllerSpec(raw: unknown, where = CONTROLLER_FILE): Cont
   return s;
 }
 
-/** Writes controller.json into an existing checkpoint folder (temp file + rename). */
+/**
+ * Rewrites controller.json of an existing controller folder (temp file, fsync, rename, fsync): the
+ * checkpoint beside it is unchanged, so either the old or the new spec is read with it. A whole
+ * new controller is written with `saveControllerFolder` (agents/controllerFolder.ts).
+ */
 export function saveControllerSpec(dir: string, spec: ControllerSpec): void {
   parseControllerSpec(spec, 'saveControllerSpec');
   const tmp = join(dir, `${CONTROLLER_FILE}.tmp`);
-  writeFileSync(tmp, JSON.stringify(spec, null, 1));
-  renameSync(tmp, join(dir, CONTROLLER_FILE));
+  nodeFsOps.writeFileSynced(tmp, JSON.stringify(spec, null, 1));
+  nodeFsOps.rename(tmp, join(dir, CONTROLLER_FILE));
+  nodeFsOps.fsyncDir(dir);
 }
 
 export interface LoadedController {
@@ -102,8 +109,13 @@ export interface LoadedController {
   network: Sequential;
 }
 
-/** Reads a controller folder: checkpoint + controller.json, checked against each other. The caller disposes `network`. */
-export function loadController(dir: string): LoadedController {
+/**
+ * Reads a controller folder: checkpoint + controller.json, checked against each other. After a save
+ * interrupted between its renames it reads the previous controller (`<dir>.prev`). The caller
+ * disposes `network`.
+ */
+export function loadController(requested: string): LoadedController {
+  const dir = resolveControllerDir(requested) ?? requested;
   const file = join(dir, CONTROLLER_FILE);
   if (!existsSync(file)) throw new Error(`controller ${dir}: no ${CONTROLLER_FILE} (not a controller folder; train one with 'spikeloop train-controller')`);
   let raw: unknown;
@@ -225,9 +237,13 @@ export function loadPolicy(dir: string): { spec: ControllerSpec; policy: Spiking
 export function exportController(src: string, dst: string): void {
   const { spec, network } = loadController(src);
   network.dispose();
-  const ckpt = loadCheckpoint(src);
-  saveCheckpoint(dst, { network: ckpt.network, weights: ckpt.weights, metrics: ckpt.metrics });
-  saveControllerSpec(dst, spec);
+  const from = resolveControllerDir(src) ?? src;
+  const ckpt = loadCheckpoint(from);
   // the plot of the training rounds (agents/trainingPlot.ts) travels with the controller
-  if (existsSync(join(src, 'training.svg'))) copyFileSync(join(src, 'training.svg'), join(dst, 'training.svg'));
+  const plot = join(from, 'training.svg');
+  saveControllerFolder(dst, {
+    writeCheckpoint: (dir, opts) => saveCheckpoint(dir, { network: ckpt.network, weights: ckpt.weights, metrics: ckpt.metrics }, opts),
+    spec,
+    ...(existsSync(plot) ? { files: { 'training.svg': readFileSync(plot, 'utf8') } } : {}),
+  });
 }

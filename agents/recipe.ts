@@ -14,12 +14,15 @@
  * The budget is counted in optimiser steps, so both label kinds get exactly the same training.
  */
 import { makeEnv } from '../envs/index.ts';
-import { DEFAULT_WALKER_TEACHER, makeTeacher, type Teacher } from './teachers/index.ts';
+import { DEFAULT_WALKER_TEACHER, hasTeacher, makeTeacher, type Teacher } from './teachers/index.ts';
+import { demoTrajectories, type DemoEpisode } from './demos.ts';
 import { Sequential, type WeightEntry } from '../src/network/sequential.ts';
 import { Trainer } from '../src/train/trainer.ts';
 import { DEFAULT_MOTOR_LABELS, type MotorCode } from '../src/labels/motor.ts';
 import { createRng, type Rng } from '../src/util/random.ts';
 import { writeTrainingPlot } from './trainingPlot.ts';
+import { saveControllerFolder, type ResumeState } from './controllerFolder.ts';
+import { controllerFolderFiles, resumeLearner } from './resume.ts';
 import { augmentObservation, CONTROLLER_FORMAT, CONTROLLER_VERSION, policyFromNetwork, saveControllerSpec, type ControllerSpec, type LabelKind } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
 import { boxAction, daggerRollouts, episodeCondition, evaluateActor, policyActor, teacherRollouts, type BoxAction, type EpisodeOutcome, type Trajectory } from './rollout.ts';
@@ -233,6 +236,16 @@ export interface TrainControllerHooks {
   progress?: (p: RecipeProgress) => void;
   /** Where to write the best controller (checkpoint + controller.json + training.svg) after each improving round. */
   outDir?: string;
+  /**
+   * Continue from a saved controller (`readResumeState`): its weights and optimiser state replace
+   * the initial training, and its score is the bar the saved folder is only replaced above.
+   */
+  resume?: ResumeState;
+  /**
+   * Recorded episodes (agents/demos.ts) to clone instead of the teacher's rollouts; DAgger then
+   * runs only when the env has a teacher (`hasTeacher`).
+   */
+  demos?: readonly DemoEpisode[];
 }
 
 /** Everything the recipe's steps share once the options are resolved against the env. */
@@ -241,7 +254,9 @@ interface RecipeContext {
   envId: string;
   box: BoxAction;
   channels: number;
-  teacher: Teacher;
+  /** Undefined when training from demonstrations of an env without a teacher (no DAgger). */
+  teacher: Teacher | undefined;
+  demos: readonly DemoEpisode[] | undefined;
   rolloutSteps: number;
   /** Clock and fine-copy settings of the controller spec. */
   extra: Pick<ControllerSpec, 'clock' | 'fine'>;
@@ -258,7 +273,9 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   const box = boxAction(probe);
   const { maxEpisodeSteps, dtS } = probe.metadata;
   probe.close();
-  const o = resolveRecipe(opts, envId);
+  const resolved = resolveRecipe(opts, envId);
+  const teacher = hooks.demos && !hasTeacher(envId) ? undefined : makeTeacher(envId);
+  const o = teacher ? resolved : { ...resolved, daggerRounds: 0 };
   if (!(o.clockHz >= 0)) throw new Error(`recipe: clockHz must be >= 0, got ${o.clockHz}`);
   if (!(o.commandScale > 0 && o.commandScale <= 1)) throw new Error(`recipe: commandScale must be in (0, 1], got ${o.commandScale}`);
   if (!(o.commandExponent > 0 && o.commandExponent <= 1)) throw new Error(`recipe: commandExponent must be in (0, 1], got ${o.commandExponent}`);
@@ -273,13 +290,15 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   const augment = (ts: Trajectory[]): Trajectory[] => (clock || fine ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation(extra, x, s)) })) : ts);
   const rounds = o.daggerRounds;
   const progress = (p: Omit<RecipeProgress, 'rounds' | 'totalSteps'>): void => hooks.progress?.({ ...p, rounds, totalSteps: o.budget });
-  return { o, envId, box, channels: box.scale.length, teacher: makeTeacher(envId), rolloutSteps: Math.min(o.rolloutSteps, maxEpisodeSteps), extra, augment, log: hooks.log ?? (() => {}), progress };
+  return { o, envId, box, channels: box.scale.length, teacher, demos: hooks.demos, rolloutSteps: Math.min(o.rolloutSteps, maxEpisodeSteps), extra, augment, log: hooks.log ?? (() => {}), progress };
 }
 
-/** Step 2: noisy teacher rollouts (labels = clean teacher commands) under the training perturbations, augmented. */
+/** Step 2: noisy teacher rollouts (labels = clean teacher commands) under the training perturbations, or the demonstrations; augmented. */
 function collectTeacherData(ctx: RecipeContext): Trajectory[] {
   const { o } = ctx;
   ctx.progress({ phase: 'teacher rollouts', round: 0, steps: 0 });
+  if (ctx.demos) return ctx.augment(demoTrajectories(ctx.demos, ctx.box, o));
+  if (!ctx.teacher) throw new Error(`recipe: ${ctx.envId} has no teacher; register one (registerTeacher) or pass demonstrations`);
   const rollouts = teacherRollouts(ctx.envId, ctx.teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: ctx.rolloutSteps, noise: o.teacherNoise, commandScale: o.commandScale, commandExponent: o.commandExponent, perturbations: o.trainPerturbations });
   return ctx.augment(rollouts);
 }
@@ -393,11 +412,15 @@ class BestKeeper {
       const { network, trainer } = this.learner;
       const spec: ControllerSpec = { ...this.spec, training: trainingRecord(this.o, this.rounds, rec, (performance.now() - this.t0) / 1000) };
       network.setWeights(this.weights);
-      trainer.saveCheckpoint(this.outDir);
-      saveControllerSpec(this.outDir, spec);
-      writeTrainingPlot(this.outDir, spec, this.rounds);
+      // checkpoint, controller.json and plot replace the previous best together (agents/controllerFolder.ts)
+      saveControllerFolder(this.outDir, { writeCheckpoint: (dir, opts) => trainer.saveCheckpoint(dir, opts), spec, files: controllerFolderFiles(spec, this.rounds) });
     }
     return true;
+  }
+  /** Takes the network's current weights as the best so far without saving them (a resumed controller, already on disk). */
+  adopt(rec: RoundRecord): void {
+    this.best = rec;
+    this.weights = this.learner.network.getWeights();
   }
   restore(): void {
     this.learner.network.setWeights(this.weights!);
@@ -406,13 +429,14 @@ class BestKeeper {
 
 /** Step 6: DAgger rounds (the SNN drives, the teacher labels), each followed by training and a held-out score. */
 function daggerRounds(ctx: RecipeContext, learner: ReturnType<typeof buildLearner>, spec: ControllerSpec, rng: Rng, keeper: BestKeeper, record: (round: number, loss: number) => RoundRecord): void {
-  const { o } = ctx;
+  const { o, teacher } = ctx;
+  if (!teacher) return;
   const perRound = o.daggerRounds === 0 ? 0 : Math.floor((o.budget - initialSteps(o)) / o.daggerRounds);
   let stale = 0;
   for (let r = 1; r <= o.daggerRounds && stale < o.patience; r++) {
     ctx.progress({ phase: 'dagger rollouts', round: r, steps: learner.trainer.step, bestScore: keeper.best?.score });
     const policy = policyFromNetwork(learner.network, spec);
-    const { trajectories } = daggerRollouts(ctx.envId, policy, ctx.teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: ctx.rolloutSteps, beta: o.beta * 0.5 ** (r - 1), commandScale: o.commandScale, commandExponent: o.commandExponent, perturbations: o.trainPerturbations });
+    const { trajectories } = daggerRollouts(ctx.envId, policy, teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: ctx.rolloutSteps, beta: o.beta * 0.5 ** (r - 1), commandScale: o.commandScale, commandExponent: o.commandExponent, perturbations: o.trainPerturbations });
     learner.data.add(ctx.augment(trajectories));
     stale = keeper.offer(record(r, optimiserSteps(ctx, learner, rng, perRound, r))) ? 0 : stale + 1;
   }
@@ -442,6 +466,11 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
   if (learner.data.size === 0) throw new Error(`recipe: the teacher rollouts gave no ${o.window}-step window`);
   const rounds: RoundRecord[] = [];
   const keeper = new BestKeeper(learner, spec, o, t0, rounds, hooks.outDir);
+  if (hooks.resume) {
+    const resumed = resumeLearner(learner, hooks.resume, ctx.log);
+    rounds.push(resumed);
+    keeper.adopt(resumed);
+  }
   const rng = createRng(o.seed * 65_537 + 17);
   const record = (round: number, meanLoss: number): RoundRecord => {
     ctx.progress({ phase: 'scoring', round, steps: learner.trainer.step, bestScore: keeper.best?.score });
@@ -451,7 +480,7 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
     ctx.log(`round ${round}: ${r.steps} steps, ${r.windows} windows from ${r.trajectories} trajectories, loss ${meanLoss.toPrecision(4)}, score ${r.score.toFixed(2)} (${r.seconds.toFixed(1)} s)`);
     return r;
   };
-  keeper.offer(record(0, optimiserSteps(ctx, learner, rng, initialSteps(o), 0)));
+  keeper.offer(record(0, optimiserSteps(ctx, learner, rng, hooks.resume ? 0 : initialSteps(o), 0)));
   daggerRounds(ctx, learner, spec, rng, keeper, record);
   keeper.restore();
   learner.trainer.dispose();

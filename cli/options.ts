@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { LabelKind } from '../agents/controller.ts';
+import { listEnvs, resolveEnvId } from '../envs/index.ts';
 
 export const CONTROLLER_ENVS = ['cartpole', 'pendulum', 'reacher', 'walker'] as const;
 
@@ -33,10 +34,14 @@ export function intOption(name: string, raw: string | undefined, min: number): n
   return x;
 }
 
-/** Checks --env against the four controller envs; returns the alias. */
+/** Checks --env against the registered envs (the built-ins and any loaded with --env-module); returns it as given. */
 export function envOption(raw: string | undefined): string {
-  if (raw === undefined) throw new Error(`--env is required (${CONTROLLER_ENVS.join(' | ')})`);
-  if (!(CONTROLLER_ENVS as readonly string[]).includes(raw)) throw new Error(`--env must be one of ${CONTROLLER_ENVS.join(', ')}, got '${raw}'`);
+  if (raw === undefined) throw new Error(`--env is required (${CONTROLLER_ENVS.join(' | ')}, or an env registered by --env-module)`);
+  try {
+    resolveEnvId(raw);
+  } catch {
+    throw new Error(`--env must be one of ${CONTROLLER_ENVS.join(', ')} or a registered env id (${listEnvs().join(', ')}), got '${raw}'`);
+  }
   return raw;
 }
 

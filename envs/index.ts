@@ -16,7 +16,7 @@ registerEnv('Walker-v1', (o) => new WalkerEnv(o as Partial<WalkerOptions>), ['wa
 export type * from './core.ts';
 export { box, discrete, type OutOfBounds } from './spaces.ts';
 export { makeEnv, registerEnv, listEnvs, listAliases, resolveEnvId, type MakeEnvOptions } from './registry.ts';
-export { TimeLimit, EnvWrapper } from './wrappers.ts';
+export { TimeLimit, EnvWrapper, Renamed } from './wrappers.ts';
 export { resolveParams, type ParamRule, type ParamRules } from './params.ts';
 export { CartPoleEnv, CARTPOLE_PARAMS, DEFAULT_CARTPOLE_PARAMS, type CartPoleParams, cartPoleDerivative, cartPoleReward, cartPoleTerminated, type CartPoleState, type CartPoleOptions } from './cartpole.ts';
 export { VectorEnv, type VectorStepResult } from './vector.ts';

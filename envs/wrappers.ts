@@ -59,3 +59,14 @@ export class TimeLimit extends EnvWrapper {
     return r;
   }
 }
+
+/**
+ * The same env under another id: how a user module registers a variant of a built-in body (e.g.
+ * other physical parameters) as an env of its own, so that controllers and results name it.
+ */
+export class Renamed extends EnvWrapper {
+  constructor(inner: Env, private readonly newId: string) {
+    super(inner);
+  }
+  override get id(): string { return this.newId; }
+}

@@ -6,13 +6,17 @@
 import { join } from 'node:path';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
+import { loadUserModules } from '../userModules.ts';
+import { readDemos } from '../../agents/demos.ts';
 import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
+import type { LabelKind } from '../../agents/controller.ts';
+import { readResumeState, resolveControllerDir, type ResumeState } from '../../agents/controllerFolder.ts';
 import { envOption, intOption, labelOption, parseCommand } from '../options.ts';
 import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
 
-const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker [options]
+const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker|ID [options]
 
   --env NAME            environment (required)
   --label KIND          spike-seq (default) | rate (STBP baseline, same budget)
@@ -21,6 +25,14 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --budget N            optimiser steps in total (default: the env's preset)
   --rounds N            DAgger rounds at most (default: the env's preset)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
+  --demos FILE          train from recorded episodes (.jsonl or .csv, see spikeloop record) by
+                        behaviour cloning; DAgger rounds follow only when the env has a teacher
+  --env-module FILE     a module that registers your own env (registerEnv); repeatable
+  --teacher-module FILE a module that registers its teacher (registerTeacher); repeatable
+  --resume              continue from the controller in --out (its weights, optimiser state and
+                        score); it is replaced only by a better-scoring round
+  --overwrite           replace the controller in --out with this run's best (without it an
+                        existing controller in --out is an error)
   -h, --help            this text`;
 
 const OPTIONS = {
@@ -31,18 +43,47 @@ const OPTIONS = {
   budget: { type: 'string' },
   rounds: { type: 'string' },
   backend: { type: 'string' },
+  demos: { type: 'string' },
+  'env-module': { type: 'string', multiple: true },
+  'teacher-module': { type: 'string', multiple: true },
+  resume: { type: 'boolean', default: false },
+  overwrite: { type: 'boolean', default: false },
 } as const;
+
+/**
+ * What may happen to a controller already in `out`: nothing without a flag (a rerun must not
+ * replace a good controller after its first round), continue from it with --resume, replace it
+ * with --overwrite. Returns the state to resume from.
+ */
+export function outFolderPolicy(out: string, resume: boolean, overwrite: boolean, envId: string, label: LabelKind): ResumeState | undefined {
+  if (resume && overwrite) throw new Error('--resume and --overwrite exclude each other');
+  const existing = resolveControllerDir(out);
+  if (resume) {
+    const state = readResumeState(out);
+    if (state.spec.env !== envId || state.spec.label !== label) {
+      throw new Error(`--resume: ${state.path} holds a ${state.spec.env} / ${state.spec.label} controller, this run trains ${envId} / ${label}`);
+    }
+    return state;
+  }
+  if (existing && !overwrite) {
+    throw new Error(`--out ${out} already holds a controller (${existing}); pass --resume to continue training it (it is replaced only by a better one) or --overwrite to replace it`);
+  }
+  return undefined;
+}
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseCommand(argv, OPTIONS, HELP);
   if (!values) return 0;
+  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
   const env = envOption(values.env);
+  const demos = values.demos !== undefined ? readDemos(values.demos) : undefined;
   const label = labelOption(values.label);
   const seed = intOption('seed', values.seed, 0);
   const budget = intOption('budget', values.budget, 1);
   const rounds = intOption('rounds', values.rounds, 0);
   const backend = values.backend !== undefined ? parseBackendName(values.backend, '--backend') : undefined;
   const out = values.out ?? join('runs', 'controllers', `${env}-${label}`);
+  const resume = outFolderPolicy(out, values.resume === true, values.overwrite === true, resolveEnvId(env), label);
   await initBackend(backend ? { backend } : {});
   const opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions> = {
     env,
@@ -55,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = trainProgress();
   let result: ReturnType<typeof trainController>;
   try {
-    result = trainController(opts, { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
+    result = trainController(opts, { ...(demos ? { demos } : {}), outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update, ...(resume ? { resume } : {}) });
   } finally {
     progress.stop();
   }

@@ -5,8 +5,10 @@
  *                                     σ_d     = width · (high_d − low_d)/(N − 1)
  *   current  I_{d·N+i} = peak · exp(−½ ((clip(x_d) − μ_{d,i}) / σ_d)²)
  *
- * Neuron order is dimension-major: neuron index = d·N + i. Values outside [low, high] are clipped,
- * so the edge neurons saturate instead of the whole population going silent. The currents drive
+ * Neuron order is dimension-major: neuron index = d·N + i. Finite values outside [low, high] are
+ * clipped, so the edge neurons saturate instead of the whole population going silent. NaN and
+ * ±Infinity are refused with an error naming the dimension: they mean the world blew up (envs end
+ * such an episode, envs/physicsEnv.ts), and saturating would hide that behind a plausible action. The currents drive
  * the first layer directly, or `PopulationSpikeEncoder` turns them into spikes over the sub-steps
  * of a control period with one integrate-and-fire (first-order sigma-delta) unit per neuron.
  * Reference: Bohte, Kok & La Poutré, "Error-backpropagation in temporally encoded networks of
@@ -81,7 +83,7 @@ export function populationEncode(code: PopulationCode, x: ArrayLike<number>, out
   const N = code.neuronsPerDim;
   for (let d = 0; d < code.dims; d++) {
     const xd = x[d]!;
-    if (Number.isNaN(xd)) throw new Error(`population: observation dimension ${d} is NaN`);
+    if (!Number.isFinite(xd)) throw new Error(`population: observation dimension ${d} is ${xd} (not finite)`);
     const v = xd < code.low[d]! ? code.low[d]! : xd > code.high[d]! ? code.high[d]! : xd;
     const inv = 1 / code.sigmas[d]!;
     for (let i = 0; i < N; i++) {

@@ -17,6 +17,7 @@ import { Sequential } from '../network/sequential.ts';
 import { addToConfusion, confusionCsv, confusionSvg, emptyConfusion, type ConfusionMatrix } from '../report/confusion.ts';
 import { learningCurvesSvg } from '../report/curves.ts';
 import { earlyStopping, type TrainerCallbacks } from '../train/callbacks.ts';
+import { DivergenceError, divergenceGuard } from '../train/divergence.ts';
 import type { EpochMetrics } from '../train/checkpoint.ts';
 import type { OptimizerSpec } from '../train/optimizers.ts';
 import type { LrSchedule } from '../train/schedule.ts';
@@ -276,6 +277,15 @@ function finishRun(exp: ResolvedExperiment, trainer: Trainer, data: RunData, rec
   return r;
 }
 
+/** Saves the last healthy epoch's weights (never the diverged ones) and says where they are. */
+function keepLastGood(err: DivergenceError, net: Sequential, trainer: Trainer, o: RunOptions): string {
+  if (!o.checkpoint || !err.lastGood) return `${err.message} Nothing was saved.`;
+  const dir = join(o.outDir, 'checkpoint');
+  net.setWeights(err.lastGood.weights);
+  trainer.saveCheckpoint(dir);
+  return `${err.message} They were saved to ${dir}.`;
+}
+
 /**
  * Trains and evaluates one experiment: data → network and trainer → `fit` over all epochs with
  * the per-epoch test pass as a callback and the time limit as an `earlyStopping` budget → report.
@@ -290,8 +300,15 @@ export async function runClassification(exp: ResolvedExperiment, options: Partia
   const record = new RunRecord(exp, data, o.command);
   // the budget counts training time only (the epochs' seconds), as results.json reports it
   const budget = tr.timeLimitMin !== undefined ? earlyStopping({ patience: Infinity, maxSeconds: tr.timeLimitMin * 60 }) : undefined;
+  // a blown-up loss or unbounded weights stop the run; the last healthy epoch's weights are what gets saved
+  const guard = divergenceGuard(net);
   try {
-    await trainer.fit(data.trainData, { epochs: tr.epochs, callbacks: [epochCallbacks(exp, net, data, record, o), ...(budget ? [budget] : [])], ...(o.signal ? { signal: o.signal } : {}) });
+    try {
+      await trainer.fit(data.trainData, { epochs: tr.epochs, callbacks: [guard, epochCallbacks(exp, net, data, record, o), ...(budget ? [budget] : [])], ...(o.signal ? { signal: o.signal } : {}) });
+    } catch (err) {
+      if (!(err instanceof DivergenceError)) throw err;
+      throw new Error(keepLastGood(err, net, trainer, o));
+    }
     if (budget?.stoppedBy === 'time-budget') {
       record.stoppedBy = 'time-limit';
       o.log(`time limit of ${tr.timeLimitMin} min reached after epoch ${budget.stoppedEpoch} (${(record.trainSeconds / 60).toFixed(1)} min of training)`);

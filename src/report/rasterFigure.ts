@@ -22,7 +22,7 @@ export interface RasterFigureOptions {
   gap: number;
 }
 
-export const DEFAULT_RASTER_FIGURE: Readonly<RasterFigureOptions> = Object.freeze({ columns: 2, stepsPerPixel: 2, fontScale: 2, gap: 12 });
+export const DEFAULT_RASTER_FIGURE: Readonly<RasterFigureOptions> = Object.freeze({ columns: 1, stepsPerPixel: 2, fontScale: 2, gap: 12 });
 
 // each glyph: 5 rows of 3 pixels, top row first
 const GLYPHS: Record<string, string> = {

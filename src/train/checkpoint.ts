@@ -3,25 +3,29 @@
  *
  *   model.json   { format: 'spikeloop-checkpoint', formatVersion, network (resolved config),
  *                  weightsManifest: [{paths: ['weights.bin'], weights: [{name, shape, dtype}]}],
- *                  weightsBytes, weightsSha256, optimizer: {spec, step}, trainer, metrics }
+ *                  weightsBytes, weightsSha256, behaviourSha256, optimizer: {spec, step}, trainer, metrics }
+ *               (schema and behaviour hash: ./manifest.ts)
  *   weights.bin  float32 little-endian, network weights then optimizer slots (`optimizer/<slot>`),
  *                in manifest order (the tfjs weights format)
  *
  * Written atomically: the new folder is written beside the old one as `<dir>.tmp`, every file and
  * the folder are fsync'd, the old folder is renamed to `<dir>.old`, the new one to `<dir>`, and the
  * old one removed. A crash at any point leaves either `<dir>` or `<dir>.old` complete, and
- * `loadCheckpoint` falls back to `<dir>.old` when `<dir>` is missing. Loading checks the format
- * version, the byte count and the SHA-256 of weights.bin, and every name and shape.
+ * `loadCheckpoint` falls back to `<dir>.old` when `<dir>` is missing. Loading validates model.json
+ * against its schema, checks the byte count and the SHA-256 of weights.bin, the behaviour hash
+ * (network config + manifest + weights; formatVersion 1 has none and loads with a warning), and
+ * every name and shape.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseNetworkConfig, type ResolvedNetworkConfig } from '../network/config.ts';
 import { Sequential, type WeightEntry } from '../network/sequential.ts';
+import { behaviourSha256, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, parseCheckpointManifest, type ManifestEntry } from './manifest.ts';
 import type { OptimizerSpec } from './optimizers.ts';
+import { nodeFsOps, type FsOps } from './fsOps.ts';
 
-export const CHECKPOINT_FORMAT = 'spikeloop-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './manifest.ts';
 const OPT_PREFIX = 'optimizer/';
 
 export interface EpochMetrics {
@@ -66,38 +70,13 @@ export interface CheckpointData {
   metrics?: readonly EpochMetrics[];
 }
 
-interface ManifestEntry {
-  name: string;
-  shape: number[];
-  dtype: 'float32';
-}
-
-function writeFileSynced(path: string, data: Uint8Array | string): void {
-  const fd = openSync(path, 'w');
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fsyncDir(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export type SaveStage = 'written' | 'old-moved-aside' | 'renamed';
 
 export interface SaveCheckpointOptions {
   /** Called after each stage of the atomic swap (lets tests simulate a crash by throwing). */
   onStage?: (stage: SaveStage) => void;
+  /** The file operations used (tests inject faults here); default node:fs. */
+  fs?: FsOps;
 }
 
 /** Writes `data` to folder `dir` atomically (see the file header). */
@@ -123,26 +102,31 @@ export function saveCheckpoint(dir: string, data: CheckpointData, opts: SaveChec
     weightsManifest: [{ paths: ['weights.bin'], weights: manifest }],
     weightsBytes: bytes,
     weightsSha256: createHash('sha256').update(bin).digest('hex'),
+    behaviourSha256: behaviourSha256(data.network, manifest, bin),
     ...(data.optimizer ? { optimizer: { spec: data.optimizer.spec, step: data.optimizer.step } } : {}),
     ...(data.trainer ? { trainer: data.trainer } : {}),
     metrics: data.metrics ?? [],
   };
-  mkdirSync(dirname(dir), { recursive: true });
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  writeFileSynced(join(tmp, 'weights.bin'), bin);
-  writeFileSynced(join(tmp, 'model.json'), JSON.stringify(json, null, 1));
-  fsyncDir(tmp);
+  const fs = opts.fs ?? nodeFsOps;
+  fs.mkdir(dirname(dir));
+  fs.rm(tmp);
+  fs.mkdir(tmp);
+  fs.writeFileSynced(join(tmp, 'weights.bin'), bin);
+  fs.writeFileSynced(join(tmp, 'model.json'), JSON.stringify(json, null, 1));
+  fs.fsyncDir(tmp);
   opts.onStage?.('written');
-  if (existsSync(dir)) {
-    rmSync(old, { recursive: true, force: true });
-    renameSync(dir, old);
+  // A complete `dir` is moved aside; one without model.json (left by a crash) must not replace a good `.old`.
+  if (fs.exists(join(dir, 'model.json'))) {
+    fs.rm(old);
+    fs.rename(dir, old);
     opts.onStage?.('old-moved-aside');
+  } else {
+    fs.rm(dir);
   }
-  renameSync(tmp, dir);
-  fsyncDir(dirname(dir));
+  fs.rename(tmp, dir);
+  fs.fsyncDir(dirname(dir));
   opts.onStage?.('renamed');
-  rmSync(old, { recursive: true, force: true });
+  fs.rm(old);
 }
 
 export interface Checkpoint {
@@ -159,27 +143,33 @@ function fail(path: string, msg: string): never {
   throw new Error(`checkpoint ${path}: ${msg}`);
 }
 
+export interface LoadCheckpointOptions {
+  /** Where the formatVersion 1 warning goes (default console.warn). */
+  warn?: (message: string) => void;
+}
+
 /** Reads and checks a checkpoint folder; errors name the file and the mismatch. */
-export function loadCheckpoint(dir: string): Checkpoint {
+export function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): Checkpoint {
   const path = existsSync(join(dir, 'model.json')) ? dir : existsSync(join(`${dir}.old`, 'model.json')) ? `${dir}.old` : undefined;
   if (!path) fail(dir, 'no model.json (not a checkpoint folder)');
-  let json: Record<string, unknown>;
+  let raw: unknown;
   try {
-    json = JSON.parse(readFileSync(join(path, 'model.json'), 'utf8')) as Record<string, unknown>;
+    raw = JSON.parse(readFileSync(join(path, 'model.json'), 'utf8'));
   } catch (e) {
     fail(path, `model.json is not valid JSON (${(e as Error).message})`);
   }
-  if (json.format !== CHECKPOINT_FORMAT) fail(path, `model.json format is ${JSON.stringify(json.format)}, expected '${CHECKPOINT_FORMAT}'`);
-  if (json.formatVersion !== CHECKPOINT_VERSION) fail(path, `formatVersion ${JSON.stringify(json.formatVersion)} is not supported (this build reads ${CHECKPOINT_VERSION})`);
+  if (typeof raw === 'object' && raw !== null && (raw as { format?: unknown }).format !== CHECKPOINT_FORMAT) {
+    fail(path, `model.json format is ${JSON.stringify((raw as { format?: unknown }).format)}, expected '${CHECKPOINT_FORMAT}'`);
+  }
+  let json: ReturnType<typeof parseCheckpointManifest>;
   let network: ResolvedNetworkConfig;
   try {
+    json = parseCheckpointManifest(raw);
     network = parseNetworkConfig(json.network);
   } catch (e) {
     fail(path, (e as Error).message);
   }
-  const groups = json.weightsManifest as Array<{ paths: string[]; weights: ManifestEntry[] }> | undefined;
-  if (!Array.isArray(groups) || groups.length !== 1 || groups[0]!.paths?.[0] !== 'weights.bin') fail(path, "weightsManifest must be one group with paths ['weights.bin']");
-  const manifest = groups[0]!.weights;
+  const manifest = json.weightsManifest[0]!.weights;
   const binPath = join(path, 'weights.bin');
   if (!existsSync(binPath)) fail(path, 'weights.bin is missing');
   const bin = readFileSync(binPath);
@@ -188,12 +178,16 @@ export function loadCheckpoint(dir: string): Checkpoint {
   if (bin.length !== need) fail(path, `weights.bin has ${bin.length} bytes, the manifest needs ${need}${bin.length < need ? ' (truncated)' : ''}`);
   const sha = createHash('sha256').update(bin).digest('hex');
   if (sha !== json.weightsSha256) fail(path, `weights.bin is corrupt: sha256 ${sha} does not match model.json's ${String(json.weightsSha256)}`);
+  if (json.behaviourSha256 === undefined) {
+    (opts.warn ?? console.warn)(`checkpoint ${path}: formatVersion 1 hashes weights.bin only, so an edit of model.json (thresholds, weight names) would go unnoticed; re-save it to get the behaviour hash`);
+  } else if (behaviourSha256(json.network, manifest, bin) !== json.behaviourSha256) {
+    fail(path, 'model.json does not match its behaviour hash: the network config or the weight manifest (names, shapes, order) was edited after saving');
+  }
   const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
   let off = 0;
   const weights: WeightEntry[] = [];
   const slots: WeightEntry[] = [];
   for (const e of manifest) {
-    if (e.dtype !== 'float32') fail(path, `weight '${e.name}' has dtype ${e.dtype}, only float32 is supported`);
     const n = e.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(n);
     for (let i = 0; i < n; i++, off += 4) values[i] = view.getFloat32(off, true);
@@ -206,8 +200,8 @@ export function loadCheckpoint(dir: string): Checkpoint {
     network,
     weights,
     ...(opt ? { optimizer: { spec: opt.spec, step: opt.step, state: slots } } : {}),
-    ...(json.trainer ? { trainer: json.trainer as TrainerState } : {}),
-    metrics: (json.metrics as EpochMetrics[] | undefined) ?? [],
+    ...(json.trainer ? { trainer: json.trainer as unknown as TrainerState } : {}),
+    metrics: (json.metrics as unknown as EpochMetrics[] | undefined) ?? [],
   };
 }
 

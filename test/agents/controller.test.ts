@@ -196,3 +196,26 @@ describe('command companding (commandExponent)', () => {
     trained.network.dispose();
   });
 });
+
+describe('trainController --resume', () => {
+  it('continues from the saved weights and replaces the folder only with a round that scores at least as well', async () => {
+    const { readResumeState } = await import('../../agents/controllerFolder.ts');
+    const dir = join(tempDir('h4-resume-'), 'cartpole');
+    const first = trainController(TINY, { outDir: dir });
+    first.network.dispose();
+    const before = readFileSync(join(dir, 'weights.bin'));
+    const state = readResumeState(dir);
+    // A bar no round can reach: the saved controller must stay as it is, byte for byte.
+    const resumed = trainController(TINY, { outDir: dir, resume: { ...state, bestScore: 1e9 } });
+    expect(resumed.rounds[0]).toMatchObject({ round: -1, score: 1e9 });
+    expect(resumed.best.round).toBe(-1);
+    expect(resumed.rounds.slice(1).map((r) => r.round)).toEqual([0, 1]);
+    // The returned network is the resumed (best) one.
+    const w = resumed.network.getWeights();
+    state.weights.forEach((e, i) => expect(Array.from(w[i]!.values)).toEqual(Array.from(e.values)));
+    resumed.network.dispose();
+    expect(readFileSync(join(dir, 'weights.bin')).equals(before)).toBe(true);
+    // Resumed training starts from the saved optimiser step, not from zero.
+    expect(resumed.rounds[1]!.steps).toBe(state.optimizer!.step);
+  });
+});

@@ -29,7 +29,10 @@ describe('population coding', () => {
     expect(() => createPopulationCode({ low: [0], high: [0] })).toThrow(/high > low/);
     expect(() => createPopulationCode({ low: [0], high: [1], neuronsPerDim: 1 })).toThrow(/neuronsPerDim/);
     expect(() => populationEncode(code, [0])).toThrow(/expects 2/);
-    expect(() => populationEncode(code, [0, NaN])).toThrow(/dimension 1 is NaN/);
+    expect(() => populationEncode(code, [0, NaN])).toThrow(/dimension 1 is NaN \(not finite\)/);
+    // ±Infinity is a blown-up world, not a far value: refused rather than saturated to the edge neuron.
+    expect(() => populationEncode(code, [Infinity, 0])).toThrow(/dimension 0 is Infinity \(not finite\)/);
+    expect(() => populationEncode(code, [0, -Infinity])).toThrow(/dimension 1 is -Infinity \(not finite\)/);
   });
 
   it('turns currents into spikes whose long-run rate is current × maxRate', () => {

@@ -75,7 +75,7 @@ describe.skipIf(!haveRedis && !inCi)('sweeps through BullMQ on a real redis-serv
     }
     const startWorkerProcess = (): { child: ChildProcess; output: () => string } => {
       let out = '';
-      const child = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, '--queue-name', name, '--workers', '1', '--lock-duration', '1500', '--stalled-interval', '500', '--exit-when-idle', '2'], {
+      const child = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, '--queue-name', name, '--workers', '1', '--lock-duration', '3000', '--stalled-interval', '1000', '--exit-when-idle', '2'], {
         env: { ...process.env, SPIKELOOP_SWEEP_CLI: FAKE },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -91,7 +91,10 @@ describe.skipIf(!haveRedis && !inCi)('sweeps through BullMQ on a real redis-serv
     // every job waits at the gate, so each worker holds one job mid-run
     await until('both workers to start a job', () => ['start', 'start'].every((_, i) => events(log).some((e) => e[0] === 'start' && e[4] === [aPid, bPid][i])), 120_000);
     const killedSeed = events(log).find((e) => e[0] === 'start' && e[4] === aPid)![1];
+    const aDead = new Promise((resolve) => a.child.once('exit', resolve));
     a.child.kill('SIGKILL');
+    // open the gate only once A is gone, so its job could only finish as an orphan (which PDEATHSIG prevents)
+    await aDead;
     writeFileSync(gate, '');
     const bExit = await new Promise<number | null>((resolve) => (b.child.exitCode !== null ? resolve(b.child.exitCode) : b.child.once('exit', resolve)));
     expect(bExit, b.output()).toBe(0);

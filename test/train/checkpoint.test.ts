@@ -8,6 +8,7 @@ import { spikeSequenceLoss } from '../../src/loss/index.ts';
 import { Sequential } from '../../src/network/sequential.ts';
 import { loadCheckpoint, NonFiniteError, restoreNetwork, Trainer, tensorDataset, type TrainerOptions } from '../../src/train/index.ts';
 import { createRng } from '../../src/util/random.ts';
+import { behaviourSha256 } from '../../src/train/manifest.ts';
 
 let root: string;
 beforeAll(async () => {
@@ -158,16 +159,94 @@ describe('checkpoints', () => {
     expect(() => loadCheckpoint(dir)).toThrow(/weights\.bin is missing/);
     writeFileSync(bin, goodBin);
 
-    writeFileSync(json, goodJson.replace('"formatVersion": 1', '"formatVersion": 99'));
+    writeFileSync(json, goodJson.replace('"formatVersion": 2', '"formatVersion": 99'));
     expect(() => loadCheckpoint(dir)).toThrow(/formatVersion 99 is not supported/);
     const other = JSON.parse(goodJson);
     other.network.layers[0].units = 13;
+    writeFileSync(json, JSON.stringify(other));
+    expect(() => loadCheckpoint(dir)).toThrow(/model\.json does not match its behaviour hash/);
+    // With the hash recomputed (a deliberate edit), the shape check still names the mismatch.
+    other.behaviourSha256 = behaviourSha256(other.network, other.weightsManifest[0].weights, goodBin);
     writeFileSync(json, JSON.stringify(other));
     expect(() => restoreNetwork(loadCheckpoint(dir))).toThrow(/'dense_0\/kernel' has shape \[6, 12\], the network needs \[6, 13\]/);
     writeFileSync(json, goodJson);
     expect(() => restoreNetwork(loadCheckpoint(dir)).dispose()).not.toThrow();
     expect(() => loadCheckpoint(join(root, 'nowhere'))).toThrow(/no model\.json/);
     net.dispose();
+  });
+});
+
+describe('checkpoint manifest validation and behaviour hash', () => {
+  function saved(name: string): { dir: string; json: string; good: Record<string, any> } {
+    const dir = join(root, name);
+    const net = Sequential.fromConfig(config);
+    new Trainer(net, opts).saveCheckpoint(dir);
+    net.dispose();
+    const json = join(dir, 'model.json');
+    return { dir, json, good: JSON.parse(readFileSync(json, 'utf8')) };
+  }
+  const edit = (json: string, good: Record<string, any>, f: (m: any) => void): void => {
+    const m = structuredClone(good);
+    f(m);
+    writeFileSync(json, JSON.stringify(m));
+  };
+
+  it('a missing or odd shape, weights: {} or a bad field is an error naming the field, not a TypeError', () => {
+    const { dir, json, good } = saved('schema');
+    const cases: Array<[(m: any) => void, RegExp]> = [
+      [(m) => delete m.weightsManifest[0].weights[0].shape, /weightsManifest\.0\.weights\.0\.shape: /],
+      [(m) => (m.weightsManifest[0].weights[0].shape = [6, -1]), /weightsManifest\.0\.weights\.0\.shape\.1: /],
+      [(m) => (m.weightsManifest[0].weights[0].shape = '6x12'), /weightsManifest\.0\.weights\.0\.shape: /],
+      [(m) => (m.weightsManifest[0].weights = {}), /weightsManifest\.0\.weights: /],
+      [(m) => (m.weightsManifest = []), /weightsManifest: must be one group/],
+      [(m) => (m.weightsManifest[0].weights[1].name = m.weightsManifest[0].weights[0].name), /duplicate weight name 'dense_0\/kernel'/],
+      [(m) => (m.weightsManifest[0].weights[0].dtype = 'int8'), /weightsManifest\.0\.weights\.0\.dtype: /],
+      [(m) => delete m.weightsBytes, /weightsBytes: /],
+      [(m) => (m.weightsSha256 = 'abc'), /weightsSha256: must be 64 lowercase hex digits/],
+      [(m) => delete m.behaviourSha256, /behaviourSha256: is required from formatVersion 2 on/],
+    ];
+    for (const [f, msg] of cases) {
+      edit(json, good, f);
+      let err: Error | undefined;
+      try {
+        loadCheckpoint(dir);
+      } catch (e) {
+        err = e as Error;
+      }
+      expect(err, String(msg)).toBeDefined();
+      expect(err!.message).toMatch(/^checkpoint .*: model\.json is not a valid checkpoint manifest: /);
+      expect(err!.message).toMatch(msg);
+      expect(err).not.toBeInstanceOf(TypeError);
+    }
+  });
+
+  it('swapped weight names or an edited threshold in model.json are refused (the behaviour hash covers them)', () => {
+    const { dir, json, good } = saved('behaviour');
+    edit(json, good, (m) => {
+      const w = m.weightsManifest[0].weights;
+      [w[0].name, w[2].name] = [w[2].name, w[0].name];
+    });
+    expect(() => loadCheckpoint(dir)).toThrow(/does not match its behaviour hash/);
+    edit(json, good, (m) => (m.network.lif = { ...m.network.lif, threshold: 0.25 }));
+    expect(() => loadCheckpoint(dir)).toThrow(/does not match its behaviour hash/);
+    // Key order and whitespace are not behaviour.
+    writeFileSync(json, JSON.stringify(Object.fromEntries(Object.entries(good).reverse())));
+    expect(() => loadCheckpoint(dir)).not.toThrow();
+  });
+
+  it('formatVersion 1 checkpoints (weights-only hash) still load, with a warning saying what is not covered', () => {
+    const { dir, json, good } = saved('v1');
+    edit(json, good, (m) => {
+      m.formatVersion = 1;
+      delete m.behaviourSha256;
+    });
+    const warnings: string[] = [];
+    const ckpt = loadCheckpoint(dir, { warn: (w) => warnings.push(w) });
+    expect(ckpt.weights.length).toBeGreaterThan(0);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/formatVersion 1 hashes weights\.bin only/);
+    const v1 = loadCheckpoint(join(import.meta.dirname, '..', 'fixtures', 'controllers', 'cartpole'), { warn: () => {} });
+    expect(v1.weights.map((w) => w.name)).toEqual(['hidden1/kernel', 'hidden1/bias', 'hidden2/kernel', 'hidden2/bias', 'motor/kernel']);
   });
 });
 

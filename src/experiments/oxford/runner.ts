@@ -12,7 +12,7 @@
  *
  *   results.json           config, per objective: metrics, epochs, seconds, loss curve, snapshots
  *   results.md             the table (ours spike-seq, ours rate, SLAYER)
- *   oxford.png             target, ours spike-seq, ours rate, SLAYER as rasters (2 steps per pixel)
+ *   oxford.png             target, ours spike-seq, ours rate, SLAYER as rasters, one above the other (2 steps per pixel)
  *   <objective>.bs1        our output rasters (1 ms steps), readable by SLAYER's tools
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -63,6 +63,8 @@ export interface ObjectiveRun {
   epochs: number;
   trainSeconds: number;
   stoppedBy: 'budget' | 'max-epochs';
+  /** The longest single step: the budget is overshot by less than this (the clock is checked before each step). */
+  maxStepSeconds: number;
   /** Loss of every 2^k-th epoch and the last one (a compact curve). */
   loss: { epoch: number; loss: number }[];
   snapshots: Snapshot[];
@@ -147,6 +149,7 @@ export function trainObjective(cfg: ResolvedOxfordConfig, data: OxfordData, obje
   const loss: ObjectiveRun['loss'] = [];
   const snapshots: Snapshot[] = [];
   let trainMs = 0;
+  let maxStepMs = 0;
   let epochs = 0;
   let nextSnapshotMs = tr.snapshotEverySec !== undefined ? tr.snapshotEverySec * 1000 : Number.POSITIVE_INFINITY;
   let lastLoss = Number.NaN;
@@ -155,7 +158,9 @@ export function trainObjective(cfg: ResolvedOxfordConfig, data: OxfordData, obje
       track(epochs, trainMs / budgetMs);
       const t0 = performance.now();
       lastLoss = trainer.trainStep(batch).loss;
-      trainMs += performance.now() - t0;
+      const stepMs = performance.now() - t0;
+      trainMs += stepMs;
+      maxStepMs = Math.max(maxStepMs, stepMs);
       epochs += 1;
       if ((epochs & (epochs - 1)) === 0) loss.push({ epoch: epochs, loss: lastLoss });
       if (trainMs >= nextSnapshotMs) {
@@ -170,7 +175,7 @@ export function trainObjective(cfg: ResolvedOxfordConfig, data: OxfordData, obje
     const output = outputRaster(net, batch.inputs, T, data.target.neurons);
     const metrics = spikeMetrics(data.target, output, cfg.metrics ?? {});
     log(`${objective}: done after ${epochs} epochs in ${(trainMs / 1000).toFixed(1)} s: ${metricLine(metrics)}`);
-    return { run: { objective, metrics, epochs, trainSeconds: trainMs / 1000, stoppedBy: epochs >= maxEpochs ? 'max-epochs' : 'budget', loss, snapshots }, output };
+    return { run: { objective, metrics, epochs, trainSeconds: trainMs / 1000, stoppedBy: epochs >= maxEpochs ? 'max-epochs' : 'budget', maxStepSeconds: maxStepMs / 1000, loss, snapshots }, output };
   } finally {
     batch.inputs.dispose();
     batch.targets.dispose();

@@ -1,0 +1,189 @@
+/**
+ * Recorded demonstrations: what a user who has a good controller (or only its recordings) gives
+ * spikeloop to train a spiking controller by behaviour cloning.
+ *
+ * JSONL, one step per line (episode boundaries: a new `episode` value starts a new episode; steps of
+ * an episode are consecutive):
+ *
+ *   {"episode": 0, "observation": [0.01, -0.02, 0.03, 0.0], "action": [0.42]}
+ *
+ * CSV, with a header naming the columns: `episode`, then `obs_0 … obs_{n−1}`, then `act_0 … act_{m−1}`:
+ *
+ *   episode,obs_0,obs_1,obs_2,obs_3,act_0
+ *   0,0.01,-0.02,0.03,0.0,0.42
+ *
+ * `action` is in the env's own units (what `env.step` takes), as a teacher would output it; the
+ * recipe turns it into its label command exactly as for teacher rollouts (`toCommand`).
+ */
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { makeEnv } from '../envs/index.ts';
+import type { Teacher } from './teachers/teacher.ts';
+import { toCommand, type BoxAction, type Trajectory } from './rollout.ts';
+
+export interface DemoStep {
+  observation: Float64Array;
+  action: Float64Array;
+}
+
+/** One recorded episode: its steps in order. */
+export interface DemoEpisode {
+  episode: number;
+  steps: DemoStep[];
+}
+
+function finiteArray(where: string, field: string, v: unknown): Float64Array {
+  if (!Array.isArray(v) || v.length === 0) throw new Error(`${where}: '${field}' must be a non-empty array of numbers`);
+  const out = Float64Array.from(v as number[]);
+  v.forEach((x, i) => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${where}: '${field}'[${i}] must be a finite number, got ${JSON.stringify(x)}`);
+  });
+  return out;
+}
+
+/** Groups steps into episodes, checking that every step has the same sizes and that episodes are contiguous. */
+function groupEpisodes(file: string, rows: Array<{ line: number; episode: number; step: DemoStep }>): DemoEpisode[] {
+  if (rows.length === 0) throw new Error(`${file}: no demonstration steps`);
+  const nObs = rows[0]!.step.observation.length;
+  const nAct = rows[0]!.step.action.length;
+  const episodes: DemoEpisode[] = [];
+  const seen = new Set<number>();
+  for (const { line, episode, step } of rows) {
+    if (step.observation.length !== nObs) throw new Error(`${file}:${line}: observation has ${step.observation.length} values, the first step has ${nObs}`);
+    if (step.action.length !== nAct) throw new Error(`${file}:${line}: action has ${step.action.length} values, the first step has ${nAct}`);
+    const last = episodes[episodes.length - 1];
+    if (last && last.episode === episode) last.steps.push(step);
+    else {
+      if (seen.has(episode)) throw new Error(`${file}:${line}: episode ${episode} appears again after another episode (steps of an episode must be consecutive)`);
+      seen.add(episode);
+      episodes.push({ episode, steps: [step] });
+    }
+  }
+  return episodes;
+}
+
+function episodeId(where: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${where}: 'episode' must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function parseJsonl(file: string, text: string): DemoEpisode[] {
+  const rows: Array<{ line: number; episode: number; step: DemoStep }> = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    if (raw.trim() === '') return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(raw);
+    } catch (err) {
+      throw new Error(`${file}:${line}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`${file}:${line}: each line must be an object {episode, observation, action}`);
+    const o = obj as Record<string, unknown>;
+    const where = `${file}:${line}`;
+    rows.push({ line, episode: episodeId(where, o.episode), step: { observation: finiteArray(where, 'observation', o.observation), action: finiteArray(where, 'action', o.action) } });
+  });
+  return groupEpisodes(file, rows);
+}
+
+function parseCsv(file: string, text: string): DemoEpisode[] {
+  const lines = text.split('\n').map((l) => l.trim());
+  const header = lines[0]?.split(',').map((h) => h.trim()) ?? [];
+  if (header[0] !== 'episode') throw new Error(`${file}:1: the header must start with 'episode', got '${header[0] ?? ''}'`);
+  const obsCols = header.filter((h) => /^obs_\d+$/.test(h)).length;
+  const actCols = header.filter((h) => /^act_\d+$/.test(h)).length;
+  const expected = ['episode', ...Array.from({ length: obsCols }, (_, i) => `obs_${i}`), ...Array.from({ length: actCols }, (_, i) => `act_${i}`)];
+  if (obsCols === 0 || actCols === 0 || header.join(',') !== expected.join(',')) {
+    throw new Error(`${file}:1: the header must be episode,obs_0..obs_{n-1},act_0..act_{m-1}; got '${header.join(',')}'`);
+  }
+  const rows: Array<{ line: number; episode: number; step: DemoStep }> = [];
+  lines.slice(1).forEach((raw, i) => {
+    const line = i + 2;
+    if (raw === '') return;
+    const cells = raw.split(',');
+    if (cells.length !== header.length) throw new Error(`${file}:${line}: ${cells.length} columns, the header has ${header.length}`);
+    const nums = cells.map((c, k) => {
+      const x = Number(c);
+      if (c.trim() === '' || !Number.isFinite(x)) throw new Error(`${file}:${line}: column '${header[k]}' must be a finite number, got '${c}'`);
+      return x;
+    });
+    const where = `${file}:${line}`;
+    rows.push({ line, episode: episodeId(where, nums[0]), step: { observation: Float64Array.from(nums.slice(1, 1 + obsCols)), action: Float64Array.from(nums.slice(1 + obsCols)) } });
+  });
+  return groupEpisodes(file, rows);
+}
+
+/** Reads a demonstrations file (`.jsonl` or `.csv`, by extension); errors name the file, line and field. */
+export function readDemos(file: string): DemoEpisode[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read demonstrations ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (file.endsWith('.jsonl')) return parseJsonl(file, text);
+  if (file.endsWith('.csv')) return parseCsv(file, text);
+  throw new Error(`demonstrations ${file}: unknown format (use a .jsonl or .csv file)`);
+}
+
+/** Writes episodes as JSONL or CSV (by extension), through a temp file and a rename. */
+export function writeDemos(file: string, episodes: readonly DemoEpisode[]): void {
+  let text: string;
+  if (file.endsWith('.jsonl')) {
+    text = episodes.flatMap((e) => e.steps.map((s) => JSON.stringify({ episode: e.episode, observation: Array.from(s.observation), action: Array.from(s.action) }))).join('\n') + '\n';
+  } else if (file.endsWith('.csv')) {
+    const first = episodes[0]?.steps[0];
+    if (!first) throw new Error(`writeDemos: no steps to write to ${file}`);
+    const header = ['episode', ...Array.from(first.observation, (_, i) => `obs_${i}`), ...Array.from(first.action, (_, i) => `act_${i}`)];
+    text = [header.join(','), ...episodes.flatMap((e) => e.steps.map((s) => [e.episode, ...s.observation, ...s.action].join(',')))].join('\n') + '\n';
+  } else throw new Error(`writeDemos: ${file}: use a .jsonl or .csv file`);
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export interface RecordOptions {
+  episodes: number;
+  /** Episode e is reset with seed `seed + e`. */
+  seed: number;
+  /** Cap on steps per episode (the env's time limit applies too). */
+  maxSteps: number;
+}
+
+/** Runs a teacher (any observation → action controller) and records its episodes. */
+export function recordTeacher(envName: string, teacher: Teacher, opts: RecordOptions): DemoEpisode[] {
+  const env = makeEnv(envName);
+  try {
+    const episodes: DemoEpisode[] = [];
+    for (let e = 0; e < opts.episodes; e++) {
+      let obs = env.reset({ seed: opts.seed + e }).observation;
+      teacher.reset(opts.seed + e);
+      const steps: DemoStep[] = [];
+      for (let t = 0; t < opts.maxSteps; t++) {
+        const action = Float64Array.from(teacher.act(obs));
+        steps.push({ observation: Float64Array.from(obs), action });
+        const r = env.step(env.actionSpace.kind === 'box' ? action : action[0]!);
+        obs = r.observation;
+        if (r.terminated || r.truncated) break;
+      }
+      episodes.push({ episode: e, steps });
+    }
+    return episodes;
+  } finally {
+    env.close();
+  }
+}
+
+/**
+ * Demonstrations as the recipe's trajectories: each action becomes its label command exactly as a
+ * teacher's would (`toCommand`: action / (bound·commandScale), clipped, companded).
+ */
+export function demoTrajectories(episodes: readonly DemoEpisode[], box: Pick<BoxAction, 'scale'>, o: { commandScale: number; commandExponent: number }): Trajectory[] {
+  const channels = box.scale.length;
+  return episodes.map((e) => ({
+    observations: e.steps.map((s) => Float64Array.from(s.observation)),
+    commands: e.steps.map((s, t) => {
+      if (s.action.length !== channels) throw new Error(`demonstrations: episode ${e.episode} step ${t} has ${s.action.length} action values, the env has ${channels} action channels`);
+      return toCommand(s.action, box, o.commandScale, o.commandExponent);
+    }),
+  }));
+}

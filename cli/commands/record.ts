@@ -1,0 +1,56 @@
+/**
+ * `spikeloop record --env ID --out FILE.jsonl|.csv`: records a teacher's episodes as a
+ * demonstrations file (format in agents/demos.ts), the input of `train-controller --demos`.
+ */
+import { parseArgs } from 'node:util';
+import { resolveEnvId } from '../../envs/index.ts';
+import { makeTeacher } from '../../agents/teachers/index.ts';
+import { recordTeacher, writeDemos } from '../../agents/demos.ts';
+import { loadUserModules } from '../userModules.ts';
+import { envOption, intOption } from '../options.ts';
+
+export const summary = "record a teacher's episodes as demonstrations (JSONL or CSV) for behaviour cloning";
+
+const HELP = `usage: spikeloop record --env NAME --out FILE.jsonl|FILE.csv [options]
+
+  --env NAME            environment (a built-in, or one registered by --env-module)
+  --out FILE            where to write (.jsonl or .csv; written through a temp file)
+  --episodes N          episodes to record (default 20)
+  --seed S              episode e is reset with seed S + e (default 0)
+  --max-steps N         cap on steps per episode (default: the env's time limit)
+  --env-module FILE     a module that registers your own env; repeatable
+  --teacher-module FILE a module that registers its teacher; repeatable
+  -h, --help            this text`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      env: { type: 'string' },
+      out: { type: 'string' },
+      episodes: { type: 'string' },
+      seed: { type: 'string' },
+      'max-steps': { type: 'string' },
+      'env-module': { type: 'string', multiple: true },
+      'teacher-module': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
+  const env = envOption(values.env);
+  if (values.out === undefined) throw new Error('--out is required (a .jsonl or .csv file)');
+  if (!/\.(jsonl|csv)$/.test(values.out)) throw new Error(`--out must end in .jsonl or .csv, got '${values.out}'`);
+  const episodes = intOption('episodes', values.episodes, 1) ?? 20;
+  const seed = intOption('seed', values.seed, 0) ?? 0;
+  const maxSteps = intOption('max-steps', values['max-steps'], 1) ?? Infinity;
+  const recorded = recordTeacher(env, makeTeacher(env), { episodes, seed, maxSteps });
+  writeDemos(values.out, recorded);
+  const steps = recorded.reduce((n, e) => n + e.steps.length, 0);
+  console.log(`spikeloop record: ${resolveEnvId(env)}, ${episodes} episodes, ${steps} steps → ${values.out}`);
+  return 0;
+}

@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'build/', 'node_modules/', 'out/', 'runs/', 'test/artifacts/', 'src/kernels/asm/', 'src/viz/page/'],
+    ignores: ['dist/', 'dist.tmp-*/', 'build/', 'node_modules/', 'out/', 'runs/', 'test/artifacts/', 'src/kernels/asm/', 'src/viz/page/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

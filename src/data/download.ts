@@ -118,8 +118,8 @@ export async function downloadFile(file: RemoteFile, dest: string, options: Part
       const e = err instanceof AttemptError ? err : new AttemptError(describeCause(err), false);
       const partBytes = existsSync(part) ? statSync(part).size : 0;
       const kept = partBytes > 0 ? `; ${partBytes} bytes kept in ${part}, call again to resume` : '';
-      if (!e.retryable) throw new Error(`download ${file.url}: ${e.message}${kept}`);
-      if (attempt >= o.retries) throw new Error(`download ${file.url}: failed after ${attempt + 1} attempt(s): ${e.message}${kept}`);
+      if (!e.retryable) throw new Error(`download ${file.url}: ${e.message}${kept}`, { cause: err });
+      if (attempt >= o.retries) throw new Error(`download ${file.url}: failed after ${attempt + 1} attempt(s): ${e.message}${kept}`, { cause: err });
       await new Promise((r) => setTimeout(r, Math.min(o.maxBackoffMs, o.backoffMs * 2 ** attempt)));
     }
   }
@@ -297,7 +297,7 @@ export async function resolveDataset(name: DatasetName, options: ResolveOptions 
       else extractTar(bytes, target, file);
     }
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n(could not download ${name}; put ${where} in ${candidates(name, cache)[0]} by hand)`);
+    throw new Error(`${(err as Error).message}\n(could not download ${name}; put ${where} in ${candidates(name, cache)[0]} by hand)`, { cause: err });
   }
   for (const d of candidates(name, cache)) if (isPresent(name, d)) return d;
   throw new Error(`dataset ${name}: archives extracted into ${target} but ${where} are not there`);

@@ -6,7 +6,8 @@ describe('viz soak: stalled clients plus a client flooding commands', () => {
     const cap = 256 * 1024;
     const r = await runVizSoak({ stalledClients: 6, watchingClients: 2, floodHz: 29, seconds: 4, maxBufferedBytes: cap });
     console.log(`soak: ${JSON.stringify(r)}`);
-    expect(r.commandsSent).toBeGreaterThan(0.6 * 29 * 4);
+    // the flooder is a timer in this same busy process: under load it manages fewer than 29/s
+    expect(r.commandsSent).toBeGreaterThan(0.4 * 29 * 4);
     expect(r.stalledFramesDropped).toBeGreaterThan(0);
     // The backlog may exceed the cap by what was queued when it was last under it: one spike frame,
     // and the newest hello/state/snapshot plus a few small events flushed at once.

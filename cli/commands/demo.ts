@@ -16,7 +16,7 @@ import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train the cartpole spiking controller briefly, evaluate it, and serve it in the visualizer';
 
-/** The built-in budget = the cartpole preset (100/100 episodes at 500 in bench/results/controllers.md): measured 23 s for the whole demo --no-serve at load 3.6, 107 s for the same training at load ≈ 10 on this machine. */
+/** The built-in budget = the cartpole preset, i.e. the robust recipe (DAgger under pushes, noise, delay and changed masses; bench/results/controllers.md): the spike-seq training took 127 s at load ≈ 22 on this machine (23 s idle for the earlier nominal recipe). */
 export const DEMO_BUDGET = Object.freeze({ budget: 1200, daggerRounds: 6 });
 
 const HELP = `usage: spikeloop demo [options]

@@ -6,6 +6,7 @@
  * `envs/` knows physics only: nothing here imports tfjs or anything about spikes.
  */
 import type { Rng } from '../src/util/random.ts';
+import type { EnvParams, WorldSnapshot } from '../src/world.ts';
 
 /** A box of real vectors with per-dimension bounds (may be ±Infinity). */
 export interface BoxSpace {
@@ -65,33 +66,8 @@ export interface EnvMetadata {
   readonly lengthScaleM: number;
 }
 
-/** One rigid body of the world, for drawing. Coordinates in metres, y up. */
-export interface BodySnapshot {
-  readonly id: number;
-  readonly label: string;
-  readonly position: readonly [number, number];
-  readonly angle: number;
-  readonly vertices: ReadonlyArray<readonly [number, number]>;
-  readonly isStatic: boolean;
-}
-
-export interface ConstraintSnapshot {
-  readonly label: string;
-  readonly a: readonly [number, number];
-  readonly b: readonly [number, number];
-}
-
-/** Physical parameters of an env (SI, the unit in each name: `poleMassKg`, `gravityMS2`). */
-export type EnvParams = Readonly<Record<string, number>>;
-
-export interface WorldSnapshot {
-  readonly time: number;
-  /** The physical parameters in force this episode (absent for envs without any). */
-  readonly params?: EnvParams;
-  readonly bodies: readonly BodySnapshot[];
-  readonly constraints: readonly ConstraintSnapshot[];
-  readonly target?: readonly [number, number];
-}
+// the world snapshot is defined once, in src/ (the visualizer draws it without importing envs/)
+export type { BodySnapshot, ConstraintSnapshot, EnvParams, WorldSnapshot } from '../src/world.ts';
 
 export interface Env {
   readonly id: string;

@@ -41,10 +41,15 @@ export { denseMatMul } from './kernels/denseMatMul.ts';
 export { type SpikeIndex, type SpikeKernelKind, type SpikeKernels, spikeKernels } from './kernels/spikeDense.ts';
 
 // data sets, encoders, closed loop, event-driven inference
-export * from './data/index.ts';
-// Both the trainer and the loaders have a `Batch`: the trainer's keeps the short name.
-export type { Batch } from './train/index.ts';
-export type { Batch as DataBatch } from './data/index.ts';
+// (the loaders' parsing, batching, download and archive helpers stay internal: src/data/*)
+export {
+  Cifar10Dataset, type CifarOptions, type CifarSplitOptions, DEFAULT_CIFAR, CIFAR_CLASSES,
+  NmnistDataset, type NmnistOptions, type FrameOptions, DEFAULT_NMNIST, DEFAULT_FRAMES,
+  resolveDataset, defaultCacheDir, DATASET_SOURCES, type DatasetName, type ResolveOptions,
+  type Bs1Events, type SpikeRaster, type RasterOptions, DEFAULT_RASTER, Bs1FormatError, Bs1RangeError,
+  readBs1, writeBs1, readBs1Raster, eventsToRaster, rasterToEvents,
+  type NpyArray, NpyFormatError, readNpy,
+} from './data/index.ts';
 export * from './encoding/index.ts';
 export * from './stream/index.ts';
 export * from './inference/index.ts';

@@ -1,8 +1,9 @@
 /**
  * What the visualizer needs from a running simulation. `src/viz` never imports `envs/` or
- * `agents/`: the wiring (env + controller → `VizSimulation`) is injected by the caller, and the
- * world types below are structurally compatible with `envs/core.ts`'s `WorldSnapshot`.
+ * `agents/`: the wiring (env + controller → `VizSimulation`) is injected by the caller. The world
+ * it draws is the envs' own snapshot type, defined once in `src/world.ts`.
  */
+import type { BodySnapshot, ConstraintSnapshot, WorldSnapshot } from '../world.ts';
 
 /** One spiking layer as the page shows it: a raster band of `size` rows. */
 export interface LayerInfo {
@@ -33,28 +34,10 @@ export interface SpikeSource {
   step(observation: Float64Array): SpikeSourceStep;
 }
 
-export interface VizBody {
-  readonly id: number;
-  readonly label: string;
-  readonly position: readonly [number, number];
-  readonly angle: number;
-  readonly vertices: ReadonlyArray<readonly [number, number]>;
-  readonly isStatic: boolean;
-}
-
-export interface VizConstraint {
-  readonly label: string;
-  readonly a: readonly [number, number];
-  readonly b: readonly [number, number];
-}
-
-/** The world to draw, in metres with y up. */
-export interface VizWorld {
-  readonly time: number;
-  readonly bodies: readonly VizBody[];
-  readonly constraints: readonly VizConstraint[];
-  readonly target?: readonly [number, number];
-}
+/** The world to draw (`src/world.ts`, what the envs report), in metres with y up. */
+export type VizBody = BodySnapshot;
+export type VizConstraint = ConstraintSnapshot;
+export type VizWorld = WorldSnapshot;
 
 export interface VizSimulationInfo {
   readonly env: string;

@@ -11,4 +11,10 @@ describe('public API', () => {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
     }
   });
+
+  it('keeps helpers internal: archive, download, batching and raw-decoding functions are not part of it', () => {
+    for (const name of ['extractTar', 'extractZip', 'downloadFile', 'planBatches', 'sampleOrder', 'parseCifarBinary', 'decodeNmnistEvents', 'listNmnistCsv']) {
+      expect((api as Record<string, unknown>)[name], name).toBeUndefined();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,25 +7,14 @@ import { readDemos, recordTeacher, writeDemos } from '../../agents/demos.ts';
 import { trainController } from '../../agents/recipe.ts';
 import { loadController } from '../../agents/controller.ts';
 import { makeEnv, registerEnv, Renamed } from '../../envs/index.ts';
-import { main } from '../../cli/main.ts';
 import { useTempDirs } from '../support/tempDirs.ts';
+import { runCli } from '../support/cli.ts';
 
 const tempDir = useTempDirs();
 const USER = (f: string): string => fileURLToPath(new URL(`../fixtures/user/${f}`, import.meta.url));
 const TINY = { budget: 6, daggerRounds: 1, daggerEpisodes: 1, scoreEpisodes: 1, rolloutSteps: 40, hidden: [16, 16] as [number, number], neuronsPerDim: 4, batchSize: 8 };
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const capture = runCli;
 
 describe('teachers from user code', () => {
   registerEnv('TeacherlessCart-v1', () => new Renamed(makeEnv('CartPoleContinuous-v1', { maxEpisodeSteps: false }), 'TeacherlessCart-v1'));

@@ -1,26 +1,14 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../cli/main.ts';
 import { useTempDirs } from '../support/tempDirs.ts';
+import { runCli } from '../support/cli.ts';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/controllers/cartpole', import.meta.url));
 const tempDir = useTempDirs();
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const capture = runCli;
 
 describe('spikeloop train-controller / eval / demo: argument errors', () => {
   it.each([

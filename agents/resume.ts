@@ -5,6 +5,7 @@
 import type { Sequential } from '../src/network/sequential.ts';
 import type { Trainer } from '../src/train/trainer.ts';
 import type { ControllerSpec } from './controller.ts';
+import type { RoundRecord } from './recipe.ts';
 import type { ResumeState } from './controllerFolder.ts';
 import { TRAINING_PLOT_FILE, trainingRoundsSvg, type PlottedRound } from './trainingPlot.ts';
 
@@ -15,15 +16,7 @@ export function controllerFolderFiles(spec: ControllerSpec, rounds: readonly Plo
 }
 
 /** The round record a resumed run starts from: round −1, the saved controller's score. */
-export interface ResumedRound {
-  round: number;
-  steps: number;
-  trajectories: number;
-  windows: number;
-  meanLoss: number;
-  score: number;
-  seconds: number;
-}
+export type ResumedRound = RoundRecord;
 
 /**
  * Puts the saved controller's weights and optimiser state into the learner; returns the record

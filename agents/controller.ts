@@ -36,12 +36,20 @@ export const controllerSpecSchema = z
     label: z.enum(['spike-seq', 'rate']),
     substeps: z.number().int().min(1).max(65535),
     population: z
-      .object({ low: z.array(finite).min(1), high: z.array(finite).min(1), neuronsPerDim: z.number().int().min(2), width: z.number().positive(), peak: finite })
+      .object({
+        low: z.array(finite).min(1),
+        high: z.array(finite).min(1),
+        neuronsPerDim: z.number().int().min(2),
+        width: z.number().positive(),
+        peak: finite,
+      })
       .strict(),
     decoder: z
       .object({
         gain: z.number().positive(),
-        psp: z.object({ tauSyn: z.number().min(1), alpha: z.number().min(0).lt(1).optional(), scale: z.enum(['none', 'unit-area']) }).strict(),
+        psp: z
+          .object({ tauSyn: z.number().min(1), alpha: z.number().min(0).lt(1).optional(), scale: z.enum(['none', 'unit-area']) })
+          .strict(),
         /** Output neurons per side (push, pull) of each channel; absent = 1 (src/labels/motor.ts). */
         population: z.number().int().min(1).max(64).optional(),
       })
@@ -57,7 +65,10 @@ export const controllerSpecSchema = z
      * Optional fine copies of observation dimensions (appended after the clock) whose population
      * ranges are narrow: a wide code cannot resolve the last centimetres of a reach.
      */
-    fine: z.object({ dims: z.array(z.number().int().nonnegative()).min(1) }).strict().optional(),
+    fine: z
+      .object({ dims: z.array(z.number().int().nonnegative()).min(1) })
+      .strict()
+      .optional(),
     /**
      * Optional power-law companding of the command (src/encoding/companding.ts): the network was
      * trained on sign(c)·|c|^exponent, so its decoded output is expanded by the inverse power.
@@ -84,10 +95,12 @@ export function parseControllerSpec(raw: unknown, where = CONTROLLER_FILE): Cont
   }
   const s = r.data;
   const dims = s.population.low.length;
-  if (s.population.high.length !== dims) throw new Error(`${where}: population.low has ${dims} dims, population.high has ${s.population.high.length}`);
+  if (s.population.high.length !== dims)
+    throw new Error(`${where}: population.low has ${dims} dims, population.high has ${s.population.high.length}`);
   const C = s.actionLow.length;
   if (s.actionHigh.length !== C) throw new Error(`${where}: actionLow has ${C} values, actionHigh has ${s.actionHigh.length}`);
-  if (s.actionScale.length !== 1 && s.actionScale.length !== C) throw new Error(`${where}: actionScale has ${s.actionScale.length} values, need 1 or ${C}`);
+  if (s.actionScale.length !== 1 && s.actionScale.length !== C)
+    throw new Error(`${where}: actionScale has ${s.actionScale.length} values, need 1 or ${C}`);
   return s;
 }
 
@@ -117,12 +130,13 @@ export interface LoadedController {
 export function loadController(requested: string): LoadedController {
   const dir = resolveControllerDir(requested) ?? requested;
   const file = join(dir, CONTROLLER_FILE);
-  if (!existsSync(file)) throw new Error(`controller ${dir}: no ${CONTROLLER_FILE} (not a controller folder; train one with 'spikeloop train-controller')`);
+  if (!existsSync(file))
+    throw new Error(`controller ${dir}: no ${CONTROLLER_FILE} (not a controller folder; train one with 'spikeloop train-controller')`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`controller ${dir}: ${CONTROLLER_FILE} is not valid JSON (${(e as Error).message})`);
+    throw new Error(`controller ${dir}: ${CONTROLLER_FILE} is not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const spec = parseControllerSpec(raw, `controller ${dir}: ${CONTROLLER_FILE}`);
   const network = restoreNetwork(loadCheckpoint(dir));
@@ -141,7 +155,10 @@ function checkCompatible(spec: ControllerSpec, network: Sequential, dir: string)
   if (inputs !== need) throw new Error(`controller ${dir}: the network takes ${inputs} inputs, the population code gives ${need}`);
   const outputs = network.outputShape.reduce((a, b) => a * b, 1);
   const perChannel = 2 * (spec.decoder.population ?? 1);
-  if (outputs !== perChannel * spec.actionLow.length) throw new Error(`controller ${dir}: the network has ${outputs} outputs, ${spec.actionLow.length} action channels need ${perChannel * spec.actionLow.length}`);
+  if (outputs !== perChannel * spec.actionLow.length)
+    throw new Error(
+      `controller ${dir}: the network has ${outputs} outputs, ${spec.actionLow.length} action channels need ${perChannel * spec.actionLow.length}`,
+    );
 }
 
 /** Clock features of control step `step`: [sin, cos] of 2π·hz·step·dtS. */
@@ -156,7 +173,11 @@ export function extraDims(spec: Pick<ControllerSpec, 'clock' | 'fine'>): number 
 }
 
 /** The observation the population code sees: the env's, then the clock features, then the fine copies. */
-export function augmentObservation(spec: Pick<ControllerSpec, 'clock' | 'fine'>, observation: ArrayLike<number>, step: number): Float64Array {
+export function augmentObservation(
+  spec: Pick<ControllerSpec, 'clock' | 'fine'>,
+  observation: ArrayLike<number>,
+  step: number,
+): Float64Array {
   const extra = extraDims(spec);
   if (extra === 0) return Float64Array.from(observation);
   const out = new Float64Array(observation.length + extra);

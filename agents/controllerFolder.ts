@@ -91,7 +91,10 @@ export function readResumeState(dir: string): ResumeState {
   const spec = parseControllerSpec(JSON.parse(readFileSync(join(path, CONTROLLER_FILE), 'utf8')), `controller ${path}: ${CONTROLLER_FILE}`);
   const training = spec.training as { rounds?: Array<{ round: number; score: number }>; bestRound?: number } | undefined;
   const best = training?.rounds?.find((r) => r.round === training.bestRound);
-  if (!best || !Number.isFinite(best.score)) throw new Error(`--resume: ${path}/${CONTROLLER_FILE} has no score for its best round (training.rounds / bestRound); cannot tell a better controller`);
+  if (!best || !Number.isFinite(best.score))
+    throw new Error(
+      `--resume: ${path}/${CONTROLLER_FILE} has no score for its best round (training.rounds / bestRound); cannot tell a better controller`,
+    );
   const ckpt = loadCheckpoint(path);
   return {
     path,

@@ -47,9 +47,12 @@ export class WindowDataset implements Dataset {
   private readonly starts: Array<[number, number]> = [];
 
   constructor(opts: WindowOptions, channels: number) {
-    if (!(Number.isInteger(opts.window) && opts.window >= 1)) throw new Error(`window dataset: window must be a positive integer, got ${opts.window}`);
-    if (!(Number.isInteger(opts.stride) && opts.stride >= 1)) throw new Error(`window dataset: stride must be a positive integer, got ${opts.stride}`);
-    if (!(Number.isInteger(channels) && channels >= 1)) throw new Error(`window dataset: channels must be a positive integer, got ${channels}`);
+    if (!(Number.isInteger(opts.window) && opts.window >= 1))
+      throw new Error(`window dataset: window must be a positive integer, got ${opts.window}`);
+    if (!(Number.isInteger(opts.stride) && opts.stride >= 1))
+      throw new Error(`window dataset: stride must be a positive integer, got ${opts.stride}`);
+    if (!(Number.isInteger(channels) && channels >= 1))
+      throw new Error(`window dataset: channels must be a positive integer, got ${channels}`);
     this.options = opts;
     this.code = createPopulationCode(opts.population);
     this.channels = channels;
@@ -80,14 +83,21 @@ export class WindowDataset implements Dataset {
       if (t.commands.length !== S) throw new Error(`window dataset: trajectory has ${S} observations but ${t.commands.length} commands`);
       const currents = new Float32Array(S * DN);
       t.observations.forEach((o, s) => {
-        if (o.length !== D) throw new Error(`window dataset: observation at step ${s} has ${o.length} values, the population code expects ${D}`);
+        if (o.length !== D)
+          throw new Error(`window dataset: observation at step ${s} has ${o.length} values, the population code expects ${D}`);
         populationEncode(this.code, o, currents.subarray(s * DN, (s + 1) * DN));
       });
       t.commands.forEach((c, s) => {
-        if (c.length !== this.channels) throw new Error(`window dataset: command at step ${s} has ${c.length} channels, expected ${this.channels}`);
+        if (c.length !== this.channels)
+          throw new Error(`window dataset: command at step ${s} has ${c.length} channels, expected ${this.channels}`);
       });
       const motor = { ...this.options.motor, substeps };
-      const labels = S === 0 ? new Float32Array(0) : label === 'rate' ? motorRateLabels(t.commands, motor).data : motorSpikeLabels(t.commands, motor).data;
+      const labels =
+        S === 0
+          ? new Float32Array(0)
+          : label === 'rate'
+            ? motorRateLabels(t.commands, motor).data
+            : motorSpikeLabels(t.commands, motor).data;
       const idx = this.prepared.length;
       this.prepared.push({ steps: S, currents, labels });
       for (let s = 0; s + K <= S; s += stride) this.starts.push([idx, s]);
@@ -138,7 +148,8 @@ export interface WindowLossOptions {
 
 /** The loss over the scored part of a window: spike-sequence (van Rossum) or per-period rate loss. */
 export function windowLoss(o: WindowLossOptions): LossFn {
-  if (!(Number.isInteger(o.warmup) && o.warmup >= 0 && o.warmup < o.window)) throw new Error(`window loss: warmup must be an integer in 0..${o.window - 1}, got ${o.warmup}`);
+  if (!(Number.isInteger(o.warmup) && o.warmup >= 0 && o.warmup < o.window))
+    throw new Error(`window loss: warmup must be an integer in 0..${o.window - 1}, got ${o.warmup}`);
   const w = o.warmup;
   const P = o.population ?? 1;
   if (!(Number.isInteger(P) && P >= 1)) throw new Error(`window loss: population must be an integer >= 1, got ${P}`);
@@ -149,7 +160,8 @@ export function windowLoss(o: WindowLossOptions): LossFn {
   };
   if (o.label === 'spike-seq') {
     const from = w * o.substeps;
-    return (out, target) => tf.tidy(() => spikeSequenceLoss(groups(out.slice(from)), groups(target.slice(from)), { psp: o.psp, reduction: 'mean' }));
+    return (out, target) =>
+      tf.tidy(() => spikeSequenceLoss(groups(out.slice(from)), groups(target.slice(from)), { psp: o.psp, reduction: 'mean' }));
   }
   return (rawOut, rawTarget) =>
     tf.tidy(() => {
@@ -159,7 +171,11 @@ export function windowLoss(o: WindowLossOptions): LossFn {
       const K = o.window - w;
       if (T !== o.window * o.substeps) throw new Error(`window loss: output has ${T} steps, expected ${o.window}·${o.substeps}`);
       // [K·Tsub, B, N] → [Tsub, K·B, N]: each control period becomes one rate-loss sample
-      const periods = out.slice(w * o.substeps).reshape([K, o.substeps, B, N]).transpose([1, 0, 2, 3]).reshape([o.substeps, K * B, N]);
+      const periods = out
+        .slice(w * o.substeps)
+        .reshape([K, o.substeps, B, N])
+        .transpose([1, 0, 2, 3])
+        .reshape([o.substeps, K * B, N]);
       return rateLoss(periods, target.slice(w).reshape([K * B, N]), { reduction: 'mean' });
     });
 }

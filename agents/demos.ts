@@ -35,7 +35,8 @@ function finiteArray(where: string, field: string, v: unknown): Float64Array {
   if (!Array.isArray(v) || v.length === 0) throw new Error(`${where}: '${field}' must be a non-empty array of numbers`);
   const out = Float64Array.from(v as number[]);
   v.forEach((x, i) => {
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${where}: '${field}'[${i}] must be a finite number, got ${JSON.stringify(x)}`);
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new Error(`${where}: '${field}'[${i}] must be a finite number, got ${JSON.stringify(x)}`);
   });
   return out;
 }
@@ -48,12 +49,17 @@ function groupEpisodes(file: string, rows: Array<{ line: number; episode: number
   const episodes: DemoEpisode[] = [];
   const seen = new Set<number>();
   for (const { line, episode, step } of rows) {
-    if (step.observation.length !== nObs) throw new Error(`${file}:${line}: observation has ${step.observation.length} values, the first step has ${nObs}`);
-    if (step.action.length !== nAct) throw new Error(`${file}:${line}: action has ${step.action.length} values, the first step has ${nAct}`);
+    if (step.observation.length !== nObs)
+      throw new Error(`${file}:${line}: observation has ${step.observation.length} values, the first step has ${nObs}`);
+    if (step.action.length !== nAct)
+      throw new Error(`${file}:${line}: action has ${step.action.length} values, the first step has ${nAct}`);
     const last = episodes[episodes.length - 1];
     if (last && last.episode === episode) last.steps.push(step);
     else {
-      if (seen.has(episode)) throw new Error(`${file}:${line}: episode ${episode} appears again after another episode (steps of an episode must be consecutive)`);
+      if (seen.has(episode))
+        throw new Error(
+          `${file}:${line}: episode ${episode} appears again after another episode (steps of an episode must be consecutive)`,
+        );
       seen.add(episode);
       episodes.push({ episode, steps: [step] });
     }
@@ -62,7 +68,8 @@ function groupEpisodes(file: string, rows: Array<{ line: number; episode: number
 }
 
 function episodeId(where: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${where}: 'episode' must be a non-negative integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw new Error(`${where}: 'episode' must be a non-negative integer, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -75,12 +82,17 @@ function parseJsonl(file: string, text: string): DemoEpisode[] {
     try {
       obj = JSON.parse(raw);
     } catch (err) {
-      throw new Error(`${file}:${line}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+      throw new Error(`${file}:${line}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
     }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`${file}:${line}: each line must be an object {episode, observation, action}`);
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+      throw new Error(`${file}:${line}: each line must be an object {episode, observation, action}`);
     const o = obj as Record<string, unknown>;
     const where = `${file}:${line}`;
-    rows.push({ line, episode: episodeId(where, o.episode), step: { observation: finiteArray(where, 'observation', o.observation), action: finiteArray(where, 'action', o.action) } });
+    rows.push({
+      line,
+      episode: episodeId(where, o.episode),
+      step: { observation: finiteArray(where, 'observation', o.observation), action: finiteArray(where, 'action', o.action) },
+    });
   });
   return groupEpisodes(file, rows);
 }
@@ -91,7 +103,11 @@ function parseCsv(file: string, text: string): DemoEpisode[] {
   if (header[0] !== 'episode') throw new Error(`${file}:1: the header must start with 'episode', got '${header[0] ?? ''}'`);
   const obsCols = header.filter((h) => /^obs_\d+$/.test(h)).length;
   const actCols = header.filter((h) => /^act_\d+$/.test(h)).length;
-  const expected = ['episode', ...Array.from({ length: obsCols }, (_, i) => `obs_${i}`), ...Array.from({ length: actCols }, (_, i) => `act_${i}`)];
+  const expected = [
+    'episode',
+    ...Array.from({ length: obsCols }, (_, i) => `obs_${i}`),
+    ...Array.from({ length: actCols }, (_, i) => `act_${i}`),
+  ];
   if (obsCols === 0 || actCols === 0 || header.join(',') !== expected.join(',')) {
     throw new Error(`${file}:1: the header must be episode,obs_0..obs_{n-1},act_0..act_{m-1}; got '${header.join(',')}'`);
   }
@@ -103,11 +119,16 @@ function parseCsv(file: string, text: string): DemoEpisode[] {
     if (cells.length !== header.length) throw new Error(`${file}:${line}: ${cells.length} columns, the header has ${header.length}`);
     const nums = cells.map((c, k) => {
       const x = Number(c);
-      if (c.trim() === '' || !Number.isFinite(x)) throw new Error(`${file}:${line}: column '${header[k]}' must be a finite number, got '${c}'`);
+      if (c.trim() === '' || !Number.isFinite(x))
+        throw new Error(`${file}:${line}: column '${header[k]}' must be a finite number, got '${c}'`);
       return x;
     });
     const where = `${file}:${line}`;
-    rows.push({ line, episode: episodeId(where, nums[0]), step: { observation: Float64Array.from(nums.slice(1, 1 + obsCols)), action: Float64Array.from(nums.slice(1 + obsCols)) } });
+    rows.push({
+      line,
+      episode: episodeId(where, nums[0]),
+      step: { observation: Float64Array.from(nums.slice(1, 1 + obsCols)), action: Float64Array.from(nums.slice(1 + obsCols)) },
+    });
   });
   return groupEpisodes(file, rows);
 }
@@ -118,7 +139,7 @@ export function readDemos(file: string): DemoEpisode[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read demonstrations ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot read demonstrations ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   if (file.endsWith('.jsonl')) return parseJsonl(file, text);
   if (file.endsWith('.csv')) return parseCsv(file, text);
@@ -129,12 +150,19 @@ export function readDemos(file: string): DemoEpisode[] {
 export function writeDemos(file: string, episodes: readonly DemoEpisode[]): void {
   let text: string;
   if (file.endsWith('.jsonl')) {
-    text = episodes.flatMap((e) => e.steps.map((s) => JSON.stringify({ episode: e.episode, observation: Array.from(s.observation), action: Array.from(s.action) }))).join('\n') + '\n';
+    text =
+      episodes
+        .flatMap((e) =>
+          e.steps.map((s) => JSON.stringify({ episode: e.episode, observation: Array.from(s.observation), action: Array.from(s.action) })),
+        )
+        .join('\n') + '\n';
   } else if (file.endsWith('.csv')) {
     const first = episodes[0]?.steps[0];
     if (!first) throw new Error(`writeDemos: no steps to write to ${file}`);
     const header = ['episode', ...Array.from(first.observation, (_, i) => `obs_${i}`), ...Array.from(first.action, (_, i) => `act_${i}`)];
-    text = [header.join(','), ...episodes.flatMap((e) => e.steps.map((s) => [e.episode, ...s.observation, ...s.action].join(',')))].join('\n') + '\n';
+    text =
+      [header.join(','), ...episodes.flatMap((e) => e.steps.map((s) => [e.episode, ...s.observation, ...s.action].join(',')))].join('\n') +
+      '\n';
   } else throw new Error(`writeDemos: ${file}: use a .jsonl or .csv file`);
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
@@ -177,12 +205,19 @@ export function recordTeacher(envName: string, teacher: Teacher, opts: RecordOpt
  * Demonstrations as the recipe's trajectories: each action becomes its label command exactly as a
  * teacher's would (`toCommand`: action / (bound·commandScale), clipped, companded).
  */
-export function demoTrajectories(episodes: readonly DemoEpisode[], box: Pick<BoxAction, 'scale'>, o: { commandScale: number; commandExponent: number }): Trajectory[] {
+export function demoTrajectories(
+  episodes: readonly DemoEpisode[],
+  box: Pick<BoxAction, 'scale'>,
+  o: { commandScale: number; commandExponent: number },
+): Trajectory[] {
   const channels = box.scale.length;
   return episodes.map((e) => ({
     observations: e.steps.map((s) => Float64Array.from(s.observation)),
     commands: e.steps.map((s, t) => {
-      if (s.action.length !== channels) throw new Error(`demonstrations: episode ${e.episode} step ${t} has ${s.action.length} action values, the env has ${channels} action channels`);
+      if (s.action.length !== channels)
+        throw new Error(
+          `demonstrations: episode ${e.episode} step ${t} has ${s.action.length} action values, the env has ${channels} action channels`,
+        );
       return toCommand(s.action, box, o.commandScale, o.commandExponent);
     }),
   }));

@@ -23,9 +23,27 @@ import { createRng, type Rng } from '../src/util/random.ts';
 import { writeTrainingPlot } from './trainingPlot.ts';
 import { saveControllerFolder, type ResumeState } from './controllerFolder.ts';
 import { controllerFolderFiles, resumeLearner } from './resume.ts';
-import { augmentObservation, CONTROLLER_FORMAT, CONTROLLER_VERSION, policyFromNetwork, saveControllerSpec, type ControllerSpec, type LabelKind } from './controller.ts';
+import {
+  augmentObservation,
+  CONTROLLER_FORMAT,
+  CONTROLLER_VERSION,
+  policyFromNetwork,
+  saveControllerSpec,
+  type ControllerSpec,
+  type LabelKind,
+} from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
-import { boxAction, daggerRollouts, episodeCondition, evaluateActor, policyActor, teacherRollouts, type BoxAction, type EpisodeOutcome, type Trajectory } from './rollout.ts';
+import {
+  boxAction,
+  daggerRollouts,
+  episodeCondition,
+  evaluateActor,
+  policyActor,
+  teacherRollouts,
+  type BoxAction,
+  type EpisodeOutcome,
+  type Trajectory,
+} from './rollout.ts';
 import { parsePerturbation, perturbationSuite } from '../envs/index.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
 
@@ -151,17 +169,53 @@ export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = 
   // starts to fail (96/100 under pushes) and its labels of unrecoverable states hurt: trained at
   // 0.08 / 0.1 the SNN keeps 48/100 under the suite's pushes, trained at the suite's 17/100
   // (bench/notes/2026-12-02-controllers.md)
-  'CartPoleContinuous-v1': { scoreEpisodes: 4, teacherEpisodes: 20, daggerEpisodes: 5, trainPerturbations: ['none', 'pushes=0.08', 'noise=0.1', 'delay=3', 'mass=1.5'] },
-  'Pendulum-v1': { hidden: [96, 96], budget: 3000, teacherEpisodes: 30, rolloutSteps: 200, daggerEpisodes: 10, scoreEpisodes: 4, trainPerturbations: robustConditions('Pendulum-v1') },
+  'CartPoleContinuous-v1': {
+    scoreEpisodes: 4,
+    teacherEpisodes: 20,
+    daggerEpisodes: 5,
+    trainPerturbations: ['none', 'pushes=0.08', 'noise=0.1', 'delay=3', 'mass=1.5'],
+  },
+  'Pendulum-v1': {
+    hidden: [96, 96],
+    budget: 3000,
+    teacherEpisodes: 30,
+    rolloutSteps: 200,
+    daggerEpisodes: 10,
+    scoreEpisodes: 4,
+    trainPerturbations: robustConditions('Pendulum-v1'),
+  },
   // the reacher's target is positional precision (< 5 cm): finer receptive fields, more targets seen
   // and fine copies (±10 cm) of the fingertip−target offset, where a wide code goes silent near the target;
   // a unit command = half the torque bound, so the small torques of the last centimetres are not
   // left to one or two spikes per period (7/100 → 45/100 within 5 cm), and the balanced push/pull
   // code keeps both motor neurons firing, so small commands are not a dead zone (36/100 → 55/100
   // with the current-bend teacher; bench/results/controllers.md)
-  'Reacher-v1': { neuronsPerDim: 16, hidden: [96, 96], budget: 4000, teacherEpisodes: 100, rolloutSteps: 100, daggerEpisodes: 20, scoreEpisodes: 8, fineDims: [8, 9], fineRange: 0.1, commandScale: 0.5, motorCode: 'balanced', trainPerturbations: robustConditions('Reacher-v1') },
+  'Reacher-v1': {
+    neuronsPerDim: 16,
+    hidden: [96, 96],
+    budget: 4000,
+    teacherEpisodes: 100,
+    rolloutSteps: 100,
+    daggerEpisodes: 20,
+    scoreEpisodes: 8,
+    fineDims: [8, 9],
+    fineRange: 0.1,
+    commandScale: 0.5,
+    motorCode: 'balanced',
+    trainPerturbations: robustConditions('Reacher-v1'),
+  },
   // the walker teacher is an open-loop CPG: its phase is time, so the SNN gets a clock at its frequency
-  'Walker-v1': { neuronsPerDim: 6, hidden: [128, 128], budget: 3000, teacherEpisodes: 8, rolloutSteps: 600, daggerEpisodes: 4, scoreEpisodes: 2, clockHz: DEFAULT_WALKER_TEACHER.frequencyHz, trainPerturbations: robustConditions('Walker-v1') },
+  'Walker-v1': {
+    neuronsPerDim: 6,
+    hidden: [128, 128],
+    budget: 3000,
+    teacherEpisodes: 8,
+    rolloutSteps: 600,
+    daggerEpisodes: 4,
+    scoreEpisodes: 2,
+    clockHz: DEFAULT_WALKER_TEACHER.frequencyHz,
+    trainPerturbations: robustConditions('Walker-v1'),
+  },
 });
 
 export interface RoundRecord {
@@ -188,12 +242,18 @@ export interface TrainedController {
  * except walker (mean forward distance) and reacher (minus the mean final fingertip distance).
  */
 export function controllerScore(envId: string, outcomes: readonly EpisodeOutcome[]): number {
-  const vals = outcomes.map((o) => (envId === 'Walker-v1' ? Number(o.info.x ?? 0) : envId === 'Reacher-v1' ? -Number(o.info.distance ?? Infinity) : o.return));
+  const vals = outcomes.map((o) =>
+    envId === 'Walker-v1' ? Number(o.info.x ?? 0) : envId === 'Reacher-v1' ? -Number(o.info.distance ?? Infinity) : o.return,
+  );
   return vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
 }
 
 /** Per-dimension population range: [q, 1−q] quantiles of the visited observations, widened by `margin`·span. */
-export function observationRanges(trajectories: readonly Trajectory[], quantile: number, margin: number): { low: number[]; high: number[] } {
+export function observationRanges(
+  trajectories: readonly Trajectory[],
+  quantile: number,
+  margin: number,
+): { low: number[]; high: number[] } {
   const obs = trajectories.flatMap((t) => t.observations);
   if (obs.length === 0) throw new Error('observation ranges: no observations');
   const D = obs[0]!.length;
@@ -216,14 +276,34 @@ export function resolveRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeO
     const v = o[k] as number;
     if (!(Number.isInteger(v) && v >= 1)) throw new Error(`recipe: ${k} must be a positive integer, got ${String(v)}`);
   };
-  (['substeps', 'window', 'stride', 'neuronsPerDim', 'budget', 'batchSize', 'teacherEpisodes', 'rolloutSteps', 'daggerEpisodes', 'patience', 'scoreEpisodes', 'motorPopulation'] as const).forEach(posInt);
+  (
+    [
+      'substeps',
+      'window',
+      'stride',
+      'neuronsPerDim',
+      'budget',
+      'batchSize',
+      'teacherEpisodes',
+      'rolloutSteps',
+      'daggerEpisodes',
+      'patience',
+      'scoreEpisodes',
+      'motorPopulation',
+    ] as const
+  ).forEach(posInt);
   if (o.substeps < 10) throw new Error(`recipe: substeps must be >= 10 (T >= 10 sub-steps per control step), got ${o.substeps}`);
-  if (!(Number.isInteger(o.daggerRounds) && o.daggerRounds >= 0)) throw new Error(`recipe: daggerRounds must be an integer >= 0, got ${o.daggerRounds}`);
-  if (!(Number.isInteger(o.warmup) && o.warmup >= 0 && o.warmup < o.window)) throw new Error(`recipe: warmup must be an integer in 0..window−1, got ${o.warmup}`);
+  if (!(Number.isInteger(o.daggerRounds) && o.daggerRounds >= 0))
+    throw new Error(`recipe: daggerRounds must be an integer >= 0, got ${o.daggerRounds}`);
+  if (!(Number.isInteger(o.warmup) && o.warmup >= 0 && o.warmup < o.window))
+    throw new Error(`recipe: warmup must be an integer in 0..window−1, got ${o.warmup}`);
   if (!(o.initialShare > 0 && o.initialShare <= 1)) throw new Error(`recipe: initialShare must be in (0, 1], got ${o.initialShare}`);
-  if (o.label !== 'spike-seq' && o.label !== 'rate') throw new Error(`recipe: label must be 'spike-seq' or 'rate', got '${String(o.label)}'`);
-  if (o.motorCode !== 'one-sided' && o.motorCode !== 'balanced') throw new Error(`recipe: motorCode must be 'one-sided' or 'balanced', got '${String(o.motorCode)}'`);
-  if (o.hidden.length !== 2 || !o.hidden.every((h) => Number.isInteger(h) && h >= 1)) throw new Error(`recipe: hidden must be two positive layer sizes, got [${o.hidden.join(', ')}]`);
+  if (o.label !== 'spike-seq' && o.label !== 'rate')
+    throw new Error(`recipe: label must be 'spike-seq' or 'rate', got '${String(o.label)}'`);
+  if (o.motorCode !== 'one-sided' && o.motorCode !== 'balanced')
+    throw new Error(`recipe: motorCode must be 'one-sided' or 'balanced', got '${String(o.motorCode)}'`);
+  if (o.hidden.length !== 2 || !o.hidden.every((h) => Number.isInteger(h) && h >= 1))
+    throw new Error(`recipe: hidden must be two positive layer sizes, got [${o.hidden.join(', ')}]`);
   return o;
 }
 
@@ -287,19 +367,36 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   const o = teacher ? resolved : { ...resolved, daggerRounds: 0 };
   if (!(o.clockHz >= 0)) throw new Error(`recipe: clockHz must be >= 0, got ${o.clockHz}`);
   if (!(o.commandScale > 0 && o.commandScale <= 1)) throw new Error(`recipe: commandScale must be in (0, 1], got ${o.commandScale}`);
-  if (!(o.commandExponent > 0 && o.commandExponent <= 1)) throw new Error(`recipe: commandExponent must be in (0, 1], got ${o.commandExponent}`);
+  if (!(o.commandExponent > 0 && o.commandExponent <= 1))
+    throw new Error(`recipe: commandExponent must be in (0, 1], got ${o.commandExponent}`);
   if (!(o.fineRange > 0)) throw new Error(`recipe: fineRange must be > 0, got ${o.fineRange}`);
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;
   for (const p of o.trainPerturbations) parsePerturbation(p); // a bad spec fails here, naming itself
-  if (o.nominalFineDims.length > 0 && !o.trainPerturbations.includes('none') && o.trainPerturbations.length > 0) throw new Error(`recipe: nominalFineDims needs 'none' among trainPerturbations (the nominal data sets their range)`);
+  if (o.nominalFineDims.length > 0 && !o.trainPerturbations.includes('none') && o.trainPerturbations.length > 0)
+    throw new Error(`recipe: nominalFineDims needs 'none' among trainPerturbations (the nominal data sets their range)`);
   const fineDims = [...o.fineDims, ...o.nominalFineDims];
   const fine = fineDims.length > 0 ? { dims: fineDims } : undefined;
   const extra = { ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
-  const augment = (ts: Trajectory[]): Trajectory[] => (clock || fine ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation(extra, x, s)) })) : ts);
+  const augment = (ts: Trajectory[]): Trajectory[] =>
+    clock || fine
+      ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation(extra, x, s)) }))
+      : ts;
   const rounds = o.daggerRounds;
   const progress = (p: Omit<RecipeProgress, 'rounds' | 'totalSteps'>): void => hooks.progress?.({ ...p, rounds, totalSteps: o.budget });
-  return { o, envId, box, channels: box.scale.length, teacher, demos: hooks.demos, rolloutSteps: Math.min(o.rolloutSteps, maxEpisodeSteps), extra, augment, log: hooks.log ?? (() => {}), progress };
+  return {
+    o,
+    envId,
+    box,
+    channels: box.scale.length,
+    teacher,
+    demos: hooks.demos,
+    rolloutSteps: Math.min(o.rolloutSteps, maxEpisodeSteps),
+    extra,
+    augment,
+    log: hooks.log ?? (() => {}),
+    progress,
+  };
 }
 
 /** Step 2: noisy teacher rollouts (labels = clean teacher commands) under the training perturbations, or the demonstrations; augmented. */
@@ -308,7 +405,15 @@ function collectTeacherData(ctx: RecipeContext): Trajectory[] {
   ctx.progress({ phase: 'teacher rollouts', round: 0, steps: 0 });
   if (ctx.demos) return ctx.augment(demoTrajectories(ctx.demos, ctx.box, o));
   if (!ctx.teacher) throw new Error(`recipe: ${ctx.envId} has no teacher; register one (registerTeacher) or pass demonstrations`);
-  const rollouts = teacherRollouts(ctx.envId, ctx.teacher, { episodes: o.teacherEpisodes, seed: 10_000 + 1000 * o.seed, maxSteps: ctx.rolloutSteps, noise: o.teacherNoise, commandScale: o.commandScale, commandExponent: o.commandExponent, perturbations: o.trainPerturbations });
+  const rollouts = teacherRollouts(ctx.envId, ctx.teacher, {
+    episodes: o.teacherEpisodes,
+    seed: 10_000 + 1000 * o.seed,
+    maxSteps: ctx.rolloutSteps,
+    noise: o.teacherNoise,
+    commandScale: o.commandScale,
+    commandExponent: o.commandExponent,
+    perturbations: o.trainPerturbations,
+  });
   return ctx.augment(rollouts);
 }
 
@@ -321,11 +426,19 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
   const ranges = observationRanges(first, o.rangeQuantile, o.rangeMargin);
   o.coverRange.forEach((h, d) => {
     if (h === null) return;
-    if (!(h > 0) || d >= ranges.low.length) throw new Error(`recipe: coverRange[${d}] must be null or > 0 for an observation dimension, got ${h}`);
+    if (!(h > 0) || d >= ranges.low.length)
+      throw new Error(`recipe: coverRange[${d}] must be null or > 0 for an observation dimension, got ${h}`);
     ranges.low[d] = Math.min(ranges.low[d]!, -h);
     ranges.high[d] = Math.max(ranges.high[d]!, h);
   });
-  const nominal = o.nominalFineDims.length > 0 ? observationRanges(first.filter((_, e) => episodeCondition(o.trainPerturbations, e) === 'none'), o.rangeQuantile, o.rangeMargin) : ranges;
+  const nominal =
+    o.nominalFineDims.length > 0
+      ? observationRanges(
+          first.filter((_, e) => episodeCondition(o.trainPerturbations, e) === 'none'),
+          o.rangeQuantile,
+          o.rangeMargin,
+        )
+      : ranges;
   // the fine copies are the last dims, in the order of `fine.dims`: fineDims, then nominalFineDims
   const D = ranges.low.length - o.fineDims.length - o.nominalFineDims.length;
   o.fineDims.forEach((_, k) => {
@@ -343,7 +456,11 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
     label: o.label,
     substeps: o.substeps,
     population: { ...ranges, neuronsPerDim: o.neuronsPerDim, width: 1, peak: 1 },
-    decoder: { gain: DEFAULT_MOTOR_LABELS.gain, psp: { ...DEFAULT_MOTOR_LABELS.psp }, ...(o.motorPopulation > 1 ? { population: o.motorPopulation } : {}) },
+    decoder: {
+      gain: DEFAULT_MOTOR_LABELS.gain,
+      psp: { ...DEFAULT_MOTOR_LABELS.psp },
+      ...(o.motorPopulation > 1 ? { population: o.motorPopulation } : {}),
+    },
     readout: 'mean',
     ...ctx.extra,
     ...(o.commandExponent !== 1 ? { commandExponent: o.commandExponent } : {}),
@@ -356,8 +473,17 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
 /** Step 4: the window dataset, the network (2 hidden dense LIF layers, push/pull output groups) and its trainer. */
 function buildLearner(ctx: RecipeContext, spec: ControllerSpec): { data: WindowDataset; network: Sequential; trainer: Trainer } {
   const { o, channels: C } = ctx;
-  const motor = { gain: spec.decoder.gain, psp: spec.decoder.psp, encoder: DEFAULT_MOTOR_LABELS.encoder, code: o.motorCode, population: o.motorPopulation };
-  const data = new WindowDataset({ label: o.label, substeps: o.substeps, window: o.window, stride: o.stride, population: spec.population, motor }, C);
+  const motor = {
+    gain: spec.decoder.gain,
+    psp: spec.decoder.psp,
+    encoder: DEFAULT_MOTOR_LABELS.encoder,
+    code: o.motorCode,
+    population: o.motorPopulation,
+  };
+  const data = new WindowDataset(
+    { label: o.label, substeps: o.substeps, window: o.window, stride: o.stride, population: spec.population, motor },
+    C,
+  );
   const network = Sequential.fromConfig({
     T: o.window * o.substeps,
     inputShape: [data.code.size],
@@ -370,7 +496,14 @@ function buildLearner(ctx: RecipeContext, spec: ControllerSpec): { data: WindowD
     ],
   });
   const trainer = new Trainer(network, {
-    loss: windowLoss({ label: o.label, substeps: o.substeps, window: o.window, warmup: o.warmup, psp: spec.decoder.psp, population: o.motorPopulation }),
+    loss: windowLoss({
+      label: o.label,
+      substeps: o.substeps,
+      window: o.window,
+      warmup: o.warmup,
+      psp: spec.decoder.psp,
+      population: o.motorPopulation,
+    }),
     optimizer: { kind: 'adam', lr: o.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
     batchSize: o.batchSize,
     clipGradNorm: 5,
@@ -419,10 +552,17 @@ class BestKeeper {
     this.weights = this.learner.network.getWeights();
     if (this.outDir) {
       const { network, trainer } = this.learner;
-      const spec: ControllerSpec = { ...this.spec, training: trainingRecord(this.o, this.rounds, rec, (performance.now() - this.t0) / 1000) };
+      const spec: ControllerSpec = {
+        ...this.spec,
+        training: trainingRecord(this.o, this.rounds, rec, (performance.now() - this.t0) / 1000),
+      };
       network.setWeights(this.weights);
       // checkpoint, controller.json and plot replace the previous best together (agents/controllerFolder.ts)
-      saveControllerFolder(this.outDir, { writeCheckpoint: (dir, opts) => trainer.saveCheckpoint(dir, opts), spec, files: controllerFolderFiles(spec, this.rounds) });
+      saveControllerFolder(this.outDir, {
+        writeCheckpoint: (dir, opts) => trainer.saveCheckpoint(dir, opts),
+        spec,
+        files: controllerFolderFiles(spec, this.rounds),
+      });
     }
     return true;
   }
@@ -437,7 +577,14 @@ class BestKeeper {
 }
 
 /** Step 6: DAgger rounds (the SNN drives, the teacher labels), each followed by training and a held-out score. */
-function daggerRounds(ctx: RecipeContext, learner: ReturnType<typeof buildLearner>, spec: ControllerSpec, rng: Rng, keeper: BestKeeper, record: (round: number, loss: number) => RoundRecord): void {
+function daggerRounds(
+  ctx: RecipeContext,
+  learner: ReturnType<typeof buildLearner>,
+  spec: ControllerSpec,
+  rng: Rng,
+  keeper: BestKeeper,
+  record: (round: number, loss: number) => RoundRecord,
+): void {
   const { o, teacher } = ctx;
   if (!teacher) return;
   const perRound = o.daggerRounds === 0 ? 0 : Math.floor((o.budget - initialSteps(o)) / o.daggerRounds);
@@ -445,7 +592,15 @@ function daggerRounds(ctx: RecipeContext, learner: ReturnType<typeof buildLearne
   for (let r = 1; r <= o.daggerRounds && stale < o.patience; r++) {
     ctx.progress({ phase: 'dagger rollouts', round: r, steps: learner.trainer.step, bestScore: keeper.best?.score });
     const policy = policyFromNetwork(learner.network, spec);
-    const { trajectories } = daggerRollouts(ctx.envId, policy, teacher, { episodes: o.daggerEpisodes, seed: 30_000 + 1000 * o.seed + 100 * r, maxSteps: ctx.rolloutSteps, beta: o.beta * 0.5 ** (r - 1), commandScale: o.commandScale, commandExponent: o.commandExponent, perturbations: o.trainPerturbations });
+    const { trajectories } = daggerRollouts(ctx.envId, policy, teacher, {
+      episodes: o.daggerEpisodes,
+      seed: 30_000 + 1000 * o.seed + 100 * r,
+      maxSteps: ctx.rolloutSteps,
+      beta: o.beta * 0.5 ** (r - 1),
+      commandScale: o.commandScale,
+      commandExponent: o.commandExponent,
+      perturbations: o.trainPerturbations,
+    });
     learner.data.add(ctx.augment(trajectories));
     stale = keeper.offer(record(r, optimiserSteps(ctx, learner, rng, perRound, r))) ? 0 : stale + 1;
   }
@@ -455,7 +610,12 @@ function daggerRounds(ctx: RecipeContext, learner: ReturnType<typeof buildLearne
 function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
   const { o, envId } = ctx;
   const conditions = o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
-  const scores = conditions.map((p) => controllerScore(envId, evaluateActor(envId, policyActor(policy), o.scoreEpisodes, 20_000 + 1000 * o.seed, p === 'none' ? undefined : p)));
+  const scores = conditions.map((p) =>
+    controllerScore(
+      envId,
+      evaluateActor(envId, policyActor(policy), o.scoreEpisodes, 20_000 + 1000 * o.seed, p === 'none' ? undefined : p),
+    ),
+  );
   return scores.reduce((a, b) => a + b, 0) / scores.length;
 }
 
@@ -464,7 +624,10 @@ function initialSteps(o: RecipeOptions): number {
 }
 
 /** Runs the whole recipe (steps 1–6 above); the caller disposes `network`. */
-export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>, hooks: TrainControllerHooks = {}): TrainedController {
+export function trainController(
+  opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>,
+  hooks: TrainControllerHooks = {},
+): TrainedController {
   const t0 = performance.now();
   const ctx = prepareRecipe(opts, hooks);
   const { o } = ctx;
@@ -484,9 +647,19 @@ export function trainController(opts: Pick<RecipeOptions, 'env'> & Partial<Recip
   const record = (round: number, meanLoss: number): RoundRecord => {
     ctx.progress({ phase: 'scoring', round, steps: learner.trainer.step, bestScore: keeper.best?.score });
     const score = roundScore(ctx, policyFromNetwork(learner.network, spec));
-    const r: RoundRecord = { round, steps: learner.trainer.step, trajectories: learner.data.trajectories, windows: learner.data.size, meanLoss, score, seconds: (performance.now() - t0) / 1000 };
+    const r: RoundRecord = {
+      round,
+      steps: learner.trainer.step,
+      trajectories: learner.data.trajectories,
+      windows: learner.data.size,
+      meanLoss,
+      score,
+      seconds: (performance.now() - t0) / 1000,
+    };
     rounds.push(r);
-    ctx.log(`round ${round}: ${r.steps} steps, ${r.windows} windows from ${r.trajectories} trajectories, loss ${meanLoss.toPrecision(4)}, score ${r.score.toFixed(2)} (${r.seconds.toFixed(1)} s)`);
+    ctx.log(
+      `round ${round}: ${r.steps} steps, ${r.windows} windows from ${r.trajectories} trajectories, loss ${meanLoss.toPrecision(4)}, score ${r.score.toFixed(2)} (${r.seconds.toFixed(1)} s)`,
+    );
     return r;
   };
   keeper.offer(record(0, optimiserSteps(ctx, learner, rng, hooks.resume ? 0 : initialSteps(o), 0)));

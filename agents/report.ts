@@ -54,7 +54,8 @@ export const Z95 = 1.959963984540054;
  * 0/n and n/n, where the normal interval collapses to a point.
  */
 export function wilsonInterval(k: number, n: number, z = Z95): [number, number] {
-  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(k) && k >= 0 && k <= n)) throw new Error(`wilsonInterval: need integers 0 <= k <= n, n >= 1; got k=${k}, n=${n}`);
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(k) && k >= 0 && k <= n))
+    throw new Error(`wilsonInterval: need integers 0 <= k <= n, n >= 1; got k=${k}, n=${n}`);
   const p = k / n;
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
@@ -107,7 +108,11 @@ export function summarize(envId: string, outcomes: readonly EpisodeOutcome[]): E
     case 'Reacher-v1': {
       const d = outcomes.map((o) => Number(o.info.distance));
       const ok = d.filter((x) => x < REACHER_SUCCESS_SHARE * REACH_M).length;
-      return { ...base, metric: ok / n, success: `${ok}/${n} end < ${(REACHER_SUCCESS_SHARE * 100).toFixed(0)}% of reach; mean final distance ${(mean(d) / REACH_M * 100).toFixed(2)}% of reach` };
+      return {
+        ...base,
+        metric: ok / n,
+        success: `${ok}/${n} end < ${(REACHER_SUCCESS_SHARE * 100).toFixed(0)}% of reach; mean final distance ${((mean(d) / REACH_M) * 100).toFixed(2)}% of reach`,
+      };
     }
     case 'Walker-v1': {
       const x = outcomes.map((o) => Number(o.info.x));

@@ -22,9 +22,15 @@ export type ResumedRound = RoundRecord;
  * Puts the saved controller's weights and optimiser state into the learner; returns the record
  * (round −1, its saved score) that later rounds must beat before the folder is replaced.
  */
-export function resumeLearner(learner: { network: Sequential; trainer: Trainer }, state: ResumeState, log: (line: string) => void): ResumedRound {
+export function resumeLearner(
+  learner: { network: Sequential; trainer: Trainer },
+  state: ResumeState,
+  log: (line: string) => void,
+): ResumedRound {
   learner.network.setWeights(state.weights);
   if (state.optimizer) learner.trainer.optimizer.setState(state.optimizer.step, state.optimizer.state);
-  log(`resumed from ${state.path}: ${learner.trainer.step} optimiser steps, ${state.roundsDone} rounds, score ${state.bestScore.toFixed(2)} to beat`);
+  log(
+    `resumed from ${state.path}: ${learner.trainer.step} optimiser steps, ${state.roundsDone} rounds, score ${state.bestScore.toFixed(2)} to beat`,
+  );
   return { round: -1, steps: learner.trainer.step, trajectories: 0, windows: 0, meanLoss: NaN, score: state.bestScore, seconds: 0 };
 }

@@ -62,12 +62,21 @@ function cell(envId: string, name: string, outcomes: readonly EpisodeOutcome[], 
 }
 
 /** Every actor under every condition on the same seeds; the first actor is the reference of the paired differences. */
-export function evaluateRobustness(envId: string, actors: readonly NamedActor[], conditions: readonly SuiteCondition[], opts: RobustnessOptions): ConditionResult[] {
+export function evaluateRobustness(
+  envId: string,
+  actors: readonly NamedActor[],
+  conditions: readonly SuiteCondition[],
+  opts: RobustnessOptions,
+): ConditionResult[] {
   if (actors.length === 0) throw new Error('evaluateRobustness: no controllers');
   if (conditions.length === 0) throw new Error('evaluateRobustness: no conditions');
   return conditions.map((cond) => {
     const runs = actors.map((a) => evaluateActor(envId, a.actor, opts.episodes, opts.seed, cond.perturb));
-    return { condition: cond.name, perturb: cond.perturb, cells: runs.map((r, i) => cell(envId, actors[i]!.name, r, i === 0 ? undefined : runs[0])) };
+    return {
+      condition: cond.name,
+      perturb: cond.perturb,
+      cells: runs.map((r, i) => cell(envId, actors[i]!.name, r, i === 0 ? undefined : runs[0])),
+    };
   });
 }
 
@@ -82,8 +91,12 @@ export function formatRobustness(results: readonly ConditionResult[]): string {
   ];
   for (const r of results) {
     for (const c of r.cells) {
-      const d = c.returnVsReference ? `${f1(c.returnVsReference.mean)} [${f1(c.returnVsReference.ci[0])}, ${f1(c.returnVsReference.ci[1])}]` : '(ref.)';
-      lines.push(`| ${r.condition} | ${r.perturb} | ${c.controller} | ${f1(c.meanReturn)} [${f1(c.returnCI[0])}, ${f1(c.returnCI[1])}] | ${d} | ${c.successes}/${c.episodes} | ${f2(c.successRate)} [${f2(c.successCI[0])}, ${f2(c.successCI[1])}] | ${c.outcome} |`);
+      const d = c.returnVsReference
+        ? `${f1(c.returnVsReference.mean)} [${f1(c.returnVsReference.ci[0])}, ${f1(c.returnVsReference.ci[1])}]`
+        : '(ref.)';
+      lines.push(
+        `| ${r.condition} | ${r.perturb} | ${c.controller} | ${f1(c.meanReturn)} [${f1(c.returnCI[0])}, ${f1(c.returnCI[1])}] | ${d} | ${c.successes}/${c.episodes} | ${f2(c.successRate)} [${f2(c.successCI[0])}, ${f2(c.successCI[1])}] | ${c.outcome} |`,
+      );
     }
   }
   return lines.join('\n');

@@ -49,11 +49,15 @@ export interface BoxAction {
 /** The env's Box action bounds and scale; errors for Discrete spaces (the SNN emits continuous commands). */
 export function boxAction(env: Env): BoxAction {
   const s = env.actionSpace;
-  if (s.kind !== 'box') throw new Error(`${env.id}: the action space is Discrete; spiking controllers need a Box action space (use CartPoleContinuous-v1, not the discrete variant)`);
+  if (s.kind !== 'box')
+    throw new Error(
+      `${env.id}: the action space is Discrete; spiking controllers need a Box action space (use CartPoleContinuous-v1, not the discrete variant)`,
+    );
   const scale = new Float64Array(s.low.length);
   for (let c = 0; c < scale.length; c++) {
     const m = Math.max(Math.abs(s.low[c]!), Math.abs(s.high[c]!));
-    if (!Number.isFinite(m) || m === 0) throw new Error(`${env.id}: action channel ${c} has bounds [${s.low[c]}, ${s.high[c]}]; a finite, non-zero bound is needed`);
+    if (!Number.isFinite(m) || m === 0)
+      throw new Error(`${env.id}: action channel ${c} has bounds [${s.low[c]}, ${s.high[c]}]; a finite, non-zero bound is needed`);
     scale[c] = m;
   }
   return { low: Float64Array.from(s.low), high: Float64Array.from(s.high), scale };
@@ -66,8 +70,15 @@ const clip = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > h
  * compressed as sign(c)·|c|^commandExponent (src/encoding/companding.ts; the
  * controller's policy expands the decoded command back).
  */
-export function toCommand(action: ArrayLike<number>, box: Pick<BoxAction, 'scale'>, commandScale: number, commandExponent = 1): Float64Array {
-  return Float64Array.from({ length: box.scale.length }, (_, c) => compressCommand(clip(action[c]! / (box.scale[c]! * commandScale), -1, 1), commandExponent));
+export function toCommand(
+  action: ArrayLike<number>,
+  box: Pick<BoxAction, 'scale'>,
+  commandScale: number,
+  commandExponent = 1,
+): Float64Array {
+  return Float64Array.from({ length: box.scale.length }, (_, c) =>
+    compressCommand(clip(action[c]! / (box.scale[c]! * commandScale), -1, 1), commandExponent),
+  );
 }
 
 /** A spiking policy as an `Actor` (its action is the decoded command times the action scale). */
@@ -104,7 +115,14 @@ export interface TeacherRolloutOptions extends RolloutOptions {
   noise: number;
 }
 
-export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.freeze({ episodes: 10, seed: 10_000, maxSteps: Infinity, noise: 0.2, commandScale: 1, commandExponent: 1 });
+export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.freeze({
+  episodes: 10,
+  seed: 10_000,
+  maxSteps: Infinity,
+  noise: 0.2,
+  commandScale: 1,
+  commandExponent: 1,
+});
 
 /** Teacher-driven episodes with noise injection; labels are the clean teacher commands. */
 export function teacherRollouts(envName: string, teacher: Teacher, opts: Partial<TeacherRolloutOptions> = {}): Trajectory[] {
@@ -130,7 +148,12 @@ export interface DaggerRolloutOptions extends RolloutOptions {
 }
 
 /** SNN-driven episodes labelled by the teacher; also returns each episode's return. */
-export function daggerRollouts(envName: string, policy: SpikingPolicy, teacher: Teacher, opts: Partial<DaggerRolloutOptions> & Pick<DaggerRolloutOptions, 'seed'>): { trajectories: Trajectory[]; returns: number[] } {
+export function daggerRollouts(
+  envName: string,
+  policy: SpikingPolicy,
+  teacher: Teacher,
+  opts: Partial<DaggerRolloutOptions> & Pick<DaggerRolloutOptions, 'seed'>,
+): { trajectories: Trajectory[]; returns: number[] } {
   const o = { episodes: 5, maxSteps: Infinity, beta: 0, commandScale: 1, commandExponent: 1, ...opts };
   if (!(o.beta >= 0 && o.beta <= 1)) throw new Error(`daggerRollouts: beta must be in [0, 1], got ${o.beta}`);
   const rng = createRng(o.seed ^ 0xda66e7);
@@ -154,10 +177,16 @@ interface Driver {
   step(observation: Float64Array): { label: Float64Array; exec: Float64Array };
 }
 
-function drive(envName: string, o: RolloutOptions, makeDriver: (box: BoxAction) => Driver): { trajectories: Trajectory[]; returns: number[] } {
-  if (!(Number.isInteger(o.episodes) && o.episodes >= 1)) throw new Error(`rollouts: episodes must be a positive integer, got ${o.episodes}`);
+function drive(
+  envName: string,
+  o: RolloutOptions,
+  makeDriver: (box: BoxAction) => Driver,
+): { trajectories: Trajectory[]; returns: number[] } {
+  if (!(Number.isInteger(o.episodes) && o.episodes >= 1))
+    throw new Error(`rollouts: episodes must be a positive integer, got ${o.episodes}`);
   if (!(o.commandScale > 0)) throw new Error(`rollouts: commandScale must be > 0, got ${o.commandScale}`);
-  if (!(o.commandExponent > 0 && o.commandExponent <= 1)) throw new Error(`rollouts: commandExponent must be in (0, 1], got ${o.commandExponent}`);
+  if (!(o.commandExponent > 0 && o.commandExponent <= 1))
+    throw new Error(`rollouts: commandExponent must be in (0, 1], got ${o.commandExponent}`);
   const conditions = o.perturbations && o.perturbations.length > 0 ? o.perturbations : ['none'];
   const envs = conditions.map((p) => (p === 'none' ? makeEnv(envName) : makeEnv(envName, { perturb: p })));
   try {

@@ -36,12 +36,20 @@ export function trainingRoundsSvg(envId: string, label: string, rounds: readonly
         { name: 'best (kept)', color: '#d62728', points: best.map((r) => [r.round, r.score]) },
       ],
     },
-    { title: 'mean training loss', yLabel: 'loss', series: [{ name: 'loss', color: '#1f77b4', points: finite.map((r) => [r.round, r.meanLoss]) }] },
+    {
+      title: 'mean training loss',
+      yLabel: 'loss',
+      series: [{ name: 'loss', color: '#1f77b4', points: finite.map((r) => [r.round, r.meanLoss]) }],
+    },
   ]);
 }
 
 /** Writes `training.svg` into the controller folder (temp file + rename). */
-export function writeTrainingPlot(dir: string, spec: Pick<ControllerSpec, 'env' | 'label' | 'training'>, rounds: readonly PlottedRound[]): void {
+export function writeTrainingPlot(
+  dir: string,
+  spec: Pick<ControllerSpec, 'env' | 'label' | 'training'>,
+  rounds: readonly PlottedRound[],
+): void {
   const best = typeof spec.training?.bestRound === 'number' ? spec.training.bestRound : undefined;
   const tmp = join(dir, `${TRAINING_PLOT_FILE}.tmp`);
   writeFileSync(tmp, trainingRoundsSvg(spec.env, spec.label, rounds, best));

@@ -21,7 +21,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENVS = ['cartpole', 'pendulum', 'reacher', 'walker'] as const;
 
 function controllerDir(env: string): string | undefined {
-  const candidates = [join(ROOT, 'bench', 'results', 'controllers', `${env}-spike-seq`), join(ROOT, 'runs', 'controllers', `${env}-spike-seq`)];
+  const candidates = [
+    join(ROOT, 'bench', 'results', 'controllers', `${env}-spike-seq`),
+    join(ROOT, 'runs', 'controllers', `${env}-spike-seq`),
+  ];
   if (env === 'cartpole') candidates.push(join(ROOT, 'test', 'fixtures', 'controllers', 'cartpole'));
   return candidates.find((d) => existsSync(join(d, 'controller.json')));
 }
@@ -73,8 +76,20 @@ const suite: BenchSuite = async ({ quick }) => {
     loop.dispose();
     env.close();
     const rtf = (ticks * env.metadata.dtS) / (wallMs / 1000);
-    rows.push([spec.env, policy.layerSizes.join('-'), spec.substeps, ticks, ((wallMs / ticks) * 1000).toFixed(1), `${((snnMs / wallMs) * 100).toFixed(0)}%`, rtf.toFixed(0), ((ticks * env.metadata.dtS) / cpuS).toFixed(0)]);
-    if (spec.env === 'CartPoleContinuous-v1') notes.push(`CartPoleContinuous-v1: ${rtf.toFixed(0)}× real time (wall clock) — target ≥ 200× ${rtf >= 200 ? 'met' : 'missed'} in this run; ${((ticks * env.metadata.dtS) / cpuS).toFixed(0)}× per CPU second (controller ${dir.slice(ROOT.length + 1)})`);
+    rows.push([
+      spec.env,
+      policy.layerSizes.join('-'),
+      spec.substeps,
+      ticks,
+      ((wallMs / ticks) * 1000).toFixed(1),
+      `${((snnMs / wallMs) * 100).toFixed(0)}%`,
+      rtf.toFixed(0),
+      ((ticks * env.metadata.dtS) / cpuS).toFixed(0),
+    ]);
+    if (spec.env === 'CartPoleContinuous-v1')
+      notes.push(
+        `CartPoleContinuous-v1: ${rtf.toFixed(0)}× real time (wall clock) — target ≥ 200× ${rtf >= 200 ? 'met' : 'missed'} in this run; ${((ticks * env.metadata.dtS) / cpuS).toFixed(0)}× per CPU second (controller ${dir.slice(ROOT.length + 1)})`,
+      );
   }
   return [
     {

@@ -36,7 +36,9 @@ export interface TorchTimes {
 }
 
 /** Per mode, the fastest of several runs (e.g. one per thread count), and which run gave it. */
-export function fastestTorch(runs: ReadonlyArray<{ label: string; times: TorchTimes }>): TorchTimes & { from: Partial<Record<'layer' | 'step', string>> } {
+export function fastestTorch(
+  runs: ReadonlyArray<{ label: string; times: TorchTimes }>,
+): TorchTimes & { from: Partial<Record<'layer' | 'step', string>> } {
   const out: TorchTimes & { from: Partial<Record<'layer' | 'step', string>> } = { modes: {}, from: {} };
   for (const { label, times } of runs) {
     for (const mode of ['layer', 'step'] as const) {
@@ -64,8 +66,15 @@ export function parseTorchJson(stdout: string): Map<string, TorchTimes> {
   const out = new Map<string, TorchTimes>();
   results.forEach((r: unknown, i) => {
     const o = r as { workload?: unknown; mode?: unknown; ms_per_iter?: unknown };
-    if (typeof o.workload !== 'string' || (o.mode !== 'layer' && o.mode !== 'step') || typeof o.ms_per_iter !== 'number' || !(o.ms_per_iter > 0)) {
-      throw new Error(`torch_snn.py JSON results[${i}] needs workload, mode 'layer'|'step' and a positive ms_per_iter, got ${JSON.stringify(r).slice(0, 200)}`);
+    if (
+      typeof o.workload !== 'string' ||
+      (o.mode !== 'layer' && o.mode !== 'step') ||
+      typeof o.ms_per_iter !== 'number' ||
+      !(o.ms_per_iter > 0)
+    ) {
+      throw new Error(
+        `torch_snn.py JSON results[${i}] needs workload, mode 'layer'|'step' and a positive ms_per_iter, got ${JSON.stringify(r).slice(0, 200)}`,
+      );
     }
     const t = out.get(o.workload) ?? { modes: {} };
     t.modes[o.mode] = o.ms_per_iter;
@@ -93,14 +102,30 @@ export function compareRow(name: WorkloadName, oursMs: number, torch: TorchTimes
   if (!(oursMs > 0)) throw new Error(`our time for ${name} must be positive, got ${oursMs}`);
   const ratio = oursMs / best;
   const target = TARGETS[name];
-  return { workload: name, oursMs, ...(layer !== undefined ? { torchLayerMs: layer } : {}), ...(step !== undefined ? { torchStepMs: step } : {}), ratio, target, met: ratio <= target };
+  return {
+    workload: name,
+    oursMs,
+    ...(layer !== undefined ? { torchLayerMs: layer } : {}),
+    ...(step !== undefined ? { torchStepMs: step } : {}),
+    ratio,
+    target,
+    met: ratio <= target,
+  };
 }
 
 export function compareTable(rows: readonly CompareRow[], backend: string, notes: string[] = []): BenchTable {
   return {
     title: `spikeloop (${backend}) vs PyTorch CPU, training step ms/iter, same run`,
     columns: ['workload', 'ours ms/iter', 'torch layer ms/iter', 'torch step ms/iter', 'ours / min(torch)', 'target', 'verdict'],
-    rows: rows.map((r) => [r.workload, r.oursMs, r.torchLayerMs ?? 'n/a', r.torchStepMs ?? 'n/a', r.ratio, `≤ ${r.target.toFixed(1)}`, r.met ? 'met' : 'missed']),
+    rows: rows.map((r) => [
+      r.workload,
+      r.oursMs,
+      r.torchLayerMs ?? 'n/a',
+      r.torchStepMs ?? 'n/a',
+      r.ratio,
+      `≤ ${r.target.toFixed(1)}`,
+      r.met ? 'met' : 'missed',
+    ]),
     notes,
   };
 }
@@ -116,14 +141,21 @@ function torchAvailable(python: string): boolean {
 }
 
 function runTorch(python: string, script: string, name: WorkloadName, warmup: number, iters: number, threads: number): TorchTimes {
-  const r = spawnSync(python, [script, '--json', '--workloads', name, '--warmup', String(warmup), '--iters', String(iters), '--threads', String(threads)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 900_000,
-    maxBuffer: 16 << 20,
-  });
+  const r = spawnSync(
+    python,
+    [script, '--json', '--workloads', name, '--warmup', String(warmup), '--iters', String(iters), '--threads', String(threads)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 900_000,
+      maxBuffer: 16 << 20,
+    },
+  );
   if (r.error) throw new Error(`${python} ${script}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${python} ${script} exited with ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${python} ${script} exited with ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`,
+    );
   const t = parseTorchJson(r.stdout).get(name);
   if (!t) throw new Error(`torch_snn.py printed no result for ${name}`);
   return t;
@@ -143,7 +175,8 @@ async function main(): Promise<number> {
   const script = torchScriptPath(values['torch-script']);
   const python = values.python!;
   const threads = values['torch-threads']!.split(',').map((x) => Number(x.trim()));
-  if (threads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`--torch-threads must be positive integers, got ${values['torch-threads']}`);
+  if (threads.some((t) => !Number.isInteger(t) || t < 1))
+    throw new Error(`--torch-threads must be positive integers, got ${values['torch-threads']}`);
   if (!existsSync(script)) {
     console.error(`PyTorch reference script not found at ${script}: pass --torch-script or set SPIKELOOP_TORCH_BENCH`);
     return 2;
@@ -155,14 +188,18 @@ async function main(): Promise<number> {
   const warmup = values.quick ? 1 : 2;
   const iters = values.quick ? 3 : 10;
   const load0 = loadavg()[0]!;
-  console.log(`spikeloop bench:compare — ${new Date().toISOString()} — node ${process.version}; ${python} ${script} (threads ${threads.join(', ')}); warm-up ${warmup}, ${iters} timed steps each; load ${load0.toFixed(2)}`);
+  console.log(
+    `spikeloop bench:compare — ${new Date().toISOString()} — node ${process.version}; ${python} ${script} (threads ${threads.join(', ')}); warm-up ${warmup}, ${iters} timed steps each; load ${load0.toFixed(2)}`,
+  );
   const rows: CompareRow[] = [];
   let backend = '?';
   for (const name of names) {
     const ours = runWorkloadChild(name, { warmup, iters });
     backend = ours.backend;
     const runs = threads.map((t) => ({ label: `${t} thread${t > 1 ? 's' : ''}`, times: runTorch(python, script, name, warmup, iters, t) }));
-    runs.forEach((r) => console.error(`${name}: torch ${r.label}: layer ${r.times.modes.layer?.toFixed(1)} step ${r.times.modes.step?.toFixed(1)} ms/iter`));
+    runs.forEach((r) =>
+      console.error(`${name}: torch ${r.label}: layer ${r.times.modes.layer?.toFixed(1)} step ${r.times.modes.step?.toFixed(1)} ms/iter`),
+    );
     const torch = fastestTorch(runs);
     const row = compareRow(name, ours.result.msPerIter, torch);
     console.error(`${name}: ours ${row.oursMs.toFixed(1)} ms/iter (CPU ${ours.result.cpuMsPerIter.toFixed(1)}) → ${row.ratio.toFixed(2)}`);

@@ -14,7 +14,8 @@ const suite: BenchSuite = async ({ quick }) => {
   for (const augment of [false, true]) {
     let n = 0;
     const t0 = performance.now();
-    for (let r = 0; r < reps; r++) for await (const b of cifar.batches({ batchSize: 40, shuffle: true, seed: r, augment })) n += b.labels.length;
+    for (let r = 0; r < reps; r++)
+      for await (const b of cifar.batches({ batchSize: 40, shuffle: true, seed: r, augment })) n += b.labels.length;
     const s = (performance.now() - t0) / 1000;
     rows.push([`CIFAR-10 → [B,32,32,3]${augment ? ' + crop/flip' : ''}`, n, Math.round(n / s)]);
   }

@@ -45,19 +45,58 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 export function teacherTable(episodes: number): BenchTable {
   const rows: Array<Array<string | number>> = [];
   const cp = evaluateTeacher('cartpole', episodes);
-  rows.push(['CartPoleContinuous-v1', 'LQR', episodes, mean(cp.map((e) => e.return)), `${cp.filter((e) => e.return >= 500).length}/${episodes} reach 500`, 'mean return ≥ 495']);
+  rows.push([
+    'CartPoleContinuous-v1',
+    'LQR',
+    episodes,
+    mean(cp.map((e) => e.return)),
+    `${cp.filter((e) => e.return >= 500).length}/${episodes} reach 500`,
+    'mean return ≥ 495',
+  ]);
   const cpd = evaluateTeacher('CartPole-v1', episodes);
-  rows.push(['CartPole-v1', 'LQR sign', episodes, mean(cpd.map((e) => e.return)), `${cpd.filter((e) => e.return >= 500).length}/${episodes} reach 500`, 'mean return ≥ 495']);
+  rows.push([
+    'CartPole-v1',
+    'LQR sign',
+    episodes,
+    mean(cpd.map((e) => e.return)),
+    `${cpd.filter((e) => e.return >= 500).length}/${episodes} reach 500`,
+    'mean return ≥ 495',
+  ]);
   const pe = evaluateTeacher('pendulum', episodes);
-  rows.push(['Pendulum-v1', 'energy swing-up + LQR', episodes, mean(pe.map((e) => e.return)), `worst ${Math.min(...pe.map((e) => e.return)).toFixed(1)}`, 'mean return ≥ −200']);
+  rows.push([
+    'Pendulum-v1',
+    'energy swing-up + LQR',
+    episodes,
+    mean(pe.map((e) => e.return)),
+    `worst ${Math.min(...pe.map((e) => e.return)).toFixed(1)}`,
+    'mean return ≥ −200',
+  ]);
   const re = evaluateTeacher('reacher', episodes);
   const d = re.map((e) => e.info['distance'] as number);
-  rows.push(['Reacher-v1', 'IK + PD', episodes, mean(re.map((e) => e.return)), `${d.filter((x) => x < 0.02).length}/${episodes} end < 2 cm (2% of 1 m reach); worst ${Math.max(...d).toFixed(4)} m`, '≥ 95% within 2%']);
+  rows.push([
+    'Reacher-v1',
+    'IK + PD',
+    episodes,
+    mean(re.map((e) => e.return)),
+    `${d.filter((x) => x < 0.02).length}/${episodes} end < 2 cm (2% of 1 m reach); worst ${Math.max(...d).toFixed(4)} m`,
+    '≥ 95% within 2%',
+  ]);
   const wa = evaluateTeacher('walker', episodes);
   const bodyLen = makeEnv('walker').metadata.lengthScaleM;
   const ok = wa.filter((e) => !e.terminated && (e.info['x'] as number) >= 5 * bodyLen).length;
-  rows.push(['Walker-v1', 'CPG + PD', episodes, mean(wa.map((e) => e.return)), `${ok}/${episodes} ≥ 5 body lengths in 20 s without a fall; ${wa.filter((e) => e.terminated).length} falls; mean x ${mean(wa.map((e) => e.info['x'] as number)).toFixed(2)} m`, '≥ 90%']);
-  return { title: `Teachers over ${episodes} seeded episodes (seeds 0..${episodes - 1})`, columns: ['env', 'teacher', 'episodes', 'mean return', 'outcome', 'target'], rows };
+  rows.push([
+    'Walker-v1',
+    'CPG + PD',
+    episodes,
+    mean(wa.map((e) => e.return)),
+    `${ok}/${episodes} ≥ 5 body lengths in 20 s without a fall; ${wa.filter((e) => e.terminated).length} falls; mean x ${mean(wa.map((e) => e.info['x'] as number)).toFixed(2)} m`,
+    '≥ 90%',
+  ]);
+  return {
+    title: `Teachers over ${episodes} seeded episodes (seeds 0..${episodes - 1})`,
+    columns: ['env', 'teacher', 'episodes', 'mean return', 'outcome', 'target'],
+    rows,
+  };
 }
 
 const suite: BenchSuite = async ({ quick }) => {

@@ -41,7 +41,15 @@ function spec(sizes: number[], seed: number, weightStd = 2): EventNetworkSpec {
     const n = sizes[l]!;
     const m = sizes[l + 1]!;
     const W = Float32Array.from({ length: n * m }, () => rng.normal(0.1 / Math.sqrt(n), weightStd / Math.sqrt(n)));
-    layers.push({ kind: 'dense', inSize: n, outSize: m, W, lif: { tauMem: 5, threshold: 1, reset: 'hard' }, synapseInput: 'psp', psp: { tauSyn: 3, scale: 'unit-area' } });
+    layers.push({
+      kind: 'dense',
+      inSize: n,
+      outSize: m,
+      W,
+      lif: { tauMem: 5, threshold: 1, reset: 'hard' },
+      synapseInput: 'psp',
+      psp: { tauSyn: 3, scale: 'unit-area' },
+    });
   }
   return { layers };
 }
@@ -56,10 +64,15 @@ const suite: BenchSuite = async ({ quick }) => {
   const obs = observations(256, 2);
   const rows: Array<Array<string | number>> = [];
   const notes: string[] = [];
-  for (const [label, spiking] of [['population currents', false], ['population spikes', true]] as const) {
+  for (const [label, spiking] of [
+    ['population currents', false],
+    ['population spikes', true],
+  ] as const) {
     for (const substeps of [10, 20]) {
       const net = new EventDrivenNetwork(spec(sizes, 1));
-      const encoder = spiking ? populationSpikeEncoder({ low: LOW, high: HIGH, neuronsPerDim: 10 }) : populationCurrentEncoder({ low: LOW, high: HIGH, neuronsPerDim: 10 });
+      const encoder = spiking
+        ? populationSpikeEncoder({ low: LOW, high: HIGH, neuronsPerDim: 10 })
+        : populationCurrentEncoder({ low: LOW, high: HIGH, neuronsPerDim: 10 });
       const policy = createSpikingPolicy({ network: net, encoder, substeps });
       const controlSteps = quick ? 2000 : 20000;
       const hiddenSpikes = [0, 0];
@@ -75,12 +88,21 @@ const suite: BenchSuite = async ({ quick }) => {
       const snnPerS = ctrlPerS * substeps;
       const rt = ctrlPerS * CARTPOLE_DT_S;
       const rates = hiddenSpikes.map((c) => c / (controlSteps * substeps * 128));
-      rows.push([label, substeps, Math.round(snnPerS), Math.round(ctrlPerS), Math.round(rt), `${(100 * rates[0]!).toFixed(1)}% / ${(100 * rates[1]!).toFixed(1)}%`]);
+      rows.push([
+        label,
+        substeps,
+        Math.round(snnPerS),
+        Math.round(ctrlPerS),
+        Math.round(rt),
+        `${(100 * rates[0]!).toFixed(1)}% / ${(100 * rates[1]!).toFixed(1)}%`,
+      ]);
       if (substeps >= 10 && rt < 200) notes.push(`MISSED: ${label}, Tsub=${substeps}: ${rt.toFixed(0)}× real time < 200×`);
     }
   }
   if (notes.length === 0) notes.push('Goal met: every row ≥ 200× real time for cartpole at Tsub ≥ 10.');
-  notes.push('Net 40-128-128-2 (4 cartpole dims × 10 Gaussian fields), PSP synapses τs=3, LIF τm=5, random weights; timings include encoding, decoding and per-tick spike-event lists (policy.step), no environment.');
+  notes.push(
+    'Net 40-128-128-2 (4 cartpole dims × 10 Gaussian fields), PSP synapses τs=3, LIF τm=5, random weights; timings include encoding, decoding and per-tick spike-event lists (policy.step), no environment.',
+  );
   const engineRows: Array<Array<string | number>> = [];
   for (const weightStd of [1, 2, 3]) {
     const net = new EventDrivenNetwork(spec(sizes, 1, weightStd));
@@ -98,7 +120,12 @@ const suite: BenchSuite = async ({ quick }) => {
       fired += net.spikes(0).length + net.spikes(1).length;
     }
     const sec = (performance.now() - t0) / 1000;
-    engineRows.push([weightStd, `${((100 * fired) / (steps * 256)).toFixed(1)}%`, Math.round(steps / sec), ((steps / sec / 10) * CARTPOLE_DT_S).toFixed(0)]);
+    engineRows.push([
+      weightStd,
+      `${((100 * fired) / (steps * 256)).toFixed(1)}%`,
+      Math.round(steps / sec),
+      ((steps / sec / 10) * CARTPOLE_DT_S).toFixed(0),
+    ]);
   }
   const engineTable: BenchTable = {
     title: 'Event-driven engine alone (EventDrivenNetwork.step, 40-128-128-2, population-spike inputs precomputed)',
@@ -114,7 +141,12 @@ const suite: BenchSuite = async ({ quick }) => {
   };
   const loopRows: Array<Array<string | number>> = [];
   for (const withActuator of [false, true]) {
-    const make = () => createSpikingPolicy({ network: new EventDrivenNetwork(spec(sizes, 1)), encoder: populationSpikeEncoder({ low: LOW, high: HIGH, neuronsPerDim: 10 }), substeps: 10 });
+    const make = () =>
+      createSpikingPolicy({
+        network: new EventDrivenNetwork(spec(sizes, 1)),
+        encoder: populationSpikeEncoder({ low: LOW, high: HIGH, neuronsPerDim: 10 }),
+        substeps: 10,
+      });
     const n = quick ? 2000 : 20000;
     const run = async (count: number) => {
       const loop = createClosedLoop({
@@ -127,18 +159,22 @@ const suite: BenchSuite = async ({ quick }) => {
       let spikeCount = 0;
       loop.spikes$.subscribe((t) => (spikeCount += t.layers.reduce((a, l) => a + l.neurons.length, 0)));
       const t0 = performance.now();
-      let steps = 0;
       await firstValueFrom(loop.run$.pipe(take(count), last(null, undefined)));
-      steps = count;
+      const steps = count;
       loop.dispose();
       return { sec: (performance.now() - t0) / 1000, steps, spikeCount };
     };
     await run(500);
     const r = await run(n);
-    loopRows.push([withActuator ? 'motorActuator operator on spikes$' : "policy's own decoder", Math.round(r.steps / r.sec), Math.round((r.steps / r.sec) * CARTPOLE_DT_S)]);
+    loopRows.push([
+      withActuator ? 'motorActuator operator on spikes$' : "policy's own decoder",
+      Math.round(r.steps / r.sec),
+      Math.round((r.steps / r.sec) * CARTPOLE_DT_S),
+    ]);
   }
   const loopTable: BenchTable = {
-    title: "Closed loop (createClosedLoop, fast pace, 128 ticks per chunk, spikes$ tapped) with a trivial env, same net, population spikes, Tsub=10",
+    title:
+      'Closed loop (createClosedLoop, fast pace, 128 ticks per chunk, spikes$ tapped) with a trivial env, same net, population spikes, Tsub=10',
     columns: ['actuator', 'control steps/s', '× real time (0.02 s steps)'],
     rows: loopRows,
   };

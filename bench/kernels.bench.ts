@@ -145,13 +145,28 @@ function opRows(s: Shape, iters: number): Array<Array<string | number>> {
 /** Forward + ∂x + ∂W of a non-binary product [R, in]·[in, out]: tf.matMul's gradient vs denseMatMul's. */
 function denseRows(iters: number): Array<Array<string | number>> {
   const rows: Array<Array<string | number>> = [];
-  for (const [name, R, nIn, out] of [['cifar-conv dense 4096→256', 160, 4096, 256], ['control-mlp L2 shape, non-binary', 3200, 128, 128]] as const) {
+  for (const [name, R, nIn, out] of [
+    ['cifar-conv dense 4096→256', 160, 4096, 256],
+    ['control-mlp L2 shape, non-binary', 3200, 128, 128],
+  ] as const) {
     const rng = createRng(5);
-    const x = tf.tensor2d(Float32Array.from({ length: R * nIn }, () => rng.next()), [R, nIn]);
-    const w = tf.tensor2d(Float32Array.from({ length: nIn * out }, () => rng.uniform(-0.1, 0.1)), [nIn, out]);
-    const g = tf.tensor2d(Float32Array.from({ length: R * out }, () => rng.uniform(-1, 1)), [R, out]);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: R * nIn }, () => rng.next()),
+      [R, nIn],
+    );
+    const w = tf.tensor2d(
+      Float32Array.from({ length: nIn * out }, () => rng.uniform(-0.1, 0.1)),
+      [nIn, out],
+    );
+    const g = tf.tensor2d(
+      Float32Array.from({ length: R * out }, () => rng.uniform(-1, 1)),
+      [R, out],
+    );
     const flop = 3 * 2 * R * nIn * out;
-    for (const [label, f] of [['tf.matMul', (a: tf.Tensor2D, b: tf.Tensor2D) => tf.matMul(a, b)], ['denseMatMul', denseMatMul]] as const) {
+    for (const [label, f] of [
+      ['tf.matMul', (a: tf.Tensor2D, b: tf.Tensor2D) => tf.matMul(a, b)],
+      ['denseMatMul', denseMatMul],
+    ] as const) {
       const ms = timeMs(() => {
         tf.tidy(() => {
           const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor2D, b as tf.Tensor2D), g)))([x, w]);
@@ -177,13 +192,41 @@ interface StepWorkload {
 
 // torch_snn.py's model, as in bench/layers.bench.ts: LIF τm=5 (decay e^-1/5), soft reset, fast-sigmoid 10, spike synapses
 export const STEP_WORKLOADS: StepWorkload[] = [
-  { name: 'nmnist-mlp', T: 30, batch: 64, inputs: 2312, p: 0.05, layers: [[800, 8], [10, 4]] },
-  { name: 'control-mlp', T: 200, batch: 16, inputs: 64, p: 0.1, layers: [[128, 4], [128, 4], [8, 4]] },
+  {
+    name: 'nmnist-mlp',
+    T: 30,
+    batch: 64,
+    inputs: 2312,
+    p: 0.05,
+    layers: [
+      [800, 8],
+      [10, 4],
+    ],
+  },
+  {
+    name: 'control-mlp',
+    T: 200,
+    batch: 16,
+    inputs: 64,
+    p: 0.1,
+    layers: [
+      [128, 4],
+      [128, 4],
+      [8, 4],
+    ],
+  },
 ];
 
 /** Best and mean ms of a training step (forward + spike-sequence loss + backward + Adam). */
 export function trainStepMs(w: StepWorkload, iters: number): { best: number; mean: number; rates: number[] } {
-  const lif = { tauMem: 5, decay: Math.exp(-1 / 5), threshold: 1, reset: 'soft', detachReset: true, surrogate: { kind: 'fastSigmoid', slope: 10 } };
+  const lif = {
+    tauMem: 5,
+    decay: Math.exp(-1 / 5),
+    threshold: 1,
+    reset: 'soft',
+    detachReset: true,
+    surrogate: { kind: 'fastSigmoid', slope: 10 },
+  };
   const net = Sequential.fromConfig({
     T: w.T,
     inputShape: [w.inputs],
@@ -192,7 +235,10 @@ export function trainStepMs(w: StepWorkload, iters: number): { best: number; mea
     layers: w.layers.map(([units, gain]) => ({ type: 'dense', units, weightScale: gain, synapseInput: 'spike' })),
   });
   const rng = createRng(0);
-  const x = tf.tensor(Float32Array.from({ length: w.T * w.batch * w.inputs }, () => (rng.next() < w.p ? 1 : 0)), [w.T, w.batch, w.inputs]);
+  const x = tf.tensor(
+    Float32Array.from({ length: w.T * w.batch * w.inputs }, () => (rng.next() < w.p ? 1 : 0)),
+    [w.T, w.batch, w.inputs],
+  );
   const nOut = w.layers.at(-1)![0];
   const labels = Int32Array.from({ length: w.batch }, () => rng.int(nOut));
   const d = classSpikeTrains(labels, { T: w.T, numClasses: nOut, pattern: Array.from({ length: w.T }, (_, t) => (t % 3 === 1 ? 1 : 0)) });
@@ -225,7 +271,13 @@ function stepRows(iters: number): Array<Array<string | number>> {
       const kind = useSpikeKernels(mode);
       // tf.matMul's ∂W (transposeA) takes seconds on the nmnist shape: fewer steps there
       const r = trainStepMs(w, mode === 'matmul' && w.name === 'nmnist-mlp' ? Math.min(iters, 2) : iters);
-      rows.push([w.name, kind === 'matmul' ? 'tf.matMul' : `spikeDense (${kind})`, fmt(r.best), fmt(r.mean), r.rates.map((v) => v.toFixed(3)).join(' ')]);
+      rows.push([
+        w.name,
+        kind === 'matmul' ? 'tf.matMul' : `spikeDense (${kind})`,
+        fmt(r.best),
+        fmt(r.mean),
+        r.rates.map((v) => v.toFixed(3)).join(' '),
+      ]);
     }
   }
   useSpikeKernels('auto');

@@ -29,20 +29,53 @@ interface Workload {
 }
 
 const dense = (units: number, gain: number) => ({ type: 'dense', units, weightScale: gain, synapseInput: 'spike' });
-const conv = (filters: number, gain: number) => ({ type: 'conv2d', filters, kernelSize: 3, padding: 'same', weightScale: gain, synapseInput: 'spike' });
+const conv = (filters: number, gain: number) => ({
+  type: 'conv2d',
+  filters,
+  kernelSize: 3,
+  padding: 'same',
+  weightScale: gain,
+  synapseInput: 'spike',
+});
 
 const WORKLOADS: Workload[] = [
-  { name: 'nmnist-mlp', T: 30, batch: 64, inputShape: [2312], input: 'bernoulli', p: 0.05, layers: [dense(800, 8), dense(10, 4)], nominalGflop: (3 * 2 * (2312 * 800 + 800 * 10) * 30 * 64) / 1e9 },
+  {
+    name: 'nmnist-mlp',
+    T: 30,
+    batch: 64,
+    inputShape: [2312],
+    input: 'bernoulli',
+    p: 0.05,
+    layers: [dense(800, 8), dense(10, 4)],
+    nominalGflop: (3 * 2 * (2312 * 800 + 800 * 10) * 30 * 64) / 1e9,
+  },
   {
     name: 'cifar-conv',
     T: 5,
     batch: 32,
     inputShape: [32, 32, 3],
     input: 'static',
-    layers: [conv(32, 3), { type: 'avgpool', poolSize: 2 }, conv(64, 3), { type: 'avgpool', poolSize: 2 }, { type: 'flatten' }, dense(256, 3), dense(10, 3)],
+    layers: [
+      conv(32, 3),
+      { type: 'avgpool', poolSize: 2 },
+      conv(64, 3),
+      { type: 'avgpool', poolSize: 2 },
+      { type: 'flatten' },
+      dense(256, 3),
+      dense(10, 3),
+    ],
     nominalGflop: (3 * 2 * (3 * 32 * 9 * 32 * 32 + 32 * 64 * 9 * 16 * 16 + 4096 * 256 + 256 * 10) * 5 * 32) / 1e9,
   },
-  { name: 'control-mlp', T: 200, batch: 16, inputShape: [64], input: 'bernoulli', p: 0.1, layers: [dense(128, 4), dense(128, 4), dense(8, 4)], nominalGflop: (3 * 2 * (64 * 128 + 128 * 128 + 128 * 8) * 200 * 16) / 1e9 },
+  {
+    name: 'control-mlp',
+    T: 200,
+    batch: 16,
+    inputShape: [64],
+    input: 'bernoulli',
+    p: 0.1,
+    layers: [dense(128, 4), dense(128, 4), dense(8, 4)],
+    nominalGflop: (3 * 2 * (64 * 128 + 128 * 128 + 128 * 8) * 200 * 16) / 1e9,
+  },
 ];
 
 function inputs(w: Workload): tf.Tensor {
@@ -55,7 +88,13 @@ function inputs(w: Workload): tf.Tensor {
 }
 
 async function measure(w: Workload, iters: number): Promise<{ ms: number; min: number; rates: number[] }> {
-  const net = Sequential.fromConfig({ T: w.T, inputShape: w.inputShape, input: w.input === 'static' ? 'current' : 'spikes', lif, layers: w.layers });
+  const net = Sequential.fromConfig({
+    T: w.T,
+    inputShape: w.inputShape,
+    input: w.input === 'static' ? 'current' : 'spikes',
+    lif,
+    layers: w.layers,
+  });
   const x = inputs(w);
   const rng = createRng(1);
   const nOut = net.outputShape[0]!;
@@ -90,7 +129,17 @@ const suite: BenchSuite = async ({ quick }) => {
     await initBackend({ backend: backend as 'wasm' | 'cpu', quiet: true });
     for (const w of WORKLOADS) {
       if (backend === 'cpu' && w.name === 'cifar-conv') {
-        rows.push([w.name, backend, w.T, w.batch, 0, 'skipped', '', '', 'tfjs-cpu conv backprop: 204.5 s for one step (bench/notes/2026-11-29-round1-layers.md)']);
+        rows.push([
+          w.name,
+          backend,
+          w.T,
+          w.batch,
+          0,
+          'skipped',
+          '',
+          '',
+          'tfjs-cpu conv backprop: 204.5 s for one step (bench/notes/2026-11-29-round1-layers.md)',
+        ]);
         continue;
       }
       // the plain-JS backend needs tens of seconds per nmnist/cifar step: one timed step there
@@ -102,14 +151,24 @@ const suite: BenchSuite = async ({ quick }) => {
         rows.push([w.name, backend, w.T, w.batch, 0, 'n/a', 'n/a', 'n/a', (e as Error).message.slice(0, 70)]);
         continue;
       }
-      rows.push([w.name, backend, w.T, w.batch, iters, r.ms, r.min, w.nominalGflop / (r.ms / 1e3), r.rates.map((v) => v.toFixed(3)).join(' ')]);
+      rows.push([
+        w.name,
+        backend,
+        w.T,
+        w.batch,
+        iters,
+        r.ms,
+        r.min,
+        w.nominalGflop / (r.ms / 1e3),
+        r.rates.map((v) => v.toFixed(3)).join(' '),
+      ]);
     }
   }
   const table: BenchTable = {
     title: 'Training step (forward + loss + backward + Adam), src/network + src/train, torch_snn.py workloads',
     columns: ['workload', 'backend', 'T', 'B', 'iters', 'ms/iter', 'min ms', 'nominal GFLOP/s', 'spike rates@init'],
     rows,
-    notes: ['One warm-up step first. Nominal GFLOP/s uses torch_snn.py\'s count (3 × forward synaptic FLOPs).'],
+    notes: ["One warm-up step first. Nominal GFLOP/s uses torch_snn.py's count (3 × forward synaptic FLOPs)."],
   };
   return [table];
 };

@@ -42,7 +42,10 @@ async function fusedVsUnfused(quick: boolean): Promise<BenchTable> {
   await initBackend({ backend: 'wasm', quiet: true });
   const shapes: Array<[number, number, number]> = quick
     ? [[5, 32, 1024]]
-    : [[5, 32, 1024], [30, 16, 800]];
+    : [
+        [5, 32, 1024],
+        [30, 16, 800],
+      ];
   const rows: Array<Array<string | number>> = [];
   for (const [T, B, N] of shapes) {
     const shape = [T, B, N];
@@ -78,10 +81,22 @@ function scans(quick: boolean): BenchTable {
   const { spikes, u } = lifForwardScan(I, T, N, lif);
   const rows: Array<Array<string | number>> = [];
   const add = (name: string, ms: number) => rows.push([name, ms, (T * N) / ms / 1e6]);
-  add('lifForwardScan', timeMs(() => lifForwardScan(I, T, N, lif), reps));
-  add('lifBackwardScan', timeMs(() => lifBackwardScan(g, u, spikes, T, N, lif), reps));
-  add('pspForwardScan', timeMs(() => pspForwardScan(I, T, N, psp), reps));
-  add('pspBackwardScan', timeMs(() => pspBackwardScan(g, T, N, psp), reps));
+  add(
+    'lifForwardScan',
+    timeMs(() => lifForwardScan(I, T, N, lif), reps),
+  );
+  add(
+    'lifBackwardScan',
+    timeMs(() => lifBackwardScan(g, u, spikes, T, N, lif), reps),
+  );
+  add(
+    'pspForwardScan',
+    timeMs(() => pspForwardScan(I, T, N, psp), reps),
+  );
+  add(
+    'pspBackwardScan',
+    timeMs(() => pspBackwardScan(g, T, N, psp), reps),
+  );
   return {
     title: `Typed-array scans alone, T·N = ${T}·${N} (median ms)`,
     columns: ['kernel', 'ms', 'G elements/s'],
@@ -103,8 +118,16 @@ async function wasmKernels(quick: boolean): Promise<BenchTable> {
   const rows: Array<Array<string | number>> = [];
   const reps = quick ? 2 : 3;
   for (const L of layers) {
-    const xs = randomArray(L.x.reduce((a, b) => a * b), 5);
-    const fs = randomArray(L.f.reduce((a, b) => a * b), 6, 0, 0.1);
+    const xs = randomArray(
+      L.x.reduce((a, b) => a * b),
+      5,
+    );
+    const fs = randomArray(
+      L.f.reduce((a, b) => a * b),
+      6,
+      0,
+      0.1,
+    );
     for (const kernel of ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const) {
       const times: Record<string, number> = {};
       for (const backend of L.cpu ? (['wasm', 'cpu'] as const) : (['wasm'] as const)) {
@@ -114,33 +137,58 @@ async function wasmKernels(quick: boolean): Promise<BenchTable> {
         const dy = tf.tidy(() => tf.onesLike(tf.conv2d(x, f, L.stride, 'same')));
         const [inputs, attrs] =
           kernel === 'Conv2DBackpropFilter'
-            ? [{ x, dy }, { strides: L.stride, pad: 'same', dataFormat: 'NHWC', filterShape: L.f }]
-            : [{ dy, filter: f }, { strides: L.stride, pad: 'same', dataFormat: 'NHWC', inputShape: L.x }];
-        times[backend] = timeMs(() => {
-          tf.tidy(() => {
-            (tf.engine().runKernel(kernel, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor).dataSync();
-          });
-        }, backend === 'cpu' ? 1 : reps);
+            ? [
+                { x, dy },
+                { strides: L.stride, pad: 'same', dataFormat: 'NHWC', filterShape: L.f },
+              ]
+            : [
+                { dy, filter: f },
+                { strides: L.stride, pad: 'same', dataFormat: 'NHWC', inputShape: L.x },
+              ];
+        times[backend] = timeMs(
+          () => {
+            tf.tidy(() => {
+              (tf.engine().runKernel(kernel, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor).dataSync();
+            });
+          },
+          backend === 'cpu' ? 1 : reps,
+        );
         tf.dispose([x, f, dy]);
       }
       const cpu = times['cpu'];
-      rows.push([`${kernel}: ${L.name}`, times['wasm']!, cpu ?? 'not run', cpu === undefined ? '—' : `${(cpu / times['wasm']!).toFixed(1)}×`]);
+      rows.push([
+        `${kernel}: ${L.name}`,
+        times['wasm']!,
+        cpu ?? 'not run',
+        cpu === undefined ? '—' : `${(cpu / times['wasm']!).toFixed(1)}×`,
+      ]);
     }
   }
   const poolShape: [number, number, number, number] = quick ? [10, 32, 32, 32] : [20, 32, 32, 96];
-  const ps = randomArray(poolShape.reduce((a, b) => a * b), 7);
+  const ps = randomArray(
+    poolShape.reduce((a, b) => a * b),
+    7,
+  );
   const times: Record<string, number> = {};
   for (const backend of ['wasm', 'cpu'] as const) {
     await tf.setBackend(backend);
     const x = tf.tensor4d(ps, poolShape);
-    times[backend] = timeMs(() => {
-      tf.tidy(() => {
-        tf.grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid')))(x).dataSync();
-      });
-    }, backend === 'cpu' ? 1 : reps);
+    times[backend] = timeMs(
+      () => {
+        tf.tidy(() => {
+          tf.grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid')))(x).dataSync();
+        });
+      },
+      backend === 'cpu' ? 1 : reps,
+    );
     x.dispose();
   }
-  rows.push([`maxPool 2×2 fwd+bwd (MaxPoolGrad): [${poolShape.join(', ')}]`, times['wasm']!, times['cpu']!, `${(times['cpu']! / times['wasm']!).toFixed(1)}×`]);
+  rows.push([
+    `maxPool 2×2 fwd+bwd (MaxPoolGrad): [${poolShape.join(', ')}]`,
+    times['wasm']!,
+    times['cpu']!,
+    `${(times['cpu']! / times['wasm']!).toFixed(1)}×`,
+  ]);
   await tf.setBackend('wasm');
   return {
     title: 'Training kernels registered for wasm vs the cpu backend (median ms)',

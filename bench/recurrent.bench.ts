@@ -34,9 +34,18 @@ interface Bench {
 
 function build(hidden: Record<string, unknown>): Bench {
   const layer = { type: 'dense', units: 128, weightScale: 4, synapseInput: 'spike', ...hidden };
-  const net = Sequential.fromConfig({ T, inputShape: [INPUTS], input: 'spikes', lif, layers: [layer, layer, { type: 'dense', units: 8, weightScale: 4, synapseInput: 'spike' }] });
+  const net = Sequential.fromConfig({
+    T,
+    inputShape: [INPUTS],
+    input: 'spikes',
+    lif,
+    layers: [layer, layer, { type: 'dense', units: 8, weightScale: 4, synapseInput: 'spike' }],
+  });
   const rng = createRng(0);
-  const x = tf.tensor(Float32Array.from({ length: T * BATCH * INPUTS }, () => (rng.next() < 0.1 ? 1 : 0)), [T, BATCH, INPUTS]);
+  const x = tf.tensor(
+    Float32Array.from({ length: T * BATCH * INPUTS }, () => (rng.next() < 0.1 ? 1 : 0)),
+    [T, BATCH, INPUTS],
+  );
   const labels = Int32Array.from({ length: BATCH }, () => rng.int(8));
   const d = classSpikeTrains(labels, { T, numClasses: 8, pattern: Array.from({ length: T }, (_, t) => (t % 3 === 1 ? 1 : 0)) });
   const trainer = new Trainer(net, {
@@ -76,13 +85,35 @@ const suite: BenchSuite = async ({ quick }) => {
   const base = { min: Math.min(...times[0]!), median: median(times[0]!) };
   const rows = VARIANTS.map(([name], v) => {
     const t = times[v]!;
-    return [name, T, BATCH, iters, median(t), Math.min(...t), median(t) / base.median, Math.min(...t) / base.min, benches[v]!.rates.map((r) => r.toFixed(3)).join(' ')];
+    return [
+      name,
+      T,
+      BATCH,
+      iters,
+      median(t),
+      Math.min(...t),
+      median(t) / base.median,
+      Math.min(...t) / base.min,
+      benches[v]!.rates.map((r) => r.toFixed(3)).join(' '),
+    ];
   });
   const table: BenchTable = {
     title: `Training step with memory layers (64 → 128 → 128 → 8, T=${T}, B=${BATCH}, wasm)`,
-    columns: ['hidden layers', 'T', 'B', 'iters', 'median ms', 'min ms', '× feed-forward (median)', '× feed-forward (min)', 'spike rates@init'],
+    columns: [
+      'hidden layers',
+      'T',
+      'B',
+      'iters',
+      'median ms',
+      'min ms',
+      '× feed-forward (median)',
+      '× feed-forward (min)',
+      'spike rates@init',
+    ],
     rows,
-    notes: ["Target (issue #11): the recurrent layer's training step ≤ 2× the feed-forward one. One warm-up step each, then the variants' steps interleaved."],
+    notes: [
+      "Target (issue #11): the recurrent layer's training step ≤ 2× the feed-forward one. One warm-up step each, then the variants' steps interleaved.",
+    ],
   };
   return [table];
 };

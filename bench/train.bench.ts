@@ -25,7 +25,20 @@ const suite: BenchSuite = async ({ quick }) => {
       fusedControl = m.msPerIter;
       fusedControlCpu = m.cpuMsPerIter;
     }
-    rows.push([name, 'fused', w.T, w.batch, m.iters, m.msPerIter, m.msMin, m.cpuMsPerIter, m.samplesPerS, m.gflops, r.peakRssMb, m.spikeRates.map((v) => v.toFixed(3)).join(' ')]);
+    rows.push([
+      name,
+      'fused',
+      w.T,
+      w.batch,
+      m.iters,
+      m.msPerIter,
+      m.msMin,
+      m.cpuMsPerIter,
+      m.samplesPerS,
+      m.gflops,
+      r.peakRssMb,
+      m.spikeRates.map((v) => v.toFixed(3)).join(' '),
+    ]);
   }
   // the unfused paths record thousands of tape nodes per step: fewer iterations
   const slow: Record<string, number> = {};
@@ -35,20 +48,46 @@ const suite: BenchSuite = async ({ quick }) => {
     const um = u.result;
     slow[path] = um.msPerIter;
     slowCpu[path] = um.cpuMsPerIter;
-    rows.push(['control-mlp', path, um.T, um.batch, um.iters, um.msPerIter, um.msMin, um.cpuMsPerIter, um.samplesPerS, um.gflops, u.peakRssMb, um.spikeRates.map((v) => v.toFixed(3)).join(' ')]);
+    rows.push([
+      'control-mlp',
+      path,
+      um.T,
+      um.batch,
+      um.iters,
+      um.msPerIter,
+      um.msMin,
+      um.cpuMsPerIter,
+      um.samplesPerS,
+      um.gflops,
+      u.peakRssMb,
+      um.spikeRates.map((v) => v.toFixed(3)).join(' '),
+    ]);
   }
   const ratio = slow['unfused']! / fusedControl!;
   const ratioStep = slow['per-step']! / fusedControl!;
   const table: BenchTable = {
     title: `Training step (forward + loss + backward + Adam), torch_snn.py workloads, backend ${backend}`,
-    columns: ['workload', 'path', 'T', 'B', 'iters', 'ms/iter', 'min ms', 'CPU ms/iter', 'samples/s', 'synaptic GFLOP/s', 'peak RSS MB', 'spike rates@init'],
+    columns: [
+      'workload',
+      'path',
+      'T',
+      'B',
+      'iters',
+      'ms/iter',
+      'min ms',
+      'CPU ms/iter',
+      'samples/s',
+      'synaptic GFLOP/s',
+      'peak RSS MB',
+      'spike rates@init',
+    ],
     rows,
     notes: [
       `Fused/unfused speed-up on control-mlp: ${ratio.toFixed(1)}× (target ≥ 10×: ${ratio >= 10 ? 'met' : 'missed'}); fused vs the textbook per-step loop: ${ratioStep.toFixed(1)}×. By CPU time: ${(slowCpu['unfused']! / fusedControlCpu!).toFixed(1)}× and ${(slowCpu['per-step']! / fusedControlCpu!).toFixed(1)}×.`,
-      'unfused: same time-batched synapses, LIF and loss PSP as per-step tf ops under autograd (src/neurons/reference.ts); per-step: every synaptic product and LIF update step by step (PyTorch\'s step mode).',
+      "unfused: same time-batched synapses, LIF and loss PSP as per-step tf ops under autograd (src/neurons/reference.ts); per-step: every synaptic product and LIF update step by step (PyTorch's step mode).",
       `Warm-up ${timing.warmup}, then ${timing.iters} timed steps per fused row (unfused and per-step: 1 warm-up, ${quick ? 1 : 3} timed); ms/iter = timed wall time / iters.`,
       "Synaptic GFLOP/s uses torch_snn.py's nominal count (3 × forward FLOPs of every dense/conv layer, every step and sample).",
-      'Each row runs in its own process; peak RSS is that process\'s maximum resident set.',
+      "Each row runs in its own process; peak RSS is that process's maximum resident set.",
     ],
   };
   return [table];

@@ -32,7 +32,21 @@ function driftEnv(): EnvLike {
     },
     snapshot: () => ({
       time: 0,
-      bodies: [{ id: 1, label: 'b', position: [x, 0], angle: 0, vertices: [[x - 0.1, -0.1], [x + 0.1, -0.1], [x + 0.1, 0.1], [x - 0.1, 0.1]], isStatic: false }],
+      bodies: [
+        {
+          id: 1,
+          label: 'b',
+          position: [x, 0],
+          angle: 0,
+          vertices: [
+            [x - 0.1, -0.1],
+            [x + 0.1, -0.1],
+            [x + 0.1, 0.1],
+            [x - 0.1, 0.1],
+          ],
+          isStatic: false,
+        },
+      ],
       constraints: [],
     }),
     close: () => {},
@@ -96,7 +110,11 @@ async function run(opts: { clients: number; spikesPerTick: number; speed: number
   );
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { url: server.url.replace(/^http/, 'ws') + 'ws', clients: opts.clients, wsPath: createRequire(import.meta.url).resolve('ws') },
+    workerData: {
+      url: server.url.replace(/^http/, 'ws') + 'ws',
+      clients: opts.clients,
+      wsPath: createRequire(import.meta.url).resolve('ws'),
+    },
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -134,36 +152,93 @@ const suite: BenchSuite = async ({ quick }) => {
     columns: ['clients', 'spikes/tick', 'ticks/s', 'frames', 'p50 ms', 'p99 ms', 'max ms'],
     rows: [],
   };
-  for (const [clients, spt] of [[1, 64], [10, 64], [1, 5000], [10, 5000]] as const) {
+  for (const [clients, spt] of [
+    [1, 64],
+    [10, 64],
+    [1, 5000],
+    [10, 5000],
+  ] as const) {
     const r = await run({ clients, spikesPerTick: spt, speed: 1, seconds });
-    latency.rows.push([clients, spt, r.ticks / r.wallS, r.latencies.length, quantile(r.latencies, 0.5), quantile(r.latencies, 0.99), Math.max(...r.latencies)]);
+    latency.rows.push([
+      clients,
+      spt,
+      r.ticks / r.wallS,
+      r.latencies.length,
+      quantile(r.latencies, 0.5),
+      quantile(r.latencies, 0.99),
+      Math.max(...r.latencies),
+    ]);
   }
   const rate: BenchTable = {
     title: 'viz: sustained spike-event rate per client (one SPIKES frame per tick, 4 bytes per event)',
     columns: ['clients', 'spikes/tick', 'speed', 'offered ev/s', 'delivered ev/s per client (min)', 'frames dropped %', 'sim RTF'],
     rows: [],
-    notes: ['offered = spikes/tick × 50 Hz × speed × RTF; delivered counts events in frames a client received in the window; drops are the server shedding frames for clients whose backlog exceeds 1 MiB.'],
+    notes: [
+      'offered = spikes/tick × 50 Hz × speed × RTF; delivered counts events in frames a client received in the window; drops are the server shedding frames for clients whose backlog exceeds 1 MiB.',
+    ],
   };
-  const levels: Array<[number, number]> = quick ? [[5000, 1], [20000, 10]] : [[5000, 1], [5000, 10], [20000, 10], [20000, 20], [40000, 20], [40000, 40]];
+  const levels: Array<[number, number]> = quick
+    ? [
+        [5000, 1],
+        [20000, 10],
+      ]
+    : [
+        [5000, 1],
+        [5000, 10],
+        [20000, 10],
+        [20000, 20],
+        [40000, 20],
+        [40000, 40],
+      ];
   for (const clients of [1, 10]) {
     for (const [spt, speed] of levels) {
       const r = await run({ clients, spikesPerTick: spt, speed, seconds });
       const minEvents = Math.min(...r.events);
       const sentFrames = r.ticks * clients;
-      rate.rows.push([clients, spt, speed, (spt * r.ticks) / r.wallS, minEvents / r.wallS, (100 * r.dropped) / Math.max(1, sentFrames), r.rtf]);
+      rate.rows.push([
+        clients,
+        spt,
+        speed,
+        (spt * r.ticks) / r.wallS,
+        minEvents / r.wallS,
+        (100 * r.dropped) / Math.max(1, sentFrames),
+        r.rtf,
+      ]);
     }
   }
   const soakCap = 1 << 20;
   const soak: BenchTable = {
     title: 'viz soak: N stalled clients + 2 watchers + 1 client sending `speed` 29×/s (heavy world: 200 bodies)',
-    columns: ['stalled', 'seconds', 'commands', 'max stalled backlog KiB', 'cap KiB', 'watcher fps (min)', 'RTF measured', 'RTF reported', 'RSS growth MiB'],
+    columns: [
+      'stalled',
+      'seconds',
+      'commands',
+      'max stalled backlog KiB',
+      'cap KiB',
+      'watcher fps (min)',
+      'RTF measured',
+      'RTF reported',
+      'RSS growth MiB',
+    ],
     rows: [],
-    notes: ['backlog = ws bufferedAmount of the stalled clients sampled every 100 ms (bounded by cap + one frame + one flush of held-back messages); watcher fps should be 50 (control rate).'],
+    notes: [
+      'backlog = ws bufferedAmount of the stalled clients sampled every 100 ms (bounded by cap + one frame + one flush of held-back messages); watcher fps should be 50 (control rate).',
+    ],
   };
   for (const stalled of quick ? [6] : [6, 20]) {
     const seconds = quick ? 5 : 60;
     const r = await runVizSoak({ stalledClients: stalled, watchingClients: 2, floodHz: 29, seconds, maxBufferedBytes: soakCap });
-    soak.rows.push([stalled, seconds, r.commandsSent, r.maxStalledBacklogBytes / 1024, soakCap / 1024, r.minWatcherFps, r.measuredRtf, r.reportedRtf, r.rssGrowthMiB]);
+    soak.rows.push([
+      stalled,
+      seconds,
+      r.commandsSent,
+      r.maxStalledBacklogBytes / 1024,
+      soakCap / 1024,
+      r.minWatcherFps,
+      r.measuredRtf,
+      r.reportedRtf,
+      r.rssGrowthMiB,
+    ]);
   }
   return [latency, rate, soak];
 };

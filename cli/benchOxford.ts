@@ -41,7 +41,10 @@ function num(name: string, raw: string | undefined, integer: boolean): number | 
 
 function dataDir(given: string | undefined): string {
   if (given !== undefined) return given;
-  const candidates = [resolve('..', 'shared', 'data', 'oxford'), ...(process.env['SPIKELOOP_DATA'] ? [join(process.env['SPIKELOOP_DATA'], 'oxford')] : [])];
+  const candidates = [
+    resolve('..', 'shared', 'data', 'oxford'),
+    ...(process.env['SPIKELOOP_DATA'] ? [join(process.env['SPIKELOOP_DATA'], 'oxford')] : []),
+  ];
   const found = candidates.find((d) => existsSync(join(d, 'output.bs1')));
   if (!found) throw new Error(`no Oxford data in ${candidates.join(' or ')}; pass --data DIR (a folder with input.bs1 and output.bs1)`);
   return found;
@@ -77,8 +80,10 @@ export async function runOxfordBench(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new Error(`unexpected argument '${positionals[0]}'\n\n${OXFORD_HELP}`);
   const objective = values.objective ?? 'both';
-  if (objective !== 'both' && objective !== 'spike-seq' && objective !== 'rate') throw new Error(`--objective must be spike-seq, rate or both, got '${objective}'`);
-  if (values.kernel !== undefined && values.kernel !== 'first-order' && values.kernel !== 'alpha') throw new Error(`--kernel must be first-order or alpha, got '${values.kernel}'`);
+  if (objective !== 'both' && objective !== 'spike-seq' && objective !== 'rate')
+    throw new Error(`--objective must be spike-seq, rate or both, got '${objective}'`);
+  if (values.kernel !== undefined && values.kernel !== 'first-order' && values.kernel !== 'alpha')
+    throw new Error(`--kernel must be first-order or alpha, got '${values.kernel}'`);
   const source = values.config ?? DEFAULT_OXFORD_CONFIG;
   const { resolvedNetwork: _r, inputNeurons: _i, outputNeurons: _o, ...raw } = loadOxfordConfig(source);
   const budget = num('budget', values.budget, false);
@@ -109,8 +114,16 @@ export async function runOxfordBench(argv: string[]): Promise<number> {
   const data = dataDir(values.data);
   const out = values.out ?? join('bench-out', 'oxford');
   const objectives: OxfordObjective[] = objective === 'both' ? ['spike-seq', 'rate'] : [objective];
-  console.log(`spikeloop bench oxford: config ${cfg.name}, ${objectives.join(' and ')} for ${cfg.train.budgetSec} s each, data ${data}, output ${out}`);
-  const r = runOxford(cfg, { dataDir: data, outDir: out, objectives, command: ['spikeloop', 'bench', 'oxford', ...argv].join(' '), machine: machineLine() });
+  console.log(
+    `spikeloop bench oxford: config ${cfg.name}, ${objectives.join(' and ')} for ${cfg.train.budgetSec} s each, data ${data}, output ${out}`,
+  );
+  const r = runOxford(cfg, {
+    dataDir: data,
+    outDir: out,
+    objectives,
+    command: ['spikeloop', 'bench', 'oxford', ...argv].join(' '),
+    machine: machineLine(),
+  });
   console.log(`wrote ${join(out, 'results.md')}, ${join(out, 'oxford.png')} (wall ${r.wallSeconds.toFixed(0)} s)`);
   return 0;
 }

@@ -40,12 +40,22 @@ export function trainProgress(opts: Partial<TrainProgressOptions> = {}): { updat
   const t0 = o.now();
   const bar = o.mode === 'bar' || (o.mode === 'auto' && o.stream.isTTY === true);
   if (bar) {
-    const b = new SingleBar({ format: '{bar} {value}/{total} optimiser steps | {phase}, round {round}/{rounds} | {elapsed} elapsed, ETA {eta}', stream: o.stream, etaBuffer: 50 });
+    const b = new SingleBar({
+      format: '{bar} {value}/{total} optimiser steps | {phase}, round {round}/{rounds} | {elapsed} elapsed, ETA {eta}',
+      stream: o.stream,
+      etaBuffer: 50,
+    });
     let started = false;
     return {
       update(p) {
         const elapsed = (o.now() - t0) / 1000;
-        const payload = { phase: p.phase, round: p.round, rounds: p.rounds, elapsed: formatSeconds(elapsed), eta: formatSeconds(etaSeconds(p, elapsed)) };
+        const payload = {
+          phase: p.phase,
+          round: p.round,
+          rounds: p.rounds,
+          elapsed: formatSeconds(elapsed),
+          eta: formatSeconds(etaSeconds(p, elapsed)),
+        };
         if (!started) {
           b.start(p.totalSteps, p.steps, payload);
           started = true;

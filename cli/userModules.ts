@@ -29,7 +29,7 @@ export async function loadUserModules(paths: readonly string[]): Promise<void> {
     try {
       mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } catch (err) {
-      throw new Error(`module ${p} failed to load: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`module ${p} failed to load: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     if (typeof mod.default === 'function') await (mod.default as (api: RegistrationApi) => unknown)(REGISTRATION_API);
   }

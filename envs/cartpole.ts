@@ -33,8 +33,21 @@ import type { Action, BoxSpace, DiscreteSpace, EnvMetadata, ResetOptions, ResetR
 import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, discrete, readBoxAction, readDiscreteAction, type OutOfBounds } from './spaces.ts';
 import {
-  PX_PER_M, addBody, addPin, applyForceSI, clearPhysics, createPhysics, getAngle, getOmega, getVx, getX,
-  projectOntoRailY0, setBodyState, substep, type MBody, type Physics,
+  PX_PER_M,
+  addBody,
+  addPin,
+  applyForceSI,
+  clearPhysics,
+  createPhysics,
+  getAngle,
+  getOmega,
+  getVx,
+  getX,
+  projectOntoRailY0,
+  setBodyState,
+  substep,
+  type MBody,
+  type Physics,
 } from './physics.ts';
 
 const { Bodies } = Matter;
@@ -51,10 +64,20 @@ export type CartPoleParams = {
 };
 
 /** Gymnasium's values. */
-export const DEFAULT_CARTPOLE_PARAMS: Readonly<CartPoleParams> = Object.freeze({ gravityMS2: 9.8, cartMassKg: 1.0, poleMassKg: 0.1, poleHalfLengthM: 0.5, forceMagN: 10.0 });
+export const DEFAULT_CARTPOLE_PARAMS: Readonly<CartPoleParams> = Object.freeze({
+  gravityMS2: 9.8,
+  cartMassKg: 1.0,
+  poleMassKg: 0.1,
+  poleHalfLengthM: 0.5,
+  forceMagN: 10.0,
+});
 
 const CARTPOLE_PARAM_RULES: ParamRules<CartPoleParams> = Object.freeze({
-  gravityMS2: 'nonnegative', cartMassKg: 'positive', poleMassKg: 'positive', poleHalfLengthM: 'positive', forceMagN: 'positive',
+  gravityMS2: 'nonnegative',
+  cartMassKg: 'positive',
+  poleMassKg: 'positive',
+  poleHalfLengthM: 'positive',
+  forceMagN: 'positive',
 });
 
 /** The default physical parameters plus the task constants (what the analytic model and the teacher assume). */
@@ -131,9 +154,18 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
     this.id = this.opts.discrete ? 'CartPole-v1' : 'CartPoleContinuous-v1';
     this.initParams(DEFAULT_CARTPOLE_PARAMS, this.opts.params);
     const p = this.cfg;
-    this.observationSpace = box([-2 * p.xThresholdM, -Infinity, -2 * p.thetaThresholdRad, -Infinity], [2 * p.xThresholdM, Infinity, 2 * p.thetaThresholdRad, Infinity]);
+    this.observationSpace = box(
+      [-2 * p.xThresholdM, -Infinity, -2 * p.thetaThresholdRad, -Infinity],
+      [2 * p.xThresholdM, Infinity, 2 * p.thetaThresholdRad, Infinity],
+    );
     this.actionSpace = this.opts.discrete ? discrete(2) : box([-1], [1]);
-    this.metadata = Object.freeze({ dtS: p.tauS, substeps: p.substeps, controlHz: 1 / p.tauS, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: 2 * p.poleHalfLengthM });
+    this.metadata = Object.freeze({
+      dtS: p.tauS,
+      substeps: p.substeps,
+      controlHz: 1 / p.tauS,
+      maxEpisodeSteps: p.maxEpisodeSteps,
+      lengthScaleM: 2 * p.poleHalfLengthM,
+    });
     this.physics = this.build();
   }
 
@@ -145,10 +177,29 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
     const p = this.cfg;
     const physics = createPhysics({ contacts: false, gravityMS2: p.gravityMS2, substepS: p.tauS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
-    addBody(physics, Bodies.rectangle(0, 0.14 * PX_PER_M, 2 * (p.xThresholdM + 0.4) * PX_PER_M, 0.04 * PX_PER_M, { ...none, isStatic: true, label: 'track' }), 0, 0);
-    this.cart = addBody(physics, Bodies.rectangle(0, 0, 0.4 * PX_PER_M, 0.24 * PX_PER_M, { ...none, label: 'cart' }), p.cartMassKg, Infinity);
+    addBody(
+      physics,
+      Bodies.rectangle(0, 0.14 * PX_PER_M, 2 * (p.xThresholdM + 0.4) * PX_PER_M, 0.04 * PX_PER_M, {
+        ...none,
+        isStatic: true,
+        label: 'track',
+      }),
+      0,
+      0,
+    );
+    this.cart = addBody(
+      physics,
+      Bodies.rectangle(0, 0, 0.4 * PX_PER_M, 0.24 * PX_PER_M, { ...none, label: 'cart' }),
+      p.cartMassKg,
+      Infinity,
+    );
     const len = 2 * p.poleHalfLengthM;
-    this.pole = addBody(physics, Bodies.rectangle(0, -p.poleHalfLengthM * PX_PER_M, 0.06 * PX_PER_M, len * PX_PER_M, { ...none, label: 'pole' }), p.poleMassKg, (p.poleMassKg * len * len) / 12);
+    this.pole = addBody(
+      physics,
+      Bodies.rectangle(0, -p.poleHalfLengthM * PX_PER_M, 0.06 * PX_PER_M, len * PX_PER_M, { ...none, label: 'pole' }),
+      p.poleMassKg,
+      (p.poleMassKg * len * len) / 12,
+    );
     addPin(physics, 'hinge', this.cart, [0, 0], this.pole, [0, -p.poleHalfLengthM]);
     return physics;
   }
@@ -186,7 +237,8 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
     if (this.done) throw new Error(`${this.id}: step() after the episode ended; call reset() first`);
     const p = this.cfg;
     let force: number;
-    if (this.actionSpace.kind === 'discrete') force = readDiscreteAction(this.id, this.actionSpace, action) === 1 ? p.forceMagN : -p.forceMagN;
+    if (this.actionSpace.kind === 'discrete')
+      force = readDiscreteAction(this.id, this.actionSpace, action) === 1 ? p.forceMagN : -p.forceMagN;
     else force = p.forceMagN * readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds)[0]!;
     const cart = this.cart;
     for (let k = 0; k < p.substeps; k++) {
@@ -218,5 +270,4 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
     const s = this.state;
     return Float64Array.of(s.x, s.xDot, s.theta, s.thetaDot);
   }
-
 }

@@ -23,16 +23,20 @@ export function checkEnv(env: Env, options: Partial<CheckEnvOptions> = {}): numb
   const obsSpace = env.observationSpace;
   const first = env.reset({ seed: o.seed });
   if (!(first.observation instanceof Float64Array)) fail('reset() observation must be a Float64Array');
-  if (!obsSpace.contains(first.observation)) fail(`reset() observation [${Array.from(first.observation)}] is outside the observation space`);
+  if (!obsSpace.contains(first.observation))
+    fail(`reset() observation [${Array.from(first.observation)}] is outside the observation space`);
   const again = env.reset({ seed: o.seed });
-  for (let i = 0; i < first.observation.length; i++) if (!Object.is(first.observation[i], again.observation[i])) fail('reset with the same seed gave a different observation');
+  for (let i = 0; i < first.observation.length; i++)
+    if (!Object.is(first.observation[i], again.observation[i])) fail('reset with the same seed gave a different observation');
   const rng = createRng(o.seed + 1);
-  for (let i = 0; i < 5; i++) if (!env.actionSpace.contains(env.actionSpace.sample(rng) as never)) fail('actionSpace.sample() is not contained in actionSpace');
+  for (let i = 0; i < 5; i++)
+    if (!env.actionSpace.contains(env.actionSpace.sample(rng) as never)) fail('actionSpace.sample() is not contained in actionSpace');
   let steps = 0;
   for (let t = 0; t < o.steps; t++) {
     const r = env.step(env.actionSpace.sample(rng));
     steps++;
-    if (!obsSpace.contains(r.observation) && !r.terminated) fail(`step ${t}: observation [${Array.from(r.observation)}] outside the space without termination`);
+    if (!obsSpace.contains(r.observation) && !r.terminated)
+      fail(`step ${t}: observation [${Array.from(r.observation)}] outside the space without termination`);
     for (const v of r.observation) if (!Number.isFinite(v)) fail(`step ${t}: non-finite observation`);
     if (!Number.isFinite(r.reward)) fail(`step ${t}: non-finite reward ${r.reward}`);
     if (typeof r.terminated !== 'boolean' || typeof r.truncated !== 'boolean') fail(`step ${t}: terminated/truncated must be booleans`);
@@ -43,7 +47,8 @@ export function checkEnv(env: Env, options: Partial<CheckEnvOptions> = {}): numb
   snap.bodies.forEach((b, i) => {
     if (b.id !== i) fail(`snapshot body ${i} has id ${b.id}; ids must be the body indices`);
     if (b.vertices.length < 2) fail(`snapshot body '${b.label}' has fewer than 2 vertices`);
-    for (const v of [...b.position, b.angle, ...b.vertices.flat()]) if (!Number.isFinite(v)) fail(`snapshot body '${b.label}' has non-finite geometry`);
+    for (const v of [...b.position, b.angle, ...b.vertices.flat()])
+      if (!Number.isFinite(v)) fail(`snapshot body '${b.label}' has non-finite geometry`);
   });
   return steps;
 }

@@ -18,10 +18,50 @@ export { box, discrete, type OutOfBounds } from './spaces.ts';
 export { makeEnv, registerEnv, listEnvs, listAliases, resolveEnvId, type MakeEnvOptions } from './registry.ts';
 export { TimeLimit, EnvWrapper, Renamed } from './wrappers.ts';
 export { resolveParams, type ParamRule, type ParamRules } from './params.ts';
-export { CartPoleEnv, CARTPOLE_PARAMS, DEFAULT_CARTPOLE_PARAMS, type CartPoleParams, cartPoleDerivative, cartPoleReward, cartPoleTerminated, type CartPoleState, type CartPoleOptions } from './cartpole.ts';
+export {
+  CartPoleEnv,
+  CARTPOLE_PARAMS,
+  DEFAULT_CARTPOLE_PARAMS,
+  type CartPoleParams,
+  cartPoleDerivative,
+  cartPoleReward,
+  cartPoleTerminated,
+  type CartPoleState,
+  type CartPoleOptions,
+} from './cartpole.ts';
 export { VectorEnv, type VectorStepResult } from './vector.ts';
 export { checkEnv, DEFAULT_CHECK_ENV, type CheckEnvOptions } from './check.ts';
-export { PendulumEnv, PENDULUM_PARAMS, DEFAULT_PENDULUM_PARAMS, type PendulumParams, angleNormalize, pendulumDerivative, pendulumEnergy, pendulumReward, type PendulumState, type PendulumOptions } from './pendulum.ts';
-export { ReacherEnv, REACHER_PARAMS, DEFAULT_REACHER_PARAMS, type ReacherParams, reacherDistance, reacherReward, type ReacherState, type ReacherOptions } from './reacher.ts';
-export { WalkerEnv, WALKER_PARAMS, DEFAULT_WALKER_PARAMS, type WalkerParams, WALKER_LEGS, walkerFallen, walkerReward, type WalkerState, type WalkerOptions } from './walker.ts';
+export {
+  PendulumEnv,
+  PENDULUM_PARAMS,
+  DEFAULT_PENDULUM_PARAMS,
+  type PendulumParams,
+  angleNormalize,
+  pendulumDerivative,
+  pendulumEnergy,
+  pendulumReward,
+  type PendulumState,
+  type PendulumOptions,
+} from './pendulum.ts';
+export {
+  ReacherEnv,
+  REACHER_PARAMS,
+  DEFAULT_REACHER_PARAMS,
+  type ReacherParams,
+  reacherDistance,
+  reacherReward,
+  type ReacherState,
+  type ReacherOptions,
+} from './reacher.ts';
+export {
+  WalkerEnv,
+  WALKER_PARAMS,
+  DEFAULT_WALKER_PARAMS,
+  type WalkerParams,
+  WALKER_LEGS,
+  walkerFallen,
+  walkerReward,
+  type WalkerState,
+  type WalkerOptions,
+} from './walker.ts';
 export * from './perturb/index.ts';

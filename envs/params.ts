@@ -15,7 +15,9 @@ export type ParamRule = 'positive' | 'nonnegative';
 export type ParamRules<P> = { readonly [K in keyof P]: ParamRule };
 
 const ruleSchema = (rule: ParamRule) => {
-  const n = z.number({ error: (i) => (typeof i.input === 'number' ? 'must be finite' : 'must be a number') }).refine(Number.isFinite, 'must be finite');
+  const n = z
+    .number({ error: (i) => (typeof i.input === 'number' ? 'must be finite' : 'must be a number') })
+    .refine(Number.isFinite, 'must be finite');
   return rule === 'positive' ? n.refine((v) => v > 0, 'must be > 0') : n.refine((v) => v >= 0, 'must be >= 0');
 };
 

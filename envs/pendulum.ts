@@ -30,8 +30,18 @@ import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResu
 import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
 import {
-  PX_PER_M, addBody, addPin, applyTorqueSI, clearPhysics, createPhysics, getAngle, getOmega,
-  setBodyState, substep, type MBody, type Physics,
+  PX_PER_M,
+  addBody,
+  addPin,
+  applyTorqueSI,
+  clearPhysics,
+  createPhysics,
+  getAngle,
+  getOmega,
+  setBodyState,
+  substep,
+  type MBody,
+  type Physics,
 } from './physics.ts';
 
 const { Bodies } = Matter;
@@ -50,7 +60,11 @@ export type PendulumParams = {
 /** Gymnasium Pendulum-v1's values. */
 export const DEFAULT_PENDULUM_PARAMS: Readonly<PendulumParams> = Object.freeze({ gravityMS2: 10.0, massKg: 1.0, lengthM: 1.0 });
 
-const PENDULUM_PARAM_RULES: ParamRules<PendulumParams> = Object.freeze({ gravityMS2: 'nonnegative', massKg: 'positive', lengthM: 'positive' });
+const PENDULUM_PARAM_RULES: ParamRules<PendulumParams> = Object.freeze({
+  gravityMS2: 'nonnegative',
+  massKg: 'positive',
+  lengthM: 'positive',
+});
 
 /** The default physical parameters plus the task constants (what the analytic model and the teacher assume). */
 export const PENDULUM_PARAMS = Object.freeze({
@@ -118,7 +132,13 @@ export class PendulumEnv extends PhysicsEnv<PendulumParams> {
     const p = this.cfg;
     this.observationSpace = box([-1, -1, -p.maxSpeedRadS], [1, 1, p.maxSpeedRadS]);
     this.actionSpace = box([-p.maxTorqueNm], [p.maxTorqueNm]);
-    this.metadata = Object.freeze({ dtS: p.dtS, substeps: p.substeps, controlHz: 1 / p.dtS, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: p.lengthM });
+    this.metadata = Object.freeze({
+      dtS: p.dtS,
+      substeps: p.substeps,
+      controlHz: 1 / p.dtS,
+      maxEpisodeSteps: p.maxEpisodeSteps,
+      lengthScaleM: p.lengthM,
+    });
     this.physics = this.build();
   }
 
@@ -131,7 +151,12 @@ export class PendulumEnv extends PhysicsEnv<PendulumParams> {
     const physics = createPhysics({ contacts: false, gravityMS2: p.gravityMS2, substepS: p.dtS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
     addBody(physics, Bodies.circle(0, 0, 0.05 * PX_PER_M, { ...none, isStatic: true, label: 'pivot' }), 0, 0);
-    this.rod = addBody(physics, Bodies.rectangle(0, (-p.lengthM / 2) * PX_PER_M, 0.1 * PX_PER_M, p.lengthM * PX_PER_M, { ...none, label: 'rod' }), p.massKg, (p.massKg * p.lengthM * p.lengthM) / 12);
+    this.rod = addBody(
+      physics,
+      Bodies.rectangle(0, (-p.lengthM / 2) * PX_PER_M, 0.1 * PX_PER_M, p.lengthM * PX_PER_M, { ...none, label: 'rod' }),
+      p.massKg,
+      (p.massKg * p.lengthM * p.lengthM) / 12,
+    );
     addPin(physics, 'pivot', undefined, [0, 0], this.rod, [0, -p.lengthM / 2]);
     return physics;
   }
@@ -191,5 +216,4 @@ export class PendulumEnv extends PhysicsEnv<PendulumParams> {
   private observe(): Float64Array {
     return Float64Array.of(Math.cos(this.state.theta), Math.sin(this.state.theta), this.state.thetaDot);
   }
-
 }

@@ -139,7 +139,11 @@ function rotatePx(pt: readonly [number, number], matterAngle: number): { x: numb
 }
 
 type MatterInternals = {
-  Constraint: { preSolveAll(b: Matter.Body[]): void; solveAll(c: Matter.Constraint[], delta: number): void; postSolveAll(b: Matter.Body[]): void };
+  Constraint: {
+    preSolveAll(b: Matter.Body[]): void;
+    solveAll(c: Matter.Constraint[], delta: number): void;
+    postSolveAll(b: Matter.Body[]): void;
+  };
   Body: { update(b: Matter.Body, delta: number): void; updateVelocities(b: Matter.Body): void };
 };
 const internals = Matter as unknown as MatterInternals;
@@ -259,7 +263,9 @@ export function applyImpulseSI(p: Physics, bodyId: number, point: readonly [numb
   const extentM = Math.max(...b.vertices.map((v) => Math.hypot(v.x - b.position.x, v.y - b.position.y))) / PX_PER_M;
   const reachM = extentM * PUSH_REACH.factor + PUSH_REACH.marginM;
   if (Math.hypot(rx, ry) > reachM) {
-    throw new Error(`applyImpulse: point [${point}] is ${Math.hypot(rx, ry).toPrecision(3)} m from body ${bodyId}'s centre; a push must land within ${reachM.toPrecision(3)} m`);
+    throw new Error(
+      `applyImpulse: point [${point}] is ${Math.hypot(rx, ry).toPrecision(3)} m from body ${bodyId}'s centre; a push must land within ${reachM.toPrecision(3)} m`,
+    );
   }
   const iSI = b.inertia / (PX_PER_M * PX_PER_M);
   const dOmega = Number.isFinite(iSI) ? (rx * impulse[1] - ry * impulse[0]) / iSI : 0;

@@ -25,8 +25,20 @@ import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResu
 import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
 import {
-  PX_PER_M, addBody, addPin, applyTorqueSI, clearPhysics, createPhysics, getAngle, getOmega, getX, getY,
-  setBodyState, substep, type MBody, type Physics,
+  PX_PER_M,
+  addBody,
+  addPin,
+  applyTorqueSI,
+  clearPhysics,
+  createPhysics,
+  getAngle,
+  getOmega,
+  getX,
+  getY,
+  setBodyState,
+  substep,
+  type MBody,
+  type Physics,
 } from './physics.ts';
 
 const { Bodies } = Matter;
@@ -45,10 +57,20 @@ export type ReacherParams = {
   jointDampingNms: number;
 };
 
-export const DEFAULT_REACHER_PARAMS: Readonly<ReacherParams> = Object.freeze({ link1M: 0.5, link2M: 0.5, linkMassKg: 1.0, maxTorqueNm: 5.0, jointDampingNms: 0.2 });
+export const DEFAULT_REACHER_PARAMS: Readonly<ReacherParams> = Object.freeze({
+  link1M: 0.5,
+  link2M: 0.5,
+  linkMassKg: 1.0,
+  maxTorqueNm: 5.0,
+  jointDampingNms: 0.2,
+});
 
 const REACHER_PARAM_RULES: ParamRules<ReacherParams> = Object.freeze({
-  link1M: 'positive', link2M: 'positive', linkMassKg: 'positive', maxTorqueNm: 'positive', jointDampingNms: 'nonnegative',
+  link1M: 'positive',
+  link2M: 'positive',
+  linkMassKg: 'positive',
+  maxTorqueNm: 'positive',
+  jointDampingNms: 'nonnegative',
 });
 
 /** The default physical parameters plus the task constants (what the teacher assumes). */
@@ -110,7 +132,13 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
     const inf = Infinity;
     this.observationSpace = box([-1, -1, -1, -1, -1, -1, -inf, -inf, -2, -2], [1, 1, 1, 1, 1, 1, inf, inf, 2, 2]);
     this.actionSpace = box([-1, -1], [1, 1]);
-    this.metadata = Object.freeze({ dtS: p.dtS, substeps: p.substeps, controlHz: 1 / p.dtS, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: p.link1M + p.link2M });
+    this.metadata = Object.freeze({
+      dtS: p.dtS,
+      substeps: p.substeps,
+      controlHz: 1 / p.dtS,
+      maxEpisodeSteps: p.maxEpisodeSteps,
+      lengthScaleM: p.link1M + p.link2M,
+    });
     this.physics = this.build();
   }
 
@@ -124,8 +152,18 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
     addBody(physics, Bodies.circle(0, 0, 0.05 * PX_PER_M, { ...none, isStatic: true, label: 'base' }), 0, 0);
     const m = p.linkMassKg;
-    this.upper = addBody(physics, Bodies.rectangle((p.link1M / 2) * PX_PER_M, 0, p.link1M * PX_PER_M, 0.05 * PX_PER_M, { ...none, label: 'upperArm' }), m, (m * p.link1M * p.link1M) / 12);
-    this.fore = addBody(physics, Bodies.rectangle((p.link1M + p.link2M / 2) * PX_PER_M, 0, p.link2M * PX_PER_M, 0.04 * PX_PER_M, { ...none, label: 'forearm' }), m, (m * p.link2M * p.link2M) / 12);
+    this.upper = addBody(
+      physics,
+      Bodies.rectangle((p.link1M / 2) * PX_PER_M, 0, p.link1M * PX_PER_M, 0.05 * PX_PER_M, { ...none, label: 'upperArm' }),
+      m,
+      (m * p.link1M * p.link1M) / 12,
+    );
+    this.fore = addBody(
+      physics,
+      Bodies.rectangle((p.link1M + p.link2M / 2) * PX_PER_M, 0, p.link2M * PX_PER_M, 0.04 * PX_PER_M, { ...none, label: 'forearm' }),
+      m,
+      (m * p.link2M * p.link2M) / 12,
+    );
     addPin(physics, 'shoulder', undefined, [0, 0], this.upper, [-p.link1M / 2, 0]);
     addPin(physics, 'elbow', this.upper, [p.link1M / 2, 0], this.fore, [-p.link2M / 2, 0]);
     return physics;
@@ -153,10 +191,25 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
     const w2 = q1Dot + q2Dot;
     const ex = l1 * Math.cos(q1);
     const ey = l1 * Math.sin(q1);
-    setBodyState(this.physics, this.upper, (l1 / 2) * Math.cos(q1), (l1 / 2) * Math.sin(q1), q1, (-l1 / 2) * Math.sin(q1) * q1Dot, (l1 / 2) * Math.cos(q1) * q1Dot, q1Dot);
     setBodyState(
-      this.physics, this.fore, ex + (l2 / 2) * Math.cos(a2), ey + (l2 / 2) * Math.sin(a2), a2,
-      -ey * q1Dot - (l2 / 2) * Math.sin(a2) * w2, ex * q1Dot + (l2 / 2) * Math.cos(a2) * w2, w2,
+      this.physics,
+      this.upper,
+      (l1 / 2) * Math.cos(q1),
+      (l1 / 2) * Math.sin(q1),
+      q1,
+      (-l1 / 2) * Math.sin(q1) * q1Dot,
+      (l1 / 2) * Math.cos(q1) * q1Dot,
+      q1Dot,
+    );
+    setBodyState(
+      this.physics,
+      this.fore,
+      ex + (l2 / 2) * Math.cos(a2),
+      ey + (l2 / 2) * Math.sin(a2),
+      a2,
+      -ey * q1Dot - (l2 / 2) * Math.sin(a2) * w2,
+      ex * q1Dot + (l2 / 2) * Math.cos(a2) * w2,
+      w2,
     );
     this.state.target = [target[0], target[1]];
     this.readState();
@@ -187,7 +240,13 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
     this.state.q1Dot = (getAngle(this.upper) - a1Before) / p.dtS;
     this.state.q2Dot = (getAngle(this.fore) - a2Before) / p.dtS - this.state.q1Dot;
     const distance = reacherDistance(this.state);
-    return { observation: this.observe(), reward: reacherReward(this.state, a, p), terminated: false, truncated: false, info: { distance } };
+    return {
+      observation: this.observe(),
+      reward: reacherReward(this.state, a, p),
+      terminated: false,
+      truncated: false,
+      info: { distance },
+    };
   }
 
   protected readState(): void {
@@ -210,8 +269,16 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
   private observe(): Float64Array {
     const s = this.state;
     return Float64Array.of(
-      Math.cos(s.q1), Math.cos(s.q2), Math.sin(s.q1), Math.sin(s.q2), s.target[0], s.target[1], s.q1Dot, s.q2Dot,
-      Math.max(-2, Math.min(2, s.fingertip[0] - s.target[0])), Math.max(-2, Math.min(2, s.fingertip[1] - s.target[1])),
+      Math.cos(s.q1),
+      Math.cos(s.q2),
+      Math.sin(s.q1),
+      Math.sin(s.q2),
+      s.target[0],
+      s.target[1],
+      s.q1Dot,
+      s.q2Dot,
+      Math.max(-2, Math.min(2, s.fingertip[0] - s.target[0])),
+      Math.max(-2, Math.min(2, s.fingertip[1] - s.target[1])),
     );
   }
 

@@ -29,7 +29,8 @@ export function box(low: ArrayLike<number>, high: ArrayLike<number>, seed = 0): 
         const a = lo[i]!;
         const b = hi[i]!;
         if (Number.isFinite(a) && Number.isFinite(b)) out[i] = r.uniform(a, b);
-        else if (Number.isFinite(a)) out[i] = a - Math.log(1 - r.next()); // exponential tail, as Gymnasium
+        else if (Number.isFinite(a))
+          out[i] = a - Math.log(1 - r.next()); // exponential tail, as Gymnasium
         else if (Number.isFinite(b)) out[i] = b + Math.log(1 - r.next());
         else out[i] = r.normal();
       }
@@ -73,7 +74,8 @@ export type OutOfBounds = 'error' | 'clip';
  */
 export function readBoxAction(envId: string, space: BoxSpace, action: Action, out: Float64Array, mode: OutOfBounds): Float64Array {
   if (typeof action === 'number') {
-    if (space.low.length !== 1) throw new Error(`${envId}: action must be a vector of length ${space.low.length}, got the number ${action}`);
+    if (space.low.length !== 1)
+      throw new Error(`${envId}: action must be a vector of length ${space.low.length}, got the number ${action}`);
     out[0] = checkValue(envId, space, action, 0, mode);
     return out;
   }
@@ -99,7 +101,10 @@ function checkValue(envId: string, space: BoxSpace, v: number, i: number, mode: 
 /** Checks an action against a Discrete space. */
 export function readDiscreteAction(envId: string, space: DiscreteSpace, action: Action): number {
   const v = typeof action === 'number' ? action : action !== null && action !== undefined && action.length === 1 ? action[0]! : NaN;
-  if (!space.contains(v)) throw new Error(`${envId}: action must be an integer in 0..${space.n - 1}, got ${typeof action === 'number' ? action : `[${Array.from(action ?? []).join(', ')}]`}`);
+  if (!space.contains(v))
+    throw new Error(
+      `${envId}: action must be an integer in 0..${space.n - 1}, got ${typeof action === 'number' ? action : `[${Array.from(action ?? []).join(', ')}]`}`,
+    );
   return v;
 }
 

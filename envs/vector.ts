@@ -36,7 +36,8 @@ export class VectorEnv {
     this.obsDim = this.envs[0]!.observationSpace.low.length;
     this.actDim = flatSize(this.envs[0]!.actionSpace);
     for (const e of this.envs) {
-      if (e.observationSpace.low.length !== this.obsDim || flatSize(e.actionSpace) !== this.actDim) throw new Error(`VectorEnv: all copies must share observation and action sizes (${e.id} differs)`);
+      if (e.observationSpace.low.length !== this.obsDim || flatSize(e.actionSpace) !== this.actDim)
+        throw new Error(`VectorEnv: all copies must share observation and action sizes (${e.id} differs)`);
     }
     this.obs = new Float64Array(numEnvs * this.obsDim);
     this.rewards = new Float64Array(numEnvs);

@@ -30,8 +30,19 @@ import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResu
 import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
 import {
-  PX_PER_M, addBody, addPin, applyTorqueSI, clearPhysics, createPhysics, getAngle, getX, getY,
-  setBodyState, substep, type MBody, type Physics,
+  PX_PER_M,
+  addBody,
+  addPin,
+  applyTorqueSI,
+  clearPhysics,
+  createPhysics,
+  getAngle,
+  getX,
+  getY,
+  setBodyState,
+  substep,
+  type MBody,
+  type Physics,
 } from './physics.ts';
 
 const { Bodies } = Matter;
@@ -53,12 +64,27 @@ export type WalkerParams = {
 };
 
 export const DEFAULT_WALKER_PARAMS: Readonly<WalkerParams> = Object.freeze({
-  gravityMS2: 9.81, torsoMassKg: 4.0, thighMassKg: 1.0, shinMassKg: 0.6, thighM: 0.2, shinM: 0.2, maxTorqueNm: 8.0, jointDampingNms: 0.3, footFriction: 1.0,
+  gravityMS2: 9.81,
+  torsoMassKg: 4.0,
+  thighMassKg: 1.0,
+  shinMassKg: 0.6,
+  thighM: 0.2,
+  shinM: 0.2,
+  maxTorqueNm: 8.0,
+  jointDampingNms: 0.3,
+  footFriction: 1.0,
 });
 
 const WALKER_PARAM_RULES: ParamRules<WalkerParams> = Object.freeze({
-  gravityMS2: 'nonnegative', torsoMassKg: 'positive', thighMassKg: 'positive', shinMassKg: 'positive', thighM: 'positive', shinM: 'positive',
-  maxTorqueNm: 'positive', jointDampingNms: 'nonnegative', footFriction: 'nonnegative',
+  gravityMS2: 'nonnegative',
+  torsoMassKg: 'positive',
+  thighMassKg: 'positive',
+  shinMassKg: 'positive',
+  thighM: 'positive',
+  shinM: 'positive',
+  maxTorqueNm: 'positive',
+  jointDampingNms: 'nonnegative',
+  footFriction: 'nonnegative',
 });
 
 /** The default physical parameters plus the body's fixed shape and the task constants (what the teacher assumes). */
@@ -133,10 +159,27 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
     this.initParams(DEFAULT_WALKER_PARAMS, this.opts.params);
     const p = this.cfg;
     const n = 2 * WALKER_LEGS;
-    const low = [0, -Math.PI, -Infinity, -Infinity, -Infinity, ...new Array<number>(n).fill(-Math.PI), ...new Array<number>(n).fill(-Infinity)];
-    this.observationSpace = box(low, low.map((v) => (v === 0 ? Infinity : -v)));
+    const low = [
+      0,
+      -Math.PI,
+      -Infinity,
+      -Infinity,
+      -Infinity,
+      ...new Array<number>(n).fill(-Math.PI),
+      ...new Array<number>(n).fill(-Infinity),
+    ];
+    this.observationSpace = box(
+      low,
+      low.map((v) => (v === 0 ? Infinity : -v)),
+    );
     this.actionSpace = box(new Array<number>(n).fill(-1), new Array<number>(n).fill(1));
-    this.metadata = Object.freeze({ dtS: p.dtS, substeps: p.substeps, controlHz: 1 / p.dtS, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: p.torsoLengthM });
+    this.metadata = Object.freeze({
+      dtS: p.dtS,
+      substeps: p.substeps,
+      controlHz: 1 / p.dtS,
+      maxEpisodeSteps: p.maxEpisodeSteps,
+      lengthScaleM: p.torsoLengthM,
+    });
     this.physics = this.build();
   }
 
@@ -154,17 +197,55 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
     const p = this.cfg;
     const physics = createPhysics({ gravityMS2: p.gravityMS2, substepS: p.dtS / p.substeps, constraintIterations: 6 });
     const S = PX_PER_M;
-    addBody(physics, Bodies.rectangle(45 * S, 0.5 * S, 110 * S, 1 * S, { isStatic: true, label: 'ground', friction: p.footFriction, collisionFilter: { group: 0, category: GROUND, mask: LEG | TORSO } }), 0, 0);
+    addBody(
+      physics,
+      Bodies.rectangle(45 * S, 0.5 * S, 110 * S, 1 * S, {
+        isStatic: true,
+        label: 'ground',
+        friction: p.footFriction,
+        collisionFilter: { group: 0, category: GROUND, mask: LEG | TORSO },
+      }),
+      0,
+      0,
+    );
     const h = this.standHeight();
     const torsoI = (p.torsoMassKg * (p.torsoLengthM ** 2 + p.torsoHeightM ** 2)) / 12;
-    this.torso = addBody(physics, Bodies.rectangle(0, -h * S, p.torsoLengthM * S, p.torsoHeightM * S, { label: 'torso', friction: 0.5, collisionFilter: { group: 0, category: TORSO, mask: GROUND } }), p.torsoMassKg, torsoI);
+    this.torso = addBody(
+      physics,
+      Bodies.rectangle(0, -h * S, p.torsoLengthM * S, p.torsoHeightM * S, {
+        label: 'torso',
+        friction: 0.5,
+        collisionFilter: { group: 0, category: TORSO, mask: GROUND },
+      }),
+      p.torsoMassKg,
+      torsoI,
+    );
     this.thighs.length = 0;
     this.shins.length = 0;
     const legFilter = { group: 0, category: LEG, mask: GROUND };
     for (let i = 0; i < WALKER_LEGS; i++) {
       const hx = i < 2 ? p.hipOffsetM : -p.hipOffsetM;
-      const thigh = addBody(physics, Bodies.rectangle(hx * S, -(h - p.thighM / 2) * S, p.legWidthM * S, p.thighM * S, { label: `thigh${i}`, friction: p.footFriction, collisionFilter: legFilter }), p.thighMassKg, (p.thighMassKg * p.thighM ** 2) / 12);
-      const shin = addBody(physics, Bodies.rectangle(hx * S, -(h - p.thighM - p.shinM / 2) * S, p.legWidthM * S, p.shinM * S, { label: `shin${i}`, friction: p.footFriction, chamfer: { radius: (p.legWidthM / 2) * S * 0.99 }, collisionFilter: legFilter }), p.shinMassKg, (p.shinMassKg * p.shinM ** 2) / 12);
+      const thigh = addBody(
+        physics,
+        Bodies.rectangle(hx * S, -(h - p.thighM / 2) * S, p.legWidthM * S, p.thighM * S, {
+          label: `thigh${i}`,
+          friction: p.footFriction,
+          collisionFilter: legFilter,
+        }),
+        p.thighMassKg,
+        (p.thighMassKg * p.thighM ** 2) / 12,
+      );
+      const shin = addBody(
+        physics,
+        Bodies.rectangle(hx * S, -(h - p.thighM - p.shinM / 2) * S, p.legWidthM * S, p.shinM * S, {
+          label: `shin${i}`,
+          friction: p.footFriction,
+          chamfer: { radius: (p.legWidthM / 2) * S * 0.99 },
+          collisionFilter: legFilter,
+        }),
+        p.shinMassKg,
+        (p.shinMassKg * p.shinM ** 2) / 12,
+      );
       addPin(physics, `hip${i}`, this.torso, [hx, 0], thigh, [0, p.thighM / 2]);
       addPin(physics, `knee${i}`, thigh, [0, -p.thighM / 2], shin, [0, p.shinM / 2]);
       this.thighs.push(thigh);
@@ -278,7 +359,6 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
     o.set(this.qDot, 5 + 2 * WALKER_LEGS);
     return o;
   }
-
 }
 
 function wrap(x: number): number {

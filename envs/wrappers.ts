@@ -8,27 +8,45 @@ import type { Action, Env, EnvParams, ResetOptions, ResetResult, StepResult, Wor
 /** Forwards everything to `inner`; subclasses override the one thing they change. */
 export abstract class EnvWrapper implements Env {
   constructor(readonly inner: Env) {}
-  get id(): string { return this.inner.id; }
-  get observationSpace() { return this.inner.observationSpace; }
-  get actionSpace() { return this.inner.actionSpace; }
-  get metadata() { return this.inner.metadata; }
-  get params(): EnvParams | undefined { return this.inner.params; }
+  get id(): string {
+    return this.inner.id;
+  }
+  get observationSpace() {
+    return this.inner.observationSpace;
+  }
+  get actionSpace() {
+    return this.inner.actionSpace;
+  }
+  get metadata() {
+    return this.inner.metadata;
+  }
+  get params(): EnvParams | undefined {
+    return this.inner.params;
+  }
 
   setParams(params: EnvParams): void {
     if (!this.inner.setParams) throw new Error(`${this.id}: this env has no physical parameters to set`);
     this.inner.setParams(params);
   }
 
-  reset(opts?: ResetOptions): ResetResult { return this.inner.reset(opts); }
-  step(action: Action): StepResult { return this.inner.step(action); }
-  snapshot(): WorldSnapshot { return this.inner.snapshot(); }
+  reset(opts?: ResetOptions): ResetResult {
+    return this.inner.reset(opts);
+  }
+  step(action: Action): StepResult {
+    return this.inner.step(action);
+  }
+  snapshot(): WorldSnapshot {
+    return this.inner.snapshot();
+  }
 
   applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {
     if (!this.inner.applyImpulse) throw new Error(`${this.id}: this env does not support applyImpulse`);
     this.inner.applyImpulse(bodyId, point, impulse);
   }
 
-  close(): void { this.inner.close(); }
+  close(): void {
+    this.inner.close();
+  }
 }
 
 /**
@@ -41,11 +59,14 @@ export class TimeLimit extends EnvWrapper {
 
   constructor(inner: Env, maxEpisodeSteps = inner.metadata.maxEpisodeSteps) {
     super(inner);
-    if (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps < 1) throw new Error(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
+    if (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps < 1)
+      throw new Error(`TimeLimit: maxEpisodeSteps must be a positive integer, got ${maxEpisodeSteps}`);
     this.maxEpisodeSteps = maxEpisodeSteps;
   }
   /** Steps taken in the current episode. */
-  get elapsedSteps(): number { return this.elapsed; }
+  get elapsedSteps(): number {
+    return this.elapsed;
+  }
 
   override reset(opts?: ResetOptions): ResetResult {
     this.elapsed = 0;
@@ -65,8 +86,13 @@ export class TimeLimit extends EnvWrapper {
  * other physical parameters) as an env of its own, so that controllers and results name it.
  */
 export class Renamed extends EnvWrapper {
-  constructor(inner: Env, private readonly newId: string) {
+  constructor(
+    inner: Env,
+    private readonly newId: string,
+  ) {
     super(inner);
   }
-  override get id(): string { return this.newId; }
+  override get id(): string {
+    return this.newId;
+  }
 }

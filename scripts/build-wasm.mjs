@@ -18,7 +18,26 @@ if (!existsSync(asc)) {
 mkdirSync(outDir, { recursive: true });
 for (const file of readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
   const out = join(outDir, basename(file, '.ts') + '.wasm');
-  execFileSync(process.execPath, [asc, join(srcDir, file), '-o', out, '-O3', '--noAssert',
-    '--enable', 'simd', '--runtime', 'stub', '--initialMemory', '1', '--importMemory', '--maximumMemory', '65536'], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [
+      asc,
+      join(srcDir, file),
+      '-o',
+      out,
+      '-O3',
+      '--noAssert',
+      '--enable',
+      'simd',
+      '--runtime',
+      'stub',
+      '--initialMemory',
+      '1',
+      '--importMemory',
+      '--maximumMemory',
+      '65536',
+    ],
+    { stdio: 'inherit' },
+  );
   console.log(`build-wasm: ${file} -> ${out}`);
 }

@@ -30,7 +30,14 @@ export {
 export * from './train/index.ts';
 
 // backend selection (call once before building networks)
-export { type ActiveBackend, type BackendName, type BackendOptions, DEFAULT_BACKEND, initBackend, parseBackendName } from './backend/index.ts';
+export {
+  type ActiveBackend,
+  type BackendName,
+  type BackendOptions,
+  DEFAULT_BACKEND,
+  initBackend,
+  parseBackendName,
+} from './backend/index.ts';
 
 // neuron dynamics as fused multi-step ops
 export * from './neurons/index.ts';
@@ -43,12 +50,35 @@ export { type SpikeIndex, type SpikeKernelKind, type SpikeKernels, spikeKernels 
 // data sets, encoders, closed loop, event-driven inference
 // (the loaders' parsing, batching, download and archive helpers stay internal: src/data/*)
 export {
-  Cifar10Dataset, type CifarOptions, type CifarSplitOptions, DEFAULT_CIFAR, CIFAR_CLASSES,
-  NmnistDataset, type NmnistOptions, type FrameOptions, DEFAULT_NMNIST, DEFAULT_FRAMES,
-  resolveDataset, defaultCacheDir, DATASET_SOURCES, type DatasetName, type ResolveOptions,
-  type Bs1Events, type SpikeRaster, type RasterOptions, DEFAULT_RASTER, Bs1FormatError, Bs1RangeError,
-  readBs1, writeBs1, readBs1Raster, eventsToRaster, rasterToEvents,
-  type NpyArray, NpyFormatError, readNpy,
+  Cifar10Dataset,
+  type CifarOptions,
+  type CifarSplitOptions,
+  DEFAULT_CIFAR,
+  CIFAR_CLASSES,
+  NmnistDataset,
+  type NmnistOptions,
+  type FrameOptions,
+  DEFAULT_NMNIST,
+  DEFAULT_FRAMES,
+  resolveDataset,
+  defaultCacheDir,
+  DATASET_SOURCES,
+  type DatasetName,
+  type ResolveOptions,
+  type Bs1Events,
+  type SpikeRaster,
+  type RasterOptions,
+  DEFAULT_RASTER,
+  Bs1FormatError,
+  Bs1RangeError,
+  readBs1,
+  writeBs1,
+  readBs1Raster,
+  eventsToRaster,
+  rasterToEvents,
+  type NpyArray,
+  NpyFormatError,
+  readNpy,
 } from './data/index.ts';
 export * from './encoding/index.ts';
 export * from './stream/index.ts';

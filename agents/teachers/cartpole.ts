@@ -13,7 +13,11 @@ export interface CartPoleTeacherOptions {
   r: number;
 }
 
-export const DEFAULT_CARTPOLE_TEACHER: Readonly<CartPoleTeacherOptions> = Object.freeze({ discrete: false, q: [1, 1, 10, 1] as const, r: 0.1 });
+export const DEFAULT_CARTPOLE_TEACHER: Readonly<CartPoleTeacherOptions> = Object.freeze({
+  discrete: false,
+  q: [1, 1, 10, 1] as const,
+  r: 0.1,
+});
 
 export function cartPoleLqrGain(opts: Partial<CartPoleTeacherOptions> = {}): number[] {
   const o = { ...DEFAULT_CARTPOLE_TEACHER, ...opts };

@@ -34,9 +34,11 @@ const registered = new Map<string, TeacherFactory>(Object.entries(BUILT_IN));
  * function of the observation. Replacing a teacher needs `{ replace: true }`.
  */
 export function registerTeacher(envName: string, factory: TeacherFactory, opts: { replace?: boolean } = {}): void {
-  if (typeof factory !== 'function') throw new Error(`registerTeacher: the factory for '${envName}' must be a function, got ${typeof factory}`);
+  if (typeof factory !== 'function')
+    throw new Error(`registerTeacher: the factory for '${envName}' must be a function, got ${typeof factory}`);
   const id = resolveEnvId(envName);
-  if (registered.has(id) && !opts.replace) throw new Error(`registerTeacher: '${id}' already has a teacher (pass { replace: true } to replace it)`);
+  if (registered.has(id) && !opts.replace)
+    throw new Error(`registerTeacher: '${id}' already has a teacher (pass { replace: true } to replace it)`);
   registered.set(id, factory);
 }
 
@@ -61,6 +63,9 @@ function asTeacher(id: string, made: ReturnType<TeacherFactory>): Teacher {
 export function makeTeacher(envName: string): Teacher {
   const id = resolveEnvId(envName);
   const make = registered.get(id);
-  if (!make) throw new Error(`makeTeacher: no teacher for '${id}'; available: ${[...registered.keys()].join(', ')} (register one with registerTeacher)`);
+  if (!make)
+    throw new Error(
+      `makeTeacher: no teacher for '${id}'; available: ${[...registered.keys()].join(', ')} (register one with registerTeacher)`,
+    );
   return asTeacher(id, make());
 }

@@ -9,7 +9,8 @@ const zeros = (r: number, c: number): Matrix => Array.from({ length: r }, () => 
 
 export function matMul(a: Matrix, b: Matrix): Matrix {
   const out = zeros(a.length, b[0]!.length);
-  for (let i = 0; i < a.length; i++) for (let k = 0; k < b.length; k++) for (let j = 0; j < b[0]!.length; j++) out[i]![j]! += a[i]![k]! * b[k]![j]!;
+  for (let i = 0; i < a.length; i++)
+    for (let k = 0; k < b.length; k++) for (let j = 0; j < b[0]!.length; j++) out[i]![j]! += a[i]![k]! * b[k]![j]!;
   return out;
 }
 
@@ -60,16 +61,31 @@ export function dlqr(A: Matrix, B: Matrix, Q: Matrix, R: Matrix, maxIter = 10_00
  * Discrete linearisation of dx/dt = f(x, u) about (x0, u0) over one period dt by central
  * differences of an RK4 step: returns [A, B].
  */
-export function linearize(f: (x: number[], u: number[]) => number[], x0: number[], u0: number[], dtS: number, eps = 1e-6): [Matrix, Matrix] {
+export function linearize(
+  f: (x: number[], u: number[]) => number[],
+  x0: number[],
+  u0: number[],
+  dtS: number,
+  eps = 1e-6,
+): [Matrix, Matrix] {
   const step = (x: number[], u: number[]): number[] => {
     const sub = 20;
     const h = dtS / sub;
     let s = [...x];
     for (let i = 0; i < sub; i++) {
       const k1 = f(s, u);
-      const k2 = f(s.map((v, j) => v + (h / 2) * k1[j]!), u);
-      const k3 = f(s.map((v, j) => v + (h / 2) * k2[j]!), u);
-      const k4 = f(s.map((v, j) => v + h * k3[j]!), u);
+      const k2 = f(
+        s.map((v, j) => v + (h / 2) * k1[j]!),
+        u,
+      );
+      const k3 = f(
+        s.map((v, j) => v + (h / 2) * k2[j]!),
+        u,
+      );
+      const k4 = f(
+        s.map((v, j) => v + h * k3[j]!),
+        u,
+      );
       s = s.map((v, j) => v + (h / 6) * (k1[j]! + 2 * k2[j]! + 2 * k3[j]! + k4[j]!));
     }
     return s;

@@ -27,7 +27,15 @@ export class PendulumTeacher implements Teacher {
   constructor(options: Partial<PendulumTeacherOptions> = {}) {
     this.opts = { ...DEFAULT_PENDULUM_TEACHER, ...options };
     const [A, B] = linearize((x, u) => pendulumDerivative(x, u[0]!), [0, 0], [0], PENDULUM_PARAMS.dtS);
-    this.k = dlqr(A, B, [[1, 0], [0, 0.1]], [[0.001]])[0]!;
+    this.k = dlqr(
+      A,
+      B,
+      [
+        [1, 0],
+        [0, 0.1],
+      ],
+      [[0.001]],
+    )[0]!;
   }
 
   reset(): void {}

@@ -28,10 +28,20 @@ export interface ReacherTeacherOptions {
   elbow: 'current' | 'initial';
 }
 
-export const DEFAULT_REACHER_TEACHER: Readonly<ReacherTeacherOptions> = Object.freeze({ kpNmPerRad: [25, 8] as const, kdNmsPerRad: [6, 0.8] as const, elbow: 'current' });
+export const DEFAULT_REACHER_TEACHER: Readonly<ReacherTeacherOptions> = Object.freeze({
+  kpNmPerRad: [25, 8] as const,
+  kdNmsPerRad: [6, 0.8] as const,
+  elbow: 'current',
+});
 
 /** Joint angles that put the fingertip at (x, y); `elbowSign` picks the bend (±1). Unreachable targets are pulled onto the workspace edge. */
-export function reacherIk(x: number, y: number, elbowSign: number, l1 = REACHER_PARAMS.link1M, l2 = REACHER_PARAMS.link2M): [number, number] {
+export function reacherIk(
+  x: number,
+  y: number,
+  elbowSign: number,
+  l1 = REACHER_PARAMS.link1M,
+  l2 = REACHER_PARAMS.link2M,
+): [number, number] {
   const d2 = x * x + y * y;
   const c2 = clip((d2 - l1 * l1 - l2 * l2) / (2 * l1 * l2), -1, 1);
   const q2 = (elbowSign >= 0 ? 1 : -1) * Math.acos(c2);

@@ -73,7 +73,7 @@ export class WalkerTeacher implements Teacher {
       let d = 2 * Math.PI * frequencyHz;
       for (let j = 0; j < n; j++) {
         if (j === i) continue;
-        const psi = (i + j === 3) ? 0 : Math.PI;
+        const psi = i + j === 3 ? 0 : Math.PI;
         d += coupling * Math.sin(this.phase[j]! - this.phase[i]! - psi);
       }
       next[i] = this.phase[i]! + d * dt;

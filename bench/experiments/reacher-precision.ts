@@ -95,13 +95,22 @@ function run(name: string, ch: Channel): void {
     sum += d;
   }
   env.close();
-  console.log(`${name.padEnd(58)} ${ok}/${episodes} < 5 cm, mean final ${(100 * sum / episodes).toFixed(2)} cm`);
+  console.log(`${name.padEnd(58)} ${ok}/${episodes} < 5 cm, mean final ${((100 * sum) / episodes).toFixed(2)} cm`);
 }
 
 run('teacher', identity);
 run('teacher, clipped to ±0.5 of the bound', { reset() {}, map: (c) => c.map((v) => Math.max(-0.5, Math.min(0.5, v))) });
-for (const [cs, T, code, tau] of [[0.5, 10, 'balanced', 5], [1, 10, 'balanced', 5], [0.5, 10, 'one-sided', 5], [0.5, 20, 'balanced', 5], [0.5, 10, 'balanced', 10]] as const) {
-  run(`teacher → spike code (scale ${cs}, Tsub ${T}, ${code}, τs ${tau})`, spikeChannel({ commandScale: cs, substeps: T, code, tauSyn: tau, gain: 2 }));
+for (const [cs, T, code, tau] of [
+  [0.5, 10, 'balanced', 5],
+  [1, 10, 'balanced', 5],
+  [0.5, 10, 'one-sided', 5],
+  [0.5, 20, 'balanced', 5],
+  [0.5, 10, 'balanced', 10],
+] as const) {
+  run(
+    `teacher → spike code (scale ${cs}, Tsub ${T}, ${code}, τs ${tau})`,
+    spikeChannel({ commandScale: cs, substeps: T, code, tauSyn: tau, gain: 2 }),
+  );
 }
 run('teacher, 1 step action delay', delayChannel(1));
 for (const s of [0.05, 0.1, 0.2, 0.3]) run(`teacher + command noise σ = ${s}`, noiseChannel(s));
@@ -115,11 +124,11 @@ if (dir) {
   const err = bins.map(() => ({ n: 0, abs: 0, sat: 0 }));
   let ok = 0;
   for (let seed = 0; seed < episodes; seed++) {
-    let obs = env.reset({ seed }).observation;
     policy.reset();
     teacher.reset();
-    let d = Number(env.reset({ seed }).info.distance);
-    obs = env.reset({ seed }).observation;
+    const first = env.reset({ seed });
+    let obs = first.observation;
+    let d = Number(first.info.distance);
     for (let s = 0; s < env.metadata.maxEpisodeSteps; s++) {
       const a = Float64Array.from(policy.step(obs).action);
       const t = teacher.act(obs);
@@ -138,5 +147,9 @@ if (dir) {
   }
   env.close();
   console.log(`controller ${dir}: ${ok}/${episodes} < 5 cm`);
-  bins.forEach((b, i) => console.log(`  d < ${b}: ${err[i]!.n} samples, mean |SNN − teacher| ${(err[i]!.abs / Math.max(1, err[i]!.n)).toFixed(3)} (command units), teacher saturated ${(100 * err[i]!.sat / Math.max(1, err[i]!.n)).toFixed(0)}%`));
+  bins.forEach((b, i) =>
+    console.log(
+      `  d < ${b}: ${err[i]!.n} samples, mean |SNN − teacher| ${(err[i]!.abs / Math.max(1, err[i]!.n)).toFixed(3)} (command units), teacher saturated ${((100 * err[i]!.sat) / Math.max(1, err[i]!.n)).toFixed(0)}%`,
+    ),
+  );
 }

@@ -36,7 +36,11 @@ for (let seed = 0; seed < episodes; seed++) {
   }
   const final = d.at(-1)!;
   if (final < 0.05 && Math.max(...Array.from(ta, Math.abs)) >= 1) nearButSaturated++;
-  console.log(`seed ${seed}: d@0 ${d[0]!.toFixed(3)} d@25 ${d[25]!.toFixed(3)} d@50 ${d[50]!.toFixed(3)} min ${Math.min(...d).toFixed(3)} final ${final.toFixed(3)} | last snn ${fmt(snn)} teacher ${fmt(ta)}`);
+  console.log(
+    `seed ${seed}: d@0 ${d[0]!.toFixed(3)} d@25 ${d[25]!.toFixed(3)} d@50 ${d[50]!.toFixed(3)} min ${Math.min(...d).toFixed(3)} final ${final.toFixed(3)} | last snn ${fmt(snn)} teacher ${fmt(ta)}`,
+  );
 }
-console.log(`${nearButSaturated}/${episodes} episodes end < 5 cm from the target with the teacher asking for a saturated torque (teacher elbow '${elbow}')`);
+console.log(
+  `${nearButSaturated}/${episodes} episodes end < 5 cm from the target with the teacher asking for a saturated torque (teacher elbow '${elbow}')`,
+);
 env.close();

@@ -6,11 +6,24 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface Cell { controller: string; episodes: number; successes: number; successCI: [number, number]; meanReturn: number; returnCI: [number, number] }
-interface Doc { env: string; episodes: number; conditions: Array<{ condition: string; perturb: string; cells: Cell[] }> }
+interface Cell {
+  controller: string;
+  episodes: number;
+  successes: number;
+  successCI: [number, number];
+  meanReturn: number;
+  returnCI: [number, number];
+}
+interface Doc {
+  env: string;
+  episodes: number;
+  conditions: Array<{ condition: string; perturb: string; cells: Cell[] }>;
+}
 
-const short = (name: string): string => (name === 'teacher' ? 'teacher' : /spike-seq/.test(name) ? 'spike-seq' : /rate/.test(name) ? 'rate' : name);
-const f = (c: Cell): string => `${c.successes}/${c.episodes} [${c.successCI[0].toFixed(2)}, ${c.successCI[1].toFixed(2)}] · ${c.meanReturn.toFixed(1)} [${c.returnCI[0].toFixed(1)}, ${c.returnCI[1].toFixed(1)}]`;
+const short = (name: string): string =>
+  name === 'teacher' ? 'teacher' : /spike-seq/.test(name) ? 'spike-seq' : /rate/.test(name) ? 'rate' : name;
+const f = (c: Cell): string =>
+  `${c.successes}/${c.episodes} [${c.successCI[0].toFixed(2)}, ${c.successCI[1].toFixed(2)}] · ${c.meanReturn.toFixed(1)} [${c.returnCI[0].toFixed(1)}, ${c.returnCI[1].toFixed(1)}]`;
 
 const files = process.argv.slice(2);
 if (files.length === 0) throw new Error('usage: robustness-table.ts FILE.json ...');

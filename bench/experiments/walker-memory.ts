@@ -77,7 +77,14 @@ async function main(): Promise<void> {
   const memory = MEMORY[values.memory!];
   const t0 = performance.now();
   const trained = trainController(
-    { env, label, seed: Number(values.seed), clockHz: 0, ...(memory ? { hiddenMemory: memory } : {}), ...(values.budget ? { budget: Number(values.budget) } : {}) },
+    {
+      env,
+      label,
+      seed: Number(values.seed),
+      clockHz: 0,
+      ...(memory ? { hiddenMemory: memory } : {}),
+      ...(values.budget ? { budget: Number(values.budget) } : {}),
+    },
     { log: (l) => console.error(l), ...(values.out ? { outDir: values.out } : {}) },
   );
   const trainS = (performance.now() - t0) / 1000;
@@ -86,7 +93,19 @@ async function main(): Promise<void> {
     for (const delay of [0, 1]) {
       const actor = policyActor(policyFromNetwork(trained.network, trained.spec));
       const r = score(env, delay ? delayed(actor, channels) : actor, episodes);
-      console.log(JSON.stringify({ label, memory: values.memory, seed: Number(values.seed), budget: trained.spec.training?.['recipe'] ? (trained.spec.training['recipe'] as { budget: number }).budget : undefined, bestRound: trained.best.round, trainS: Math.round(trainS), delay, episodes, ...r }));
+      console.log(
+        JSON.stringify({
+          label,
+          memory: values.memory,
+          seed: Number(values.seed),
+          budget: trained.spec.training?.['recipe'] ? (trained.spec.training['recipe'] as { budget: number }).budget : undefined,
+          bestRound: trained.best.round,
+          trainS: Math.round(trainS),
+          delay,
+          episodes,
+          ...r,
+        }),
+      );
     }
   } finally {
     trained.network.dispose();

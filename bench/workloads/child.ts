@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     throw new Error(`child: --warmup must be an integer >= 0 and --iters >= 1, got ${values.warmup}, ${values.iters}`);
   }
   const path = values.path;
-  if (path !== 'fused' && path !== 'unfused' && path !== 'per-step') throw new Error(`child: --path must be fused, unfused or per-step, got ${path}`);
+  if (path !== 'fused' && path !== 'unfused' && path !== 'per-step')
+    throw new Error(`child: --path must be fused, unfused or per-step, got ${path}`);
   const backend = await initBackend({ backend: parseBackendName(values.backend!, '--backend') });
   const result = path === 'fused' ? measureFused(w, timing) : measureUnfused(w, timing, path);
   // maxRSS is in kilobytes

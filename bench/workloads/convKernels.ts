@@ -20,7 +20,12 @@ function time(name: string, f: () => tf.Tensor, flop: number): void {
 }
 
 const filterGrad = (x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number]): tf.Tensor =>
-  tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+    strides: 1,
+    pad: 'same',
+    dataFormat: 'NHWC',
+    filterShape,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
 
 const x2 = tf.cast(tf.greater(tf.randomUniform([160, 16, 16, 32]), 0.7), 'float32') as tf.Tensor4D;
 const w2 = tf.randomNormal([3, 3, 32, 64]) as tf.Tensor4D;

@@ -32,7 +32,14 @@ export const TORCH_LIF = Object.freeze({
   surrogate: Object.freeze({ kind: 'fastSigmoid' as const, slope: 10 }),
 });
 export const TORCH_LOSS_PSP = Object.freeze({ tauSyn: 5, alpha: Math.exp(-1 / 5), scale: 'none' as const });
-export const TORCH_ADAM: Readonly<OptimizerSpec> = Object.freeze({ kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
+export const TORCH_ADAM: Readonly<OptimizerSpec> = Object.freeze({
+  kind: 'adam',
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  weightDecay: 0,
+});
 
 /** A synaptic layer for the nominal FLOP count: dense [in, out] or 3×3 conv at H×W. */
 type SynapticShape = { kind: 'dense'; nin: number; nout: number } | { kind: 'conv'; cin: number; cout: number; h: number; w: number };
@@ -50,7 +57,14 @@ export interface Workload {
 }
 
 const dense = (units: number, gain: number) => ({ type: 'dense', units, weightScale: gain, synapseInput: 'spike' });
-const conv = (filters: number, gain: number) => ({ type: 'conv2d', filters, kernelSize: 3, padding: 'same', weightScale: gain, synapseInput: 'spike' });
+const conv = (filters: number, gain: number) => ({
+  type: 'conv2d',
+  filters,
+  kernelSize: 3,
+  padding: 'same',
+  weightScale: gain,
+  synapseInput: 'spike',
+});
 
 export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = Object.freeze({
   'nmnist-mlp': {
@@ -61,7 +75,10 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = Object.freeze
     input: 'bernoulli',
     p: 0.05,
     layers: [dense(800, 8), dense(10, 4)],
-    synapses: [{ kind: 'dense', nin: 2312, nout: 800 }, { kind: 'dense', nin: 800, nout: 10 }],
+    synapses: [
+      { kind: 'dense', nin: 2312, nout: 800 },
+      { kind: 'dense', nin: 800, nout: 10 },
+    ],
   },
   'cifar-conv': {
     name: 'cifar-conv',
@@ -71,7 +88,15 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = Object.freeze
     inputShape: [32, 32, 3],
     input: 'static',
     p: 0,
-    layers: [conv(32, 3), { type: 'avgpool', poolSize: 2 }, conv(64, 3), { type: 'avgpool', poolSize: 2 }, { type: 'flatten' }, dense(256, 3), dense(10, 3)],
+    layers: [
+      conv(32, 3),
+      { type: 'avgpool', poolSize: 2 },
+      conv(64, 3),
+      { type: 'avgpool', poolSize: 2 },
+      { type: 'flatten' },
+      dense(256, 3),
+      dense(10, 3),
+    ],
     synapses: [
       { kind: 'conv', cin: 3, cout: 32, h: 32, w: 32 },
       { kind: 'conv', cin: 32, cout: 64, h: 16, w: 16 },
@@ -87,7 +112,11 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = Object.freeze
     input: 'bernoulli',
     p: 0.1,
     layers: [dense(128, 4), dense(128, 4), dense(8, 4)],
-    synapses: [{ kind: 'dense', nin: 64, nout: 128 }, { kind: 'dense', nin: 128, nout: 128 }, { kind: 'dense', nin: 128, nout: 8 }],
+    synapses: [
+      { kind: 'dense', nin: 64, nout: 128 },
+      { kind: 'dense', nin: 128, nout: 128 },
+      { kind: 'dense', nin: 128, nout: 8 },
+    ],
   },
 });
 
@@ -113,7 +142,14 @@ export interface Problem {
 
 /** Network, fixed input and desired trains of a workload (seeded; only speed matters). */
 export function buildProblem(w: Workload, seed = 0): Problem {
-  const net = Sequential.fromConfig({ T: w.T, seed, inputShape: w.inputShape, input: w.input === 'static' ? 'current' : 'spikes', lif: TORCH_LIF, layers: w.layers });
+  const net = Sequential.fromConfig({
+    T: w.T,
+    seed,
+    inputShape: w.inputShape,
+    input: w.input === 'static' ? 'current' : 'spikes',
+    lif: TORCH_LIF,
+    layers: w.layers,
+  });
   const rng = createRng(seed + 1);
   const shape = w.input === 'static' ? [w.batch, ...w.inputShape] : [w.T, w.batch, ...w.inputShape];
   const n = shape.reduce((a, b) => a * b, 1);
@@ -122,7 +158,11 @@ export function buildProblem(w: Workload, seed = 0): Problem {
   const inputs = tf.tensor(v, shape, 'float32');
   const nOut = net.outputShape[0]!;
   const labels = Int32Array.from({ length: w.batch }, () => rng.int(nOut));
-  const targets = classSpikeTrains(labels, { T: w.T, numClasses: nOut, pattern: Array.from({ length: w.T }, (_, t) => (t % 3 === 1 ? 1 : 0)) });
+  const targets = classSpikeTrains(labels, {
+    T: w.T,
+    numClasses: nOut,
+    pattern: Array.from({ length: w.T }, (_, t) => (t % 3 === 1 ? 1 : 0)),
+  });
   return {
     net,
     inputs,
@@ -188,7 +228,15 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function summarise(w: Workload, path: MeasurePath, times: number[], total: number, cpuMs: number, rates: number[], losses: number[]): TrainingMeasurement {
+function summarise(
+  w: Workload,
+  path: MeasurePath,
+  times: number[],
+  total: number,
+  cpuMs: number,
+  rates: number[],
+  losses: number[],
+): TrainingMeasurement {
   const ms = total / times.length;
   const gflop = nominalGflopPerIter(w);
   return {
@@ -272,7 +320,11 @@ function perStepForward(x: tf.Tensor, kernels: readonly tf.Variable[]): tf.Tenso
  * The training step without the fused ops (see `MeasurePath`), on the spike-input MLPs, with the
  * same loss maths and the same Adam from `src/train`.
  */
-export function measureUnfused(w: Workload, timing: Partial<TimingOptions> = {}, path: Exclude<MeasurePath, 'fused'> = 'unfused'): TrainingMeasurement {
+export function measureUnfused(
+  w: Workload,
+  timing: Partial<TimingOptions> = {},
+  path: Exclude<MeasurePath, 'fused'> = 'unfused',
+): TrainingMeasurement {
   const t = { ...DEFAULT_TIMING, ...timing };
   const pb = buildProblem(w);
   const named = spikeMlpKernels(w, pb);
@@ -294,7 +346,10 @@ export function measureUnfused(w: Workload, timing: Partial<TimingOptions> = {},
       return tf.mean(tf.square(diff)) as tf.Scalar;
     }, kernels);
     const loss = value.dataSync()[0]!;
-    opt.apply(named.map((n): NamedGrad => ({ ...n, grad: grads[n.variable.name]! })), TORCH_ADAM.lr);
+    opt.apply(
+      named.map((n): NamedGrad => ({ ...n, grad: grads[n.variable.name]! })),
+      TORCH_ADAM.lr,
+    );
     value.dispose();
     Object.values(grads).forEach((g) => g.dispose());
     return loss;

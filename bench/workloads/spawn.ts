@@ -37,9 +37,31 @@ export function parseChildReport(stdout: string): ChildReport {
 
 export function runWorkloadChild(name: WorkloadName, opts: Partial<SpawnOptions> = {}): ChildReport {
   const o = { ...DEFAULT_SPAWN, ...opts };
-  const args = [join(ROOT, 'bin', 'run-ts.mjs'), join(ROOT, 'bench', 'workloads', 'child.ts'), '--workload', name, '--path', o.path, '--backend', o.backend, '--warmup', String(o.warmup), '--iters', String(o.iters)];
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: o.timeoutS * 1000, maxBuffer: 16 << 20 });
+  const args = [
+    join(ROOT, 'bin', 'run-ts.mjs'),
+    join(ROOT, 'bench', 'workloads', 'child.ts'),
+    '--workload',
+    name,
+    '--path',
+    o.path,
+    '--backend',
+    o.backend,
+    '--warmup',
+    String(o.warmup),
+    '--iters',
+    String(o.iters),
+  ];
+  const r = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: o.timeoutS * 1000,
+    maxBuffer: 16 << 20,
+  });
   if (r.error) throw new Error(`workload ${name} (${o.path}): ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`workload ${name} (${o.path}) exited with ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `workload ${name} (${o.path}) exited with ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`,
+    );
   return parseChildReport(r.stdout);
 }

@@ -62,7 +62,12 @@ const CONTROL_HZ = 50;
 
 function heavyEnv(extraBodies: number): EnvLike {
   let x = 0;
-  const square = (cx: number, cy: number): Array<[number, number]> => [[cx - 0.05, cy - 0.05], [cx + 0.05, cy - 0.05], [cx + 0.05, cy + 0.05], [cx - 0.05, cy + 0.05]];
+  const square = (cx: number, cy: number): Array<[number, number]> => [
+    [cx - 0.05, cy - 0.05],
+    [cx + 0.05, cy - 0.05],
+    [cx + 0.05, cy + 0.05],
+    [cx - 0.05, cy + 0.05],
+  ];
   return {
     metadata: { controlHz: CONTROL_HZ, maxEpisodeSteps: 1e12 },
     reset: () => ((x = 0), { observation: Float64Array.of(x) }),
@@ -108,7 +113,13 @@ function open(url: string): Promise<WebSocket> {
 export async function runVizSoak(options: Partial<SoakOptions> = {}): Promise<SoakResult> {
   const o: SoakOptions = { ...DEFAULT_SOAK, ...options };
   const server = await startVizServer(
-    () => closedLoopSimulation({ env: heavyEnv(o.extraBodies), source: sweepSource(o.spikesPerTick), envName: 'heavy', controllerName: 'sweep' }),
+    () =>
+      closedLoopSimulation({
+        env: heavyEnv(o.extraBodies),
+        source: sweepSource(o.spikesPerTick),
+        envName: 'heavy',
+        controllerName: 'sweep',
+      }),
     { env: 'heavy', controller: 'sweep' },
     { port: 0, speed: o.speed, maxBufferedBytes: o.maxBufferedBytes },
   );

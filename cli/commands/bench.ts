@@ -102,14 +102,17 @@ export async function run(argv: string[]): Promise<number> {
   }
   const dataset = positionals[0];
   if (positionals.length !== 1 || (dataset !== 'cifar10' && dataset !== 'nmnist')) {
-    console.error(`spikeloop bench: name one benchmark, cifar10, nmnist or oxford (got ${positionals.length ? positionals.join(' ') : 'none'})\n\n${HELP}`);
+    console.error(
+      `spikeloop bench: name one benchmark, cifar10, nmnist or oxford (got ${positionals.length ? positionals.join(' ') : 'none'})\n\n${HELP}`,
+    );
     return 2;
   }
   if (values.label !== undefined && values.label !== 'spike-seq' && values.label !== 'rate') {
     throw new Error(`--label must be spike-seq or rate, got '${values.label}'`);
   }
   const base = loadExperimentConfig(values.config ?? DEFAULT_CONFIGS[dataset]);
-  if (base.dataset !== dataset) throw new Error(`config ${values.config}: is for dataset '${base.dataset}', the command asks for '${dataset}'`);
+  if (base.dataset !== dataset)
+    throw new Error(`config ${values.config}: is for dataset '${base.dataset}', the command asks for '${dataset}'`);
   const { resolvedNetwork: _r, ...raw } = base;
   const tr = { ...raw.train };
   const set = <K extends keyof typeof tr>(k: K, v: (typeof tr)[K] | undefined): void => {

@@ -53,7 +53,10 @@ export async function run(argv: string[]): Promise<number> {
   const progress = trainProgress();
   let trained: ReturnType<typeof trainController>;
   try {
-    trained = trainController({ env: 'cartpole', budget, daggerRounds: DEMO_BUDGET.daggerRounds }, { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update });
+    trained = trainController(
+      { env: 'cartpole', budget, daggerRounds: DEMO_BUDGET.daggerRounds },
+      { outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update },
+    );
   } finally {
     progress.stop();
   }

@@ -18,7 +18,8 @@ import { evaluateRobustness, formatRobustness, type NamedActor } from '../../age
 import { createProgress } from '../../src/util/progress.ts';
 import { envOption, intOption, parseCommand } from '../options.ts';
 
-export const summary = 'evaluate spiking controllers and the teacher on seeded episodes, optionally under perturbations (paired, with 95% CIs)';
+export const summary =
+  'evaluate spiking controllers and the teacher on seeded episodes, optionally under perturbations (paired, with 95% CIs)';
 
 const HELP = `usage: spikeloop eval (--checkpoint DIR ... | --teacher) [--env NAME] [--perturb SPEC ... | --suite NAME] [options]
 
@@ -63,11 +64,18 @@ export async function run(argv: string[]): Promise<number> {
   // Loading a network needs tfjs (inference itself runs on typed arrays); this prints the backend.
   if (checkpoints.length > 0) await initBackend();
   const snns = checkpoints.map((dir) => ({ dir, ...loadPolicy(dir) }));
-  const envId = pickEnv(values.env, snns.map((s) => ({ dir: s.dir, env: s.spec.env })));
-  const actors: NamedActor[] = snns.map((s) => ({ name: snns.length > 1 ? `SNN (${s.spec.label}, ${s.dir})` : `SNN (${s.spec.label})`, actor: policyActor(s.policy) }));
+  const envId = pickEnv(
+    values.env,
+    snns.map((s) => ({ dir: s.dir, env: s.spec.env })),
+  );
+  const actors: NamedActor[] = snns.map((s) => ({
+    name: snns.length > 1 ? `SNN (${s.spec.label}, ${s.dir})` : `SNN (${s.spec.label})`,
+    actor: policyActor(s.policy),
+  }));
   const t0 = performance.now();
   if (values.perturb === undefined && values.suite === undefined) {
-    if (actors.length > 1) throw new Error('several --checkpoint folders are compared under --perturb or --suite conditions; give one of them');
+    if (actors.length > 1)
+      throw new Error('several --checkpoint folders are compared under --perturb or --suite conditions; give one of them');
     const { name, actor } = actors[0] ?? { name: 'teacher', actor: makeTeacher(envId) };
     const progress = createProgress({ mode: 'auto', total: episodes, label: name, unit: 'episodes' });
     let returns = 0;
@@ -83,18 +91,29 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) writeFileSync(values.json, JSON.stringify({ controller: name, ...s, seconds }, null, 1));
     return 0;
   }
-  const conditions: SuiteCondition[] = values.suite !== undefined
-    ? perturbationSuite(values.suite, envId)
-    : values.perturb!.map((p) => {
-        const perturb = formatPerturbation(toPerturbation(p));
-        return { name: perturb === 'none' ? 'nominal' : perturb, perturb };
-      });
+  const conditions: SuiteCondition[] =
+    values.suite !== undefined
+      ? perturbationSuite(values.suite, envId)
+      : values.perturb!.map((p) => {
+          const perturb = formatPerturbation(toPerturbation(p));
+          return { name: perturb === 'none' ? 'nominal' : perturb, perturb };
+        });
   const results = evaluateRobustness(envId, [{ name: 'teacher', actor: makeTeacher(envId) }, ...actors], conditions, { episodes, seed });
   const seconds = (performance.now() - t0) / 1000;
   console.log(formatRobustness(results));
-  console.log(`(${envId}; ${episodes} paired episodes per cell, seeds ${seed}..${seed + episodes - 1}; Δ return: paired mean difference to the teacher; ${seconds.toFixed(1)} s)`);
+  console.log(
+    `(${envId}; ${episodes} paired episodes per cell, seeds ${seed}..${seed + episodes - 1}; Δ return: paired mean difference to the teacher; ${seconds.toFixed(1)} s)`,
+  );
   if (values.json) {
-    const doc = { env: envId, episodes, seeds: [seed, seed + episodes - 1], checkpoints, suite: values.suite, conditions: results, seconds };
+    const doc = {
+      env: envId,
+      episodes,
+      seeds: [seed, seed + episodes - 1],
+      checkpoints,
+      suite: values.suite,
+      conditions: results,
+      seconds,
+    };
     writeFileSync(values.json, JSON.stringify(doc, null, 1));
   }
   return 0;

@@ -60,28 +60,36 @@ export async function run(argv: string[]): Promise<number> {
   const workers = workersOption(values.workers) ?? DEFAULT_WORKERS();
   const url = queueUrlOption(values.queue);
   const attempts = intOption('attempts', values.attempts, 1) ?? 1;
-  if (!url && (values['queue-name'] !== undefined || values.attempts !== undefined || values['no-wait'])) throw new Error('--queue-name, --attempts and --no-wait need --queue');
+  if (!url && (values['queue-name'] !== undefined || values.attempts !== undefined || values['no-wait']))
+    throw new Error('--queue-name, --attempts and --no-wait need --queue');
   const dir = resolve(values.out ?? join('sweeps', spec.name));
   const plan = { version: 1 as const, spec, cells: expandCells(spec) };
   if (values['dry-run']) {
-    for (const c of plan.cells) console.log(`${c.id}  ${pointLabel(c.point)} seed=${c.seed} repeat=${c.repeat}: spikeloop ${cellArgv(c).join(' ')}`);
+    for (const c of plan.cells)
+      console.log(`${c.id}  ${pointLabel(c.point)} seed=${c.seed} repeat=${c.repeat}: spikeloop ${cellArgv(c).join(' ')}`);
     console.log(`${plan.cells.length} cells → ${dir}`);
     return 0;
   }
   writePlan(dir, plan);
   if (!url) {
     const r = await runLocalPool(dir, plan, { workers, cli: jobCli(), log: (l) => console.log(l) });
-    console.log(`sweep ${spec.name}: ${r.skipped + r.done}/${r.total} cells done${r.failed ? `, ${r.failed} failed (see ${dir}/failed/)` : ''}; index ${join(dir, 'index.md')}; report: spikeloop report ${dir}`);
+    console.log(
+      `sweep ${spec.name}: ${r.skipped + r.done}/${r.total} cells done${r.failed ? `, ${r.failed} failed (see ${dir}/failed/)` : ''}; index ${join(dir, 'index.md')}; report: spikeloop report ${dir}`,
+    );
     return r.failed || r.aborted ? 1 : 0;
   }
   const name = values['queue-name'] ?? DEFAULT_QUEUE_NAME;
   const e = await enqueueSweep(dir, plan, { url, name, attempts });
-  console.log(`sweep ${spec.name} on queue '${name}' at ${url}: ${e.added} enqueued, ${e.retried} failed before and retried, ${e.queued} already queued, ${e.done} already done; folder ${dir}`);
+  console.log(
+    `sweep ${spec.name} on queue '${name}' at ${url}: ${e.added} enqueued, ${e.retried} failed before and retried, ${e.queued} already queued, ${e.done} already done; folder ${dir}`,
+  );
   if (values['no-wait']) {
     writeSweepIndex(dir, plan);
     return 0;
   }
   const w = await waitForSweep(dir, plan, { url, name, pollMs: 2000, log: (l) => console.log(l) });
-  console.log(`sweep ${spec.name}: ${w.done}/${plan.cells.length} cells done${w.failed.length ? `, ${w.failed.length} failed (see ${dir}/failed/)` : ''}; report: spikeloop report ${dir}`);
+  console.log(
+    `sweep ${spec.name}: ${w.done}/${plan.cells.length} cells done${w.failed.length ? `, ${w.failed.length} failed (see ${dir}/failed/)` : ''}; report: spikeloop report ${dir}`,
+  );
   return w.failed.length ? 1 : 0;
 }

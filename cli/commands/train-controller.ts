@@ -55,18 +55,28 @@ const OPTIONS = {
  * replace a good controller after its first round), continue from it with --resume, replace it
  * with --overwrite. Returns the state to resume from.
  */
-export function outFolderPolicy(out: string, resume: boolean, overwrite: boolean, envId: string, label: LabelKind): ResumeState | undefined {
+export function outFolderPolicy(
+  out: string,
+  resume: boolean,
+  overwrite: boolean,
+  envId: string,
+  label: LabelKind,
+): ResumeState | undefined {
   if (resume && overwrite) throw new Error('--resume and --overwrite exclude each other');
   const existing = resolveControllerDir(out);
   if (resume) {
     const state = readResumeState(out);
     if (state.spec.env !== envId || state.spec.label !== label) {
-      throw new Error(`--resume: ${state.path} holds a ${state.spec.env} / ${state.spec.label} controller, this run trains ${envId} / ${label}`);
+      throw new Error(
+        `--resume: ${state.path} holds a ${state.spec.env} / ${state.spec.label} controller, this run trains ${envId} / ${label}`,
+      );
     }
     return state;
   }
   if (existing && !overwrite) {
-    throw new Error(`--out ${out} already holds a controller (${existing}); pass --resume to continue training it (it is replaced only by a better one) or --overwrite to replace it`);
+    throw new Error(
+      `--out ${out} already holds a controller (${existing}); pass --resume to continue training it (it is replaced only by a better one) or --overwrite to replace it`,
+    );
   }
   return undefined;
 }
@@ -96,12 +106,20 @@ export async function run(argv: string[]): Promise<number> {
   const progress = trainProgress();
   let result: ReturnType<typeof trainController>;
   try {
-    result = trainController(opts, { ...(demos ? { demos } : {}), outDir: out, log: (l) => console.log(`  ${l}`), progress: progress.update, ...(resume ? { resume } : {}) });
+    result = trainController(opts, {
+      ...(demos ? { demos } : {}),
+      outDir: out,
+      log: (l) => console.log(`  ${l}`),
+      progress: progress.update,
+      ...(resume ? { resume } : {}),
+    });
   } finally {
     progress.stop();
   }
   result.network.dispose();
-  console.log(`spikeloop train-controller: best round ${result.best.round} (score ${result.best.score.toFixed(2)}), ${result.seconds.toFixed(1)} s; controller in ${out}`);
+  console.log(
+    `spikeloop train-controller: best round ${result.best.round} (score ${result.best.score.toFixed(2)}), ${result.seconds.toFixed(1)} s; controller in ${out}`,
+  );
   console.log(`  evaluate: spikeloop eval --env ${env} --checkpoint ${out}; training rounds plotted in ${join(out, 'training.svg')}`);
   return 0;
 }

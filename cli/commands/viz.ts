@@ -48,7 +48,13 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const port = num('port', values.port, DEFAULT_VIZ_SERVER.port, (x) => Number.isInteger(x) && x >= 0 && x < 65536, 'an integer in 0..65535');
+  const port = num(
+    'port',
+    values.port,
+    DEFAULT_VIZ_SERVER.port,
+    (x) => Number.isInteger(x) && x >= 0 && x < 65536,
+    'an integer in 0..65535',
+  );
   const speed = num('speed', values.speed, 1, (x) => x >= 0.05 && x <= 20, 'a number in [0.05, 20]');
   const seed = num('seed', values.seed, 1, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer');
   // A checkpoint's network is loaded through tfjs (this prints the backend); the teacher needs none.

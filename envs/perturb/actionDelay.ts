@@ -17,7 +17,8 @@ export class ActionDelay extends EnvWrapper {
 
   constructor(inner: Env, options: ActionDelayOptions) {
     super(inner);
-    if (!(Number.isInteger(options.steps) && options.steps >= 0)) throw new Error(`ActionDelay: steps must be an integer >= 0, got ${options.steps}`);
+    if (!(Number.isInteger(options.steps) && options.steps >= 0))
+      throw new Error(`ActionDelay: steps must be an integer >= 0, got ${options.steps}`);
     this.steps = options.steps;
   }
 

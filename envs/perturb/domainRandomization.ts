@@ -27,12 +27,16 @@ export class DomainRandomization extends EnvWrapper {
     if (!inner.params || !inner.setParams) throw new Error(`DomainRandomization: ${inner.id} has no physical parameters`);
     this.nominal = Object.freeze({ ...inner.params });
     const known = Object.keys(this.nominal);
-    this.ranges = Object.keys(options.factors).sort().map((name) => {
-      if (!known.includes(name)) throw new Error(`DomainRandomization: ${inner.id} has no parameter '${name}'; known: ${known.join(', ')}`);
-      const [lo, hi] = options.factors[name]!;
-      if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo > 0 && hi >= lo)) throw new Error(`DomainRandomization: factors.${name} must be [min, max] with 0 < min <= max, got [${lo}, ${hi}]`);
-      return [name, lo, hi] as const;
-    });
+    this.ranges = Object.keys(options.factors)
+      .sort()
+      .map((name) => {
+        if (!known.includes(name))
+          throw new Error(`DomainRandomization: ${inner.id} has no parameter '${name}'; known: ${known.join(', ')}`);
+        const [lo, hi] = options.factors[name]!;
+        if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo > 0 && hi >= lo))
+          throw new Error(`DomainRandomization: factors.${name} must be [min, max] with 0 < min <= max, got [${lo}, ${hi}]`);
+        return [name, lo, hi] as const;
+      });
   }
 
   override reset(opts?: ResetOptions): ResetResult {

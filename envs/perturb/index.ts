@@ -9,7 +9,17 @@ export { ActionDelay, type ActionDelayOptions } from './actionDelay.ts';
 export { DomainRandomization, type DomainRandomizationOptions } from './domainRandomization.ts';
 export { EpisodeStream, deriveRng } from './stream.ts';
 export {
-  parsePerturbation, validatePerturbation, toPerturbation, formatPerturbation, perturbEnv, expandRandomize, noiseSigma,
-  perturbationSpecSchema, PARAM_GROUPS, PERTURBATION_DEFAULTS, type PerturbationSpec, type EnvPerturbationDefaults,
+  parsePerturbation,
+  validatePerturbation,
+  toPerturbation,
+  formatPerturbation,
+  perturbEnv,
+  expandRandomize,
+  noiseSigma,
+  perturbationSpecSchema,
+  PARAM_GROUPS,
+  PERTURBATION_DEFAULTS,
+  type PerturbationSpec,
+  type EnvPerturbationDefaults,
 } from './spec.ts';
 export { ROBUST_MAGNITUDES, SUITE_NAMES, perturbationSuite, type RobustMagnitudes, type SuiteCondition, type SuiteName } from './suites.ts';

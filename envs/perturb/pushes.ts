@@ -43,11 +43,13 @@ export class RandomPushes extends EnvWrapper {
   constructor(inner: Env, options: PushOptions) {
     super(inner);
     const { impulseNs, intervalS, body, direction } = options;
-    if (!(Number.isFinite(impulseNs) && impulseNs >= 0)) throw new Error(`RandomPushes: impulseNs must be a finite number >= 0, got ${impulseNs}`);
+    if (!(Number.isFinite(impulseNs) && impulseNs >= 0))
+      throw new Error(`RandomPushes: impulseNs must be a finite number >= 0, got ${impulseNs}`);
     if (!(intervalS.length === 2 && intervalS[0] > 0 && Number.isFinite(intervalS[1]) && intervalS[1] >= intervalS[0])) {
       throw new Error(`RandomPushes: intervalS must be [min, max] with 0 < min <= max, got [${intervalS.join(', ')}]`);
     }
-    if (direction !== 'horizontal' && direction !== 'any') throw new Error(`RandomPushes: direction must be 'horizontal' or 'any', got '${String(direction)}'`);
+    if (direction !== 'horizontal' && direction !== 'any')
+      throw new Error(`RandomPushes: direction must be 'horizontal' or 'any', got '${String(direction)}'`);
     if (!inner.applyImpulse) throw new Error(`RandomPushes: ${inner.id} does not support applyImpulse`);
     this.options = Object.freeze({ impulseNs, intervalS: [intervalS[0], intervalS[1]] as const, body, direction });
   }
@@ -57,7 +59,13 @@ export class RandomPushes extends EnvWrapper {
     const r = this.inner.reset(opts);
     const bodies = this.inner.snapshot().bodies;
     const b = bodies.find((x) => x.label === this.options.body && !x.isStatic);
-    if (!b) throw new Error(`RandomPushes: ${this.id} has no movable body '${this.options.body}'; bodies: ${bodies.filter((x) => !x.isStatic).map((x) => x.label).join(', ')}`);
+    if (!b)
+      throw new Error(
+        `RandomPushes: ${this.id} has no movable body '${this.options.body}'; bodies: ${bodies
+          .filter((x) => !x.isStatic)
+          .map((x) => x.label)
+          .join(', ')}`,
+      );
     this.bodyId = b.id;
     this.elapsedS = 0;
     this.nextPushS = this.drawInterval();
@@ -85,7 +93,8 @@ export class RandomPushes extends EnvWrapper {
   private push(): PushRecord {
     const { impulseNs: j, direction, body } = this.options;
     const rng = this.rng!;
-    const impulse: [number, number] = direction === 'horizontal' ? [rng.next() < 0.5 ? -j : j, 0] : polar(j, rng.uniform(-Math.PI, Math.PI));
+    const impulse: [number, number] =
+      direction === 'horizontal' ? [rng.next() < 0.5 ? -j : j, 0] : polar(j, rng.uniform(-Math.PI, Math.PI));
     const at = this.inner.snapshot().bodies[this.bodyId]!.position;
     this.inner.applyImpulse!(this.bodyId, at, impulse);
     return { timeS: this.elapsedS, body, impulse };

@@ -26,11 +26,15 @@ import { DomainRandomization } from './domainRandomization.ts';
 import { ObservationNoise } from './observationNoise.ts';
 import { DEFAULT_PUSH_INTERVAL_S, RandomPushes, type PushOptions } from './pushes.ts';
 
-const positive = z.number().refine(Number.isFinite, 'must be finite').refine((v) => v > 0, 'must be > 0');
-const nonneg = z.number().refine(Number.isFinite, 'must be finite').refine((v) => v >= 0, 'must be >= 0');
-const range = z
-  .tuple([positive, positive])
-  .refine(([a, b]) => a <= b, 'must be [min, max] with min <= max');
+const positive = z
+  .number()
+  .refine(Number.isFinite, 'must be finite')
+  .refine((v) => v > 0, 'must be > 0');
+const nonneg = z
+  .number()
+  .refine(Number.isFinite, 'must be finite')
+  .refine((v) => v >= 0, 'must be >= 0');
+const range = z.tuple([positive, positive]).refine(([a, b]) => a <= b, 'must be [min, max] with min <= max');
 
 export const perturbationSpecSchema = z
   .object({
@@ -132,14 +136,29 @@ export function parsePerturbation(text: string): PerturbationSpec {
     if (seen.has(key)) throw new Error(`perturbation: '${key}' is given twice`);
     seen.add(key);
     switch (key) {
-      case 'pushes': pushes['impulseNs'] = num(key, value); break;
-      case 'push-interval': pushes['intervalS'] = parseRange(key, value, false); break;
-      case 'push-body': pushes['body'] = value; break;
-      case 'push-direction': pushes['direction'] = value; break;
-      case 'noise': spec['noise'] = num(key, value); break;
-      case 'delay': spec['delay'] = num(key, value); break;
+      case 'pushes':
+        pushes['impulseNs'] = num(key, value);
+        break;
+      case 'push-interval':
+        pushes['intervalS'] = parseRange(key, value, false);
+        break;
+      case 'push-body':
+        pushes['body'] = value;
+        break;
+      case 'push-direction':
+        pushes['direction'] = value;
+        break;
+      case 'noise':
+        spec['noise'] = num(key, value);
+        break;
+      case 'delay':
+        spec['delay'] = num(key, value);
+        break;
       default:
-        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) throw new Error(`perturbation: unknown key '${key}'; known: pushes, push-interval, push-body, push-direction, noise, delay, ${Object.keys(PARAM_GROUPS).join(', ')} or a parameter name`);
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key))
+          throw new Error(
+            `perturbation: unknown key '${key}'; known: pushes, push-interval, push-body, push-direction, noise, delay, ${Object.keys(PARAM_GROUPS).join(', ')} or a parameter name`,
+          );
         randomize[key] = parseRange(key, value, true);
     }
   }
@@ -176,7 +195,11 @@ export function formatPerturbation(spec: PerturbationSpec): string {
 }
 
 /** Factor ranges per parameter name: groups expanded against the env's parameters; errors name what matches nothing. */
-export function expandRandomize(envId: string, params: EnvParams | undefined, randomize: Readonly<Record<string, readonly [number, number]>>): Record<string, readonly [number, number]> {
+export function expandRandomize(
+  envId: string,
+  params: EnvParams | undefined,
+  randomize: Readonly<Record<string, readonly [number, number]>>,
+): Record<string, readonly [number, number]> {
   const names = Object.keys(params ?? {});
   if (names.length === 0) throw new Error(`perturbation: ${envId} has no physical parameters to randomise`);
   const out: Record<string, readonly [number, number]> = {};
@@ -184,7 +207,11 @@ export function expandRandomize(envId: string, params: EnvParams | undefined, ra
     const group = PARAM_GROUPS[key];
     const hits = group ? names.filter((n) => group.test(n)) : names.filter((n) => n === key);
     if (hits.length === 0) {
-      throw new Error(group ? `perturbation '${key}': ${envId} has no parameter in this group; its parameters: ${names.join(', ')}` : `perturbation: unknown key '${key}' for ${envId}; groups: ${Object.keys(PARAM_GROUPS).join(', ')}; parameters: ${names.join(', ')}`);
+      throw new Error(
+        group
+          ? `perturbation '${key}': ${envId} has no parameter in this group; its parameters: ${names.join(', ')}`
+          : `perturbation: unknown key '${key}' for ${envId}; groups: ${Object.keys(PARAM_GROUPS).join(', ')}; parameters: ${names.join(', ')}`,
+      );
     }
     for (const h of hits) {
       if (out[h]) throw new Error(`perturbation: parameter '${h}' is randomised twice (by '${key}' and another key)`);
@@ -209,12 +236,18 @@ export function noiseSigma(envId: string, noise: NonNullable<PerturbationSpec['n
 export function perturbEnv(env: Env, spec: string | PerturbationSpec): Env {
   const s = toPerturbation(spec);
   let e = env;
-  if (s.randomize && Object.keys(s.randomize).length > 0) e = new DomainRandomization(e, { factors: expandRandomize(env.id, env.params, s.randomize) });
+  if (s.randomize && Object.keys(s.randomize).length > 0)
+    e = new DomainRandomization(e, { factors: expandRandomize(env.id, env.params, s.randomize) });
   if (s.pushes) {
     const d = PERTURBATION_DEFAULTS[env.id]?.push;
     const body = s.pushes.body ?? d?.body;
     if (!body) throw new Error(`perturbation 'pushes': no default body for ${env.id}; give push-body=LABEL`);
-    e = new RandomPushes(e, { impulseNs: s.pushes.impulseNs, intervalS: s.pushes.intervalS ?? DEFAULT_PUSH_INTERVAL_S, body, direction: s.pushes.direction ?? d?.direction ?? 'any' });
+    e = new RandomPushes(e, {
+      impulseNs: s.pushes.impulseNs,
+      intervalS: s.pushes.intervalS ?? DEFAULT_PUSH_INTERVAL_S,
+      body,
+      direction: s.pushes.direction ?? d?.direction ?? 'any',
+    });
   }
   if (s.delay) e = new ActionDelay(e, { steps: s.delay });
   if (s.noise !== undefined) e = new ObservationNoise(e, { sigma: noiseSigma(env.id, s.noise) });

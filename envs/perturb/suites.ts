@@ -37,7 +37,8 @@ export type SuiteName = (typeof SUITE_NAMES)[number];
 
 /** The conditions of a named suite for one env (versioned id); errors name an unknown suite or env. */
 export function perturbationSuite(name: string, envId: string): SuiteCondition[] {
-  if (!(SUITE_NAMES as readonly string[]).includes(name)) throw new Error(`unknown perturbation suite '${name}'; known: ${SUITE_NAMES.join(', ')}`);
+  if (!(SUITE_NAMES as readonly string[]).includes(name))
+    throw new Error(`unknown perturbation suite '${name}'; known: ${SUITE_NAMES.join(', ')}`);
   const nominal: SuiteCondition = { name: 'nominal', perturb: 'none' };
   if (name === 'nominal') return [nominal];
   const m = ROBUST_MAGNITUDES[envId];

@@ -66,11 +66,19 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Tensor
     const { top, left } = info.padInfo;
     const [KH, KW] = filterShape;
     // Enough padding on the far side for every tap's strided window, whatever the padding mode.
-    const needH = (KH - 1) + (OH - 1) * sh + 1;
-    const needW = (KW - 1) + (OW - 1) * sw + 1;
+    const needH = KH - 1 + (OH - 1) * sh + 1;
+    const needW = KW - 1 + (OW - 1) * sw + 1;
     const bottom = Math.max(0, needH - top - info.inHeight);
     const right = Math.max(0, needW - left - info.inWidth);
-    const xp = top || left || bottom || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
+    const xp =
+      top || left || bottom || right
+        ? tf.pad(x, [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ])
+        : x;
     // Batch and channels swap roles: xpadᵀ [Ci, Hp, Wp, B] convolved ('valid', dilation = stride)
     // with dyᵀ [OH, OW, B, Co] as the filter gives dW as [Ci, KH', KW', Co] in one XNNPACK conv.
     const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
@@ -87,15 +95,26 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Tensor
 function dilateRows(t: tf.Tensor4D, s: number): tf.Tensor4D {
   if (s === 1) return t;
   const [B, R, C, D] = t.shape;
-  const spaced = tf.pad(tf.reshape(t, [B, R, 1, C * D]), [[0, 0], [0, 0], [0, s - 1], [0, 0]]);
+  const spaced = tf.pad(tf.reshape(t, [B, R, 1, C * D]), [
+    [0, 0],
+    [0, 0],
+    [0, s - 1],
+    [0, 0],
+  ]);
   return tf.slice(tf.reshape(spaced, [B, R * s, C, D]) as tf.Tensor4D, [0, 0, 0, 0], [B, (R - 1) * s + 1, C, D]);
 }
 
 /** Pads (n > 0) or crops (n < 0) axes 1 and 2 of a 4-D tensor at both ends. */
 function padOrCrop(t: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
-  const padded = top > 0 || bottom > 0 || left > 0 || right > 0
-    ? tf.pad(t, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]])
-    : t;
+  const padded =
+    top > 0 || bottom > 0 || left > 0 || right > 0
+      ? tf.pad(t, [
+          [0, 0],
+          [Math.max(0, top), Math.max(0, bottom)],
+          [Math.max(0, left), Math.max(0, right)],
+          [0, 0],
+        ])
+      : t;
   if (top >= 0 && bottom >= 0 && left >= 0 && right >= 0) return padded;
   const [B, R, C, D] = padded.shape;
   const r0 = Math.max(0, -top);
@@ -123,7 +142,8 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorI
     const [KH, KW] = w.shape;
     // Dilate dy by the stride (width via a transpose of the two spatial axes).
     const dRows = dilateRows(dy, sh);
-    const dd = sw === 1 ? dRows : (tf.transpose(dilateRows(tf.transpose(dRows, [0, 2, 1, 3]) as tf.Tensor4D, sw), [0, 2, 1, 3]) as tf.Tensor4D);
+    const dd =
+      sw === 1 ? dRows : (tf.transpose(dilateRows(tf.transpose(dRows, [0, 2, 1, 3]) as tf.Tensor4D, sw), [0, 2, 1, 3]) as tf.Tensor4D);
     const Lh = (OH - 1) * sh + 1;
     const Lw = (OW - 1) * sw + 1;
     const p0 = KH - 1 - top;
@@ -153,7 +173,12 @@ function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
     for (let k = 0; k < inner; k++) out[dst + k] += xs[src + k]!;
   }
   const dtype = x.dtype === 'int32' ? 'int32' : 'float32';
-  return be.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], dtype, undefined, dtype === 'int32' ? Int32Array.from(out) : out);
+  return be.makeOutput(
+    [numSegments, ...x.shape.slice(segmentIds.shape.length)],
+    dtype,
+    undefined,
+    dtype === 'int32' ? Int32Array.from(out) : out,
+  );
 }
 
 function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
@@ -165,7 +190,14 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
     pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
   };
-  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw } = info;
   const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
   const { top, left } = info.padInfo;

@@ -42,8 +42,10 @@ export function sampleOrder(n: number, shuffle: boolean, seed: number): Int32Arr
 /** Validated options and the index groups of each batch of an epoch. */
 export function planBatches(n: number, opts: Partial<BatchOptions>): { o: BatchOptions; groups: Int32Array[] } {
   const o = { ...DEFAULT_BATCH, ...opts };
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new Error(`batches: batchSize must be a positive integer, got ${o.batchSize}`);
-  if (o.limit !== undefined && (!Number.isInteger(o.limit) || o.limit < 0)) throw new Error(`batches: limit must be a non-negative integer, got ${o.limit}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1)
+    throw new Error(`batches: batchSize must be a positive integer, got ${o.batchSize}`);
+  if (o.limit !== undefined && (!Number.isInteger(o.limit) || o.limit < 0))
+    throw new Error(`batches: limit must be a non-negative integer, got ${o.limit}`);
   const order = sampleOrder(n, o.shuffle, o.seed);
   const total = o.limit === undefined ? n : Math.min(n, o.limit);
   const groups: Int32Array[] = [];

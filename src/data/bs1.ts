@@ -62,7 +62,9 @@ export const DEFAULT_RASTER: Readonly<Omit<RasterOptions, 'neurons' | 'T'>> = Ob
 export function decodeBs1(bytes: Uint8Array, name = '<buffer>'): Bs1Events {
   if (bytes.length % BS1_EVENT_BYTES !== 0) {
     const whole = bytes.length - (bytes.length % BS1_EVENT_BYTES);
-    throw new Bs1FormatError(`bs1 file ${name}: length ${bytes.length} is not a multiple of 5 bytes; truncated event at byte offset ${whole}`);
+    throw new Bs1FormatError(
+      `bs1 file ${name}: length ${bytes.length} is not a multiple of 5 bytes; truncated event at byte offset ${whole}`,
+    );
   }
   const n = bytes.length / BS1_EVENT_BYTES;
   const ev: Bs1Events = { neuron: new Uint16Array(n), polarity: new Uint8Array(n), timeUs: new Uint32Array(n) };
@@ -80,13 +82,18 @@ export function decodeBs1(bytes: Uint8Array, name = '<buffer>'): Bs1Events {
 export function encodeBs1(ev: Bs1Events): Uint8Array {
   const n = ev.neuron.length;
   if (ev.polarity.length !== n || ev.timeUs.length !== n) {
-    throw new Bs1RangeError(`encodeBs1: ${n} neurons, ${ev.polarity.length} polarities and ${ev.timeUs.length} times; the arrays must have one entry per event`);
+    throw new Bs1RangeError(
+      `encodeBs1: ${n} neurons, ${ev.polarity.length} polarities and ${ev.timeUs.length} times; the arrays must have one entry per event`,
+    );
   }
   const out = new Uint8Array(n * BS1_EVENT_BYTES);
   for (let i = 0; i < n; i++) {
-    const nr = ev.neuron[i]!, p = ev.polarity[i]!, t = ev.timeUs[i]!;
+    const nr = ev.neuron[i]!,
+      p = ev.polarity[i]!,
+      t = ev.timeUs[i]!;
     if (p > 1) throw new Bs1RangeError(`encodeBs1: event ${i} has polarity ${p}; it must be 0 or 1`);
-    if (t > BS1_MAX_TIME_US) throw new Bs1RangeError(`encodeBs1: event ${i} at ${t} µs is beyond the format's 23-bit limit ${BS1_MAX_TIME_US} µs`);
+    if (t > BS1_MAX_TIME_US)
+      throw new Bs1RangeError(`encodeBs1: event ${i} at ${t} µs is beyond the format's 23-bit limit ${BS1_MAX_TIME_US} µs`);
     const b = i * BS1_EVENT_BYTES;
     out[b] = nr >> 8;
     out[b + 1] = nr & 0xff;
@@ -103,7 +110,7 @@ export function readBs1(path: string): Bs1Events {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new Error(`bs1 file ${path}: cannot read (${(e as Error).message})`);
+    throw new Error(`bs1 file ${path}: cannot read (${(e as Error).message})`, { cause: e });
   }
   return decodeBs1(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path);
 }
@@ -128,14 +135,18 @@ function checkRasterOptions(o: RasterOptions, what: string): void {
   }
   if (!Number.isInteger(o.T) || o.T < 1) throw new Bs1RangeError(`${what}: T must be a positive integer, got ${o.T}`);
   if (!(o.usPerStep > 0)) throw new Bs1RangeError(`${what}: usPerStep must be > 0, got ${o.usPerStep}`);
-  if (o.rounding !== 'round' && o.rounding !== 'floor') throw new Bs1RangeError(`${what}: rounding must be 'round' or 'floor', got ${String(o.rounding)}`);
+  if (o.rounding !== 'round' && o.rounding !== 'floor')
+    throw new Bs1RangeError(`${what}: rounding must be 'round' or 'floor', got ${String(o.rounding)}`);
 }
 
 /**
  * Events → binary raster `[T, neurons]`. Both polarities count as spikes. An event whose neuron
  * or step lies outside the raster is a `Bs1RangeError` naming the event (nothing is dropped silently).
  */
-export function eventsToRaster(ev: Bs1Events, opts: Partial<RasterOptions> & Pick<RasterOptions, 'neurons' | 'T'>): SpikeRaster & { merged: number } {
+export function eventsToRaster(
+  ev: Bs1Events,
+  opts: Partial<RasterOptions> & Pick<RasterOptions, 'neurons' | 'T'>,
+): SpikeRaster & { merged: number } {
   const o: RasterOptions = { ...DEFAULT_RASTER, ...opts };
   checkRasterOptions(o, 'eventsToRaster');
   const data = new Uint8Array(o.T * o.neurons);
@@ -144,8 +155,10 @@ export function eventsToRaster(ev: Bs1Events, opts: Partial<RasterOptions> & Pic
     const nr = ev.neuron[i]!;
     const x = ev.timeUs[i]! / o.usPerStep;
     const t = o.rounding === 'round' ? Math.round(x) : Math.floor(x);
-    if (nr >= o.neurons) throw new Bs1RangeError(`eventsToRaster: event ${i} has neuron ${nr}; the raster has ${o.neurons} neurons (0–${o.neurons - 1})`);
-    if (t >= o.T) throw new Bs1RangeError(`eventsToRaster: event ${i} at ${ev.timeUs[i]} µs falls on step ${t}, beyond the raster's T = ${o.T} steps`);
+    if (nr >= o.neurons)
+      throw new Bs1RangeError(`eventsToRaster: event ${i} has neuron ${nr}; the raster has ${o.neurons} neurons (0–${o.neurons - 1})`);
+    if (t >= o.T)
+      throw new Bs1RangeError(`eventsToRaster: event ${i} at ${ev.timeUs[i]} µs falls on step ${t}, beyond the raster's T = ${o.T} steps`);
     const k = t * o.neurons + nr;
     if (data[k]) merged++;
     data[k] = 1;
@@ -155,16 +168,21 @@ export function eventsToRaster(ev: Bs1Events, opts: Partial<RasterOptions> & Pic
 
 /** Binary raster → events in time order (then neuron order), at `t · usPerStep` µs, polarity 1. */
 export function rasterToEvents(r: SpikeRaster, usPerStep = DEFAULT_RASTER.usPerStep): Bs1Events {
-  if (r.data.length !== r.T * r.neurons) throw new Bs1RangeError(`rasterToEvents: ${r.data.length} values for T = ${r.T} × ${r.neurons} neurons`);
-  if (r.neurons > BS1_MAX_NEURON + 1) throw new Bs1RangeError(`rasterToEvents: ${r.neurons} neurons; the format holds at most ${BS1_MAX_NEURON + 1}`);
+  if (r.data.length !== r.T * r.neurons)
+    throw new Bs1RangeError(`rasterToEvents: ${r.data.length} values for T = ${r.T} × ${r.neurons} neurons`);
+  if (r.neurons > BS1_MAX_NEURON + 1)
+    throw new Bs1RangeError(`rasterToEvents: ${r.neurons} neurons; the format holds at most ${BS1_MAX_NEURON + 1}`);
   const maxTime = (r.T - 1) * usPerStep;
   if (!(usPerStep > 0) || maxTime > BS1_MAX_TIME_US) {
-    throw new Bs1RangeError(`rasterToEvents: ${r.T} steps of ${usPerStep} µs reach ${maxTime} µs, beyond the format's limit ${BS1_MAX_TIME_US} µs`);
+    throw new Bs1RangeError(
+      `rasterToEvents: ${r.T} steps of ${usPerStep} µs reach ${maxTime} µs, beyond the format's limit ${BS1_MAX_TIME_US} µs`,
+    );
   }
   let n = 0;
   for (let k = 0; k < r.data.length; k++) {
     const v = r.data[k]!;
-    if (v !== 0 && v !== 1) throw new Bs1RangeError(`rasterToEvents: value ${v} at step ${Math.floor(k / r.neurons)}, neuron ${k % r.neurons}; a raster is 0/1`);
+    if (v !== 0 && v !== 1)
+      throw new Bs1RangeError(`rasterToEvents: value ${v} at step ${Math.floor(k / r.neurons)}, neuron ${k % r.neurons}; a raster is 0/1`);
     n += v;
   }
   const ev: Bs1Events = { neuron: new Uint16Array(n), polarity: new Uint8Array(n).fill(1), timeUs: new Uint32Array(n) };
@@ -179,7 +197,10 @@ export function rasterToEvents(r: SpikeRaster, usPerStep = DEFAULT_RASTER.usPerS
 }
 
 /** Reads a `.bs1` file straight into a raster. */
-export function readBs1Raster(path: string, opts: Partial<RasterOptions> & Pick<RasterOptions, 'neurons' | 'T'>): SpikeRaster & { merged: number } {
+export function readBs1Raster(
+  path: string,
+  opts: Partial<RasterOptions> & Pick<RasterOptions, 'neurons' | 'T'>,
+): SpikeRaster & { merged: number } {
   try {
     return eventsToRaster(readBs1(path), opts);
   } catch (e) {

@@ -93,7 +93,9 @@ export function decodeCifarRecord(
   const o = { ...DEFAULT_CIFAR, ...options };
   const base = rec * CIFAR_RECORD_BYTES + 1;
   const S = CIFAR_SIDE;
-  let dy = 0, dx = 0, flip = false;
+  let dy = 0,
+    dx = 0,
+    flip = false;
   if (rng) {
     dy = rng.int(2 * o.cropPad + 1) - o.cropPad;
     dx = rng.int(2 * o.cropPad + 1) - o.cropPad;
@@ -127,7 +129,10 @@ export class Cifar10Dataset {
   readonly sampleShape = [CIFAR_SIDE, CIFAR_SIDE, 3];
   private readonly opts: CifarOptions;
 
-  constructor(readonly records: CifarRecords, options: Partial<CifarOptions> = {}) {
+  constructor(
+    readonly records: CifarRecords,
+    options: Partial<CifarOptions> = {},
+  ) {
     this.opts = { ...DEFAULT_CIFAR, ...options };
   }
 
@@ -140,7 +145,9 @@ export class Cifar10Dataset {
     const wanted = split === 'test' ? ['test_batch.bin'] : (options.trainBatches ?? [1, 2, 3, 4, 5]).map((i) => `data_batch_${i}.bin`);
     const present = wanted.filter((f) => existsSync(join(dir, f)));
     if (present.length === 0) {
-      throw new Error(`CIFAR-10 ${split}: none of ${wanted.join(', ')} found in ${dir}; put the binary-version files (cifar-10-batches-bin) there`);
+      throw new Error(
+        `CIFAR-10 ${split}: none of ${wanted.join(', ')} found in ${dir}; put the binary-version files (cifar-10-batches-bin) there`,
+      );
     }
     const parts = present.map((f) => {
       const p = join(dir, f);

@@ -19,7 +19,17 @@
  * names the cause (e.g. `ECONNREFUSED`, `idle timeout`), not just "fetch failed".
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, normalize, sep } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
@@ -37,10 +47,24 @@ export interface RemoteFile {
 }
 
 export const DATASET_SOURCES: Record<DatasetName, RemoteFile[]> = {
-  cifar10: [{ url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz', name: 'cifar-10-binary.tar.gz', md5: 'c32a1d4ab5d03f1284b67883e8d87530' }],
+  cifar10: [
+    {
+      url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
+      name: 'cifar-10-binary.tar.gz',
+      md5: 'c32a1d4ab5d03f1284b67883e8d87530',
+    },
+  ],
   nmnist: [
-    { url: 'https://data.mendeley.com/public-files/datasets/468j46mzdv/files/39c25547-014b-4137-a934-9d29fa53c7a0/file_downloaded', name: 'Train.zip', md5: '20959b8e626244a1b502305a9e6e2031' },
-    { url: 'https://data.mendeley.com/public-files/datasets/468j46mzdv/files/05a4d654-7e03-4c15-bdfa-9bb2bcbea494/file_downloaded', name: 'Test.zip', md5: '69ca8762b2fe404d9b9bad1103e97832' },
+    {
+      url: 'https://data.mendeley.com/public-files/datasets/468j46mzdv/files/39c25547-014b-4137-a934-9d29fa53c7a0/file_downloaded',
+      name: 'Train.zip',
+      md5: '20959b8e626244a1b502305a9e6e2031',
+    },
+    {
+      url: 'https://data.mendeley.com/public-files/datasets/468j46mzdv/files/05a4d654-7e03-4c15-bdfa-9bb2bcbea494/file_downloaded',
+      name: 'Test.zip',
+      md5: '69ca8762b2fe404d9b9bad1103e97832',
+    },
   ],
 };
 
@@ -80,13 +104,17 @@ function resolveDownloadOptions(options: Partial<DownloadOptions>): DownloadOpti
   for (const k of ['connectTimeoutMs', 'idleTimeoutMs', 'backoffMs', 'maxBackoffMs'] as const) {
     if (!(o[k] > 0) || !Number.isFinite(o[k])) throw new Error(`downloadFile: ${k} must be a positive number, got ${o[k]}`);
   }
-  if (!Number.isInteger(o.retries) || o.retries < 0) throw new Error(`downloadFile: retries must be a non-negative integer, got ${o.retries}`);
+  if (!Number.isInteger(o.retries) || o.retries < 0)
+    throw new Error(`downloadFile: retries must be a non-negative integer, got ${o.retries}`);
   return o;
 }
 
 /** A failed attempt; `retryable` says whether another attempt may help. */
 class AttemptError extends Error {
-  constructor(message: string, readonly retryable: boolean) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
     super(message);
   }
 }
@@ -106,7 +134,8 @@ function describeCause(err: unknown): string {
  */
 export async function downloadFile(file: RemoteFile, dest: string, options: Partial<DownloadOptions> = {}): Promise<string> {
   const o = resolveDownloadOptions(options);
-  if (!file.sha256 && !file.md5) throw new Error(`download ${file.url}: no sha256 (or md5) digest given; an unverifiable file is not downloaded`);
+  if (!file.sha256 && !file.md5)
+    throw new Error(`download ${file.url}: no sha256 (or md5) digest given; an unverifiable file is not downloaded`);
   if (existsSync(dest)) return dest;
   mkdirSync(dirname(dest), { recursive: true });
   const part = `${dest}.part`;
@@ -119,7 +148,8 @@ export async function downloadFile(file: RemoteFile, dest: string, options: Part
       const partBytes = existsSync(part) ? statSync(part).size : 0;
       const kept = partBytes > 0 ? `; ${partBytes} bytes kept in ${part}, call again to resume` : '';
       if (!e.retryable) throw new Error(`download ${file.url}: ${e.message}${kept}`, { cause: err });
-      if (attempt >= o.retries) throw new Error(`download ${file.url}: failed after ${attempt + 1} attempt(s): ${e.message}${kept}`, { cause: err });
+      if (attempt >= o.retries)
+        throw new Error(`download ${file.url}: failed after ${attempt + 1} attempt(s): ${e.message}${kept}`, { cause: err });
       await new Promise((r) => setTimeout(r, Math.min(o.maxBackoffMs, o.backoffMs * 2 ** attempt)));
     }
   }
@@ -184,7 +214,8 @@ async function verifyChecksums(file: RemoteFile, part: string): Promise<void> {
 
 function safeJoin(root: string, name: string, archive: string): string {
   const p = normalize(join(root, name));
-  if (p !== root && !p.startsWith(root.endsWith(sep) ? root : root + sep)) throw new Error(`archive ${archive}: entry "${name}" escapes the target folder`);
+  if (p !== root && !p.startsWith(root.endsWith(sep) ? root : root + sep))
+    throw new Error(`archive ${archive}: entry "${name}" escapes the target folder`);
   return p;
 }
 
@@ -194,7 +225,7 @@ export function extractTar(bytes: Uint8Array, dir: string, name = '<tar>'): stri
   const dec = new TextDecoder();
   const str = (a: number, b: number) => dec.decode(data.subarray(a, b)).replace(/\0.*$/s, '');
   const files: string[] = [];
-  for (let off = 0; off + 512 <= data.length; ) {
+  for (let off = 0; off + 512 <= data.length;) {
     if (data.subarray(off, off + 512).every((v) => v === 0)) break;
     const size = parseInt(str(off + 124, off + 136).trim() || '0', 8);
     if (!Number.isFinite(size) || size < 0) throw new Error(`archive ${name}: bad tar header at byte offset ${off}`);
@@ -219,22 +250,35 @@ export function extractTar(bytes: Uint8Array, dir: string, name = '<tar>'): stri
 export function extractZip(bytes: Uint8Array, dir: string, name = '<zip>'): string[] {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
-  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--) if (v.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--)
+    if (v.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   if (eocd < 0) throw new Error(`archive ${name}: no zip end-of-central-directory record (truncated or not a zip)`);
   const count = v.getUint16(eocd + 10, true);
   let p = v.getUint32(eocd + 16, true);
   const dec = new TextDecoder();
   const files: string[] = [];
   for (let k = 0; k < count; k++) {
-    if (p + 46 > bytes.length || v.getUint32(p, true) !== 0x02014b50) throw new Error(`archive ${name}: bad central directory entry at byte offset ${p}`);
-    const method = v.getUint16(p + 10, true), csize = v.getUint32(p + 20, true), usize = v.getUint32(p + 24, true);
-    const nlen = v.getUint16(p + 28, true), elen = v.getUint16(p + 30, true), clen = v.getUint16(p + 32, true);
+    if (p + 46 > bytes.length || v.getUint32(p, true) !== 0x02014b50)
+      throw new Error(`archive ${name}: bad central directory entry at byte offset ${p}`);
+    const method = v.getUint16(p + 10, true),
+      csize = v.getUint32(p + 20, true),
+      usize = v.getUint32(p + 24, true);
+    const nlen = v.getUint16(p + 28, true),
+      elen = v.getUint16(p + 30, true),
+      clen = v.getUint16(p + 32, true);
     const local = v.getUint32(p + 42, true);
     const entry = dec.decode(bytes.subarray(p + 46, p + 46 + nlen));
     p += 46 + nlen + elen + clen;
     const target = safeJoin(dir, entry, name);
-    if (entry.endsWith('/')) { mkdirSync(target, { recursive: true }); continue; }
-    if (v.getUint32(local, true) !== 0x04034b50) throw new Error(`archive ${name}: bad local header for "${entry}" at byte offset ${local}`);
+    if (entry.endsWith('/')) {
+      mkdirSync(target, { recursive: true });
+      continue;
+    }
+    if (v.getUint32(local, true) !== 0x04034b50)
+      throw new Error(`archive ${name}: bad local header for "${entry}" at byte offset ${local}`);
     const start = local + 30 + v.getUint16(local + 26, true) + v.getUint16(local + 28, true);
     if (start + csize > bytes.length) throw new Error(`archive ${name}: entry "${entry}" truncated at byte offset ${bytes.length}`);
     const raw = bytes.subarray(start, start + csize);
@@ -264,14 +308,14 @@ export interface ResolveOptions {
 
 /** The folder a loader reads: cifar-10-batches-bin for CIFAR-10, the folder with Train/ Test/ for N-MNIST. */
 function candidates(name: DatasetName, base: string): string[] {
-  return name === 'cifar10'
-    ? [join(base, 'cifar10', 'cifar-10-batches-bin'), join(base, 'cifar-10-batches-bin')]
-    : [join(base, 'nmnist')];
+  return name === 'cifar10' ? [join(base, 'cifar10', 'cifar-10-batches-bin'), join(base, 'cifar-10-batches-bin')] : [join(base, 'nmnist')];
 }
 
 function isPresent(name: DatasetName, dir: string): boolean {
   if (!existsSync(dir)) return false;
-  return name === 'cifar10' ? existsSync(join(dir, 'test_batch.bin')) || existsSync(join(dir, 'data_batch_1.bin')) : existsSync(join(dir, 'Train')) || existsSync(join(dir, 'Test'));
+  return name === 'cifar10'
+    ? existsSync(join(dir, 'test_batch.bin')) || existsSync(join(dir, 'data_batch_1.bin'))
+    : existsSync(join(dir, 'Train')) || existsSync(join(dir, 'Test'));
 }
 
 /**
@@ -279,7 +323,8 @@ function isPresent(name: DatasetName, dir: string): boolean {
  * Returns the folder to pass to Cifar10Dataset.load / NmnistDataset.load.
  */
 export async function resolveDataset(name: DatasetName, options: ResolveOptions = {}): Promise<string> {
-  if (name !== 'cifar10' && name !== 'nmnist') throw new Error(`resolveDataset: unknown dataset "${String(name)}" (expected cifar10 or nmnist)`);
+  if (name !== 'cifar10' && name !== 'nmnist')
+    throw new Error(`resolveDataset: unknown dataset "${String(name)}" (expected cifar10 or nmnist)`);
   const cache = options.cacheDir ?? defaultCacheDir();
   const look = [...(options.root ? candidates(name, options.root) : []), ...candidates(name, cache)];
   for (const d of look) if (isPresent(name, d)) return d;
@@ -297,7 +342,9 @@ export async function resolveDataset(name: DatasetName, options: ResolveOptions 
       else extractTar(bytes, target, file);
     }
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n(could not download ${name}; put ${where} in ${candidates(name, cache)[0]} by hand)`, { cause: err });
+    throw new Error(`${(err as Error).message}\n(could not download ${name}; put ${where} in ${candidates(name, cache)[0]} by hand)`, {
+      cause: err,
+    });
   }
   for (const d of candidates(name, cache)) if (isPresent(name, d)) return d;
   throw new Error(`dataset ${name}: archives extracted into ${target} but ${where} are not there`);

@@ -50,22 +50,31 @@ export function decodeNmnistEvents(bytes: Uint8Array, name = '<buffer>', options
   // An empty file is a failed copy or download, not a blank sample: it would frame as all zeros.
   if (n === 0) throw new Error(`N-MNIST file ${name}: empty (0 bytes); a sample holds at least one event`);
   if (n > o.maxEvents) {
-    throw new Error(`N-MNIST file ${name}: ${n} events (${bytes.length} bytes) exceeds maxEvents ${o.maxEvents}; oversized or not an N-MNIST sample`);
+    throw new Error(
+      `N-MNIST file ${name}: ${n} events (${bytes.length} bytes) exceeds maxEvents ${o.maxEvents}; oversized or not an N-MNIST sample`,
+    );
   }
   const ev: NmnistEvents = { x: new Uint8Array(n), y: new Uint8Array(n), p: new Uint8Array(n), t: new Uint32Array(n) };
   let maxT = 0;
   for (let i = 0; i < n; i++) {
     const b = i * 5;
-    const x = bytes[b]!, y = bytes[b + 1]!, b2 = bytes[b + 2]!;
+    const x = bytes[b]!,
+      y = bytes[b + 1]!,
+      b2 = bytes[b + 2]!;
     if (x >= NMNIST_SIDE || y >= NMNIST_SIDE) {
       throw new Error(`N-MNIST file ${name}: event ${i} at byte offset ${b} has address (${x}, ${y}) outside 34×34`);
     }
     const t = ((b2 & 0x7f) << 16) | (bytes[b + 3]! << 8) | bytes[b + 4]!;
     if (t + o.backwardsToleranceUs < maxT) {
-      throw new Error(`N-MNIST file ${name}: event ${i} at byte offset ${b} has timestamp ${t} µs, ${maxT - t} µs before an earlier event (tolerance ${o.backwardsToleranceUs} µs)`);
+      throw new Error(
+        `N-MNIST file ${name}: event ${i} at byte offset ${b} has timestamp ${t} µs, ${maxT - t} µs before an earlier event (tolerance ${o.backwardsToleranceUs} µs)`,
+      );
     }
     if (t > maxT) maxT = t;
-    ev.x[i] = x; ev.y[i] = y; ev.p[i] = b2 >> 7; ev.t[i] = t;
+    ev.x[i] = x;
+    ev.y[i] = y;
+    ev.p[i] = b2 >> 7;
+    ev.t[i] = t;
   }
   return ev;
 }
@@ -86,7 +95,8 @@ export const DEFAULT_FRAMES: FrameOptions = { windowMs: 300, steps: 30, mode: 'b
 function checkFrames(o: FrameOptions): number {
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new Error(`N-MNIST frames: steps must be a positive integer, got ${o.steps}`);
   if (!(o.windowMs > 0)) throw new Error(`N-MNIST frames: windowMs must be > 0, got ${o.windowMs}`);
-  if (!Number.isInteger(o.downsample) || o.downsample < 1) throw new Error(`N-MNIST frames: downsample must be a positive integer, got ${o.downsample}`);
+  if (!Number.isInteger(o.downsample) || o.downsample < 1)
+    throw new Error(`N-MNIST frames: downsample must be a positive integer, got ${o.downsample}`);
   if (o.mode !== 'binary' && o.mode !== 'count') throw new Error(`N-MNIST frames: mode must be 'binary' or 'count', got ${String(o.mode)}`);
   return Math.ceil(NMNIST_SIDE / o.downsample);
 }
@@ -130,12 +140,18 @@ export interface NmnistEntry {
 /** Lists a split from the dataset's folder layout <root>/<Train|Test>/<digit>/*.bin. */
 export function listNmnistFolders(root: string, split: 'train' | 'test'): NmnistEntry[] {
   const dir = join(root, split === 'train' ? 'Train' : 'Test');
-  if (!existsSync(dir)) throw new Error(`N-MNIST ${split}: folder ${dir} not found; put the N-MNIST ${split === 'train' ? 'Train' : 'Test'}/<digit>/*.bin files there`);
+  if (!existsSync(dir))
+    throw new Error(
+      `N-MNIST ${split}: folder ${dir} not found; put the N-MNIST ${split === 'train' ? 'Train' : 'Test'}/<digit>/*.bin files there`,
+    );
   const out: NmnistEntry[] = [];
   for (let d = 0; d <= 9; d++) {
     const sub = join(dir, String(d));
     if (!existsSync(sub)) continue;
-    for (const f of readdirSync(sub).filter((f) => f.endsWith('.bin')).sort()) out.push({ file: join(sub, f), label: d });
+    for (const f of readdirSync(sub)
+      .filter((f) => f.endsWith('.bin'))
+      .sort())
+      out.push({ file: join(sub, f), label: d });
   }
   if (out.length === 0) throw new Error(`N-MNIST ${split}: no .bin files under ${dir}/<digit>/`);
   return out;
@@ -148,15 +164,21 @@ export function listNmnistFolders(root: string, split: 'train' | 'test'): Nmnist
  */
 export function listNmnistCsv(csvPath: string, split: 'train' | 'test'): NmnistEntry[] {
   const root = resolve(csvPath, '..');
-  const lines = readFileSync(csvPath, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(csvPath, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const head = (lines[0] ?? '').split(',');
-  const cs = head.indexOf('split'), cf = head.indexOf('file'), cl = head.indexOf('label');
-  if (cs < 0 || cf < 0 || cl < 0) throw new Error(`N-MNIST list ${csvPath}: header must have columns split, file, label; got "${lines[0] ?? ''}"`);
+  const cs = head.indexOf('split'),
+    cf = head.indexOf('file'),
+    cl = head.indexOf('label');
+  if (cs < 0 || cf < 0 || cl < 0)
+    throw new Error(`N-MNIST list ${csvPath}: header must have columns split, file, label; got "${lines[0] ?? ''}"`);
   const out: NmnistEntry[] = [];
   for (let i = 1; i < lines.length; i++) {
     const cols = lines[i]!.split(',');
     const label = Number(cols[cl]);
-    if (!Number.isInteger(label) || label < 0 || label > 9) throw new Error(`N-MNIST list ${csvPath}: line ${i + 1} has label "${cols[cl]}", expected 0–9`);
+    if (!Number.isInteger(label) || label < 0 || label > 9)
+      throw new Error(`N-MNIST list ${csvPath}: line ${i + 1} has label "${cols[cl]}", expected 0–9`);
     if (cols[cs] === split) out.push({ file: confinedPath(root, cols[cf] ?? '', `N-MNIST list ${csvPath}: line ${i + 1}`), label });
   }
   if (out.length === 0) throw new Error(`N-MNIST list ${csvPath}: no rows for split ${split}`);
@@ -166,7 +188,8 @@ export function listNmnistCsv(csvPath: string, split: 'train' | 'test'): NmnistE
 /** `root/rel`, refusing an empty, absolute or escaping `rel`. */
 function confinedPath(root: string, rel: string, where: string): string {
   if (rel.trim() === '') throw new Error(`${where} has an empty file path`);
-  if (isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) throw new Error(`${where} has an absolute file path "${rel}"; paths must be relative to ${root}`);
+  if (isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel))
+    throw new Error(`${where} has an absolute file path "${rel}"; paths must be relative to ${root}`);
   const full = resolve(root, rel);
   const inside = relative(root, full);
   if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
@@ -188,7 +211,10 @@ export class NmnistDataset {
   private readonly opts: NmnistOptions;
   readonly labels: Int32Array;
 
-  constructor(readonly entries: readonly NmnistEntry[], options: Partial<NmnistOptions> = {}) {
+  constructor(
+    readonly entries: readonly NmnistEntry[],
+    options: Partial<NmnistOptions> = {},
+  ) {
     this.opts = { ...DEFAULT_NMNIST, ...options };
     checkFrames(this.opts);
     this.labels = Int32Array.from(entries, (e) => e.label);
@@ -198,7 +224,8 @@ export class NmnistDataset {
   static load(root: string, split: 'train' | 'test', options: Partial<NmnistOptions> = {}): NmnistDataset {
     const csv = join(root, 'labels.csv');
     const hasCsv = existsSync(csv);
-    if (hasCsv && !statSync(csv).isFile()) throw new Error(`N-MNIST: ${csv} exists but is not a regular file; remove it or make it the sample list`);
+    if (hasCsv && !statSync(csv).isFile())
+      throw new Error(`N-MNIST: ${csv} exists but is not a regular file; remove it or make it the sample list`);
     const entries = hasCsv ? listNmnistCsv(csv, split) : listNmnistFolders(root, split);
     return new NmnistDataset(entries, options);
   }
@@ -226,7 +253,7 @@ export class NmnistDataset {
       try {
         bytes = new Uint8Array(readFileSync(e.file));
       } catch (err) {
-        throw new Error(`N-MNIST file ${e.file}: cannot read (${(err as Error).message})`);
+        throw new Error(`N-MNIST file ${e.file}: cannot read (${(err as Error).message})`, { cause: err });
       }
       eventsToFrames(decodeNmnistEvents(bytes, e.file, this.opts), this.opts, x, i, B);
       labels[i] = e.label;

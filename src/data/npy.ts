@@ -32,28 +32,37 @@ const READERS: Record<string, { bytes: number; get: (v: DataView, off: number) =
 
 /** Parses `.npy` bytes; `name` goes into the error messages. */
 export function parseNpy(bytes: Uint8Array, name = '<buffer>'): NpyArray {
-  if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) throw new NpyFormatError(`npy file ${name}: does not start with the \\x93NUMPY magic`);
+  if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m))
+    throw new NpyFormatError(`npy file ${name}: does not start with the \\x93NUMPY magic`);
   const major = bytes[6]!;
   if (major < 1 || major > 3) throw new NpyFormatError(`npy file ${name}: format version ${major}.${bytes[7]} is not 1, 2 or 3`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
-  if (start + headerLen > bytes.length) throw new NpyFormatError(`npy file ${name}: header of ${headerLen} bytes runs past the end of the file`);
+  if (start + headerLen > bytes.length)
+    throw new NpyFormatError(`npy file ${name}: header of ${headerLen} bytes runs past the end of the file`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new NpyFormatError(`npy file ${name}: header ${JSON.stringify(header.trim())} lacks descr, fortran_order or shape`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw new NpyFormatError(`npy file ${name}: header ${JSON.stringify(header.trim())} lacks descr, fortran_order or shape`);
   const reader = READERS[descr];
   if (!reader) throw new NpyFormatError(`npy file ${name}: dtype '${descr}' is not one of ${Object.keys(READERS).join(', ')}`);
   if (fortran === 'True') throw new NpyFormatError(`npy file ${name}: Fortran-order arrays are not supported`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new NpyFormatError(`npy file ${name}: bad shape (${shapeText})`);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLen;
   const need = count * reader.bytes;
   if (bytes.length - dataStart !== need) {
-    throw new NpyFormatError(`npy file ${name}: shape (${shape.join(', ')}) of '${descr}' needs ${need} data bytes, the file has ${bytes.length - dataStart}`);
+    throw new NpyFormatError(
+      `npy file ${name}: shape (${shape.join(', ')}) of '${descr}' needs ${need} data bytes, the file has ${bytes.length - dataStart}`,
+    );
   }
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = reader.get(view, dataStart + i * reader.bytes);
@@ -66,7 +75,7 @@ export function readNpy(path: string): NpyArray {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new Error(`npy file ${path}: cannot read (${(e as Error).message})`);
+    throw new Error(`npy file ${path}: cannot read (${(e as Error).message})`, { cause: e });
   }
   return parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path);
 }

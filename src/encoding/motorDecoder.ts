@@ -33,9 +33,11 @@ export type ControlReadout = 'mean' | 'last';
 
 function resolve(opts: Pick<MotorDecoderOptions, 'channels'> & Partial<MotorDecoderOptions>): { o: MotorDecoderOptions; k: ResolvedPsp } {
   const o: MotorDecoderOptions = { ...DEFAULT_MOTOR_DECODER, ...opts, psp: { ...DEFAULT_MOTOR_DECODER.psp, ...opts.psp } };
-  if (!Number.isInteger(o.channels) || o.channels < 1) throw new Error(`motor decoder: channels must be an integer >= 1, got ${o.channels}`);
+  if (!Number.isInteger(o.channels) || o.channels < 1)
+    throw new Error(`motor decoder: channels must be an integer >= 1, got ${o.channels}`);
   if (!Number.isFinite(o.gain)) throw new Error(`motor decoder: gain must be finite, got ${o.gain}`);
-  if (!Number.isInteger(o.population) || o.population < 1) throw new Error(`motor decoder: population must be an integer >= 1, got ${o.population}`);
+  if (!Number.isInteger(o.population) || o.population < 1)
+    throw new Error(`motor decoder: population must be an integer >= 1, got ${o.population}`);
   return { o, k: resolvePsp(o.psp) };
 }
 
@@ -61,7 +63,8 @@ export class MotorDecoder {
 
   /** One sub-step from a dense 0/1 vector of the 2C·P output neurons. Returns the (reused) command vector. */
   step(spikes: ArrayLike<number>): Float64Array {
-    if (spikes.length !== this.psp.length) throw new Error(`motor decoder: expected ${this.psp.length} output neurons, got ${spikes.length}`);
+    if (spikes.length !== this.psp.length)
+      throw new Error(`motor decoder: expected ${this.psp.length} output neurons, got ${spikes.length}`);
     const { alpha, c } = this.kernel;
     for (let i = 0; i < this.psp.length; i++) this.psp[i] = alpha * this.psp[i]! + c * spikes[i]!;
     return this.current();
@@ -87,7 +90,15 @@ export class MotorDecoder {
 }
 
 /** out[at + c] = scale·(Σ push group − Σ pull group) of channel c, for PSPs laid out from `from`. */
-function groupDifference(psp: ArrayLike<number>, from: number, channels: number, P: number, scale: number, out: Float64Array, at: number): void {
+function groupDifference(
+  psp: ArrayLike<number>,
+  from: number,
+  channels: number,
+  P: number,
+  scale: number,
+  out: Float64Array,
+  at: number,
+): void {
   for (let ch = 0; ch < channels; ch++) {
     let d = 0;
     const push = from + 2 * ch * P;
@@ -99,8 +110,10 @@ function groupDifference(psp: ArrayLike<number>, from: number, channels: number,
 /** Pure whole-sequence decoder: `[T, 2C·P]` spikes → `[T, C]` commands. */
 export function decodeMotor(train: Matrix, opts: Partial<Omit<MotorDecoderOptions, 'channels'>> = {}): Matrix<Float64Array> {
   const P = opts.population ?? DEFAULT_MOTOR_DECODER.population;
-  if (train.cols % (2 * P) !== 0 || train.cols === 0) throw new Error(`decodeMotor: the train needs 2·${P} columns per channel (push, pull groups), got ${train.cols}`);
-  if (train.data.length !== train.rows * train.cols) throw new Error(`decodeMotor: data length ${train.data.length} != ${train.rows} × ${train.cols}`);
+  if (train.cols % (2 * P) !== 0 || train.cols === 0)
+    throw new Error(`decodeMotor: the train needs 2·${P} columns per channel (push, pull groups), got ${train.cols}`);
+  if (train.data.length !== train.rows * train.cols)
+    throw new Error(`decodeMotor: data length ${train.data.length} != ${train.rows} × ${train.cols}`);
   const C = train.cols / (2 * P);
   const { o, k } = resolve({ ...opts, channels: C });
   const a = pspFilterRows(train.data, train.rows, train.cols, k);
@@ -115,7 +128,8 @@ export function decodeMotor(train: Matrix, opts: Partial<Omit<MotorDecoderOption
  */
 export function readoutControl(decoded: Matrix, substeps: number, mode: ControlReadout = 'mean'): Matrix<Float64Array> {
   if (!Number.isInteger(substeps) || substeps < 1) throw new Error(`readoutControl: substeps must be an integer >= 1, got ${substeps}`);
-  if (decoded.rows % substeps !== 0) throw new Error(`readoutControl: ${decoded.rows} rows is not a whole number of ${substeps}-sub-step periods`);
+  if (decoded.rows % substeps !== 0)
+    throw new Error(`readoutControl: ${decoded.rows} rows is not a whole number of ${substeps}-sub-step periods`);
   const steps = decoded.rows / substeps;
   const C = decoded.cols;
   const data = new Float64Array(steps * C);

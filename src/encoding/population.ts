@@ -66,7 +66,9 @@ export function createPopulationCode(opts: Pick<PopulationOptions, 'low' | 'high
   const sigmas = new Float64Array(dims);
   for (let d = 0; d < dims; d++) {
     if (!Number.isFinite(low[d]!) || !Number.isFinite(high[d]!)) {
-      throw new Error(`population: dimension ${d} range [${low[d]}, ${high[d]}] must be finite (give explicit bounds for unbounded observations)`);
+      throw new Error(
+        `population: dimension ${d} range [${low[d]}, ${high[d]}] must be finite (give explicit bounds for unbounded observations)`,
+      );
     }
     if (!(high[d]! > low[d]!)) throw new Error(`population: dimension ${d} needs high > low, got [${low[d]}, ${high[d]}]`);
     const spacing = (high[d]! - low[d]!) / (N - 1);
@@ -77,7 +79,11 @@ export function createPopulationCode(opts: Pick<PopulationOptions, 'low' | 'high
 }
 
 /** Input currents for one observation (pure; writes into `out` when given). */
-export function populationEncode(code: PopulationCode, x: ArrayLike<number>, out: Float32Array = new Float32Array(code.size)): Float32Array {
+export function populationEncode(
+  code: PopulationCode,
+  x: ArrayLike<number>,
+  out: Float32Array = new Float32Array(code.size),
+): Float32Array {
   if (x.length !== code.dims) throw new Error(`population: observation has ${x.length} values, the code expects ${code.dims}`);
   if (out.length !== code.size) throw new Error(`population: output has ${out.length} slots, the code has ${code.size} neurons`);
   const N = code.neuronsPerDim;

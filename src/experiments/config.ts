@@ -16,7 +16,14 @@ import { pspSchema } from '../layers/neuronOptions.ts';
 const posInt = z.number().int().positive();
 
 export const optimizerSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sgd'), lr: z.number().positive(), momentum: z.number().min(0).lt(1).optional(), weightDecay: z.number().min(0).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('sgd'),
+      lr: z.number().positive(),
+      momentum: z.number().min(0).lt(1).optional(),
+      weightDecay: z.number().min(0).optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.enum(['adam', 'adamw']),
@@ -87,7 +94,10 @@ const labelSchema = z
 
 export const experimentConfigSchema = z
   .object({
-    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     description: z.string().optional(),
     dataset: z.enum(['cifar10', 'nmnist']),
     network: networkConfigSchema,
@@ -118,23 +128,33 @@ export function parseExperimentConfig(raw: unknown, source = ''): ResolvedExperi
   try {
     resolvedNetwork = parseNetworkConfig(c.network);
   } catch (e) {
-    throw new Error(`${where}: network: ${(e as Error).message}`);
+    throw new Error(`${where}: network: ${(e as Error).message}`, { cause: e });
   }
   const T = c.network.T;
   const last = c.network.layers.at(-1)!;
-  if (last.type !== 'dense') throw new Error(`${where}: network.layers.${c.network.layers.length - 1}: the output layer must be dense (one neuron per class), got ${last.type}`);
-  if (last.units !== 10) throw new Error(`${where}: network.layers.${c.network.layers.length - 1}.units: ${c.dataset} has 10 classes, got ${last.units}`);
+  if (last.type !== 'dense')
+    throw new Error(
+      `${where}: network.layers.${c.network.layers.length - 1}: the output layer must be dense (one neuron per class), got ${last.type}`,
+    );
+  if (last.units !== 10)
+    throw new Error(`${where}: network.layers.${c.network.layers.length - 1}.units: ${c.dataset} has 10 classes, got ${last.units}`);
   if (c.dataset === 'nmnist') {
     const steps = c.data?.steps ?? 30;
     if (steps !== T) throw new Error(`${where}: data.steps: N-MNIST frames give ${steps} bins, network.T is ${T}`);
-    if (resolvedNetwork.input !== 'spikes') throw new Error(`${where}: network.input: N-MNIST frames are spikes, got '${resolvedNetwork.input}'`);
+    if (resolvedNetwork.input !== 'spikes')
+      throw new Error(`${where}: network.input: N-MNIST frames are spikes, got '${resolvedNetwork.input}'`);
     const side = Math.ceil(34 / (c.data?.downsample ?? 1));
     const want = c.data?.flatten ? [side * side * 2] : [side, side, 2];
-    if (c.network.inputShape.join(',') !== want.join(',')) throw new Error(`${where}: network.inputShape: N-MNIST frames with these data options are [${want.join(', ')}], got [${c.network.inputShape.join(', ')}]`);
+    if (c.network.inputShape.join(',') !== want.join(','))
+      throw new Error(
+        `${where}: network.inputShape: N-MNIST frames with these data options are [${want.join(', ')}], got [${c.network.inputShape.join(', ')}]`,
+      );
     if (c.data?.augment || c.data?.trainBatches) throw new Error(`${where}: data: augment and trainBatches are CIFAR-10 options`);
   } else {
-    if (c.network.inputShape.join(',') !== '32,32,3') throw new Error(`${where}: network.inputShape: CIFAR-10 images are [32, 32, 3], got [${c.network.inputShape.join(', ')}]`);
-    if (resolvedNetwork.input !== 'current') throw new Error(`${where}: network.input: CIFAR-10 images are fed as currents, set input: 'current'`);
+    if (c.network.inputShape.join(',') !== '32,32,3')
+      throw new Error(`${where}: network.inputShape: CIFAR-10 images are [32, 32, 3], got [${c.network.inputShape.join(', ')}]`);
+    if (resolvedNetwork.input !== 'current')
+      throw new Error(`${where}: network.input: CIFAR-10 images are fed as currents, set input: 'current'`);
     for (const f of ['windowMs', 'steps', 'mode', 'downsample', 'flatten'] as const) {
       if (c.data?.[f] !== undefined) throw new Error(`${where}: data.${f}: an N-MNIST option, not valid for CIFAR-10`);
     }
@@ -151,13 +171,13 @@ export function loadExperimentConfig(path: string): ResolvedExperiment {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`experiment config ${path}: cannot read (${(e as Error).message})`);
+    throw new Error(`experiment config ${path}: cannot read (${(e as Error).message})`, { cause: e });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`experiment config ${path}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`experiment config ${path}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   return parseExperimentConfig(raw, path);
 }

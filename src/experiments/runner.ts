@@ -121,12 +121,25 @@ export function evaluateClassifier(net: Sequential, data: PooledDataset, objecti
   }
   let diag = 0;
   confusion.forEach((row, i) => (diag += row[i]!));
-  return { loss: lossSum / batches, accuracy: diag / data.size, confusion, forwardSeconds: forwardMs / 1000, seconds: (performance.now() - t0) / 1000 };
+  return {
+    loss: lossSum / batches,
+    accuracy: diag / data.size,
+    confusion,
+    forwardSeconds: forwardMs / 1000,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 export function optimizerSpec(o: ResolvedExperiment['train']['optimizer']): OptimizerSpec {
   if (o.kind === 'sgd') return { kind: 'sgd', lr: o.lr, momentum: o.momentum ?? 0, weightDecay: o.weightDecay ?? 0 };
-  return { kind: o.kind, lr: o.lr, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8, weightDecay: o.weightDecay ?? (o.kind === 'adamw' ? 0.01 : 0) };
+  return {
+    kind: o.kind,
+    lr: o.lr,
+    beta1: o.beta1 ?? 0.9,
+    beta2: o.beta2 ?? 0.999,
+    epsilon: o.epsilon ?? 1e-8,
+    weightDecay: o.weightDecay ?? (o.kind === 'adamw' ? 0.01 : 0),
+  };
 }
 
 function scheduleSpec(s: ResolvedExperiment['train']['schedule'], plannedSteps: number): LrSchedule {
@@ -159,7 +172,14 @@ function prepareData(exp: ResolvedExperiment, dataDir: string): RunData {
   const perEpoch = Math.min(tr.epochSamples ?? pool.length, pool.length);
   const testPool = Int32Array.from({ length: Math.min(tr.testLimit ?? testSrc.size, testSrc.size) }, (_, i) => i);
   const augment = exp.dataset === 'cifar10' && exp.data?.augment ? createRng(seed).fork() : undefined;
-  return { objective, pool, perEpoch, testPool, trainData: new PooledDataset(trainSrc, pool, objective, augment), testData: new PooledDataset(testSrc, testPool, objective) };
+  return {
+    objective,
+    pool,
+    perEpoch,
+    testPool,
+    trainData: new PooledDataset(trainSrc, pool, objective, augment),
+    testData: new PooledDataset(testSrc, testPool, objective),
+  };
 }
 
 function buildTrainer(exp: ResolvedExperiment, net: Sequential, data: RunData, progress: RunOptions['progress']): Trainer {
@@ -255,7 +275,9 @@ function epochCallbacks(exp: ResolvedExperiment, net: Sequential, data: RunData,
     onEpochEnd(_epoch, m) {
       const rec = record.add(m, evaluateClassifier(net, data.testData, data.objective, tr.batchSize));
       const acc = rec.accuracy !== undefined ? `, train acc ${(100 * rec.accuracy).toFixed(2)}%` : '';
-      o.log(`epoch ${rec.epoch}/${tr.epochs}: loss ${rec.loss.toPrecision(4)}${acc}, test loss ${rec.testLoss.toPrecision(4)}, test acc ${(100 * rec.testAccuracy).toFixed(2)}% (train ${rec.trainSeconds.toFixed(1)} s, eval ${rec.evalSeconds.toFixed(1)} s)`);
+      o.log(
+        `epoch ${rec.epoch}/${tr.epochs}: loss ${rec.loss.toPrecision(4)}${acc}, test loss ${rec.testLoss.toPrecision(4)}, test acc ${(100 * rec.testAccuracy).toFixed(2)}% (train ${rec.trainSeconds.toFixed(1)} s, eval ${rec.evalSeconds.toFixed(1)} s)`,
+      );
       writeAtomic(join(o.outDir, 'results.json'), `${JSON.stringify(record.result(), null, 2)}\n`);
       writeAtomic(join(o.outDir, 'curves.svg'), learningCurvesSvg(record.epochs, `${exp.name} (${data.objective.type} labels)`));
     },
@@ -266,7 +288,10 @@ function epochCallbacks(exp: ResolvedExperiment, net: Sequential, data: RunData,
 function finishRun(exp: ResolvedExperiment, trainer: Trainer, data: RunData, record: RunRecord, o: RunOptions): ClassificationResult {
   const names = CLASS_NAMES[exp.dataset];
   writeAtomic(join(o.outDir, 'confusion.csv'), confusionCsv(record.last!.confusion, names));
-  writeAtomic(join(o.outDir, 'confusion.svg'), confusionSvg(record.last!.confusion, names, `${exp.name}, ${data.objective.type} labels, test`));
+  writeAtomic(
+    join(o.outDir, 'confusion.svg'),
+    confusionSvg(record.last!.confusion, names, `${exp.name}, ${data.objective.type} labels, test`),
+  );
   if (o.checkpoint) trainer.saveCheckpoint(join(o.outDir, 'checkpoint'));
   const r = record.result();
   writeAtomic(join(o.outDir, 'results.json'), `${JSON.stringify(r, null, 2)}\n`);
@@ -290,7 +315,10 @@ function keepLastGood(err: DivergenceError, net: Sequential, trainer: Trainer, o
  * Trains and evaluates one experiment: data → network and trainer → `fit` over all epochs with
  * the per-epoch test pass as a callback and the time limit as an `earlyStopping` budget → report.
  */
-export async function runClassification(exp: ResolvedExperiment, options: Partial<RunOptions> & Pick<RunOptions, 'dataDir' | 'outDir'>): Promise<ClassificationResult> {
+export async function runClassification(
+  exp: ResolvedExperiment,
+  options: Partial<RunOptions> & Pick<RunOptions, 'dataDir' | 'outDir'>,
+): Promise<ClassificationResult> {
   const o = { ...DEFAULT_RUN, ...options };
   const tr = exp.train;
   const data = prepareData(exp, o.dataDir);
@@ -304,14 +332,20 @@ export async function runClassification(exp: ResolvedExperiment, options: Partia
   const guard = divergenceGuard(net);
   try {
     try {
-      await trainer.fit(data.trainData, { epochs: tr.epochs, callbacks: [guard, epochCallbacks(exp, net, data, record, o), ...(budget ? [budget] : [])], ...(o.signal ? { signal: o.signal } : {}) });
+      await trainer.fit(data.trainData, {
+        epochs: tr.epochs,
+        callbacks: [guard, epochCallbacks(exp, net, data, record, o), ...(budget ? [budget] : [])],
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
     } catch (err) {
       if (!(err instanceof DivergenceError)) throw err;
-      throw new Error(keepLastGood(err, net, trainer, o));
+      throw new Error(keepLastGood(err, net, trainer, o), { cause: err });
     }
     if (budget?.stoppedBy === 'time-budget') {
       record.stoppedBy = 'time-limit';
-      o.log(`time limit of ${tr.timeLimitMin} min reached after epoch ${budget.stoppedEpoch} (${(record.trainSeconds / 60).toFixed(1)} min of training)`);
+      o.log(
+        `time limit of ${tr.timeLimitMin} min reached after epoch ${budget.stoppedEpoch} (${(record.trainSeconds / 60).toFixed(1)} min of training)`,
+      );
     }
     return finishRun(exp, trainer, data, record, o);
   } finally {

@@ -129,7 +129,8 @@ export class EventDrivenNetwork {
    * Returns the indices of the output neurons that fired (a view, valid until the next step).
    */
   step(input: ArrayLike<number>): Uint32Array {
-    if (input.length !== this.inputSize) throw new Error(`EventDrivenNetwork.step: input has ${input.length} values, the network expects ${this.inputSize}`);
+    if (input.length !== this.inputSize)
+      throw new Error(`EventDrivenNetwork.step: input has ${input.length} values, the network expects ${this.inputSize}`);
     let same = this.haveProduct;
     for (let i = 0; same && i < input.length; i++) same = input[i] === this.lastInput[i];
     if (!same) {
@@ -184,15 +185,34 @@ function accumulateRows(cW: Float64Array, m: number, idx: Uint32Array, val: Floa
   const m8 = m - (m % 8);
   let j = 0;
   for (; j < m8; j += 8) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      s4 = 0,
+      s5 = 0,
+      s6 = 0,
+      s7 = 0;
     for (let k = 0; k < n; k++) {
       const r = idx[k]! * m + j;
       const x = val[k]!;
-      s0 += x * cW[r]!; s1 += x * cW[r + 1]!; s2 += x * cW[r + 2]!; s3 += x * cW[r + 3]!;
-      s4 += x * cW[r + 4]!; s5 += x * cW[r + 5]!; s6 += x * cW[r + 6]!; s7 += x * cW[r + 7]!;
+      s0 += x * cW[r]!;
+      s1 += x * cW[r + 1]!;
+      s2 += x * cW[r + 2]!;
+      s3 += x * cW[r + 3]!;
+      s4 += x * cW[r + 4]!;
+      s5 += x * cW[r + 5]!;
+      s6 += x * cW[r + 6]!;
+      s7 += x * cW[r + 7]!;
     }
-    out[j] = s0; out[j + 1] = s1; out[j + 2] = s2; out[j + 3] = s3;
-    out[j + 4] = s4; out[j + 5] = s5; out[j + 6] = s6; out[j + 7] = s7;
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+    out[j + 4] = s4;
+    out[j + 5] = s5;
+    out[j + 6] = s6;
+    out[j + 7] = s7;
   }
   for (; j < m; j++) {
     let s = 0;
@@ -220,15 +240,33 @@ function stepLayer(L: LayerState, idx: Uint32Array, n: number): void {
   const m8 = m - (m % 8);
   let j = 0;
   for (; j < m8; j += 8) {
-    let s0 = alpha * current[j]!, s1 = alpha * current[j + 1]!, s2 = alpha * current[j + 2]!, s3 = alpha * current[j + 3]!;
-    let s4 = alpha * current[j + 4]!, s5 = alpha * current[j + 5]!, s6 = alpha * current[j + 6]!, s7 = alpha * current[j + 7]!;
+    let s0 = alpha * current[j]!,
+      s1 = alpha * current[j + 1]!,
+      s2 = alpha * current[j + 2]!,
+      s3 = alpha * current[j + 3]!;
+    let s4 = alpha * current[j + 4]!,
+      s5 = alpha * current[j + 5]!,
+      s6 = alpha * current[j + 6]!,
+      s7 = alpha * current[j + 7]!;
     for (let k = 0; k < n; k++) {
       const r = idx[k]! * m + j;
-      s0 += cW[r]!; s1 += cW[r + 1]!; s2 += cW[r + 2]!; s3 += cW[r + 3]!;
-      s4 += cW[r + 4]!; s5 += cW[r + 5]!; s6 += cW[r + 6]!; s7 += cW[r + 7]!;
+      s0 += cW[r]!;
+      s1 += cW[r + 1]!;
+      s2 += cW[r + 2]!;
+      s3 += cW[r + 3]!;
+      s4 += cW[r + 4]!;
+      s5 += cW[r + 5]!;
+      s6 += cW[r + 6]!;
+      s7 += cW[r + 7]!;
     }
-    current[j] = s0; current[j + 1] = s1; current[j + 2] = s2; current[j + 3] = s3;
-    current[j + 4] = s4; current[j + 5] = s5; current[j + 6] = s6; current[j + 7] = s7;
+    current[j] = s0;
+    current[j + 1] = s1;
+    current[j + 2] = s2;
+    current[j + 3] = s3;
+    current[j + 4] = s4;
+    current[j + 5] = s5;
+    current[j + 6] = s6;
+    current[j + 7] = s7;
   }
   for (; j < m; j++) {
     let s = alpha * current[j]!;

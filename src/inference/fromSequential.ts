@@ -40,7 +40,12 @@ export interface SequentialLike {
 type LayerConfigLike = SequentialLike['config']['layers'][number];
 
 /** The optional memory of a dense layer (recurrence, adaptation, trained leak, delay) as spec fields. */
-function memoryOf(cfg: LayerConfigLike, name: string, units: number, weights: Map<string, { name: string; shape: number[]; values: Float32Array }>): Partial<DenseLayerSpec> {
+function memoryOf(
+  cfg: LayerConfigLike,
+  name: string,
+  units: number,
+  weights: Map<string, { name: string; shape: number[]; values: Float32Array }>,
+): Partial<DenseLayerSpec> {
   const need = (suffix: string, size: number): Float32Array => {
     const w = weights.get(`${name}/${suffix}`);
     if (!w) throw new Error(`fromSequential: layer '${name}' has no weight '${name}/${suffix}'`);
@@ -78,9 +83,15 @@ export function fromSequential(network: SequentialLike): EventNetworkSpec {
           throw new Error(`fromSequential: '${layer.name}/kernel' has shape [${kernel.shape.join(', ')}], expected [${inSize}, units]`);
         }
         const bias = weights.get(`${layer.name}/bias`);
-        if (bias && bias.values.length !== outSize) throw new Error(`fromSequential: '${layer.name}/bias' has ${bias.values.length} values, expected ${outSize}`);
+        if (bias && bias.values.length !== outSize)
+          throw new Error(`fromSequential: '${layer.name}/bias' has ${bias.values.length} values, expected ${outSize}`);
         const lifIn = { ...network.config.lif, ...cfg.lif };
-        const lif: LifParams = { tauMem: lifIn.tauMem, threshold: lifIn.threshold, reset: lifIn.reset, ...(lifIn.decay !== undefined ? { decay: lifIn.decay } : {}) };
+        const lif: LifParams = {
+          tauMem: lifIn.tauMem,
+          threshold: lifIn.threshold,
+          reset: lifIn.reset,
+          ...(lifIn.decay !== undefined ? { decay: lifIn.decay } : {}),
+        };
         const pspIn = { ...network.config.psp, ...cfg.psp };
         const psp: PspOptions = { tauSyn: pspIn.tauSyn, scale: pspIn.scale, ...(pspIn.alpha !== undefined ? { alpha: pspIn.alpha } : {}) };
         layers.push({
@@ -98,7 +109,9 @@ export function fromSequential(network: SequentialLike): EventNetworkSpec {
         return;
       }
       default:
-        throw new Error(`fromSequential: layer ${i} '${layer.name}' is ${cfg.type}; the event-driven engine runs dense, dropout and flatten layers only`);
+        throw new Error(
+          `fromSequential: layer ${i} '${layer.name}' is ${cfg.type}; the event-driven engine runs dense, dropout and flatten layers only`,
+        );
     }
   });
   if (layers.length === 0) throw new Error('fromSequential: the network has no dense layer');

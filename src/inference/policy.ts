@@ -68,10 +68,15 @@ class EventBuffer {
 export function createSpikingPolicy(args: PolicyArgs): SpikingPolicy {
   const o = { ...DEFAULT_SPIKING_POLICY, ...args };
   const net = o.network;
-  if (o.encoder.size !== net.inputSize) throw new Error(`spiking policy: encoder gives ${o.encoder.size} inputs, the network takes ${net.inputSize}`);
+  if (o.encoder.size !== net.inputSize)
+    throw new Error(`spiking policy: encoder gives ${o.encoder.size} inputs, the network takes ${net.inputSize}`);
   const P = o.decoder?.population ?? 1;
-  if (net.outputSize % (2 * P) !== 0) throw new Error(`spiking policy: the output layer needs a push/pull pair of ${P}-neuron groups per channel (2·${P} neurons each), it has ${net.outputSize} neurons`);
-  if (!Number.isInteger(o.substeps) || o.substeps < 1 || o.substeps > 65535) throw new Error(`spiking policy: substeps must be an integer in 1..65535, got ${o.substeps}`);
+  if (net.outputSize % (2 * P) !== 0)
+    throw new Error(
+      `spiking policy: the output layer needs a push/pull pair of ${P}-neuron groups per channel (2·${P} neurons each), it has ${net.outputSize} neurons`,
+    );
+  if (!Number.isInteger(o.substeps) || o.substeps < 1 || o.substeps > 65535)
+    throw new Error(`spiking policy: substeps must be an integer in 1..65535, got ${o.substeps}`);
   const channels = net.outputSize / (2 * P);
   if (o.actionScale.length !== 1 && o.actionScale.length !== channels) {
     throw new Error(`spiking policy: actionScale has ${o.actionScale.length} values, need 1 or ${channels}`);

@@ -69,22 +69,28 @@ export function validateSpec(spec: EventNetworkSpec): void {
     if (!(L.W instanceof Float32Array) || L.W.length !== L.inSize * L.outSize) {
       throw new Error(`${where}.W must be a Float32Array of ${L.inSize}×${L.outSize} = ${L.inSize * L.outSize}, got length ${L.W?.length}`);
     }
-    if (L.bias !== undefined && L.bias.length !== L.outSize) throw new Error(`${where}.bias has ${L.bias.length} values, outSize is ${L.outSize}`);
+    if (L.bias !== undefined && L.bias.length !== L.outSize)
+      throw new Error(`${where}.bias has ${L.bias.length} values, outSize is ${L.outSize}`);
     for (let k = 0; k < L.W.length; k++) if (!Number.isFinite(L.W[k]!)) throw new Error(`${where}.W[${k}] is ${L.W[k]}`);
     if (!Number.isFinite(L.lif.threshold)) throw new Error(`${where}.lif.threshold must be finite, got ${L.lif.threshold}`);
-    if (L.lif.reset !== 'hard' && L.lif.reset !== 'soft') throw new Error(`${where}.lif.reset must be 'hard' or 'soft', got ${String(L.lif.reset)}`);
-    if (L.synapseInput !== 'psp' && L.synapseInput !== 'spike') throw new Error(`${where}.synapseInput must be 'psp' or 'spike', got ${String(L.synapseInput)}`);
+    if (L.lif.reset !== 'hard' && L.lif.reset !== 'soft')
+      throw new Error(`${where}.lif.reset must be 'hard' or 'soft', got ${String(L.lif.reset)}`);
+    if (L.synapseInput !== 'psp' && L.synapseInput !== 'spike')
+      throw new Error(`${where}.synapseInput must be 'psp' or 'spike', got ${String(L.synapseInput)}`);
     lifDecay(L.lif);
     if (L.recurrent !== undefined && (!(L.recurrent instanceof Float32Array) || L.recurrent.length !== L.outSize * L.outSize)) {
       throw new Error(`${where}.recurrent must be a Float32Array of ${L.outSize}×${L.outSize}, got length ${L.recurrent?.length}`);
     }
-    if (L.recurrent) for (let k = 0; k < L.recurrent.length; k++) if (!Number.isFinite(L.recurrent[k]!)) throw new Error(`${where}.recurrent[${k}] is ${L.recurrent[k]}`);
+    if (L.recurrent)
+      for (let k = 0; k < L.recurrent.length; k++)
+        if (!Number.isFinite(L.recurrent[k]!)) throw new Error(`${where}.recurrent[${k}] is ${L.recurrent[k]}`);
     if (L.adaptation && !(Number.isFinite(L.adaptation.beta) && L.adaptation.rho >= 0 && L.adaptation.rho <= 1)) {
       throw new Error(`${where}.adaptation needs a finite beta and rho in [0, 1], got beta ${L.adaptation.beta}, rho ${L.adaptation.rho}`);
     }
     if (L.decays !== undefined && (L.decays.length !== L.outSize || L.decays.some((d) => !(d >= 0 && d <= 1)))) {
       throw new Error(`${where}.decays must hold ${L.outSize} values in [0, 1]`);
     }
-    if (L.delay !== undefined && !(Number.isInteger(L.delay) && L.delay >= 0)) throw new Error(`${where}.delay must be a non-negative integer, got ${L.delay}`);
+    if (L.delay !== undefined && !(Number.isInteger(L.delay) && L.delay >= 0))
+      throw new Error(`${where}.delay must be a non-negative integer, got ${L.delay}`);
   });
 }

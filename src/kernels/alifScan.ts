@@ -67,7 +67,15 @@ export interface AlifGrads {
   V?: Float32Array;
 }
 
-function checkSizes(op: string, T: number, R: number, N: number, arrays: Record<string, ArrayLike<number> | undefined>, V: ArrayLike<number> | undefined, decay: ArrayLike<number>): void {
+function checkSizes(
+  op: string,
+  T: number,
+  R: number,
+  N: number,
+  arrays: Record<string, ArrayLike<number> | undefined>,
+  V: ArrayLike<number> | undefined,
+  decay: ArrayLike<number>,
+): void {
   for (const [k, v] of Object.entries({ T, R, N })) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${k} must be a non-negative integer, got ${v}`);
   }
@@ -86,7 +94,14 @@ function zeros(n: number): Float32Array {
 }
 
 /** Forward scan; `uOut` (T·R·N long) receives the membranes when given (e.g. a pooled array). */
-export function alifForwardScan(inputs: AlifScanInputs, T: number, R: number, N: number, p: AlifScanParams, uOut?: Float32Array): AlifForward {
+export function alifForwardScan(
+  inputs: AlifScanInputs,
+  T: number,
+  R: number,
+  N: number,
+  p: AlifScanParams,
+  uOut?: Float32Array,
+): AlifForward {
   const { I, decay, V } = inputs;
   checkSizes('alifForwardScan', T, R, N, { I }, V, decay);
   const size = T * R * N;

@@ -44,7 +44,8 @@ function register(): void {
   if (registered) return;
   registered = true;
   for (const backendName of BACKENDS) {
-    if (!tf.getKernel(DENSE_MATMUL, backendName)) tf.registerKernel({ kernelName: DENSE_MATMUL, backendName, kernelFunc: denseMatMulKernel });
+    if (!tf.getKernel(DENSE_MATMUL, backendName))
+      tf.registerKernel({ kernelName: DENSE_MATMUL, backendName, kernelFunc: denseMatMulKernel });
   }
   tf.registerGradient({
     kernelName: DENSE_MATMUL,
@@ -66,7 +67,8 @@ function register(): void {
  * Example: `const current = denseMatMul(psp2d, kernel);`
  */
 export function denseMatMul(x: tf.Tensor2D, W: tf.Tensor2D): tf.Tensor2D {
-  if (x.rank !== 2 || W.rank !== 2) throw new Error(`denseMatMul: x and W must be rank 2, got [${x.shape.join(', ')}] and [${W.shape.join(', ')}]`);
+  if (x.rank !== 2 || W.rank !== 2)
+    throw new Error(`denseMatMul: x and W must be rank 2, got [${x.shape.join(', ')}] and [${W.shape.join(', ')}]`);
   if (x.shape[1] !== W.shape[0]) throw new Error(`denseMatMul: x has ${x.shape[1]} features but W has ${W.shape[0]} rows`);
   register();
   if (!(BACKENDS as readonly string[]).includes(tf.getBackend())) return tf.matMul(x, W);

@@ -48,7 +48,8 @@ export function lifForwardScan(
   uOut?: Float32Array,
 ): { spikes: Float32Array; u: Float32Array } {
   checkSizes('lifForwardScan', T, N, { I });
-  if (spikesOut && spikesOut.length < T * N) throw new Error(`lifForwardScan: spikesOut has length ${spikesOut.length}, needs T·N = ${T * N}`);
+  if (spikesOut && spikesOut.length < T * N)
+    throw new Error(`lifForwardScan: spikesOut has length ${spikesOut.length}, needs T·N = ${T * N}`);
   const spikes = spikesOut ? spikesOut.subarray(0, T * N) : new Float32Array(T * N);
   if (uOut && uOut.length < T * N) throw new Error(`lifForwardScan: uOut has length ${uOut.length}, needs T·N = ${T * N}`);
   const u = uOut ? uOut.subarray(0, T * N) : new Float32Array(T * N);

@@ -19,7 +19,21 @@ export const LIF_SCAN_WASM_PATH = packagePath('build', 'kernels', 'lifScan.wasm'
 
 interface LifAsm {
   lifForward(T: number, N: number, I: number, U: number, O: number, decay: number, th: number, soft: number): void;
-  lifBackward(T: number, N: number, G: number, U: number, S: number, DI: number, decay: number, th: number, hard: number, keepReset: number, kind: number, a: number, c: number): void;
+  lifBackward(
+    T: number,
+    N: number,
+    G: number,
+    U: number,
+    S: number,
+    DI: number,
+    decay: number,
+    th: number,
+    hard: number,
+    keepReset: number,
+    kind: number,
+    a: number,
+    c: number,
+  ): void;
 }
 
 const SURROGATE_KIND = { rectangular: 0, sigmoid: 1, arctan: 2, fastSigmoid: 3 } as const;
@@ -59,7 +73,14 @@ function kernelFor(heap: EmscriptenHeap): LifAsm | undefined {
     k = null;
     if (module && memory instanceof WebAssembly.Memory) {
       try {
-        k = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('lifScan.wasm aborted'); } } }).exports as unknown as LifAsm;
+        k = new WebAssembly.Instance(module, {
+          env: {
+            memory,
+            abort: () => {
+              throw new Error('lifScan.wasm aborted');
+            },
+          },
+        }).exports as unknown as LifAsm;
       } catch (e) {
         if (!(e instanceof WebAssembly.LinkError)) throw e;
       }
@@ -108,7 +129,14 @@ export function lifForwardHeap(
  * ∂L/∂I of the LIF scan from ∂L/∂o and the forward's membranes and spikes (all float32 `[T, ...]`
  * tensors on the wasm heap), or undefined off wasm / without the kernel.
  */
-export function lifBackwardHeap(dy: tf.Tensor, u: tf.Tensor, spikes: tf.Tensor, T: number, N: number, params: LifScanParams): tf.Tensor | undefined {
+export function lifBackwardHeap(
+  dy: tf.Tensor,
+  u: tf.Tensor,
+  spikes: tf.Tensor,
+  T: number,
+  N: number,
+  params: LifScanParams,
+): tf.Tensor | undefined {
   if (dy.dtype !== 'float32') return undefined;
   const backend = tf.engine().findBackend(tf.getBackend());
   if (!isWasmHeap(backend)) return undefined;
@@ -121,6 +149,20 @@ export function lifBackwardHeap(dy: tf.Tensor, u: tf.Tensor, spikes: tf.Tensor, 
   const a = sg.kind === 'rectangular' ? sg.width : sg.kind === 'fastSigmoid' ? sg.slope : sg.alpha;
   const c = sg.kind === 'arctan' ? (Math.PI / 2) * sg.alpha : 0;
   const [g, uo, so] = offsets as number[];
-  asm.lifBackward(T, N, g!, uo!, so!, out, params.decay, params.threshold, params.reset === 'hard' ? 1 : 0, params.detachReset ? 0 : 1, SURROGATE_KIND[sg.kind], a, c);
+  asm.lifBackward(
+    T,
+    N,
+    g!,
+    uo!,
+    so!,
+    out,
+    params.decay,
+    params.threshold,
+    params.reset === 'hard' ? 1 : 0,
+    params.detachReset ? 0 : 1,
+    SURROGATE_KIND[sg.kind],
+    a,
+    c,
+  );
   return grad;
 }

@@ -134,7 +134,10 @@ export function recurrentProduct(V: Float32Array, R: number, N: number, mode: Pr
         const g0 = b * stride;
         for (let i = 0; i < N; i++) {
           const row = i * N;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let s0 = 0,
+            s1 = 0,
+            s2 = 0,
+            s3 = 0;
           let j = 0;
           for (; j + 3 < N; j += 4) {
             s0 += V[row + j]! * G[g0 + j]!;
@@ -154,7 +157,14 @@ export function recurrentProduct(V: Float32Array, R: number, N: number, mode: Pr
  * ∂V [N, N] = Σ_{t ≥ 1} o[t−1]ᵀ·Gu[t] from spikes and Gu, both [T, R, N]. With binary spikes it
  * is event-driven; a spike value other than 0 or 1 (a test's smooth forward) takes the loop.
  */
-export function recurrentWeightGrad(spikes: Float32Array, gu: Float32Array, T: number, R: number, N: number, mode: ProductMode = 'auto'): Float32Array {
+export function recurrentWeightGrad(
+  spikes: Float32Array,
+  gu: Float32Array,
+  T: number,
+  R: number,
+  N: number,
+  mode: ProductMode = 'auto',
+): Float32Array {
   const out = new Float32Array(N * N);
   if (T < 2) return out;
   const rows = (T - 1) * R;
@@ -165,7 +175,11 @@ export function recurrentWeightGrad(spikes: Float32Array, gu: Float32Array, T: n
     const stride = pad4(N);
     let nnz = 0;
     const count = new Int32Array(N + 1);
-    for (let q = 0; q < rows * N; q++) if (spikes[q] !== 0) count[(q % N) + 1]!++, nnz++;
+    for (let q = 0; q < rows * N; q++) {
+      if (spikes[q] === 0) continue;
+      count[(q % N) + 1]!++;
+      nnz++;
+    }
     const [xAt, pAt, iAt, yAt] = layout(k.memory, [rows * stride, N + 1, Math.max(1, nnz), N * stride]) as [number, number, number, number];
     const X = new Float32Array(k.memory.buffer, xAt, rows * stride);
     if (stride === N) X.set(gu.subarray(R * N, T * R * N));

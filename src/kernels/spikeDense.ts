@@ -10,12 +10,7 @@
  * default when build/kernels holds it) and plain TypeScript (spikeDenseTs.ts, the fallback).
  * DESIGN §3 has the measured reason: ~10× more adds/s with f32x4 than a TypeScript loop.
  */
-import {
-  indexSpikesTs,
-  matMulNTTs,
-  spikeForwardTs,
-  spikeGradWTs,
-} from './spikeDenseTs.ts';
+import { indexSpikesTs, matMulNTTs, spikeForwardTs, spikeGradWTs } from './spikeDenseTs.ts';
 import { loadWasmSpikeKernels, SPIKE_DENSE_WASM_PATH, type WasmSpikeKernels } from './spikeDenseWasm.ts';
 
 export { eventCount, transposeIndex, type SpikeIndex } from './spikeDenseTs.ts';
@@ -44,7 +39,9 @@ export function spikeKernels(kind: SpikeKernelKind | 'auto' = 'auto'): SpikeKern
   const wasm = loadWasmSpikeKernels();
   if (wasm) return { kind: 'wasm', ...wasm };
   if (kind === 'wasm') {
-    throw new Error('spikeKernels: build/kernels/spikeDense.wasm is missing or does not load (run `npm ci` or `node scripts/build-wasm.mjs`)');
+    throw new Error(
+      'spikeKernels: build/kernels/spikeDense.wasm is missing or does not load (run `npm ci` or `node scripts/build-wasm.mjs`)',
+    );
   }
   warnFallback();
   return TS_KERNELS;

@@ -47,7 +47,12 @@ function bindHeap(asm: AsmExports, memory: WebAssembly.Memory, heap: EmscriptenH
       return scratch([(rows + 1) * 4, rows * cols * 4], ([ptr, idx]) => {
         const nnz = asm.indexRows(s, rows, cols, cols, ptr!, idx!);
         if (nnz < 0) return undefined;
-        return { rows, cols, ptr: new Int32Array(memory.buffer, ptr!, rows + 1).slice(), idx: new Int32Array(memory.buffer, idx!, nnz).slice() };
+        return {
+          rows,
+          cols,
+          ptr: new Int32Array(memory.buffer, ptr!, rows + 1).slice(),
+          idx: new Int32Array(memory.buffer, idx!, nnz).slice(),
+        };
       });
     },
     spikeForward(index, w, out, y) {

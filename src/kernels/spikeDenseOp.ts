@@ -194,7 +194,8 @@ function register(): void {
  * Example: `const current = spikeDense(spikes2d, kernel);`
  */
 export function spikeDense(S: tf.Tensor2D, W: tf.Tensor2D): tf.Tensor2D {
-  if (S.rank !== 2 || W.rank !== 2) throw new Error(`spikeDense: S and W must be rank 2, got [${S.shape.join(', ')}] and [${W.shape.join(', ')}]`);
+  if (S.rank !== 2 || W.rank !== 2)
+    throw new Error(`spikeDense: S and W must be rank 2, got [${S.shape.join(', ')}] and [${W.shape.join(', ')}]`);
   if (S.shape[1] !== W.shape[0]) {
     throw new Error(`spikeDense: S has ${S.shape[1]} inputs but W has ${W.shape[0]} rows`);
   }

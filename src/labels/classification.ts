@@ -55,7 +55,10 @@ function checkLabels(labels: ArrayLike<number>, numClasses: number): void {
 }
 
 /** Desired trains `[T, B, numClasses]` for a batch of labels. */
-export function classSpikeTrains(labels: ArrayLike<number>, opts: Pick<ClassTrainOptions, 'T' | 'numClasses'> & Partial<ClassTrainOptions>): tf.Tensor3D {
+export function classSpikeTrains(
+  labels: ArrayLike<number>,
+  opts: Pick<ClassTrainOptions, 'T' | 'numClasses'> & Partial<ClassTrainOptions>,
+): tf.Tensor3D {
   const o = { ...DEFAULT_CLASS_TRAINS, ...opts };
   checkLabels(labels, o.numClasses);
   const p = targetPattern(o);

@@ -67,8 +67,10 @@ function resolve(opts: Partial<MotorLabelOptions>): MotorLabelOptions {
   const o: MotorLabelOptions = { ...DEFAULT_MOTOR_LABELS, ...opts, psp: { ...DEFAULT_MOTOR_LABELS.psp, ...opts.psp } };
   if (!Number.isInteger(o.substeps) || o.substeps < 1) throw new Error(`motor labels: substeps must be an integer >= 1, got ${o.substeps}`);
   if (!(o.gain > 0)) throw new Error(`motor labels: gain must be > 0, got ${o.gain}`);
-  if (o.code !== 'one-sided' && o.code !== 'balanced') throw new Error(`motor labels: code must be 'one-sided' or 'balanced', got '${String(o.code)}'`);
-  if (!Number.isInteger(o.population) || o.population < 1) throw new Error(`motor labels: population must be an integer >= 1, got ${o.population}`);
+  if (o.code !== 'one-sided' && o.code !== 'balanced')
+    throw new Error(`motor labels: code must be 'one-sided' or 'balanced', got '${String(o.code)}'`);
+  if (!Number.isInteger(o.population) || o.population < 1)
+    throw new Error(`motor labels: population must be an integer >= 1, got ${o.population}`);
   return o;
 }
 
@@ -77,7 +79,8 @@ function checkedCommands(commands: Commands): Matrix<Float64Array> {
   if (m.cols === 0) throw new Error('motor labels: commands need at least one channel');
   for (let k = 0; k < m.data.length; k++) {
     const v = m.data[k]!;
-    if (v < -1 || v > 1) throw new Error(`motor labels: command at step ${Math.floor(k / m.cols)}, channel ${k % m.cols} is ${v}, outside [-1, 1]`);
+    if (v < -1 || v > 1)
+      throw new Error(`motor labels: command at step ${Math.floor(k / m.cols)}, channel ${k % m.cols} is ${v}, outside [-1, 1]`);
   }
   return m;
 }
@@ -173,7 +176,10 @@ export function motorSpikeLabels(commands: Commands, opts: Partial<MotorLabelOpt
 export function motorMaxRate(opts: Partial<MotorLabelOptions> = {}): number {
   const o = resolve(opts);
   const rMax = 1 / (o.gain * resolvePsp(o.psp).area);
-  if (rMax > 1) throw new Error(`motor labels: gain ${o.gain} asks for ${rMax.toFixed(3)} spikes per sub-step at |m| = 1; raise the gain so it is <= 1`);
+  if (rMax > 1)
+    throw new Error(
+      `motor labels: gain ${o.gain} asks for ${rMax.toFixed(3)} spikes per sub-step at |m| = 1; raise the gain so it is <= 1`,
+    );
   return rMax;
 }
 
@@ -201,8 +207,10 @@ export function decodeMotorRates(train: Matrix, opts: Partial<MotorLabelOptions>
   const o = resolve(opts);
   const rMax = motorMaxRate(o);
   const P = o.population;
-  if (train.cols % (2 * P) !== 0 || train.cols === 0) throw new Error(`decodeMotorRates: the train needs 2·${P} columns per channel, got ${train.cols}`);
-  if (train.rows % o.substeps !== 0) throw new Error(`decodeMotorRates: ${train.rows} rows is not a whole number of ${o.substeps}-sub-step periods`);
+  if (train.cols % (2 * P) !== 0 || train.cols === 0)
+    throw new Error(`decodeMotorRates: the train needs 2·${P} columns per channel, got ${train.cols}`);
+  if (train.rows % o.substeps !== 0)
+    throw new Error(`decodeMotorRates: ${train.rows} rows is not a whole number of ${o.substeps}-sub-step periods`);
   const C = train.cols / (2 * P);
   const steps = train.rows / o.substeps;
   const data = new Float64Array(steps * C);

@@ -96,9 +96,7 @@ export class Conv2d implements SnnLayer {
   }
 
   forward(input: Signal, ctx: ForwardContext): Signal {
-    const product = mapSamples(input, (x) =>
-      tf.conv2d(x as tf.Tensor4D, this.kernel as tf.Tensor4D, this.stride, this.opts.padding),
-    );
+    const product = mapSamples(input, (x) => tf.conv2d(x as tf.Tensor4D, this.kernel as tf.Tensor4D, this.stride, this.opts.padding));
     return spikingOutput(product, input, this.parts, ctx);
   }
 

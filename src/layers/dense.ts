@@ -69,15 +69,22 @@ export class Dense implements SnnLayer {
     this.kernel = tf.variable(kaimingUniform([fanIn, opts.units], fanIn, opts.weightScale, rng), true);
     const bias = opts.bias ? tf.variable(biasUniform(opts.units, fanIn, rng), true) : undefined;
     const bn = opts.batchNorm ? new TimeBatchNorm(name, opts.batchNorm.T, opts.units, opts.batchNorm) : undefined;
-    if (opts.delay !== undefined && !(Number.isInteger(opts.delay) && opts.delay >= 0)) throw new Error(`${name}.delay must be a non-negative integer (steps), got ${opts.delay}`);
+    if (opts.delay !== undefined && !(Number.isInteger(opts.delay) && opts.delay >= 0))
+      throw new Error(`${name}.delay must be a non-negative integer (steps), got ${opts.delay}`);
     const lif = resolveLif(opts.lif);
     const dyn = needsDynamics(opts)
-      ? new NeuronDynamics(name, opts.units, lif, {
-          recurrent: opts.recurrent === true,
-          recurrentScale: opts.recurrentScale ?? 1,
-          adaptive: opts.adaptive,
-          learnTau: opts.learnTau,
-        }, rng)
+      ? new NeuronDynamics(
+          name,
+          opts.units,
+          lif,
+          {
+            recurrent: opts.recurrent === true,
+            recurrentScale: opts.recurrentScale ?? 1,
+            adaptive: opts.adaptive,
+            learnTau: opts.learnTau,
+          },
+          rng,
+        )
       : undefined;
     this.weights = [
       { name: `${name}/kernel`, variable: this.kernel },

@@ -37,7 +37,11 @@ export interface NeuronDynamicsOptions {
 }
 
 /** True when a dense layer's options need this part instead of the plain fused LIF. */
-export function needsDynamics(o: { recurrent?: boolean | undefined; adaptive?: object | undefined; learnTau?: string | undefined }): boolean {
+export function needsDynamics(o: {
+  recurrent?: boolean | undefined;
+  adaptive?: object | undefined;
+  learnTau?: string | undefined;
+}): boolean {
   return o.recurrent === true || o.adaptive !== undefined || o.learnTau !== undefined;
 }
 

@@ -6,7 +6,15 @@
  */
 import type { LifOptions, PspOptions, SurrogateSpec } from '../neurons/defaults.ts';
 
-export { DEFAULT_LIF as DEFAULT_LAYER_LIF, DEFAULT_PSP as DEFAULT_LAYER_PSP, lifSchema, pspSchema, resolvePsp, surrogateSchema, type ResolvedPsp } from '../neurons/defaults.ts';
+export {
+  DEFAULT_LIF as DEFAULT_LAYER_LIF,
+  DEFAULT_PSP as DEFAULT_LAYER_PSP,
+  lifSchema,
+  pspSchema,
+  resolvePsp,
+  surrogateSchema,
+  type ResolvedPsp,
+} from '../neurons/defaults.ts';
 export { resolveLif, type ResolvedLif } from '../neurons/lif.ts';
 
 /** Surrogate derivative σ'(x), x = u − θ: `SurrogateSpec` of `src/neurons/defaults.ts`. */

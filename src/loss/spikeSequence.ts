@@ -41,7 +41,8 @@ export function sameShape(a: tf.Tensor, b: tf.Tensor, what: string): void {
 export function spikeSequenceLoss(outSpikes: tf.Tensor, desiredSpikes: tf.Tensor, opts: Partial<SpikeSequenceLossOptions> = {}): tf.Scalar {
   const o = { ...DEFAULT_SPIKE_SEQUENCE_LOSS, ...opts };
   sameShape(outSpikes, desiredSpikes, 'spikeSequenceLoss');
-  if (o.kernel !== 'first-order' && o.kernel !== 'alpha') throw new Error(`spikeSequenceLoss: kernel must be 'first-order' or 'alpha', got ${JSON.stringify(o.kernel)}`);
+  if (o.kernel !== 'first-order' && o.kernel !== 'alpha')
+    throw new Error(`spikeSequenceLoss: kernel must be 'first-order' or 'alpha', got ${JSON.stringify(o.kernel)}`);
   const psp = resolvePsp(o.psp);
   return tf.tidy(() => {
     const once = pspTB(tf.sub(outSpikes, desiredSpikes), psp);

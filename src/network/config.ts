@@ -23,7 +23,11 @@ const neuronOverrides = {
   lif: lifSchema.partial().optional(),
   psp: pspSchema.partial().optional(),
 };
-const name = z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').optional();
+const name = z
+  .string()
+  .min(1)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
+  .optional();
 const synapseInput = z.enum(['psp', 'spike']).optional();
 const batchNorm = z
   .union([z.boolean(), z.object({ momentum: z.number().gt(0).max(1).optional(), epsilon: z.number().positive().optional() }).strict()])
@@ -76,7 +80,14 @@ const maxPoolSchema = z.object({ type: z.literal('maxpool'), ...poolFields }).st
 const flattenSchema = z.object({ type: z.literal('flatten'), name }).strict();
 const dropoutSchema = z.object({ type: z.literal('dropout'), name, rate: z.number().min(0).lt(1) }).strict();
 
-export const layerConfigSchema = z.discriminatedUnion('type', [denseSchema, conv2dSchema, avgPoolSchema, maxPoolSchema, flattenSchema, dropoutSchema]);
+export const layerConfigSchema = z.discriminatedUnion('type', [
+  denseSchema,
+  conv2dSchema,
+  avgPoolSchema,
+  maxPoolSchema,
+  flattenSchema,
+  dropoutSchema,
+]);
 
 export const networkConfigSchema = z
   .object({

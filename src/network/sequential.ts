@@ -38,7 +38,10 @@ export interface WeightEntry {
   values: Float32Array;
 }
 
-function batchNormOf(cfg: boolean | Partial<BatchNormOptions> | undefined, T: number): { batchNorm: BatchNormOptions & { T: number } } | Record<string, never> {
+function batchNormOf(
+  cfg: boolean | Partial<BatchNormOptions> | undefined,
+  T: number,
+): { batchNorm: BatchNormOptions & { T: number } } | Record<string, never> {
   if (cfg === undefined || cfg === false) return {};
   return { batchNorm: { ...DEFAULT_BATCH_NORM, ...(cfg === true ? {} : cfg), T } };
 }
@@ -47,35 +50,45 @@ function buildLayer(cfg: LayerConfig, index: number, inputShape: readonly number
   const name = cfg.name ?? `${cfg.type}_${index}`;
   switch (cfg.type) {
     case 'dense':
-      return new Dense(name, inputShape, {
-        ...DEFAULT_DENSE,
-        units: cfg.units,
-        ...(cfg.bias !== undefined ? { bias: cfg.bias } : {}),
-        ...(cfg.weightScale !== undefined ? { weightScale: cfg.weightScale } : {}),
-        ...(cfg.synapseInput !== undefined ? { synapseInput: cfg.synapseInput } : {}),
-        ...batchNormOf(cfg.batchNorm, net.T),
-        ...(cfg.recurrent !== undefined ? { recurrent: cfg.recurrent } : {}),
-        ...(cfg.recurrentScale !== undefined ? { recurrentScale: cfg.recurrentScale } : {}),
-        ...(cfg.adaptive !== undefined ? { adaptive: cfg.adaptive } : {}),
-        ...(cfg.learnTau !== undefined ? { learnTau: cfg.learnTau } : {}),
-        ...(cfg.delay !== undefined ? { delay: cfg.delay } : {}),
-        lif: { ...net.lif, ...cfg.lif },
-        psp: { ...net.psp, ...cfg.psp },
-      }, rng);
+      return new Dense(
+        name,
+        inputShape,
+        {
+          ...DEFAULT_DENSE,
+          units: cfg.units,
+          ...(cfg.bias !== undefined ? { bias: cfg.bias } : {}),
+          ...(cfg.weightScale !== undefined ? { weightScale: cfg.weightScale } : {}),
+          ...(cfg.synapseInput !== undefined ? { synapseInput: cfg.synapseInput } : {}),
+          ...batchNormOf(cfg.batchNorm, net.T),
+          ...(cfg.recurrent !== undefined ? { recurrent: cfg.recurrent } : {}),
+          ...(cfg.recurrentScale !== undefined ? { recurrentScale: cfg.recurrentScale } : {}),
+          ...(cfg.adaptive !== undefined ? { adaptive: cfg.adaptive } : {}),
+          ...(cfg.learnTau !== undefined ? { learnTau: cfg.learnTau } : {}),
+          ...(cfg.delay !== undefined ? { delay: cfg.delay } : {}),
+          lif: { ...net.lif, ...cfg.lif },
+          psp: { ...net.psp, ...cfg.psp },
+        },
+        rng,
+      );
     case 'conv2d':
-      return new Conv2d(name, inputShape, {
-        ...DEFAULT_CONV2D,
-        filters: cfg.filters,
-        kernelSize: cfg.kernelSize,
-        ...(cfg.stride !== undefined ? { stride: cfg.stride } : {}),
-        ...(cfg.padding !== undefined ? { padding: cfg.padding } : {}),
-        ...(cfg.bias !== undefined ? { bias: cfg.bias } : {}),
-        ...(cfg.weightScale !== undefined ? { weightScale: cfg.weightScale } : {}),
-        ...(cfg.synapseInput !== undefined ? { synapseInput: cfg.synapseInput } : {}),
-        ...batchNormOf(cfg.batchNorm, net.T),
-        lif: { ...net.lif, ...cfg.lif },
-        psp: { ...net.psp, ...cfg.psp },
-      }, rng);
+      return new Conv2d(
+        name,
+        inputShape,
+        {
+          ...DEFAULT_CONV2D,
+          filters: cfg.filters,
+          kernelSize: cfg.kernelSize,
+          ...(cfg.stride !== undefined ? { stride: cfg.stride } : {}),
+          ...(cfg.padding !== undefined ? { padding: cfg.padding } : {}),
+          ...(cfg.bias !== undefined ? { bias: cfg.bias } : {}),
+          ...(cfg.weightScale !== undefined ? { weightScale: cfg.weightScale } : {}),
+          ...(cfg.synapseInput !== undefined ? { synapseInput: cfg.synapseInput } : {}),
+          ...batchNormOf(cfg.batchNorm, net.T),
+          lif: { ...net.lif, ...cfg.lif },
+          psp: { ...net.psp, ...cfg.psp },
+        },
+        rng,
+      );
     case 'avgpool':
     case 'maxpool':
       return new Pool(name, cfg.type, inputShape, {
@@ -111,7 +124,7 @@ export class Sequential {
         layer = buildLayer(lc, i, shape, config, init);
       } catch (e) {
         layers.forEach((l) => l.dispose());
-        throw new Error(`network config: layers.${i}: ${(e as Error).message}`);
+        throw new Error(`network config: layers.${i}: ${(e as Error).message}`, { cause: e });
       }
       if (names.has(layer.name)) {
         layers.forEach((l) => l.dispose());
@@ -142,16 +155,25 @@ export class Sequential {
     const isStatic = x.rank === inputShape.length + 1;
     const sampleShape = x.shape.slice(isStatic ? 1 : 2);
     if ((!isStatic && x.rank !== inputShape.length + 2) || sampleShape.some((d, i) => d !== inputShape[i])) {
-      throw new Error(`forward: input shape [${x.shape.join(', ')}] is not [T=${T}, B, ${inputShape.join(', ')}] nor [B, ${inputShape.join(', ')}]`);
+      throw new Error(
+        `forward: input shape [${x.shape.join(', ')}] is not [T=${T}, B, ${inputShape.join(', ')}] nor [B, ${inputShape.join(', ')}]`,
+      );
     }
     if (!isStatic && x.shape[0] !== T) throw new Error(`forward: input has ${x.shape[0]} steps, the network's T is ${T}`);
     if (isStatic && this.config.input === 'spikes') {
-      throw new Error(`forward: a static [B, ${inputShape.join(', ')}] input is a direct current; the config says input: 'spikes' (set input: 'current')`);
+      throw new Error(
+        `forward: a static [B, ${inputShape.join(', ')}] input is a direct current; the config says input: 'spikes' (set input: 'current')`,
+      );
     }
     const traces: LayerTrace[] | undefined = opts.record ? [] : undefined;
     const ctx = { T, training: opts.training, rng: this.rng, ...(traces ? { traces } : {}) };
     const spikes = tf.tidy(() => {
-      let sig = { x: x.dtype === 'float32' ? x : tf.cast(x, 'float32'), filtered: false, static: isStatic, binary: this.config.input === 'spikes' };
+      let sig = {
+        x: x.dtype === 'float32' ? x : tf.cast(x, 'float32'),
+        filtered: false,
+        static: isStatic,
+        binary: this.config.input === 'spikes',
+      };
       for (const layer of this.layers) sig = layer.forward(sig, ctx);
       if (sig.static) throw new Error('forward: the network has no spiking layer, its output would be static');
       return sig.x;
@@ -188,8 +210,10 @@ export class Sequential {
       const w = byName.get(name);
       if (!w) throw new Error(`setWeights: weight '${name}' is missing`);
       const want = variable.shape.join(',');
-      if (w.shape.join(',') !== want) throw new Error(`setWeights: '${name}' has shape [${w.shape.join(', ')}], the network needs [${want.split(',').join(', ')}]`);
-      if (w.values.length !== variable.size) throw new Error(`setWeights: '${name}' has ${w.values.length} values, shape [${w.shape.join(', ')}] needs ${variable.size}`);
+      if (w.shape.join(',') !== want)
+        throw new Error(`setWeights: '${name}' has shape [${w.shape.join(', ')}], the network needs [${want.split(',').join(', ')}]`);
+      if (w.values.length !== variable.size)
+        throw new Error(`setWeights: '${name}' has ${w.values.length} values, shape [${w.shape.join(', ')}] needs ${variable.size}`);
     }
     const known = new Set(vars.map((v) => v.name));
     for (const w of weights) if (!known.has(w.name)) throw new Error(`setWeights: unknown weight '${w.name}'`);

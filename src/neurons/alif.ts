@@ -142,7 +142,12 @@ function checkTensors(N: number, t: AlifTensors, op: string): void {
 
 const f32 = (t: tf.Tensor): tf.Tensor => (t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
 
-function run(currentTB: tf.Tensor, opts: Partial<AlifOptions>, tensors: AlifTensors, withState: boolean): { spikes: tf.Tensor; membrane?: tf.Tensor; adaptation?: tf.Tensor } {
+function run(
+  currentTB: tf.Tensor,
+  opts: Partial<AlifOptions>,
+  tensors: AlifTensors,
+  withState: boolean,
+): { spikes: tf.Tensor; membrane?: tf.Tensor; adaptation?: tf.Tensor } {
   const { T, R, N } = sizes(currentTB, 'alifMultiStep');
   checkTensors(N, tensors, 'alifMultiStep');
   const p = resolveAlif(opts);

@@ -1,12 +1,5 @@
 /** Public API of the neuron models: surrogates, LIF, PSP filter, and their unfused references. */
-export {
-  type ResolvedPsp,
-  DEFAULT_SURROGATE,
-  DEFAULT_MOTOR_PSP,
-  surrogateSchema,
-  lifSchema,
-  pspSchema,
-} from './defaults.ts';
+export { type ResolvedPsp, DEFAULT_SURROGATE, DEFAULT_MOTOR_PSP, surrogateSchema, lifSchema, pspSchema } from './defaults.ts';
 export {
   type SurrogateSpec,
   type SurrogateKind,

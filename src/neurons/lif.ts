@@ -67,11 +67,7 @@ export function initLifState(n: number): LifState {
  * One LIF step for n neurons: returns the spikes and a new state (inputs are not mutated).
  * Rounds to float32 like the fused op, so a loop of steps equals `lifMultiStep` bit for bit.
  */
-export function lifStep(
-  current: Float32Array,
-  state: LifState,
-  opts: Partial<LifOptions> = {},
-): { spikes: Float32Array; state: LifState } {
+export function lifStep(current: Float32Array, state: LifState, opts: Partial<LifOptions> = {}): { spikes: Float32Array; state: LifState } {
   const p = resolveLif(opts);
   const n = current.length;
   if (state.u.length !== n || state.o.length !== n) {
@@ -95,7 +91,8 @@ export function lifStep(
 /** Checks a time-major input and returns T and N = (product of the other axes). */
 export function timeMajorSize(x: tf.Tensor, op: string): { T: number; N: number } {
   if (!(x instanceof tf.Tensor)) throw new Error(`${op}: input must be a tf.Tensor`);
-  if (x.rank < 2) throw new Error(`${op}: input must be time-major [T, ...] with rank >= 2, got rank ${x.rank} (shape [${x.shape.join(', ')}])`);
+  if (x.rank < 2)
+    throw new Error(`${op}: input must be time-major [T, ...] with rank >= 2, got rank ${x.rank} (shape [${x.shape.join(', ')}])`);
   if (x.dtype === 'string' || x.dtype === 'complex64') throw new Error(`${op}: input dtype ${x.dtype} is not supported`);
   const T = x.shape[0]!;
   return { T, N: T === 0 ? 0 : x.size / T };
@@ -110,10 +107,7 @@ function scanParams(p: ResolvedLif): LifScanParams {
  * surrogate backward) and `membrane` u[t] before reset (no gradient). Both have the input's shape.
  * The input is read in place (a heap view on wasm) and each result copied in; the backward likewise.
  */
-export function lifMultiStepWithState(
-  currentTB: tf.Tensor,
-  opts: Partial<LifOptions> = {},
-): { spikes: tf.Tensor; membrane: tf.Tensor } {
+export function lifMultiStepWithState(currentTB: tf.Tensor, opts: Partial<LifOptions> = {}): { spikes: tf.Tensor; membrane: tf.Tensor } {
   const { T, N } = timeMajorSize(currentTB, 'lifMultiStep');
   const p = scanParams(resolveLif(opts));
   const shape = currentTB.shape;
@@ -124,8 +118,7 @@ export function lifMultiStepWithState(
       void args;
       return {
         value: tf.tensor(spikes, shape, 'float32'),
-        gradFunc: (dy: tf.Tensor) =>
-          tf.tensor(lifBackwardScan(readFloat32(dy), u, spikes, T, N, p), shape, 'float32'),
+        gradFunc: (dy: tf.Tensor) => tf.tensor(lifBackwardScan(readFloat32(dy), u, spikes, T, N, p), shape, 'float32'),
       };
     });
     return { spikes: op(x), membrane: tf.tensor(u, shape, 'float32') };
@@ -153,7 +146,15 @@ export function lifMultiStep(currentTB: tf.Tensor, opts: Partial<LifOptions> = {
             const grad = dy.dtype === 'float32' ? lifBackwardHeap(dy, saved[0]!, saved[1]!, T, N, p) : undefined;
             if (grad) return grad;
             // three heap views, read before anything allocates (the heap may move)
-            const g = lifBackwardScan(readFloat32(tf.cast(dy, 'float32')), readFloat32(saved[0]!), readFloat32(saved[1]!), T, N, p, scratchFloat32(T * N));
+            const g = lifBackwardScan(
+              readFloat32(tf.cast(dy, 'float32')),
+              readFloat32(saved[0]!),
+              readFloat32(saved[1]!),
+              T,
+              N,
+              p,
+              scratchFloat32(T * N),
+            );
             return tf.tensor(g, shape, 'float32');
           },
         };
@@ -161,7 +162,14 @@ export function lifMultiStep(currentTB: tf.Tensor, opts: Partial<LifOptions> = {
       // The backward of a soft, detached reset never reads the spikes: when tf.tensor copies them
       // at once (wasm) they can go through a reused buffer, one large allocation less per call.
       const reuse = tensorCopiesValues() && p.reset === 'soft' && p.detachReset;
-      const { spikes, u } = lifForwardScan(readFloat32(args[0] as tf.Tensor), T, N, p, reuse ? scratchFloat32(T * N) : undefined, takeFloat32(T * N));
+      const { spikes, u } = lifForwardScan(
+        readFloat32(args[0] as tf.Tensor),
+        T,
+        N,
+        p,
+        reuse ? scratchFloat32(T * N) : undefined,
+        takeFloat32(T * N),
+      );
       let released = false;
       return {
         value: tf.tensor(spikes, shape, 'float32'),

@@ -31,7 +31,12 @@ export function recurrentLifStep(
   opts: Partial<LifOptions> = {},
   decay?: Float32Array,
 ): { spikes: Float32Array; state: LifState } {
-  const r = alifStep(current, { ...state, a: new Float32Array(current.length) }, { ...opts, ...NO_ADAPTATION }, { recurrent: V, ...(decay ? { decay } : {}) });
+  const r = alifStep(
+    current,
+    { ...state, a: new Float32Array(current.length) },
+    { ...opts, ...NO_ADAPTATION },
+    { recurrent: V, ...(decay ? { decay } : {}) },
+  );
   return { spikes: r.spikes, state: { u: r.state.u, o: r.state.o } };
 }
 
@@ -51,7 +56,11 @@ export function recurrentLifMultiStepWithState(
   opts: Partial<LifOptions> = {},
   decay?: tf.Tensor,
 ): { spikes: tf.Tensor; membrane: tf.Tensor } {
-  const { spikes, membrane, adaptation } = alifMultiStepWithState(currentTB, { ...opts, ...NO_ADAPTATION }, { recurrent: V, ...(decay ? { decay } : {}) });
+  const { spikes, membrane, adaptation } = alifMultiStepWithState(
+    currentTB,
+    { ...opts, ...NO_ADAPTATION },
+    { recurrent: V, ...(decay ? { decay } : {}) },
+  );
   adaptation.dispose();
   return { spikes, membrane };
 }

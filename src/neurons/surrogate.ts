@@ -19,7 +19,14 @@
  * source of neuron defaults.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_ARCTAN, DEFAULT_FAST_SIGMOID, DEFAULT_RECTANGULAR, DEFAULT_SIGMOID, type ResolvedSurrogate, type SurrogateSpec } from './defaults.ts';
+import {
+  DEFAULT_ARCTAN,
+  DEFAULT_FAST_SIGMOID,
+  DEFAULT_RECTANGULAR,
+  DEFAULT_SIGMOID,
+  type ResolvedSurrogate,
+  type SurrogateSpec,
+} from './defaults.ts';
 
 export type { ResolvedSurrogate, SurrogateKind, SurrogateSpec } from './defaults.ts';
 export { DEFAULT_ARCTAN, DEFAULT_FAST_SIGMOID, DEFAULT_RECTANGULAR, DEFAULT_SIGMOID, DEFAULT_SURROGATE } from './defaults.ts';

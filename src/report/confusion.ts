@@ -7,7 +7,8 @@ import { escapeXml } from './svg.ts';
 export type ConfusionMatrix = number[][];
 
 export function emptyConfusion(numClasses: number): ConfusionMatrix {
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`confusion: numClasses must be a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new Error(`confusion: numClasses must be a positive integer, got ${numClasses}`);
   return Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
 }
 
@@ -58,9 +59,13 @@ export function confusionSvg(m: ConfusionMatrix, classNames: readonly string[], 
   const w = left + n * cell + 80;
   const h = top + n * cell + 50;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="11">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="11">`,
+  );
   out.push(`<rect width="${w}" height="${h}" fill="white"/>`);
-  out.push(`<text x="${w / 2}" y="18" text-anchor="middle" font-size="14">${escapeXml(title)} (accuracy ${(100 * confusionAccuracy(m)).toFixed(2)}%)</text>`);
+  out.push(
+    `<text x="${w / 2}" y="18" text-anchor="middle" font-size="14">${escapeXml(title)} (accuracy ${(100 * confusionAccuracy(m)).toFixed(2)}%)</text>`,
+  );
   out.push(`<text x="${left + (n * cell) / 2}" y="38" text-anchor="middle">predicted</text>`);
   out.push(`<text x="14" y="${top + (n * cell) / 2}" text-anchor="middle" transform="rotate(-90 14 ${top + (n * cell) / 2})">true</text>`);
   classNames.forEach((name, j) => {
@@ -78,7 +83,9 @@ export function confusionSvg(m: ConfusionMatrix, classNames: readonly string[], 
       const shade = Math.round(255 * (1 - rate));
       const fill = `rgb(${shade},${shade},255)`;
       out.push(`<rect x="${left + j * cell}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ccc"/>`);
-      out.push(`<text x="${left + j * cell + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${rate > 0.5 ? 'white' : 'black'}">${v}</text>`);
+      out.push(
+        `<text x="${left + j * cell + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${rate > 0.5 ? 'white' : 'black'}">${v}</text>`,
+      );
     });
     const recall = total === 0 ? '–' : `${((100 * row[i]!) / total).toFixed(0)}%`;
     out.push(`<text x="${left + n * cell + 8}" y="${y + cell / 2 + 4}">${recall}</text>`);

@@ -59,14 +59,18 @@ function panel(x0: number, xLabel: string, { title, yLabel, series, fixedY }: Pa
     out.push(`<text x="${sx(t)}" y="${MARGIN.top + PANEL_H + 16}" text-anchor="middle">${t}</text>`);
   }
   out.push(`<text x="${MARGIN.left + PANEL_W / 2}" y="${MARGIN.top + PANEL_H + 34}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
-  out.push(`<text x="14" y="${MARGIN.top + PANEL_H / 2}" text-anchor="middle" transform="rotate(-90 14 ${MARGIN.top + PANEL_H / 2})">${escapeXml(yLabel)}</text>`);
+  out.push(
+    `<text x="14" y="${MARGIN.top + PANEL_H / 2}" text-anchor="middle" transform="rotate(-90 14 ${MARGIN.top + PANEL_H / 2})">${escapeXml(yLabel)}</text>`,
+  );
   series.forEach((s, i) => {
     if (s.points.length === 0) return;
     const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
     for (const p of s.points) out.push(`<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
     const ly = MARGIN.top + 14 + i * 16;
-    out.push(`<line x1="${MARGIN.left + 10}" x2="${MARGIN.left + 30}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`);
+    out.push(
+      `<line x1="${MARGIN.left + 10}" x2="${MARGIN.left + 30}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`,
+    );
     out.push(`<text x="${MARGIN.left + 35}" y="${ly}">${escapeXml(s.name)}</text>`);
   });
   out.push('</g>');

@@ -48,7 +48,8 @@ export interface GrayImage {
 /** Encodes a grayscale image as PNG bytes. */
 export function encodeGrayPng(img: GrayImage): Uint8Array {
   const { width, height, pixels } = img;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new Error(`encodeGrayPng: size ${width}×${height} is not a positive integer size`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw new Error(`encodeGrayPng: size ${width}×${height} is not a positive integer size`);
   if (pixels.length !== width * height) throw new Error(`encodeGrayPng: ${pixels.length} pixels for ${width}×${height}`);
   const raw = new Uint8Array(height * (width + 1));
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
@@ -80,7 +81,8 @@ export function decodeGrayPng(bytes: Uint8Array): GrayImage {
     const len = view.getUint32(off);
     const type = String.fromCharCode(...bytes.subarray(off + 4, off + 8));
     const data = bytes.subarray(off + 8, off + 8 + len);
-    if (crc32(bytes.subarray(off + 4, off + 8 + len)) !== view.getUint32(off + 8 + len)) throw new Error(`decodeGrayPng: bad CRC in chunk ${type}`);
+    if (crc32(bytes.subarray(off + 4, off + 8 + len)) !== view.getUint32(off + 8 + len))
+      throw new Error(`decodeGrayPng: bad CRC in chunk ${type}`);
     if (type === 'IHDR') {
       width = view.getUint32(off + 8);
       height = view.getUint32(off + 12);
@@ -91,7 +93,8 @@ export function decodeGrayPng(bytes: Uint8Array): GrayImage {
   const raw = inflateSync(Buffer.concat(idat));
   const pixels = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    if (raw[y * (width + 1)] !== 0) throw new Error(`decodeGrayPng: row ${y} uses filter ${raw[y * (width + 1)]}; only filter 0 is supported`);
+    if (raw[y * (width + 1)] !== 0)
+      throw new Error(`decodeGrayPng: row ${y} uses filter ${raw[y * (width + 1)]}; only filter 0 is supported`);
     pixels.set(raw.subarray(y * (width + 1) + 1, (y + 1) * (width + 1)), y * width);
   }
   return { width, height, pixels };

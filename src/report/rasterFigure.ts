@@ -26,15 +26,51 @@ export const DEFAULT_RASTER_FIGURE: Readonly<RasterFigureOptions> = Object.freez
 
 // each glyph: 5 rows of 3 pixels, top row first
 const GLYPHS: Record<string, string> = {
-  A: '010101111101101', B: '110101110101110', C: '011100100100011', D: '110101101101110', E: '111100110100111',
-  F: '111100110100100', G: '011100101101011', H: '101101111101101', I: '111010010010111', J: '001001001101010',
-  K: '101101110101101', L: '100100100100111', M: '101111111101101', N: '110101101101101', O: '010101101101010',
-  P: '110101110100100', Q: '010101101110011', R: '110101110101101', S: '011100010001110', T: '111010010010010',
-  U: '101101101101111', V: '101101101101010', W: '101101111111101', X: '101101010101101', Y: '101101010010010',
-  Z: '111001010100111', '0': '111101101101111', '1': '010110010010111', '2': '110001010100111', '3': '110001010001110',
-  '4': '101101111001001', '5': '111100110001110', '6': '011100111101111', '7': '111001010010010', '8': '111101111101111',
-  '9': '111101111001110', '.': '000000000000010', '%': '101001010100101', '-': '000000111000000', ':': '000010000010000',
-  '(': '001010010010001', ')': '100010010010100', '/': '001001010100100', ',': '000000000010100', '=': '000111000111000',
+  A: '010101111101101',
+  B: '110101110101110',
+  C: '011100100100011',
+  D: '110101101101110',
+  E: '111100110100111',
+  F: '111100110100100',
+  G: '011100101101011',
+  H: '101101111101101',
+  I: '111010010010111',
+  J: '001001001101010',
+  K: '101101110101101',
+  L: '100100100100111',
+  M: '101111111101101',
+  N: '110101101101101',
+  O: '010101101101010',
+  P: '110101110100100',
+  Q: '010101101110011',
+  R: '110101110101101',
+  S: '011100010001110',
+  T: '111010010010010',
+  U: '101101101101111',
+  V: '101101101101010',
+  W: '101101111111101',
+  X: '101101010101101',
+  Y: '101101010010010',
+  Z: '111001010100111',
+  '0': '111101101101111',
+  '1': '010110010010111',
+  '2': '110001010100111',
+  '3': '110001010001110',
+  '4': '101101111001001',
+  '5': '111100110001110',
+  '6': '011100111101111',
+  '7': '111001010010010',
+  '8': '111101111101111',
+  '9': '111101111001110',
+  '.': '000000000000010',
+  '%': '101001010100101',
+  '-': '000000111000000',
+  ':': '000010000010000',
+  '(': '001010010010001',
+  ')': '100010010010100',
+  '/': '001001010100100',
+  ',': '000000000010100',
+  '=': '000111000111000',
   ' ': '000000000000000',
 };
 
@@ -49,7 +85,8 @@ export function drawText(img: GrayImage, text: string, x: number, y: number, sca
         if (g[r * 3 + c] !== '1') continue;
         for (let dy = 0; dy < scale; dy++) {
           for (let dx = 0; dx < scale; dx++) {
-            const px = cx + c * scale + dx, py = y + r * scale + dy;
+            const px = cx + c * scale + dx,
+              py = y + r * scale + dy;
             if (px >= 0 && px < img.width && py >= 0 && py < img.height) img.pixels[py * img.width + px] = 0;
           }
         }
@@ -75,10 +112,12 @@ function frame(img: GrayImage, x0: number, y0: number, w: number, h: number): vo
 export function rasterFigure(panels: readonly RasterPanel[], opts: Partial<RasterFigureOptions> = {}): GrayImage {
   const o = { ...DEFAULT_RASTER_FIGURE, ...opts };
   if (panels.length === 0) throw new Error('rasterFigure: no panels');
-  for (const [k, v] of Object.entries(o)) if (!Number.isInteger(v) || v < 1) throw new Error(`rasterFigure: ${k} must be a positive integer, got ${v}`);
+  for (const [k, v] of Object.entries(o))
+    if (!Number.isInteger(v) || v < 1) throw new Error(`rasterFigure: ${k} must be a positive integer, got ${v}`);
   const { T, neurons } = panels[0]!.raster;
   panels.forEach((p, k) => {
-    if (p.raster.T !== T || p.raster.neurons !== neurons) throw new Error(`rasterFigure: panel ${k} (${p.title}) is [${p.raster.T}, ${p.raster.neurons}], panel 0 is [${T}, ${neurons}]`);
+    if (p.raster.T !== T || p.raster.neurons !== neurons)
+      throw new Error(`rasterFigure: panel ${k} (${p.title}) is [${p.raster.T}, ${p.raster.neurons}], panel 0 is [${T}, ${neurons}]`);
   });
   const w = Math.ceil(T / o.stepsPerPixel);
   const titleH = 7 * o.fontScale;

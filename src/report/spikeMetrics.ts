@@ -46,12 +46,20 @@ export interface SpikeMetrics {
 }
 
 function check(target: RasterLike, out: RasterLike): void {
-  for (const [name, r] of [['target', target], ['output', out]] as const) {
-    if (!Number.isInteger(r.T) || r.T < 1 || !Number.isInteger(r.neurons) || r.neurons < 1) throw new Error(`spikeMetrics: ${name} raster has T = ${r.T}, neurons = ${r.neurons}`);
-    if (r.data.length !== r.T * r.neurons) throw new Error(`spikeMetrics: ${name} raster has ${r.data.length} values for T = ${r.T} × ${r.neurons} neurons`);
+  for (const [name, r] of [
+    ['target', target],
+    ['output', out],
+  ] as const) {
+    if (!Number.isInteger(r.T) || r.T < 1 || !Number.isInteger(r.neurons) || r.neurons < 1)
+      throw new Error(`spikeMetrics: ${name} raster has T = ${r.T}, neurons = ${r.neurons}`);
+    if (r.data.length !== r.T * r.neurons)
+      throw new Error(`spikeMetrics: ${name} raster has ${r.data.length} values for T = ${r.T} × ${r.neurons} neurons`);
     for (let k = 0; k < r.data.length; k++) {
       const v = r.data[k];
-      if (v !== 0 && v !== 1) throw new Error(`spikeMetrics: ${name} raster has value ${v} at step ${Math.floor(k / r.neurons)}, neuron ${k % r.neurons}; rasters are 0/1`);
+      if (v !== 0 && v !== 1)
+        throw new Error(
+          `spikeMetrics: ${name} raster has value ${v} at step ${Math.floor(k / r.neurons)}, neuron ${k % r.neurons}; rasters are 0/1`,
+        );
     }
   }
   if (target.T !== out.T || target.neurons !== out.neurons) {
@@ -89,7 +97,8 @@ export function greedyMatches(targetTimes: readonly number[], outTimes: readonly
 export function spikeMetrics(target: RasterLike, out: RasterLike, opts: Partial<SpikeMetricsOptions> = {}): SpikeMetrics {
   const o = { ...DEFAULT_SPIKE_METRICS, ...opts };
   if (!(o.tauSteps > 0)) throw new Error(`spikeMetrics: tauSteps must be > 0, got ${o.tauSteps}`);
-  if (!(Number.isInteger(o.windowSteps) && o.windowSteps >= 0)) throw new Error(`spikeMetrics: windowSteps must be an integer >= 0, got ${o.windowSteps}`);
+  if (!(Number.isInteger(o.windowSteps) && o.windowSteps >= 0))
+    throw new Error(`spikeMetrics: windowSteps must be an integer >= 0, got ${o.windowSteps}`);
   check(target, out);
   let targetSpikes = 0;
   let outputSpikes = 0;

@@ -148,7 +148,9 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): PairedT
   if (n < 2) return { n, diff, t: NaN, df, p: NaN, dz: NaN };
   if (diff.std === 0) {
     // identical differences: no spread to test against; equal pairs mean no evidence of a difference
-    return diff.mean === 0 ? { n, diff, t: 0, df, p: 1, dz: 0 } : { n, diff, t: Math.sign(diff.mean) * Infinity, df, p: 0, dz: Math.sign(diff.mean) * Infinity };
+    return diff.mean === 0
+      ? { n, diff, t: 0, df, p: 1, dz: 0 }
+      : { n, diff, t: Math.sign(diff.mean) * Infinity, df, p: 0, dz: Math.sign(diff.mean) * Infinity };
   }
   const t = diff.mean / (diff.std / Math.sqrt(n));
   // two-sided p straight from I_x: 1 − (1 − tail) would round small p-values to 0

@@ -54,10 +54,18 @@ export function groupsSvg(groups: readonly GroupPoints[], metric: string, title 
   groups.forEach((g, i) => {
     const cx = M.left + colW * (i + 0.5);
     if (Number.isFinite(g.ci.lo)) {
-      out.push(`<line x1="${cx}" x2="${cx}" y1="${sy(g.ci.lo).toFixed(1)}" y2="${sy(g.ci.hi).toFixed(1)}" stroke="#1f77b4" stroke-width="2"/>`);
-      for (const y of [g.ci.lo, g.ci.hi]) out.push(`<line x1="${cx - 8}" x2="${cx + 8}" y1="${sy(y).toFixed(1)}" y2="${sy(y).toFixed(1)}" stroke="#1f77b4" stroke-width="2"/>`);
+      out.push(
+        `<line x1="${cx}" x2="${cx}" y1="${sy(g.ci.lo).toFixed(1)}" y2="${sy(g.ci.hi).toFixed(1)}" stroke="#1f77b4" stroke-width="2"/>`,
+      );
+      for (const y of [g.ci.lo, g.ci.hi])
+        out.push(
+          `<line x1="${cx - 8}" x2="${cx + 8}" y1="${sy(y).toFixed(1)}" y2="${sy(y).toFixed(1)}" stroke="#1f77b4" stroke-width="2"/>`,
+        );
     }
-    if (Number.isFinite(g.ci.mean)) out.push(`<line x1="${cx - 22}" x2="${cx + 22}" y1="${sy(g.ci.mean).toFixed(1)}" y2="${sy(g.ci.mean).toFixed(1)}" stroke="#d62728" stroke-width="3"/>`);
+    if (Number.isFinite(g.ci.mean))
+      out.push(
+        `<line x1="${cx - 22}" x2="${cx + 22}" y1="${sy(g.ci.mean).toFixed(1)}" y2="${sy(g.ci.mean).toFixed(1)}" stroke="#d62728" stroke-width="3"/>`,
+      );
     g.values.forEach((v, j) => {
       // spread the dots sideways so equal values stay visible
       const dx = ((j % 7) - 3) * 4 + 30;
@@ -87,7 +95,9 @@ export function pairedSvg(p: PairedPoints, metric: string, title: string): strin
   for (const q of p.pairs) {
     const color = q.a > q.b ? '#1f77b4' : q.a < q.b ? '#d62728' : '#888';
     out.push(`<line x1="${xa}" x2="${xb}" y1="${sy(q.a).toFixed(1)}" y2="${sy(q.b).toFixed(1)}" stroke="${color}" stroke-width="1.5"/>`);
-    out.push(`<circle cx="${xa}" cy="${sy(q.a).toFixed(1)}" r="3" fill="${color}"/><circle cx="${xb}" cy="${sy(q.b).toFixed(1)}" r="3" fill="${color}"/>`);
+    out.push(
+      `<circle cx="${xa}" cy="${sy(q.a).toFixed(1)}" r="3" fill="${color}"/><circle cx="${xb}" cy="${sy(q.b).toFixed(1)}" r="3" fill="${color}"/>`,
+    );
   }
   // seed names beside the B ends, pushed apart where values coincide
   const labels = p.pairs.map((q) => ({ text: q.label, y: sy(q.b) + 4 })).sort((u, v) => u.y - v.y);

@@ -51,7 +51,8 @@ export function motorActuator(
   const { alpha, c } = resolvePsp(o.psp);
   const C = o.channels;
   if (!Number.isInteger(C) || C < 1) throw new Error(`motorActuator: channels must be an integer >= 1, got ${C}`);
-  if (!Number.isInteger(o.substeps) || o.substeps < 1) throw new Error(`motorActuator: substeps must be an integer >= 1, got ${o.substeps}`);
+  if (!Number.isInteger(o.substeps) || o.substeps < 1)
+    throw new Error(`motorActuator: substeps must be an integer >= 1, got ${o.substeps}`);
   if (o.scale.length !== 1 && o.scale.length !== C) throw new Error(`motorActuator: scale has ${o.scale.length} values, need 1 or ${C}`);
   const P = o.population;
   if (!Number.isInteger(P) || P < 1) throw new Error(`motorActuator: population must be an integer >= 1, got ${P}`);
@@ -65,7 +66,8 @@ export function motorActuator(
       for (let i = 0; i < psp.length; i++) psp[i] = alpha * psp[i]!;
       while (ev && e < ev.neurons.length && ev.times[e] === k) {
         const n = ev.neurons[e]!;
-        if (n >= psp.length) throw new Error(`motorActuator: tick ${tick.tick} has output neuron ${n}, but ${C} channels give ${psp.length} neurons`);
+        if (n >= psp.length)
+          throw new Error(`motorActuator: tick ${tick.tick} has output neuron ${n}, but ${C} channels give ${psp.length} neurons`);
         psp[n] = psp[n]! + c;
         e++;
       }

@@ -16,7 +16,15 @@
  * scheduler's clock, catching up at most `maxCatchUp` ticks per task and dropping the rest rather
  * than spiralling. The scheduler is injectable, so tests run on virtual time (TestScheduler).
  */
-import { asyncScheduler, Observable, Subject, type OperatorFunction, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  Observable,
+  Subject,
+  type OperatorFunction,
+  type SchedulerAction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import type { SpikeTick, SpikingPolicy } from './events.ts';
 
 /** The part of `envs/core.ts` `Env` the loop uses (structurally compatible; src never imports envs). */
@@ -102,8 +110,10 @@ export function createClosedLoop(opts: Pick<ClosedLoopOptions, 'env' | 'policy'>
   const o: ClosedLoopOptions = { ...DEFAULT_CLOSED_LOOP, ...opts };
   const { env, policy, scheduler } = o;
   if (!(env.metadata.dtS > 0)) throw new Error(`closed loop: env.metadata.dtS must be > 0, got ${env.metadata.dtS}`);
-  if (o.pace.kind === 'realtime' && !((o.pace.speed ?? 1) > 0)) throw new Error(`closed loop: realtime speed must be > 0, got ${o.pace.speed}`);
-  if (o.pace.kind === 'fast' && !((o.pace.ticksPerChunk ?? 128) >= 1)) throw new Error(`closed loop: ticksPerChunk must be >= 1, got ${o.pace.ticksPerChunk}`);
+  if (o.pace.kind === 'realtime' && !((o.pace.speed ?? 1) > 0))
+    throw new Error(`closed loop: realtime speed must be > 0, got ${o.pace.speed}`);
+  if (o.pace.kind === 'fast' && !((o.pace.ticksPerChunk ?? 128) >= 1))
+    throw new Error(`closed loop: ticksPerChunk must be >= 1, got ${o.pace.ticksPerChunk}`);
   if (!(o.episodes >= 1)) throw new Error(`closed loop: episodes must be >= 1, got ${o.episodes}`);
 
   const observations = new Subject<ObservationEvent>();
@@ -166,14 +176,24 @@ export function createClosedLoop(opts: Pick<ClosedLoopOptions, 'env' | 'policy'>
       if (o.actuator) {
         pending = undefined;
         ticks.next(spikeTick);
-        if (pending === undefined) throw new Error(`closed loop: the actuator emitted no action for tick ${tick}; it must emit one per tick, synchronously`);
+        if (pending === undefined)
+          throw new Error(`closed loop: the actuator emitted no action for tick ${tick}; it must emit one per tick, synchronously`);
         action = pending;
       }
       actions.next({ tick, action });
       const r = env.step(o.toEnvAction(action));
       episodeReturn += r.reward;
       const truncated = r.truncated || stepInEpisode + 1 >= o.maxEpisodeSteps;
-      const step: LoopStep = { tick, episode, step: stepInEpisode, action, observation: r.observation, reward: r.reward, terminated: r.terminated, truncated };
+      const step: LoopStep = {
+        tick,
+        episode,
+        step: stepInEpisode,
+        action,
+        observation: r.observation,
+        reward: r.reward,
+        terminated: r.terminated,
+        truncated,
+      };
       observations.next({ tick: tick + 1, episode, observation: r.observation, reset: false });
       steps.next(step);
       subscriber.next(step);

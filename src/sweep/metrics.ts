@@ -39,12 +39,24 @@ function successShare(success: unknown): number | undefined {
 
 function evalMetrics(path: string): Metrics {
   const e = readJson(path, 'eval.json');
-  return numbers({ meanReturn: e['meanReturn'], stdReturn: e['stdReturn'], minReturn: e['minReturn'], metric: e['metric'], successShare: successShare(e['success']), episodes: e['episodes'], evalSeconds: e['seconds'] });
+  return numbers({
+    meanReturn: e['meanReturn'],
+    stdReturn: e['stdReturn'],
+    minReturn: e['minReturn'],
+    metric: e['metric'],
+    successShare: successShare(e['success']),
+    episodes: e['episodes'],
+    evalSeconds: e['seconds'],
+  });
 }
 
 function controllerMetrics(outDir: string): Metrics {
   const spec = readJson(join(outDir, 'controller.json'), 'controller.json');
-  const training = (spec['training'] ?? {}) as { bestRound?: number; seconds?: number; rounds?: Array<{ round: number; score: number; steps: number }> };
+  const training = (spec['training'] ?? {}) as {
+    bestRound?: number;
+    seconds?: number;
+    rounds?: Array<{ round: number; score: number; steps: number }>;
+  };
   const best = training.rounds?.find((r) => r.round === training.bestRound);
   return numbers({ trainScore: best?.score, bestRound: training.bestRound, trainSteps: best?.steps, trainSeconds: training.seconds });
 }

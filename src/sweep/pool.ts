@@ -42,7 +42,9 @@ export async function runLocalPool(sweepDir: string, plan: SweepPlan, opts: Loca
   const counts: ProgressCounts = { total: plan.cells.length, skipped: plan.cells.length - pending.length, done: 0, failed: 0 };
   const outcomes: CellOutcome[] = [];
   const seconds: number[] = [];
-  opts.log(`sweep ${plan.spec.name}: ${counts.total} cells, ${counts.skipped} already done, ${pending.length} to run on ${Math.min(opts.workers, Math.max(1, pending.length))} worker(s)`);
+  opts.log(
+    `sweep ${plan.spec.name}: ${counts.total} cells, ${counts.skipped} already done, ${pending.length} to run on ${Math.min(opts.workers, Math.max(1, pending.length))} worker(s)`,
+  );
   let next = 0;
   let aborted = false;
   const worker = async (): Promise<void> => {
@@ -61,7 +63,10 @@ export async function runLocalPool(sweepDir: string, plan: SweepPlan, opts: Loca
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.workers, pending.length) }, worker));
-  if (aborted) opts.log(`stopped: the first ${counts.failed} cell(s) all failed; see ${sweepDir}/failed/ and fix the spec, then run again (finished cells are kept)`);
+  if (aborted)
+    opts.log(
+      `stopped: the first ${counts.failed} cell(s) all failed; see ${sweepDir}/failed/ and fix the spec, then run again (finished cells are kept)`,
+    );
   writeSweepIndex(sweepDir, plan);
   return { ...counts, outcomes, aborted };
 }

@@ -49,14 +49,22 @@ export const CONNECT_TIMEOUT_MS = 10_000;
  */
 export async function probeRedis(url: string): Promise<void> {
   const { Redis } = await import('ioredis');
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: CONNECT_TIMEOUT_MS });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  });
   let cause = '';
   client.on('error', (err: Error) => (cause ||= err.message)); // the socket's own error says more than connect()'s
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new Error(`cannot reach Redis at ${url}: ${cause || (err instanceof Error ? err.message : String(err))} (is redis-server running there?)`);
+    throw new Error(
+      `cannot reach Redis at ${url}: ${cause || (err instanceof Error ? err.message : String(err))} (is redis-server running there?)`,
+      { cause: err },
+    );
   } finally {
     client.disconnect();
   }
@@ -104,7 +112,11 @@ export async function enqueueSweep(sweepDir: string, plan: SweepPlan, o: Enqueue
         r.queued++;
       } else {
         if (existing) await existing.remove();
-        await queue.add('cell', { sweep: sweepDir, cell: cell.id }, { jobId: cell.id, attempts: o.attempts, removeOnComplete: true, removeOnFail: false });
+        await queue.add(
+          'cell',
+          { sweep: sweepDir, cell: cell.id },
+          { jobId: cell.id, attempts: o.attempts, removeOnComplete: true, removeOnFail: false },
+        );
         r.added++;
       }
     }
@@ -129,7 +141,9 @@ export async function waitForSweep(sweepDir: string, plan: SweepPlan, o: WaitOpt
   try {
     for (;;) {
       const done = [...doneCellIds(sweepDir)].filter((id) => ids.has(id)).length;
-      const failedJobs = (await queue.getFailed()).filter((j): j is Job<CellJobData, CellJobResult> => j !== undefined && j.data.sweep === sweepDir && ids.has(j.data.cell));
+      const failedJobs = (await queue.getFailed()).filter(
+        (j): j is Job<CellJobData, CellJobResult> => j !== undefined && j.data.sweep === sweepDir && ids.has(j.data.cell),
+      );
       const failed = failedJobs.map((j) => j.data.cell).filter((id) => !doneCellIds(sweepDir).has(id));
       const finishedNow = done - doneAtStart + failed.length;
       const left = ids.size - done - failed.length;
@@ -162,7 +176,10 @@ export interface WorkerOptions extends QueueOptions, RunCellOptions {
   log: (line: string) => void;
 }
 
-export const DEFAULT_WORKER_QUEUE: Readonly<Pick<WorkerOptions, 'lockDurationMs' | 'maxStalledCount'>> = Object.freeze({ lockDurationMs: 30_000, maxStalledCount: 2 });
+export const DEFAULT_WORKER_QUEUE: Readonly<Pick<WorkerOptions, 'lockDurationMs' | 'maxStalledCount'>> = Object.freeze({
+  lockDurationMs: 30_000,
+  maxStalledCount: 2,
+});
 
 async function processCell(job: Job<CellJobData, CellJobResult>, o: WorkerOptions): Promise<CellJobResult> {
   const { sweep, cell: id } = job.data;
@@ -188,18 +205,21 @@ async function watchIdle(o: QueueOptions, idleMs: number, onIdle: () => void, lo
   const queue = await openQueue(o);
   let checking = false;
   let idleSince = Date.now();
-  const timer = setInterval(() => {
-    if (checking) return;
-    checking = true;
-    queue
-      .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')
-      .then((c) => {
-        if (!Object.values(c).every((n) => n === 0)) idleSince = Date.now();
-        else if (Date.now() - idleSince >= idleMs) onIdle();
-      })
-      .catch((err: Error) => log(`worker: cannot read the queue: ${err.message}`))
-      .finally(() => (checking = false));
-  }, Math.min(1000, Math.max(50, idleMs / 4)));
+  const timer = setInterval(
+    () => {
+      if (checking) return;
+      checking = true;
+      queue
+        .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')
+        .then((c) => {
+          if (!Object.values(c).every((n) => n === 0)) idleSince = Date.now();
+          else if (Date.now() - idleSince >= idleMs) onIdle();
+        })
+        .catch((err: Error) => log(`worker: cannot read the queue: ${err.message}`))
+        .finally(() => (checking = false));
+    },
+    Math.min(1000, Math.max(50, idleMs / 4)),
+  );
   return async () => {
     clearInterval(timer);
     await queue.close();

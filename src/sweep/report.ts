@@ -74,10 +74,21 @@ export function pairedComparisons(plan: SweepPlan, groups: readonly GroupResult[
           const gb = byPoint.get(key(Object.fromEntries(Object.keys(plan.spec.grid).map((k) => [k, k === flag ? values[j]! : fixed[k]!]))));
           if (!ga || !gb) continue;
           const bOf = new Map(gb.values.map((v) => [`${v.seed}/${v.repeat}`, v.value]));
-          const pairs = ga.values.filter((v) => bOf.has(`${v.seed}/${v.repeat}`)).map((v) => ({ seed: v.seed, repeat: v.repeat, a: v.value, b: bOf.get(`${v.seed}/${v.repeat}`)! }));
+          const pairs = ga.values
+            .filter((v) => bOf.has(`${v.seed}/${v.repeat}`))
+            .map((v) => ({ seed: v.seed, repeat: v.repeat, a: v.value, b: bOf.get(`${v.seed}/${v.repeat}`)! }));
           const a = pairs.map((p) => p.a);
           const b = pairs.map((p) => p.b);
-          out.push({ flag, a: values[i]!, b: values[j]!, fixed, pairs, meanA: meanCi(a).mean, meanB: meanCi(b).mean, test: pairedTTest(a, b) });
+          out.push({
+            flag,
+            a: values[i]!,
+            b: values[j]!,
+            fixed,
+            pairs,
+            meanA: meanCi(a).mean,
+            meanB: meanCi(b).mean,
+            test: pairedTTest(a, b),
+          });
         }
       }
     }
@@ -106,11 +117,16 @@ function groupsTable(groups: readonly GroupResult[]): string[] {
 }
 
 function comparisonsTable(cs: readonly ComparisonResult[]): string[] {
-  const lines = ['| A vs B | fixed | pairs | mean A | mean B | mean A−B | 95% CI of A−B | d_z | t (df) | p |', '|---|---|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| A vs B | fixed | pairs | mean A | mean B | mean A−B | 95% CI of A−B | d_z | t (df) | p |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
   for (const c of cs) {
     const d = c.test.diff;
     const ci = Number.isFinite(d.lo) ? `[${fmt(d.lo)}, ${fmt(d.hi)}]` : '–';
-    lines.push(`| ${c.flag}=${String(c.a)} vs ${String(c.b)} | ${pointLabel(c.fixed)} | ${c.test.n} | ${fmt(c.meanA)} | ${fmt(c.meanB)} | ${fmt(d.mean)} | ${ci} | ${fmt(c.test.dz, 3)} | ${fmt(c.test.t, 3)} (${c.test.df}) | ${fmtP(c.test.p)} |`);
+    lines.push(
+      `| ${c.flag}=${String(c.a)} vs ${String(c.b)} | ${pointLabel(c.fixed)} | ${c.test.n} | ${fmt(c.meanA)} | ${fmt(c.meanB)} | ${fmt(d.mean)} | ${ci} | ${fmt(c.test.dz, 3)} | ${fmt(c.test.t, 3)} (${c.test.df}) | ${fmtP(c.test.p)} |`,
+    );
   }
   return lines;
 }
@@ -143,20 +159,47 @@ const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 export function buildSweepReport(plan: SweepPlan, rows: readonly IndexRow[], metric = reportMetric(plan)): SweepReport {
   const done = rows.filter((r) => r.status === 'done');
   const metrics = [...new Set(done.flatMap((r) => Object.keys(r.metrics ?? {})))];
-  if (done.length && !metrics.includes(metric)) throw new Error(`metric '${metric}' is not among the cells' metrics (${metrics.join(', ')})`);
+  if (done.length && !metrics.includes(metric))
+    throw new Error(`metric '${metric}' is not among the cells' metrics (${metrics.join(', ')})`);
   const groups = groupResults(plan, rows, metric);
   const comparisons = pairedComparisons(plan, groups);
-  const plots: Record<string, string> = { [`${safe(metric)}.svg`]: groupsSvg(groups.map((g) => ({ label: Object.entries(g.point).map(([k, v]) => `${k}=${String(v)}`), values: g.values.map((v) => v.value), ci: g.ci })), metric, `${plan.spec.name}: ${metric} per grid point`) };
+  const plots: Record<string, string> = {
+    [`${safe(metric)}.svg`]: groupsSvg(
+      groups.map((g) => ({
+        label: Object.entries(g.point).map(([k, v]) => `${k}=${String(v)}`),
+        values: g.values.map((v) => v.value),
+        ci: g.ci,
+      })),
+      metric,
+      `${plan.spec.name}: ${metric} per grid point`,
+    ),
+  };
   comparisons.forEach((c, i) => {
     const title = `${c.flag}: ${String(c.a)} vs ${String(c.b)}${Object.keys(c.fixed).length ? ` (${pointLabel(c.fixed)})` : ''}`;
-    plots[`paired-${i + 1}-${safe(c.flag)}.svg`] = pairedSvg({ aLabel: String(c.a), bLabel: String(c.b), pairs: c.pairs.map((p) => ({ label: `seed ${p.seed}${p.repeat ? `.${p.repeat}` : ''}`, ...p })) }, metric, title);
+    plots[`paired-${i + 1}-${safe(c.flag)}.svg`] = pairedSvg(
+      {
+        aLabel: String(c.a),
+        bLabel: String(c.b),
+        pairs: c.pairs.map((p) => ({ label: `seed ${p.seed}${p.repeat ? `.${p.repeat}` : ''}`, ...p })),
+      },
+      metric,
+      title,
+    );
   });
   const s = plan.spec;
   const md = [
     `# Sweep report: ${s.name}`,
     '',
-    `Job \`spikeloop ${[s.job, ...s.positionals].join(' ')}\` with ${Object.entries(s.args).map(([k, v]) => `--${k} ${String(v)}`).join(' ') || 'no fixed flags'}${s.evaluate ? `; each controller evaluated on ${s.evaluate.episodes} episodes from seed ${s.evaluate.seed}` : ''}.`,
-    `Grid: ${Object.entries(s.grid).map(([k, v]) => `${k} ∈ {${v.map(String).join(', ')}}`).join(', ') || 'none'}; seeds ${s.seeds.join(', ')}; ${s.repeats} repeat(s).`,
+    `Job \`spikeloop ${[s.job, ...s.positionals].join(' ')}\` with ${
+      Object.entries(s.args)
+        .map(([k, v]) => `--${k} ${String(v)}`)
+        .join(' ') || 'no fixed flags'
+    }${s.evaluate ? `; each controller evaluated on ${s.evaluate.episodes} episodes from seed ${s.evaluate.seed}` : ''}.`,
+    `Grid: ${
+      Object.entries(s.grid)
+        .map(([k, v]) => `${k} ∈ {${v.map(String).join(', ')}}`)
+        .join(', ') || 'none'
+    }; seeds ${s.seeds.join(', ')}; ${s.repeats} repeat(s).`,
     `Cells: ${done.length}/${rows.length} done${rows.some((r) => r.status === 'failed') ? `, ${rows.filter((r) => r.status === 'failed').length} failed` : ''}.`,
     '',
     `## ${metric} per grid point`,
@@ -169,7 +212,14 @@ export function buildSweepReport(plan: SweepPlan, rows: readonly IndexRow[], met
     '',
   ];
   if (comparisons.length) {
-    md.push('## Paired comparisons (same seeds)', '', 'A − B on each (seed, repeat) that both finished; d_z = mean(A − B) / sd(A − B) (Cohen); p: two-sided paired t-test.', '', ...comparisonsTable(comparisons), '');
+    md.push(
+      '## Paired comparisons (same seeds)',
+      '',
+      'A − B on each (seed, repeat) that both finished; d_z = mean(A − B) / sd(A − B) (Cohen); p: two-sided paired t-test.',
+      '',
+      ...comparisonsTable(comparisons),
+      '',
+    );
     comparisons.forEach((c, i) => md.push(`![${c.flag} ${String(c.a)} vs ${String(c.b)}](paired-${i + 1}-${safe(c.flag)}.svg)`));
     md.push('');
   }

@@ -55,7 +55,20 @@ export function cellCommands(cell: Cell, cli: readonly string[], outDir: string)
   const cmds = [[...cli, ...argv, '--out', outDir]];
   if (cell.evaluate) {
     const e = cell.evaluate;
-    cmds.push([...cli, 'eval', '--env', String(cell.args['env']), '--checkpoint', outDir, '--episodes', String(e.episodes), '--seed', String(e.seed), '--json', join(outDir, 'eval.json')]);
+    cmds.push([
+      ...cli,
+      'eval',
+      '--env',
+      String(cell.args['env']),
+      '--checkpoint',
+      outDir,
+      '--episodes',
+      String(e.episodes),
+      '--seed',
+      String(e.seed),
+      '--json',
+      join(outDir, 'eval.json'),
+    ]);
   }
   return cmds;
 }
@@ -68,7 +81,10 @@ function logTail(path: string, lines = 20): string {
 function recordFailure(sweepDir: string, cell: Cell, error: string, tail: string): void {
   if (isCellDone(sweepDir, cell.id)) return; // finished by another attempt meanwhile: nothing failed
   mkdirSync(sweepPaths(sweepDir).failed, { recursive: true });
-  writeFileAtomic(sweepPaths(sweepDir).failure(cell.id), `${JSON.stringify({ cell, error, logTail: tail, host: hostname(), pid: process.pid, at: new Date().toISOString() }, null, 1)}\n`);
+  writeFileAtomic(
+    sweepPaths(sweepDir).failure(cell.id),
+    `${JSON.stringify({ cell, error, logTail: tail, host: hostname(), pid: process.pid, at: new Date().toISOString() }, null, 1)}\n`,
+  );
 }
 
 /** Runs `cell` unless it is done; records it exactly once (see layout.ts). Never throws for a failing job. */
@@ -85,10 +101,22 @@ export async function runCell(sweepDir: string, cell: Cell, opts: RunCellOptions
     const commands = cellCommands(cell, opts.cli, outDir);
     for (const cmd of commands) {
       const { code, signal } = await runChild(cmd, log);
-      if (code !== 0) throw new Error(`'${cmd.slice(opts.cli.length, opts.cli.length + 1).join(' ')}' ${signal ? `was killed by ${signal}` : `exited with status ${code}`}`);
+      if (code !== 0)
+        throw new Error(
+          `'${cmd.slice(opts.cli.length, opts.cli.length + 1).join(' ')}' ${signal ? `was killed by ${signal}` : `exited with status ${code}`}`,
+        );
     }
     const metrics = readJobMetrics(cell.job, outDir, cell.evaluate !== undefined);
-    const record = { cell, metrics, seconds: seconds(), host: hostname(), pid: process.pid, startedAt, finishedAt: new Date().toISOString(), commands };
+    const record = {
+      cell,
+      metrics,
+      seconds: seconds(),
+      host: hostname(),
+      pid: process.pid,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      commands,
+    };
     writeFileAtomic(join(attempt, 'metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);
     // cell.json last: its presence is what makes a cell folder count as done
     writeFileAtomic(join(attempt, 'cell.json'), `${JSON.stringify(record, null, 1)}\n`);

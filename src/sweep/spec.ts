@@ -31,8 +31,14 @@ export type FlagValue = z.infer<typeof scalar>;
 const flagRecord = <T extends z.ZodType>(value: T) =>
   z.record(z.string(), value).superRefine((rec, ctx) => {
     for (const key of Object.keys(rec)) {
-      if (!FLAG_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `'${key}' is not a flag name (lower-case, digits and '-', without the leading --)` });
-      else if ((RESERVED_FLAGS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', path: [key], message: `--${key} is set by the sweep (seeds / the cell folder); remove it` });
+      if (!FLAG_NAME.test(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `'${key}' is not a flag name (lower-case, digits and '-', without the leading --)`,
+        });
+      else if ((RESERVED_FLAGS as readonly string[]).includes(key))
+        ctx.addIssue({ code: 'custom', path: [key], message: `--${key} is set by the sweep (seeds / the cell folder); remove it` });
     }
   });
 
@@ -60,8 +66,14 @@ export const SweepSpecSchema = z
     for (const key of Object.keys(s.grid)) {
       if (key in s.args) ctx.addIssue({ code: 'custom', path: ['grid', key], message: `--${key} is both in args and in grid; keep one` });
     }
-    if (s.evaluate && s.job !== 'train-controller') ctx.addIssue({ code: 'custom', path: ['evaluate'], message: `only train-controller cells are evaluated afterwards (job is ${s.job})` });
-    if (s.evaluate && !('env' in s.args) && !('env' in s.grid)) ctx.addIssue({ code: 'custom', path: ['evaluate'], message: 'evaluating needs --env in args or grid' });
+    if (s.evaluate && s.job !== 'train-controller')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['evaluate'],
+        message: `only train-controller cells are evaluated afterwards (job is ${s.job})`,
+      });
+    if (s.evaluate && !('env' in s.args) && !('env' in s.grid))
+      ctx.addIssue({ code: 'custom', path: ['evaluate'], message: 'evaluating needs --env in args or grid' });
   });
 
 export type SweepSpec = z.output<typeof SweepSpecSchema>;
@@ -96,7 +108,7 @@ export function loadSweepSpec(path: string): SweepSpec {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read sweep spec ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot read sweep spec ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   return parseSweepSpec(raw, path);
 }
@@ -114,7 +126,13 @@ export function gridPoints(grid: Record<string, readonly FlagValue[]>): Record<s
 
 /** The id of a cell: a hash of everything that decides what the job computes. */
 export function cellId(c: Omit<Cell, 'id' | 'point' | 'seed'>): string {
-  const canonical = JSON.stringify({ job: c.job, positionals: c.positionals, args: sorted(c.args), repeat: c.repeat, evaluate: c.evaluate ?? null });
+  const canonical = JSON.stringify({
+    job: c.job,
+    positionals: c.positionals,
+    args: sorted(c.args),
+    repeat: c.repeat,
+    evaluate: c.evaluate ?? null,
+  });
   return `c${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }
 
@@ -125,7 +143,13 @@ export function expandCells(spec: SweepSpec): Cell[] {
     for (const seed of spec.seeds) {
       for (let repeat = 0; repeat < spec.repeats; repeat++) {
         const args = sorted({ ...spec.args, ...point, seed });
-        const base = { job: spec.job, positionals: [...spec.positionals], args, repeat, ...(spec.evaluate ? { evaluate: { ...spec.evaluate } } : {}) };
+        const base = {
+          job: spec.job,
+          positionals: [...spec.positionals],
+          args,
+          repeat,
+          ...(spec.evaluate ? { evaluate: { ...spec.evaluate } } : {}),
+        };
         const id = cellId(base);
         if (!cells.has(id)) cells.set(id, { id, ...base, point, seed });
       }

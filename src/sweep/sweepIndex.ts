@@ -53,7 +53,9 @@ export function indexMarkdown(plan: SweepPlan, rows: readonly IndexRow[]): strin
   ];
   for (const r of rows) {
     const status = r.status === 'failed' ? `failed: ${(r.error ?? '').replace(/\|/g, '\\|')}` : r.status;
-    lines.push(`| [${r.id}](cells/${r.id}/) | ${pointLabel(r.point)} | ${r.seed} | ${r.repeat} | ${status} | ${fmt(r.seconds)} | ${metricNames.map((m) => fmt(r.metrics?.[m])).join(' | ')} |`);
+    lines.push(
+      `| [${r.id}](cells/${r.id}/) | ${pointLabel(r.point)} | ${r.seed} | ${r.repeat} | ${status} | ${fmt(r.seconds)} | ${metricNames.map((m) => fmt(r.metrics?.[m])).join(' | ')} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -98,10 +98,13 @@ export class EarlyStopping implements TrainerCallbacks {
 
   constructor(opts: Partial<EarlyStoppingOptions> = {}) {
     const o = { ...DEFAULT_EARLY_STOPPING, ...opts };
-    if (!MONITORS.includes(o.monitor)) throw new Error(`earlyStopping.monitor must be one of ${MONITORS.join(', ')}, got ${JSON.stringify(o.monitor)}`);
-    if (o.mode !== 'auto' && o.mode !== 'min' && o.mode !== 'max') throw new Error(`earlyStopping.mode must be auto, min or max, got ${JSON.stringify(o.mode)}`);
+    if (!MONITORS.includes(o.monitor))
+      throw new Error(`earlyStopping.monitor must be one of ${MONITORS.join(', ')}, got ${JSON.stringify(o.monitor)}`);
+    if (o.mode !== 'auto' && o.mode !== 'min' && o.mode !== 'max')
+      throw new Error(`earlyStopping.mode must be auto, min or max, got ${JSON.stringify(o.mode)}`);
     if (!(o.minDelta >= 0)) throw new Error(`earlyStopping.minDelta must be >= 0, got ${o.minDelta}`);
-    if (!((Number.isInteger(o.patience) && o.patience >= 0) || o.patience === Infinity)) throw new Error(`earlyStopping.patience must be an integer >= 0 or Infinity, got ${o.patience}`);
+    if (!((Number.isInteger(o.patience) && o.patience >= 0) || o.patience === Infinity))
+      throw new Error(`earlyStopping.patience must be an integer >= 0 or Infinity, got ${o.patience}`);
     if (o.maxSeconds !== undefined && !(o.maxSeconds > 0)) throw new Error(`earlyStopping.maxSeconds must be > 0, got ${o.maxSeconds}`);
     this.options = Object.freeze(o);
   }
@@ -124,7 +127,9 @@ export class EarlyStopping implements TrainerCallbacks {
     const { monitor, minDelta, patience, maxSeconds } = this.options;
     const value = logs[monitor];
     if (value === undefined) {
-      throw new Error(`earlyStopping: the epoch metrics have no '${monitor}'${monitor.startsWith('eval') ? ' (pass evalData to fit)' : ' (the batches carry no labels)'}`);
+      throw new Error(
+        `earlyStopping: the epoch metrics have no '${monitor}'${monitor.startsWith('eval') ? ' (pass evalData to fit)' : ' (the batches carry no labels)'}`,
+      );
     }
     const improved = Number.isNaN(this.best) || (this.minimise ? value < this.best - minDelta : value > this.best + minDelta);
     if (improved) {
@@ -139,7 +144,9 @@ export class EarlyStopping implements TrainerCallbacks {
     if (!improved && this.wait >= patience) {
       this.stoppedBy = 'patience';
       this.stoppedEpoch = epoch;
-      ctx.stop(`early stopping: ${monitor} did not improve by more than ${minDelta} for ${this.wait} epoch(s) (best ${this.best.toPrecision(4)} at epoch ${this.bestEpoch})`);
+      ctx.stop(
+        `early stopping: ${monitor} did not improve by more than ${minDelta} for ${this.wait} epoch(s) (best ${this.best.toPrecision(4)} at epoch ${this.bestEpoch})`,
+      );
     } else if (maxSeconds !== undefined && this.seconds >= maxSeconds) {
       this.stoppedBy = 'time-budget';
       this.stoppedEpoch = epoch;

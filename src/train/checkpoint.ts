@@ -91,7 +91,8 @@ export function saveCheckpoint(dir: string, data: CheckpointData, opts: SaveChec
   const manifest: ManifestEntry[] = [];
   for (const e of all) {
     const n = e.shape.reduce((a, b) => a * b, 1);
-    if (n !== e.values.length) throw new Error(`saveCheckpoint: '${e.name}' has ${e.values.length} values, shape [${e.shape.join(', ')}] needs ${n}`);
+    if (n !== e.values.length)
+      throw new Error(`saveCheckpoint: '${e.name}' has ${e.values.length} values, shape [${e.shape.join(', ')}] needs ${n}`);
     for (let i = 0; i < e.values.length; i++, off += 4) view.setFloat32(off, e.values[i]!, true);
     manifest.push({ name: e.name, shape: [...e.shape], dtype: 'float32' });
   }
@@ -174,14 +175,22 @@ export function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): C
   if (!existsSync(binPath)) fail(path, 'weights.bin is missing');
   const bin = readFileSync(binPath);
   const need = manifest.reduce((a, e) => a + e.shape.reduce((x, y) => x * y, 1) * 4, 0);
-  if (need !== json.weightsBytes) fail(path, `weightsManifest needs ${need} bytes but model.json says weightsBytes = ${String(json.weightsBytes)}`);
-  if (bin.length !== need) fail(path, `weights.bin has ${bin.length} bytes, the manifest needs ${need}${bin.length < need ? ' (truncated)' : ''}`);
+  if (need !== json.weightsBytes)
+    fail(path, `weightsManifest needs ${need} bytes but model.json says weightsBytes = ${String(json.weightsBytes)}`);
+  if (bin.length !== need)
+    fail(path, `weights.bin has ${bin.length} bytes, the manifest needs ${need}${bin.length < need ? ' (truncated)' : ''}`);
   const sha = createHash('sha256').update(bin).digest('hex');
-  if (sha !== json.weightsSha256) fail(path, `weights.bin is corrupt: sha256 ${sha} does not match model.json's ${String(json.weightsSha256)}`);
+  if (sha !== json.weightsSha256)
+    fail(path, `weights.bin is corrupt: sha256 ${sha} does not match model.json's ${String(json.weightsSha256)}`);
   if (json.behaviourSha256 === undefined) {
-    (opts.warn ?? console.warn)(`checkpoint ${path}: formatVersion 1 hashes weights.bin only, so an edit of model.json (thresholds, weight names) would go unnoticed; re-save it to get the behaviour hash`);
+    (opts.warn ?? console.warn)(
+      `checkpoint ${path}: formatVersion 1 hashes weights.bin only, so an edit of model.json (thresholds, weight names) would go unnoticed; re-save it to get the behaviour hash`,
+    );
   } else if (behaviourSha256(json.network, manifest, bin) !== json.behaviourSha256) {
-    fail(path, 'model.json does not match its behaviour hash: the network config or the weight manifest (names, shapes, order) was edited after saving');
+    fail(
+      path,
+      'model.json does not match its behaviour hash: the network config or the weight manifest (names, shapes, order) was edited after saving',
+    );
   }
   const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
   let off = 0;

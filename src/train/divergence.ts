@@ -55,16 +55,20 @@ export function divergenceGuard(network: { getWeights(): WeightEntry[] }, option
   const o = { ...DEFAULT_DIVERGENCE, ...options };
   if (!(o.lossFactor > 1)) throw new Error(`divergence: lossFactor must be > 1, got ${o.lossFactor}`);
   if (!(o.emaBeta >= 0 && o.emaBeta < 1)) throw new Error(`divergence: emaBeta must be in [0, 1), got ${o.emaBeta}`);
-  if (!(Number.isInteger(o.warmupBatches) && o.warmupBatches >= 0)) throw new Error(`divergence: warmupBatches must be an integer >= 0, got ${o.warmupBatches}`);
+  if (!(Number.isInteger(o.warmupBatches) && o.warmupBatches >= 0))
+    throw new Error(`divergence: warmupBatches must be an integer >= 0, got ${o.warmupBatches}`);
   if (!(o.maxAbsWeight > 0)) throw new Error(`divergence: maxAbsWeight must be > 0, got ${o.maxAbsWeight}`);
-  if (!(Number.isInteger(o.weightCheckEvery) && o.weightCheckEvery >= 1)) throw new Error(`divergence: weightCheckEvery must be a positive integer, got ${o.weightCheckEvery}`);
+  if (!(Number.isInteger(o.weightCheckEvery) && o.weightCheckEvery >= 1))
+    throw new Error(`divergence: weightCheckEvery must be a positive integer, got ${o.weightCheckEvery}`);
   let seen = 0;
   let ema: number | undefined;
   let bestEma = Infinity;
   let lastGood: DivergenceGuard['lastGood'];
   const where = (logs: { epoch: number; step: number }): string => `epoch ${logs.epoch}, step ${logs.step}`;
   const stop = (what: string): never => {
-    const kept = lastGood ? `the last good weights are from the end of epoch ${lastGood.epoch} (step ${lastGood.step})` : 'no epoch completed before it, so there are no good weights to keep';
+    const kept = lastGood
+      ? `the last good weights are from the end of epoch ${lastGood.epoch} (step ${lastGood.step})`
+      : 'no epoch completed before it, so there are no good weights to keep';
     throw new DivergenceError(`training diverged at ${what}; ${kept}. Lower the learning rate.`, lastGood);
   };
   const checkWeights = (weights: WeightEntry[], at: { epoch: number; step: number }): void => {
@@ -82,7 +86,10 @@ export function divergenceGuard(network: { getWeights(): WeightEntry[] }, option
       seen++;
       ema = ema === undefined ? logs.loss : o.emaBeta * ema + (1 - o.emaBeta) * logs.loss;
       if (seen > o.warmupBatches) {
-        if (ema > o.lossFactor * bestEma) stop(`${where(logs)}: the loss (EMA ${ema.toPrecision(4)}) is ${(ema / bestEma).toFixed(1)}× its lowest ${bestEma.toPrecision(4)} (limit ${o.lossFactor}×)`);
+        if (ema > o.lossFactor * bestEma)
+          stop(
+            `${where(logs)}: the loss (EMA ${ema.toPrecision(4)}) is ${(ema / bestEma).toFixed(1)}× its lowest ${bestEma.toPrecision(4)} (limit ${o.lossFactor}×)`,
+          );
         bestEma = Math.min(bestEma, ema);
       }
       if (seen % o.weightCheckEvery === 0) checkWeights(network.getWeights(), logs);

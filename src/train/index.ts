@@ -13,7 +13,18 @@ export {
   loadCheckpoint,
   restoreNetwork,
 } from './checkpoint.ts';
-export { type Batch, type Dataset, type LossFn, type TrainerOptions, type FitOptions, type EvalResult, DEFAULT_TRAINER, NonFiniteError, Trainer, tensorDataset } from './trainer.ts';
+export {
+  type Batch,
+  type Dataset,
+  type LossFn,
+  type TrainerOptions,
+  type FitOptions,
+  type EvalResult,
+  DEFAULT_TRAINER,
+  NonFiniteError,
+  Trainer,
+  tensorDataset,
+} from './trainer.ts';
 export {
   type BatchLogs,
   type EarlyStoppingOptions,

@@ -45,16 +45,21 @@ export const checkpointManifestSchema = z
     weightsBytes: count,
     weightsSha256: sha256Hex,
     behaviourSha256: sha256Hex.optional(),
-    optimizer: z.object({ spec: z.record(z.string(), z.unknown()), step: count }).strict().optional(),
+    optimizer: z
+      .object({ spec: z.record(z.string(), z.unknown()), step: count })
+      .strict()
+      .optional(),
     trainer: z.record(z.string(), z.unknown()).optional(),
     metrics: z.array(z.record(z.string(), z.unknown())).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
-    if (m.formatVersion >= 2 && m.behaviourSha256 === undefined) ctx.addIssue({ code: 'custom', path: ['behaviourSha256'], message: 'is required from formatVersion 2 on' });
+    if (m.formatVersion >= 2 && m.behaviourSha256 === undefined)
+      ctx.addIssue({ code: 'custom', path: ['behaviourSha256'], message: 'is required from formatVersion 2 on' });
     const seen = new Set<string>();
     m.weightsManifest[0]?.weights.forEach((w, i) => {
-      if (seen.has(w.name)) ctx.addIssue({ code: 'custom', path: ['weightsManifest', 0, 'weights', i, 'name'], message: `duplicate weight name '${w.name}'` });
+      if (seen.has(w.name))
+        ctx.addIssue({ code: 'custom', path: ['weightsManifest', 0, 'weights', i, 'name'], message: `duplicate weight name '${w.name}'` });
       seen.add(w.name);
     });
   });

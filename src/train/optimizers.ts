@@ -19,7 +19,14 @@ export type OptimizerSpec =
   | { kind: 'adam' | 'adamw'; lr: number; beta1: number; beta2: number; epsilon: number; weightDecay: number };
 
 /** TSSL-BP's recipe: AdamW, lr 5e-4, weight decay 0.01. */
-export const DEFAULT_OPTIMIZER: Readonly<OptimizerSpec> = Object.freeze({ kind: 'adamw', lr: 5e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
+export const DEFAULT_OPTIMIZER: Readonly<OptimizerSpec> = Object.freeze({
+  kind: 'adamw',
+  lr: 5e-4,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  weightDecay: 0.01,
+});
 
 export interface NamedGrad {
   name: string;
@@ -42,7 +49,8 @@ export class Optimizer {
   constructor(readonly spec: OptimizerSpec) {
     if (!(spec.lr >= 0)) throw new Error(`optimizer.lr must be >= 0, got ${spec.lr}`);
     if (!(spec.weightDecay >= 0)) throw new Error(`optimizer.weightDecay must be >= 0, got ${spec.weightDecay}`);
-    if (spec.kind === 'sgd' && !(spec.momentum >= 0 && spec.momentum < 1)) throw new Error(`optimizer.momentum must be in [0, 1), got ${spec.momentum}`);
+    if (spec.kind === 'sgd' && !(spec.momentum >= 0 && spec.momentum < 1))
+      throw new Error(`optimizer.momentum must be in [0, 1), got ${spec.momentum}`);
     if (spec.kind !== 'sgd') {
       if (!(spec.beta1 >= 0 && spec.beta1 < 1)) throw new Error(`optimizer.beta1 must be in [0, 1), got ${spec.beta1}`);
       if (!(spec.beta2 >= 0 && spec.beta2 < 1)) throw new Error(`optimizer.beta2 must be in [0, 1), got ${spec.beta2}`);
@@ -66,7 +74,8 @@ export class Optimizer {
   apply(grads: readonly NamedGrad[], lr: number): void {
     for (const { name, variable: w, grad } of grads) {
       if (grad.size !== w.size) throw new Error(`optimizer: gradient of '${name}' has ${grad.size} values, the variable has ${w.size}`);
-      if (grad.dtype !== 'float32' || w.dtype !== 'float32') throw new Error(`optimizer: '${name}' and its gradient must be float32, got ${w.dtype} and ${grad.dtype}`);
+      if (grad.dtype !== 'float32' || w.dtype !== 'float32')
+        throw new Error(`optimizer: '${name}' and its gradient must be float32, got ${w.dtype} and ${grad.dtype}`);
     }
     this.step += 1;
     const k = this.step;
@@ -124,7 +133,8 @@ export class Optimizer {
     if (!Number.isInteger(step) || step < 0) throw new Error(`optimizer state: step must be a non-negative integer, got ${step}`);
     for (const e of entries) {
       const n = e.shape.reduce((a, b) => a * b, 1);
-      if (e.values.length !== n) throw new Error(`optimizer state: '${e.name}' has ${e.values.length} values, shape [${e.shape.join(', ')}] needs ${n}`);
+      if (e.values.length !== n)
+        throw new Error(`optimizer state: '${e.name}' has ${e.values.length} values, shape [${e.shape.join(', ')}] needs ${n}`);
     }
     this.disposeSlots();
     this.step = step;

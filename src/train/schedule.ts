@@ -8,9 +8,7 @@
  * Reference: Loshchilov & Hutter, "SGDR: stochastic gradient descent with warm restarts", ICLR 2017.
  */
 export type LrSchedule =
-  | { kind: 'constant' }
-  | { kind: 'step'; stepSize: number; gamma: number }
-  | { kind: 'cosine'; totalSteps: number; minLr: number };
+  { kind: 'constant' } | { kind: 'step'; stepSize: number; gamma: number } | { kind: 'cosine'; totalSteps: number; minLr: number };
 
 export const DEFAULT_SCHEDULE: Readonly<LrSchedule> = Object.freeze({ kind: 'constant' });
 

@@ -20,7 +20,14 @@ import type { Sequential } from '../network/sequential.ts';
 import { createProgress, type ProgressMode } from '../util/progress.ts';
 import { createRng, shuffleInPlace, type Rng } from '../util/random.ts';
 import type { BatchLogs, FitContext, FitResult, TrainerCallbacks } from './callbacks.ts';
-import { loadCheckpoint, restoreNetwork, saveCheckpoint, type EpochMetrics, type EpochProgress, type SaveCheckpointOptions } from './checkpoint.ts';
+import {
+  loadCheckpoint,
+  restoreNetwork,
+  saveCheckpoint,
+  type EpochMetrics,
+  type EpochProgress,
+  type SaveCheckpointOptions,
+} from './checkpoint.ts';
 import { DEFAULT_OPTIMIZER, Optimizer, type NamedGrad, type OptimizerSpec } from './optimizers.ts';
 import { DEFAULT_SCHEDULE, learningRate, type LrSchedule } from './schedule.ts';
 
@@ -120,7 +127,8 @@ export class Trainer {
   ) {
     this.options = { ...DEFAULT_TRAINER, ...opts };
     const o = this.options;
-    if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new Error(`trainer.batchSize must be a positive integer, got ${o.batchSize}`);
+    if (!Number.isInteger(o.batchSize) || o.batchSize < 1)
+      throw new Error(`trainer.batchSize must be a positive integer, got ${o.batchSize}`);
     if (o.clipGradNorm !== undefined && !(o.clipGradNorm > 0)) throw new Error(`trainer.clipGradNorm must be > 0, got ${o.clipGradNorm}`);
     if (o.weightClamp !== undefined && !(o.weightClamp > 0)) throw new Error(`trainer.weightClamp must be > 0, got ${o.weightClamp}`);
     this.optimizer = new Optimizer(o.optimizer);
@@ -133,14 +141,19 @@ export class Trainer {
   }
 
   /** Rebuilds network, optimizer state, counters and generators from a checkpoint folder. */
-  static fromCheckpoint(dir: string, opts: Partial<TrainerOptions> & Pick<TrainerOptions, 'loss'>): { network: Sequential; trainer: Trainer } {
+  static fromCheckpoint(
+    dir: string,
+    opts: Partial<TrainerOptions> & Pick<TrainerOptions, 'loss'>,
+  ): { network: Sequential; trainer: Trainer } {
     const ckpt = loadCheckpoint(dir);
     const network = restoreNetwork(ckpt);
     const trainer = new Trainer(network, { ...(ckpt.optimizer ? { optimizer: ckpt.optimizer.spec } : {}), ...opts });
     if (ckpt.optimizer) {
       if (ckpt.optimizer.spec.kind !== trainer.options.optimizer.kind) {
         network.dispose();
-        throw new Error(`checkpoint ${ckpt.path}: optimizer state is for '${ckpt.optimizer.spec.kind}', the trainer uses '${trainer.options.optimizer.kind}'`);
+        throw new Error(
+          `checkpoint ${ckpt.path}: optimizer state is for '${ckpt.optimizer.spec.kind}', the trainer uses '${trainer.options.optimizer.kind}'`,
+        );
       }
       trainer.optimizer.setState(ckpt.optimizer.step, ckpt.optimizer.state);
     }
@@ -233,7 +246,8 @@ export class Trainer {
     if (o.checkpointEverySteps !== undefined && !(Number.isInteger(o.checkpointEverySteps) && o.checkpointEverySteps >= 1)) {
       throw new Error(`trainer.checkpointEverySteps must be a positive integer, got ${o.checkpointEverySteps}`);
     }
-    const callbacks = opts.callbacks === undefined ? [] : Array.isArray(opts.callbacks) ? opts.callbacks : [opts.callbacks as TrainerCallbacks];
+    const callbacks =
+      opts.callbacks === undefined ? [] : Array.isArray(opts.callbacks) ? opts.callbacks : [opts.callbacks as TrainerCallbacks];
     let stopReason: string | undefined;
     const ctx: FitContext = {
       epochs: opts.epochs,
@@ -265,7 +279,10 @@ export class Trainer {
         });
         result.history.push(m);
         const acc = m.accuracy !== undefined ? `, accuracy ${m.accuracy.toFixed(4)}` : '';
-        const ev = m.evalLoss !== undefined ? `, eval loss ${m.evalLoss.toPrecision(4)}${m.evalAccuracy !== undefined ? `, eval accuracy ${m.evalAccuracy.toFixed(4)}` : ''}` : '';
+        const ev =
+          m.evalLoss !== undefined
+            ? `, eval loss ${m.evalLoss.toPrecision(4)}${m.evalAccuracy !== undefined ? `, eval accuracy ${m.evalAccuracy.toFixed(4)}` : ''}`
+            : '';
         progress.line(`epoch ${m.epoch}/${opts.epochs}: loss ${m.loss.toPrecision(4)}${acc}${ev} (${m.seconds.toFixed(1)} s)`);
         for (const c of callbacks) await c.onEpochEnd?.(m.epoch, m, ctx);
         const last = this.epoch === opts.epochs || stopReason !== undefined;
@@ -302,7 +319,14 @@ export class Trainer {
     let correct = resumed?.correct ?? 0;
     let labelled = resumed?.labelled ?? 0;
     const secondsBefore = resumed?.seconds ?? 0;
-    const position = (b: number): EpochProgress => ({ batch: b, orderRng: orderRngState, lossSum, correct, labelled, seconds: secondsBefore + (performance.now() - t0) / 1000 });
+    const position = (b: number): EpochProgress => ({
+      batch: b,
+      orderRng: orderRngState,
+      lossSum,
+      correct,
+      labelled,
+      seconds: secondsBefore + (performance.now() - t0) / 1000,
+    });
     for (let b = first; b < batches; b++) {
       if (opts.signal?.aborted) {
         if (o.checkpointDir) this.saveCheckpoint(o.checkpointDir, opts.checkpoint, position(b));
@@ -394,7 +418,11 @@ function countCorrect(pred: Int32Array, labels: ArrayLike<number>): number {
 }
 
 /** A dataset over in-memory tensors `[T, N, ...]` (or static `[N, ...]`) and targets `[..., N, ...]`. */
-export function tensorDataset(inputs: tf.Tensor, targets: tf.Tensor, opts: { timeMajorInputs: boolean; timeMajorTargets: boolean; labels?: ArrayLike<number> }): Dataset {
+export function tensorDataset(
+  inputs: tf.Tensor,
+  targets: tf.Tensor,
+  opts: { timeMajorInputs: boolean; timeMajorTargets: boolean; labels?: ArrayLike<number> },
+): Dataset {
   const axisIn = opts.timeMajorInputs ? 1 : 0;
   const axisT = opts.timeMajorTargets ? 1 : 0;
   const size = inputs.shape[axisIn]!;

@@ -67,7 +67,12 @@ export function createProgress(opts: ProgressOptions, start = 0, payload: Record
   };
   let last = { ...payload };
   const bar = showBar
-    ? new SingleBar({ format: `${opts.label} {bar} {value}/{total} ${opts.unit}{detail}  ETA {left}`, stream, hideCursor: false, clearOnComplete: false })
+    ? new SingleBar({
+        format: `${opts.label} {bar} {value}/{total} ${opts.unit}{detail}  ETA {left}`,
+        stream,
+        hideCursor: false,
+        clearOnComplete: false,
+      })
     : undefined;
   bar?.start(total, start, fields({ detail: '', ...payload }));
   return {

@@ -45,7 +45,10 @@ export function createRng(seed: number | readonly [number, number, number, numbe
   if (typeof seed === 'number') {
     if (!Number.isFinite(seed)) throw new Error(`createRng: seed must be a finite number, got ${seed}`);
     const sm = splitmix32(Math.floor(seed));
-    a = sm(); b = sm(); c = sm(); d = sm();
+    a = sm();
+    b = sm();
+    c = sm();
+    d = sm();
   } else {
     [a, b, c, d] = seed.map((x) => x >>> 0) as [number, number, number, number];
   }

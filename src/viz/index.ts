@@ -1,5 +1,12 @@
 /** Public API of the live visualizer (see docs/protocol.md for the wire format). */
-export { startVizServer, DEFAULT_VIZ_SERVER, type VizServer, type VizServerOptions, type VizServerStats, type ClientStats } from './server.ts';
+export {
+  startVizServer,
+  DEFAULT_VIZ_SERVER,
+  type VizServer,
+  type VizServerOptions,
+  type VizServerStats,
+  type ClientStats,
+} from './server.ts';
 export { closedLoopSimulation, type ClosedLoopOptions, type EnvLike } from './loop.ts';
 export { teacherSpikeSource, DEFAULT_TEACHER_SOURCE, type TeacherSourceOptions } from './teacherSource.ts';
 export { RealtimeRunner, DEFAULT_RUNNER, type RunnerOptions, type RunnerHooks, type TickMeta, type EpisodeSummary } from './runner.ts';

@@ -72,9 +72,9 @@ export function encodeSpikes(frame: SpikesFrame): Uint8Array {
  * checked against it. Throws with the offending field named.
  */
 export function decodeSpikes(data: ArrayBuffer | ArrayBufferView, layers?: readonly LayerInfo[]): SpikesFrame {
-  const bytes =
-    data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (bytes.byteLength < SPIKES_HEADER_BYTES) throw new Error(`decodeSpikes: frame of ${bytes.byteLength} bytes is shorter than the 32-byte header`);
+  const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (bytes.byteLength < SPIKES_HEADER_BYTES)
+    throw new Error(`decodeSpikes: frame of ${bytes.byteLength} bytes is shorter than the 32-byte header`);
   // Copy so that typed-array views are aligned whatever the source offset.
   const buf = bytes.slice().buffer;
   const dv = new DataView(buf);
@@ -97,7 +97,8 @@ export function decodeSpikes(data: ArrayBuffer | ArrayBufferView, layers?: reado
     const s = new Uint32Array(buf, off, counts[l]!);
     if (layers) {
       const size = layers[l]!.size;
-      for (const i of s) if (i >= size) throw new Error(`decodeSpikes: neuron index ${i} out of range for layer '${layers[l]!.name}' (size ${size})`);
+      for (const i of s)
+        if (i >= size) throw new Error(`decodeSpikes: neuron index ${i} out of range for layer '${layers[l]!.name}' (size ${size})`);
     }
     spikes.push(s);
     off += 4 * counts[l]!;

@@ -12,14 +12,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import {
-  encodeSpikes,
-  parseClientMessage,
-  PROTOCOL_VERSION,
-  type ClientMessage,
-  type ErrorCode,
-  type ServerMessage,
-} from './protocol.ts';
+import { encodeSpikes, parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ErrorCode, type ServerMessage } from './protocol.ts';
 import { createClientHub, type Client, type ClientHub, type ClientStats } from './clients.ts';
 import { RealtimeRunner } from './runner.ts';
 import { createStaticHandler } from './static.ts';
@@ -274,7 +267,12 @@ function handlePush(ctx: ServerContext, c: Client, m: Extract<ClientMessage, { t
   const reachM = extentM * opts.pushReachFactor + opts.pushMarginM;
   const distM = Math.hypot(m.point[0] - px, m.point[1] - py);
   if (!(distM <= reachM)) {
-    return fail(ctx, c, 'out_of_reach', `push point [${m.point}] is ${distM.toPrecision(3)} m from body ${m.bodyId}'s centre; it must be within ${reachM.toPrecision(3)} m`);
+    return fail(
+      ctx,
+      c,
+      'out_of_reach',
+      `push point [${m.point}] is ${distM.toPrecision(3)} m from body ${m.bodyId}'s centre; it must be within ${reachM.toPrecision(3)} m`,
+    );
   }
   const [ix, iy] = m.impulse;
   const mag = Math.hypot(ix, iy);
@@ -346,7 +344,10 @@ function createSocketServer(ctx: ServerContext): WebSocketServer {
 }
 
 /** Origin and Host checks (cross-site pages, DNS rebinding) for the page and the upgrade. */
-function requestGuards(opts: VizServerOptions): { originAllowed(req: IncomingMessage): boolean; hostAllowed(req: IncomingMessage): boolean } {
+function requestGuards(opts: VizServerOptions): {
+  originAllowed(req: IncomingMessage): boolean;
+  hostAllowed(req: IncomingMessage): boolean;
+} {
   // DNS rebinding: a hostile page can make its own name resolve to 127.0.0.1, and then its Origin
   // and Host agree. On a loopback bind, only loopback names (or allow-listed origins' hosts) pass.
   const loopbackBind = LOOPBACK.has(opts.host);
@@ -402,11 +403,15 @@ function listen(http: Server, opts: VizServerOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       const why =
-        err.code === 'EADDRINUSE' ? 'the port is already in use'
-        : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? 'the host name cannot be resolved'
-        : err.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine'
-        : err.code === 'EACCES' ? 'permission denied'
-        : err.message;
+        err.code === 'EADDRINUSE'
+          ? 'the port is already in use'
+          : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
+            ? 'the host name cannot be resolved'
+            : err.code === 'EADDRNOTAVAIL'
+              ? 'the address is not on this machine'
+              : err.code === 'EACCES'
+                ? 'permission denied'
+                : err.message;
       reject(new Error(`cannot listen on ${opts.host}:${opts.port}: ${why} (${err.code ?? err.message})`));
     };
     http.once('error', onError);
@@ -446,7 +451,11 @@ function serverHandle(ctx: ServerContext, http: Server, wss: WebSocketServer, st
     port,
     runner,
     stats: () => ({
-      clients: [...hub.clients].map((c) => ({ ...c.stats, bufferedBytes: c.ws.bufferedAmount, pendingMessages: c.pendingEvents.length + c.pendingLatest.size })),
+      clients: [...hub.clients].map((c) => ({
+        ...c.stats,
+        bufferedBytes: c.ws.bufferedAmount,
+        pendingMessages: c.pendingEvents.length + c.pendingLatest.size,
+      })),
       tick: runner.tick,
       episode: runner.episode,
       rtf: runner.rtf,

@@ -42,7 +42,8 @@ type Options = Pick<TeacherSourceOptions, 'act' | 'low' | 'high' | 'actionDims'>
 /** Wraps `act` as a `SpikeSource` with a 'sensory' and a 'motor' layer (see file header). */
 export function teacherSpikeSource(options: Options): SpikeSource {
   const o = { ...DEFAULT_TEACHER_SOURCE, ...options };
-  if (!Number.isInteger(o.actionDims) || o.actionDims < 1) throw new Error(`teacherSpikeSource: actionDims must be a positive integer, got ${o.actionDims}`);
+  if (!Number.isInteger(o.actionDims) || o.actionDims < 1)
+    throw new Error(`teacherSpikeSource: actionDims must be a positive integer, got ${o.actionDims}`);
   if (!(o.actionScale > 0)) throw new Error(`teacherSpikeSource: actionScale must be > 0, got ${o.actionScale}`);
   const code = createPopulationCode({ low: o.low, high: o.high, neuronsPerDim: o.neuronsPerDim });
   const sensory = new PopulationSpikeEncoder(code, 1);
@@ -69,14 +70,18 @@ export function teacherSpikeSource(options: Options): SpikeSource {
       const fired: number[] = [];
       for (let k = 0; k < sensoryOut.length; k++) if (sensoryOut[k] === 1) fired.push(k);
       const action = o.act(observation);
-      if (action.length !== o.actionDims) throw new Error(`teacherSpikeSource: controller returned ${action.length} values, expected ${o.actionDims}`);
+      if (action.length !== o.actionDims)
+        throw new Error(`teacherSpikeSource: controller returned ${action.length} values, expected ${o.actionDims}`);
       const motor = new Float32Array(o.actionDims);
       const motorFired: number[] = [];
       for (let c = 0; c < o.actionDims; c++) {
         const m = action[c]!;
         motor[c] = m;
         const x = Math.min(1, Math.abs(m) / o.actionScale);
-        for (const [side, drive] of [[0, m > 0 ? x : 0], [1, m < 0 ? x : 0]] as const) {
+        for (const [side, drive] of [
+          [0, m > 0 ? x : 0],
+          [1, m < 0 ? x : 0],
+        ] as const) {
           const r = sd.step(drive, sdState[2 * c + side]!);
           sdState[2 * c + side] = r.state;
           if (r.spike) motorFired.push(2 * c + side);

@@ -12,7 +12,16 @@ import { runCli } from '../support/cli.ts';
 
 const tempDir = useTempDirs();
 const USER = (f: string): string => fileURLToPath(new URL(`../fixtures/user/${f}`, import.meta.url));
-const TINY = { budget: 6, daggerRounds: 1, daggerEpisodes: 1, scoreEpisodes: 1, rolloutSteps: 40, hidden: [16, 16] as [number, number], neuronsPerDim: 4, batchSize: 8 };
+const TINY = {
+  budget: 6,
+  daggerRounds: 1,
+  daggerEpisodes: 1,
+  scoreEpisodes: 1,
+  rolloutSteps: 40,
+  hidden: [16, 16] as [number, number],
+  neuronsPerDim: 4,
+  batchSize: 8,
+};
 
 const capture = runCli;
 
@@ -51,11 +60,19 @@ describe('demonstrations', () => {
   });
 
   it.each([
-    ['bad.jsonl', '{"episode":0,"observation":[1,2],"action":[0]}\n{"episode":0,"observation":[1],"action":[0]}\n', /bad.jsonl:2: observation has 1 values, the first step has 2/],
+    [
+      'bad.jsonl',
+      '{"episode":0,"observation":[1,2],"action":[0]}\n{"episode":0,"observation":[1],"action":[0]}\n',
+      /bad.jsonl:2: observation has 1 values, the first step has 2/,
+    ],
     ['bad.jsonl', '{"episode":0,"observation":[1,2],"action":[0]}\nnot json\n', /bad.jsonl:2: not valid JSON/],
     ['bad.jsonl', '{"episode":-1,"observation":[1],"action":[0]}\n', /'episode' must be a non-negative integer/],
     ['bad.jsonl', '{"episode":0,"observation":[1,"x"],"action":[0]}\n', /'observation'\[1\] must be a finite number/],
-    ['bad.jsonl', '{"episode":0,"observation":[1],"action":[0]}\n{"episode":1,"observation":[1],"action":[0]}\n{"episode":0,"observation":[1],"action":[0]}\n', /episode 0 appears again/],
+    [
+      'bad.jsonl',
+      '{"episode":0,"observation":[1],"action":[0]}\n{"episode":1,"observation":[1],"action":[0]}\n{"episode":0,"observation":[1],"action":[0]}\n',
+      /episode 0 appears again/,
+    ],
     ['bad.csv', 'episode,obs_0,act_0\n0,1\n', /bad.csv:2: 2 columns, the header has 3/],
     ['bad.csv', 'ep,obs_0,act_0\n', /header must start with 'episode'/],
     ['bad.csv', 'episode,obs_0,act_0\n0,NaN,1\n', /column 'obs_0' must be a finite number/],

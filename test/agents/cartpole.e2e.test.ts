@@ -21,7 +21,15 @@ describe('trained cartpole spiking controller (committed fixture) in the RxJS cl
     const loop = createClosedLoop({
       env,
       policy,
-      actuator: motorActuator({ layer: motorLayer, channels: 1, substeps: spec.substeps, gain: spec.decoder.gain, psp: spec.decoder.psp, readout: spec.readout, scale: spec.actionScale }),
+      actuator: motorActuator({
+        layer: motorLayer,
+        channels: 1,
+        substeps: spec.substeps,
+        gain: spec.decoder.gain,
+        psp: spec.decoder.psp,
+        readout: spec.readout,
+        scale: spec.actionScale,
+      }),
       toEnvAction: (a) => Array.from(a, (x, c) => Math.min(spec.actionHigh[c]!, Math.max(spec.actionLow[c]!, x))),
       episodes: 3,
       seed: 100,

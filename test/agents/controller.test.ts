@@ -2,13 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainController, type RecipeProgress } from '../../agents/recipe.ts';
-import { augmentObservation, CONTROLLER_FILE, exportController, loadController, loadPolicy, policyFromNetwork } from '../../agents/controller.ts';
+import {
+  augmentObservation,
+  CONTROLLER_FILE,
+  exportController,
+  loadController,
+  loadPolicy,
+  policyFromNetwork,
+} from '../../agents/controller.ts';
 import { statSync } from 'node:fs';
 import { useTempDirs } from '../support/tempDirs.ts';
 import { makeEnv } from '../../envs/index.ts';
 
 const tempDir = useTempDirs();
-const TINY = { env: 'cartpole', budget: 6, daggerRounds: 1, teacherEpisodes: 2, rolloutSteps: 40, daggerEpisodes: 1, scoreEpisodes: 1, hidden: [16, 16] as [number, number], neuronsPerDim: 4, batchSize: 8 };
+const TINY = {
+  env: 'cartpole',
+  budget: 6,
+  daggerRounds: 1,
+  teacherEpisodes: 2,
+  rolloutSteps: 40,
+  daggerEpisodes: 1,
+  scoreEpisodes: 1,
+  hidden: [16, 16] as [number, number],
+  neuronsPerDim: 4,
+  batchSize: 8,
+};
 
 describe('trainController → controller folder', () => {
   const dir = join(tempDir('h4-ctrl-'), 'cartpole');
@@ -113,7 +131,13 @@ describe('motor population (P push and P pull neurons per channel)', () => {
 describe('robust recipe: training under perturbations, coarse + fine input code', () => {
   it('widens the population ranges to the perturbed data, and codes fine copies over the nominal range', () => {
     const nominal = trainController({ ...TINY, daggerRounds: 0, trainPerturbations: [] });
-    const robust = trainController({ ...TINY, daggerRounds: 0, teacherEpisodes: 4, trainPerturbations: ['none', 'pushes=0.3'], nominalFineDims: [0, 2] });
+    const robust = trainController({
+      ...TINY,
+      daggerRounds: 0,
+      teacherEpisodes: 4,
+      trainPerturbations: ['none', 'pushes=0.3'],
+      nominalFineDims: [0, 2],
+    });
     const span = (s: typeof nominal.spec, d: number) => s.population.high[d]! - s.population.low[d]!;
     expect(robust.spec.fine).toEqual({ dims: [0, 2] });
     expect(robust.spec.population.low.length).toBe(6);
@@ -122,7 +146,9 @@ describe('robust recipe: training under perturbations, coarse + fine input code'
     // the fine copy of the angle spans the nominal episodes only (narrower than the coarse code)
     expect(span(robust.spec, 5)).toBeLessThan(span(robust.spec, 2));
     expect(robust.spec.training?.recipe).toMatchObject({ trainPerturbations: ['none', 'pushes=0.3'] });
-    expect(() => trainController({ ...TINY, trainPerturbations: ['pushes=0.3'], nominalFineDims: [0] })).toThrow(/nominalFineDims needs 'none'/);
+    expect(() => trainController({ ...TINY, trainPerturbations: ['pushes=0.3'], nominalFineDims: [0] })).toThrow(
+      /nominalFineDims needs 'none'/,
+    );
     expect(() => trainController({ ...TINY, trainPerturbations: ['shove=1'] })).toThrow(/shove/);
     nominal.network.dispose();
     robust.network.dispose();
@@ -153,7 +179,13 @@ describe('clock input (rhythm for CPG teachers)', () => {
 
 describe('fine copies (narrow population ranges for precision)', () => {
   it('appends the chosen dims after the clock and codes them over the fixed fine range', () => {
-    expect(Array.from(augmentObservation({ clock: { hz: 1, dtS: 0.25 }, fine: { dims: [1] } }, [3, -0.02], 1))).toEqual([3, -0.02, 1, expect.closeTo(0, 12) as unknown as number, -0.02]);
+    expect(Array.from(augmentObservation({ clock: { hz: 1, dtS: 0.25 }, fine: { dims: [1] } }, [3, -0.02], 1))).toEqual([
+      3,
+      -0.02,
+      1,
+      expect.closeTo(0, 12) as unknown as number,
+      -0.02,
+    ]);
     expect(() => augmentObservation({ fine: { dims: [4] } }, [1, 2], 0)).toThrow(/dimension 4 outside the 2-value observation/);
     const dir = join(tempDir('h4-fine-'), 'c');
     const trained = trainController({ ...TINY, fineDims: [2], fineRange: 0.05 }, { outDir: dir });

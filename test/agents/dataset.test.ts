@@ -19,7 +19,7 @@ function trajectory(steps: number, phase: number): Trajectory {
 const opts = (label: 'spike-seq' | 'rate'): WindowOptions => ({ label, substeps: 10, window: 3, stride: 2, population, motor });
 
 describe('WindowDataset: trajectories → training windows', () => {
-  it('holds each observation\'s population currents over its sub-steps and slices the trajectory\'s spike labels', () => {
+  it("holds each observation's population currents over its sub-steps and slices the trajectory's spike labels", () => {
     const data = new WindowDataset(opts('spike-seq'), 1);
     const t = trajectory(9, 0.3);
     expect(data.add([t])).toBe(4); // starts 0, 2, 4, 6
@@ -65,8 +65,12 @@ describe('WindowDataset: trajectories → training windows', () => {
 
   it('names the mismatch for bad observations and commands', () => {
     const data = new WindowDataset(opts('spike-seq'), 1);
-    expect(() => data.add([{ observations: [Float64Array.of(1)], commands: [Float64Array.of(0)] }])).toThrow(/observation at step 0 has 1 values, the population code expects 2/);
-    expect(() => data.add([{ observations: [Float64Array.of(0, 0)], commands: [Float64Array.of(0, 0)] }])).toThrow(/command at step 0 has 2 channels, expected 1/);
+    expect(() => data.add([{ observations: [Float64Array.of(1)], commands: [Float64Array.of(0)] }])).toThrow(
+      /observation at step 0 has 1 values, the population code expects 2/,
+    );
+    expect(() => data.add([{ observations: [Float64Array.of(0, 0)], commands: [Float64Array.of(0, 0)] }])).toThrow(
+      /command at step 0 has 2 channels, expected 1/,
+    );
     expect(() => data.add([{ observations: [Float64Array.of(0, 0)], commands: [Float64Array.of(1.5)] }])).toThrow(/outside \[-1, 1\]/);
     expect(() => new WindowDataset({ ...opts('rate'), window: 0 }, 1)).toThrow(/window must be a positive integer/);
   });

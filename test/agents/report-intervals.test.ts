@@ -18,7 +18,17 @@ describe('confidence intervals', () => {
   });
 
   it('t quantiles agree with tables to 0.06%', () => {
-    const table: Array<[number, number]> = [[1, 12.7062], [2, 4.3027], [3, 3.1824], [4, 2.7764], [5, 2.5706], [6, 2.4469], [9, 2.2622], [19, 2.0930], [99, 1.9842]];
+    const table: Array<[number, number]> = [
+      [1, 12.7062],
+      [2, 4.3027],
+      [3, 3.1824],
+      [4, 2.7764],
+      [5, 2.5706],
+      [6, 2.4469],
+      [9, 2.2622],
+      [19, 2.093],
+      [99, 1.9842],
+    ];
     for (const [nu, t] of table) expect(Math.abs(t975(nu) / t - 1)).toBeLessThan(6e-4);
   });
 

@@ -37,8 +37,12 @@ describe('teacher rollouts with noise injection', () => {
   it('label in units of commandScale × the action bound, clipped to [−1, 1]', () => {
     const half = teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, seed: 5, maxSteps: 40, noise: 0, commandScale: 0.5 });
     const check = makeTeacher('cartpole');
-    half[0]!.observations.forEach((o, s) => expect(half[0]!.commands[s]![0]).toBeCloseTo(Math.max(-1, Math.min(1, check.act(o)[0]! / 0.5)), 12));
-    expect(() => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, commandScale: 0 })).toThrow(/commandScale must be > 0/);
+    half[0]!.observations.forEach((o, s) =>
+      expect(half[0]!.commands[s]![0]).toBeCloseTo(Math.max(-1, Math.min(1, check.act(o)[0]! / 0.5)), 12),
+    );
+    expect(() => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, commandScale: 0 })).toThrow(
+      /commandScale must be > 0/,
+    );
   });
 
   it('labels with commandExponent γ are sign·|linear label|^γ', () => {
@@ -46,11 +50,15 @@ describe('teacher rollouts with noise injection', () => {
     const sq = teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, seed: 7, maxSteps: 40, noise: 0, commandExponent: 0.5 });
     lin[0]!.commands.forEach((c, s) => expect(sq[0]!.commands[s]![0]).toBeCloseTo(Math.sign(c[0]!) * Math.sqrt(Math.abs(c[0]!)), 12));
     expect(lin[0]!.commands.some((c) => Math.abs(c[0]!) > 0.01 && Math.abs(c[0]!) < 0.99)).toBe(true);
-    expect(() => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, commandExponent: 2 })).toThrow(/commandExponent must be in \(0, 1\], got 2/);
+    expect(() => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, commandExponent: 2 })).toThrow(
+      /commandExponent must be in \(0, 1\], got 2/,
+    );
   });
 
   it('refuse a Discrete action space with a clear message', () => {
-    expect(() => teacherRollouts('CartPole-v1', makeTeacher('CartPole-v1'), { episodes: 1 })).toThrow(/Discrete; spiking controllers need a Box action space/);
+    expect(() => teacherRollouts('CartPole-v1', makeTeacher('CartPole-v1'), { episodes: 1 })).toThrow(
+      /Discrete; spiking controllers need a Box action space/,
+    );
   });
 });
 
@@ -71,7 +79,12 @@ describe('DAgger rollouts', () => {
   });
 
   it('with β = 1 follow the teacher, which balances to the cap', () => {
-    const { trajectories } = daggerRollouts('cartpole', constantPolicy(1), makeTeacher('cartpole'), { episodes: 1, seed: 3, beta: 1, maxSteps: 200 });
+    const { trajectories } = daggerRollouts('cartpole', constantPolicy(1), makeTeacher('cartpole'), {
+      episodes: 1,
+      seed: 3,
+      beta: 1,
+      maxSteps: 200,
+    });
     expect(trajectories[0]!.observations.length).toBe(200);
   });
 });
@@ -87,7 +100,8 @@ describe('evaluateActor', () => {
 
 describe('rollouts under perturbations (robust recipe)', () => {
   it('cycle the conditions over the episodes: episode e runs under perturbations[e % n], seeded like the nominal one', () => {
-    const run = (perturbations?: string[]) => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 2, seed: 5, maxSteps: 40, noise: 0, perturbations });
+    const run = (perturbations?: string[]) =>
+      teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 2, seed: 5, maxSteps: 40, noise: 0, perturbations });
     const nominal = run();
     const mixed = run(['none', 'noise=0.1']);
     const again = run(['none', 'noise=0.1']);
@@ -98,4 +112,3 @@ describe('rollouts under perturbations (robust recipe)', () => {
     expect(() => run(['pushes=oops'])).toThrow(/pushes/);
   });
 });
-

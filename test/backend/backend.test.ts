@@ -37,7 +37,9 @@ describe('initBackend', () => {
   });
 
   it('rejects unknown names from the option or the environment, naming the source', async () => {
-    await expect(initBackend({ backend: 'gpu' as BackendName })).rejects.toThrow(/initBackend: unknown backend "gpu" \(expected one of auto, tensorflow, wasm, cpu\)/);
+    await expect(initBackend({ backend: 'gpu' as BackendName })).rejects.toThrow(
+      /initBackend: unknown backend "gpu" \(expected one of auto, tensorflow, wasm, cpu\)/,
+    );
     vi.stubEnv('SPIKELOOP_BACKEND', 'webgl');
     await expect(initBackend({ quiet: true })).rejects.toThrow(/SPIKELOOP_BACKEND: unknown backend "webgl"/);
     expect(parseBackendName('wasm')).toBe('wasm');
@@ -52,7 +54,9 @@ describe('initBackend', () => {
   it("an explicitly requested 'tensorflow' that cannot load is an error, not a fallback", async (ctx) => {
     if (await tfjsNodeLoads()) ctx.skip();
     await initBackend({ backend: 'cpu', quiet: true });
-    await expect(initBackend({ backend: 'tensorflow', quiet: true })).rejects.toThrow(/backend 'tensorflow' was requested but failed to load/);
+    await expect(initBackend({ backend: 'tensorflow', quiet: true })).rejects.toThrow(
+      /backend 'tensorflow' was requested but failed to load/,
+    );
     expect(tf.getBackend()).toBe('cpu');
   });
 

@@ -65,8 +65,20 @@ describe('wasm training kernels', () => {
       const xShape = [3, H, W, 4];
       const fShape = [k, k, 4, 5];
       const inputs: Inputs = [
-        { values: randomArray(xShape.reduce((a, b) => a * b), 1), shape: xShape },
-        { values: randomArray(fShape.reduce((a, b) => a * b), 2), shape: fShape },
+        {
+          values: randomArray(
+            xShape.reduce((a, b) => a * b),
+            1,
+          ),
+          shape: xShape,
+        },
+        {
+          values: randomArray(
+            fShape.reduce((a, b) => a * b),
+            2,
+          ),
+          shape: fShape,
+        },
       ];
       const f = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad)));
       await expectSameGrads(inputs, f, [0, 1]);
@@ -78,13 +90,22 @@ describe('wasm training kernels', () => {
       { values: randomArray(2 * 6 * 6 * 2, 3), shape: [2, 6, 6, 2] },
       { values: randomArray(3 * 3 * 2 * 3, 4), shape: [3, 3, 2, 3] },
     ];
-    const padding: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 2], [2, 0], [0, 0]];
+    const padding: [[number, number], [number, number], [number, number], [number, number]] = [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ];
     const f = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [2, 1], padding)));
     await expectSameGrads(inputs, f, [0, 1]);
   });
 
   for (const pad of ['same', 'valid'] as const) {
-    for (const [size, stride] of [[2, 2], [3, 2], [2, 1]] as const) {
+    for (const [size, stride] of [
+      [2, 2],
+      [3, 2],
+      [2, 1],
+    ] as const) {
       const inputs: Inputs = [{ values: randomArray(2 * 7 * 7 * 3, 5), shape: [2, 7, 7, 3] }];
       const w = randomArray(2 * 7 * 7 * 3, 6);
       const weight = (y: tf.Tensor) => tf.sum(tf.mul(y, tf.tensor(w.subarray(0, y.size), y.shape)));
@@ -104,10 +125,24 @@ describe('wasm training kernels', () => {
     // channel 1: 9 −1 −2 / −3 1 −4 / −5 −6 −7 → maxima at (0,0), (0,2), (2,0), (2,2)
     const ch0 = [0, 1, 5, 2, 7, 6, 3, 4, 8];
     const ch1 = [9, -1, -2, -3, 1, -4, -5, -6, -7];
-    const x = tf.tensor4d(ch0.flatMap((v, k) => [v, ch1[k]!]), [1, 3, 3, 2]);
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, 2, 2, 'same')))(x).dataSync();
+    const x = tf.tensor4d(
+      ch0.flatMap((v, k) => [v, ch1[k]!]),
+      [1, 3, 3, 2],
+    );
+    const g = tf
+      .grad((v: tf.Tensor) => tf.sum(tf.maxPool(v as tf.Tensor4D, 2, 2, 'same')))(x)
+      .dataSync();
     const expected = new Array<number>(18).fill(0);
-    for (const [r, c, ch] of [[1, 1, 0], [1, 2, 0], [2, 1, 0], [2, 2, 0], [0, 0, 1], [0, 2, 1], [2, 0, 1], [2, 2, 1]] as const) {
+    for (const [r, c, ch] of [
+      [1, 1, 0],
+      [1, 2, 0],
+      [2, 1, 0],
+      [2, 2, 0],
+      [0, 0, 1],
+      [0, 2, 1],
+      [2, 0, 1],
+      [2, 2, 1],
+    ] as const) {
       expected[(r * 3 + c) * 2 + ch] = 1;
     }
     expect(Array.from(g)).toEqual(expected);
@@ -119,7 +154,8 @@ describe('wasm training kernels', () => {
       { values: Int32Array.of(4, 0, 4, 2, 4, 1), shape: [6], dtype: 'int32' },
       { values: randomArray(3 * 2, 8), shape: [3, 2] },
     ];
-    const f = (x: tf.Tensor, idx: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.matMul(tf.gather(x, idx) as tf.Tensor2D, w as tf.Tensor2D)));
+    const f = (x: tf.Tensor, idx: tf.Tensor, w: tf.Tensor) =>
+      tf.sum(tf.square(tf.matMul(tf.gather(x, idx) as tf.Tensor2D, w as tf.Tensor2D)));
     await expectSameGrads(inputs, f, [0, 2]);
   });
 

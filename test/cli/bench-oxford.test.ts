@@ -25,7 +25,21 @@ async function bench(argv: string[]): Promise<{ code: number; out: string; err: 
 describe('spikeloop bench oxford on the fixture raster', () => {
   it('trains spike-seq and rate from one config and writes the table, the figure and both output rasters', async () => {
     const out = join(tempDir('spikeloop-oxford-'), 'out');
-    const { code, out: stdout } = await bench(['oxford', '--config', join(FIX, 'tiny-config.json'), '--data', FIX, '--out', out, '--backend', 'cpu', '--max-epochs', '12', '--kernel', 'alpha']);
+    const { code, out: stdout } = await bench([
+      'oxford',
+      '--config',
+      join(FIX, 'tiny-config.json'),
+      '--data',
+      FIX,
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+      '--max-epochs',
+      '12',
+      '--kernel',
+      'alpha',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/SLAYER's released output: hits 82\.6%, unmatched 13\.6%/);
     expect(stdout).toMatch(/spike-seq: done after 12 epochs/);
@@ -52,7 +66,23 @@ describe('spikeloop bench oxford on the fixture raster', () => {
 
   it('stops at the wall-clock budget', async () => {
     const out = join(tempDir('spikeloop-oxford-'), 'out');
-    const { code } = await bench(['oxford', '--config', join(FIX, 'tiny-config.json'), '--data', FIX, '--out', out, '--backend', 'cpu', '--objective', 'rate', '--budget', '0.3', '--max-epochs', '1000000']);
+    const { code } = await bench([
+      'oxford',
+      '--config',
+      join(FIX, 'tiny-config.json'),
+      '--data',
+      FIX,
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+      '--objective',
+      'rate',
+      '--budget',
+      '0.3',
+      '--max-epochs',
+      '1000000',
+    ]);
     expect(code).toBe(0);
     const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(r.runs).toHaveLength(1);
@@ -66,7 +96,9 @@ describe('spikeloop bench oxford on the fixture raster', () => {
   it('names bad options and missing data', async () => {
     await expect(bench(['oxford', '--objective', 'counts'])).rejects.toThrow(/--objective must be spike-seq, rate or both, got 'counts'/);
     await expect(bench(['oxford', '--kernel', 'box'])).rejects.toThrow(/--kernel must be first-order or alpha/);
-    await expect(bench(['oxford', '--config', join(FIX, 'tiny-config.json'), '--data', tempDir('empty-'), '--backend', 'cpu'])).rejects.toThrow(/input\.bs1 not found/);
+    await expect(
+      bench(['oxford', '--config', join(FIX, 'tiny-config.json'), '--data', tempDir('empty-'), '--backend', 'cpu']),
+    ).rejects.toThrow(/input\.bs1 not found/);
     expect(existsSync(join(FIX, 'tiny-config.json'))).toBe(true);
   });
 });

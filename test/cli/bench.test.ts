@@ -11,7 +11,16 @@ const TINY = {
   nmnist: {
     name: 'tiny-nmnist',
     dataset: 'nmnist',
-    network: { T: 10, inputShape: [162], input: 'spikes', seed: 3, layers: [{ type: 'dense', units: 16 }, { type: 'dense', units: 10 }] },
+    network: {
+      T: 10,
+      inputShape: [162],
+      input: 'spikes',
+      seed: 3,
+      layers: [
+        { type: 'dense', units: 16 },
+        { type: 'dense', units: 10 },
+      ],
+    },
     data: { windowMs: 100, steps: 10, downsample: 4, flatten: true },
     train: { batchSize: 4, epochs: 3, optimizer: { kind: 'adamw', lr: 0.001 } },
     label: { type: 'spike-seq' },
@@ -19,7 +28,13 @@ const TINY = {
   cifar10: {
     name: 'tiny-cifar10',
     dataset: 'cifar10',
-    network: { T: 2, inputShape: [32, 32, 3], input: 'current', seed: 3, layers: [{ type: 'conv2d', filters: 4, kernelSize: 3, stride: 4 }, { type: 'flatten' }, { type: 'dense', units: 10 }] },
+    network: {
+      T: 2,
+      inputShape: [32, 32, 3],
+      input: 'current',
+      seed: 3,
+      layers: [{ type: 'conv2d', filters: 4, kernelSize: 3, stride: 4 }, { type: 'flatten' }, { type: 'dense', units: 10 }],
+    },
     data: { augment: true },
     train: { batchSize: 4, epochs: 3, optimizer: { kind: 'adam', lr: 0.001 } },
     label: { type: 'spike-seq' },
@@ -46,12 +61,38 @@ describe.each(['nmnist', 'cifar10'] as const)('spikeloop bench %s on the fixture
     const cfg = join(dir, 'tiny.json');
     writeFileSync(cfg, JSON.stringify(TINY[dataset]));
     const out = join(dir, 'out');
-    const { code, out: stdout } = await bench([dataset, '--config', cfg, '--label', label, '--epochs', '1', '--train-limit', '8', '--test-limit', '6', '--data', join('test', 'fixtures', dataset), '--out', out, '--backend', 'cpu', '--seed', '2']);
+    const { code, out: stdout } = await bench([
+      dataset,
+      '--config',
+      cfg,
+      '--label',
+      label,
+      '--epochs',
+      '1',
+      '--train-limit',
+      '8',
+      '--test-limit',
+      '6',
+      '--data',
+      join('test', 'fixtures', dataset),
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+      '--seed',
+      '2',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/epoch 1\/1: loss [\d.]+, train acc [\d.]+%, test loss [\d.]+, test acc [\d.]+%/);
     expect(stdout).toMatch(/final test accuracy/);
     const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(r).toMatchObject({ dataset, name: `tiny-${dataset}`, backend: 'cpu', stoppedBy: 'epochs', samples: { train: 8, test: 6, perEpoch: 8 } });
+    expect(r).toMatchObject({
+      dataset,
+      name: `tiny-${dataset}`,
+      backend: 'cpu',
+      stoppedBy: 'epochs',
+      samples: { train: 8, test: 6, perEpoch: 8 },
+    });
     expect(r.label.type).toBe(label);
     expect(r.config.train).toMatchObject({ epochs: 1, trainLimit: 8, testLimit: 6, seed: 2 });
     expect(r.config.network.seed).toBe(2);
@@ -66,7 +107,15 @@ describe.each(['nmnist', 'cifar10'] as const)('spikeloop bench %s on the fixture
     expect(r.command).toContain(`bench ${dataset}`);
     const csv = readFileSync(join(out, 'confusion.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(11);
-    const total = csv.slice(1).reduce((a, row) => a + row.split(',').slice(1).reduce((s, v) => s + Number(v), 0), 0);
+    const total = csv.slice(1).reduce(
+      (a, row) =>
+        a +
+        row
+          .split(',')
+          .slice(1)
+          .reduce((s, v) => s + Number(v), 0),
+      0,
+    );
     expect(total).toBe(6);
     expect(readFileSync(join(out, 'confusion.svg'), 'utf8')).toContain('</svg>');
     expect(readFileSync(join(out, 'curves.svg'), 'utf8')).toContain('</svg>');
@@ -80,7 +129,24 @@ describe('spikeloop bench budget', () => {
     const cfg = join(dir, 'tiny.json');
     writeFileSync(cfg, JSON.stringify(TINY.nmnist));
     const out = join(dir, 'out');
-    const { code, out: stdout } = await bench(['nmnist', '--config', cfg, '--epochs', '3', '--epoch-samples', '4', '--time-limit', '0.000001', '--data', 'test/fixtures/nmnist', '--out', out, '--backend', 'cpu', '--no-checkpoint']);
+    const { code, out: stdout } = await bench([
+      'nmnist',
+      '--config',
+      cfg,
+      '--epochs',
+      '3',
+      '--epoch-samples',
+      '4',
+      '--time-limit',
+      '0.000001',
+      '--data',
+      'test/fixtures/nmnist',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+      '--no-checkpoint',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/time limit of 0\.000001 min reached after epoch 1/);
     const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
@@ -97,7 +163,9 @@ describe('spikeloop bench arguments', () => {
     const prev = process.env['SPIKELOOP_DATA'];
     process.env['SPIKELOOP_DATA'] = dir;
     try {
-      await expect(bench(['cifar10', '--data', dir, '--backend', 'cpu'])).rejects.toThrow(/dataset cifar10 not found; put data_batch_1\.\.5\.bin and test_batch\.bin in one of: .*cifar10\/cifar-10-batches-bin/);
+      await expect(bench(['cifar10', '--data', dir, '--backend', 'cpu'])).rejects.toThrow(
+        /dataset cifar10 not found; put data_batch_1\.\.5\.bin and test_batch\.bin in one of: .*cifar10\/cifar-10-batches-bin/,
+      );
     } finally {
       if (prev === undefined) delete process.env['SPIKELOOP_DATA'];
       else process.env['SPIKELOOP_DATA'] = prev;
@@ -115,6 +183,7 @@ describe('spikeloop bench arguments', () => {
   it('--help lists the options', async () => {
     const { code, out } = await bench(['--help']);
     expect(code).toBe(0);
-    for (const o of ['--config', '--label', '--epochs', '--train-limit', '--test-limit', '--time-limit', '--data', '--out', '--seed']) expect(out).toContain(o);
+    for (const o of ['--config', '--label', '--epochs', '--train-limit', '--test-limit', '--time-limit', '--data', '--out', '--seed'])
+      expect(out).toContain(o);
   });
 });

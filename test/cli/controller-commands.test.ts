@@ -13,7 +13,10 @@ const capture = runCli;
 describe('spikeloop train-controller / eval / demo: argument errors', () => {
   it.each([
     [['train-controller'], /--env is required/],
-    [['train-controller', '--env', 'mountaincar'], /--env must be one of cartpole, pendulum, reacher, walker or a registered env id .*got 'mountaincar'/],
+    [
+      ['train-controller', '--env', 'mountaincar'],
+      /--env must be one of cartpole, pendulum, reacher, walker or a registered env id .*got 'mountaincar'/,
+    ],
     [['train-controller', '--env', 'cartpole', '--label', 'count'], /--label must be spike-seq or rate, got 'count'/],
     [['train-controller', '--env', 'cartpole', '--budget', '0'], /--budget must be an integer >= 1, got '0'/],
     [['train-controller', '--env', 'cartpole', '--seed', '1.5'], /--seed must be an integer >= 0/],

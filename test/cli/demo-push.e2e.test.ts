@@ -17,7 +17,11 @@ type Snapshot = Extract<ServerMessage, { type: 'snapshot' }>;
 describe('demo controller under pushes through the WebSocket protocol', () => {
   it('recovers from 0.08 N·s pushes on the pole, both ways: no fall, pole upright again', async () => {
     const session = createVizFactory({ checkpoint: CONTROLLER });
-    const server = await startVizServer(session.factory, { env: 'cartpole', controller: 'checkpoint' }, { port: 0, allowedOrigins: [], speed: 20, seed: 7, envs: session.envs, controllers: session.controllers });
+    const server = await startVizServer(
+      session.factory,
+      { env: 'cartpole', controller: 'checkpoint' },
+      { port: 0, allowedOrigins: [], speed: 20, seed: 7, envs: session.envs, controllers: session.controllers },
+    );
     try {
       const c = await TestClient.open(server.url);
       const last = (): Snapshot | undefined => c.json('snapshot').at(-1);

@@ -13,7 +13,11 @@ describe('spikeloop demo (npm start)', () => {
   it('trains, evaluates, then serves the trained SNN in the visualizer and prints the URL; SIGINT stops it', async () => {
     const out = join(tempDir('h4-demo-'), 'demo');
     // a 4-step budget keeps the test short; the default budget is what npm start uses
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), 'demo', '--budget', '4', '--episodes', '1', '--port', '0', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'spikeloop.mjs'), 'demo', '--budget', '4', '--episodes', '1', '--port', '0', '--out', out],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

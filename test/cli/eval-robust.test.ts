@@ -13,7 +13,11 @@ const capture = runCli;
 interface Doc {
   env: string;
   seeds: [number, number];
-  conditions: Array<{ condition: string; perturb: string; cells: Array<{ controller: string; episodes: number; successes: number; successCI: [number, number]; returnCI: [number, number] }> }>;
+  conditions: Array<{
+    condition: string;
+    perturb: string;
+    cells: Array<{ controller: string; episodes: number; successes: number; successCI: [number, number]; returnCI: [number, number] }>;
+  }>;
 }
 
 describe('spikeloop eval under perturbations', () => {
@@ -35,10 +39,27 @@ describe('spikeloop eval under perturbations', () => {
 
   it('--perturb (repeatable) gives one condition each, named by its canonical spec', async () => {
     const json = join(tempDir('eval-perturb-'), 'p.json');
-    const r = await capture(['eval', '--env', 'cartpole', '--checkpoint', FIXTURE, '--perturb', 'none', '--perturb', 'noise=0.02, delay=1', '--episodes', '1', '--json', json]);
+    const r = await capture([
+      'eval',
+      '--env',
+      'cartpole',
+      '--checkpoint',
+      FIXTURE,
+      '--perturb',
+      'none',
+      '--perturb',
+      'noise=0.02, delay=1',
+      '--episodes',
+      '1',
+      '--json',
+      json,
+    ]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(json, 'utf8')) as Doc;
-    expect(doc.conditions.map((c) => [c.condition, c.perturb])).toEqual([['nominal', 'none'], ['noise=0.02,delay=1', 'noise=0.02,delay=1']]);
+    expect(doc.conditions.map((c) => [c.condition, c.perturb])).toEqual([
+      ['nominal', 'none'],
+      ['noise=0.02,delay=1', 'noise=0.02,delay=1'],
+    ]);
   });
 
   it.each([

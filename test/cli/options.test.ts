@@ -23,7 +23,9 @@ describe('CLI options', () => {
     expect(() => intOption('seed', '1.5', 0)).toThrow(/--seed/);
     expect(envOption('reacher')).toBe('reacher');
     expect(() => envOption(undefined)).toThrow(new RegExp(`--env is required \\(${CONTROLLER_ENVS.join(' \\| ')}`));
-    expect(() => envOption('mars')).toThrow(/--env must be one of cartpole, pendulum, reacher, walker or a registered env id \(.*\), got 'mars'/);
+    expect(() => envOption('mars')).toThrow(
+      /--env must be one of cartpole, pendulum, reacher, walker or a registered env id \(.*\), got 'mars'/,
+    );
     expect(labelOption(undefined)).toBe('spike-seq');
     expect(() => labelOption('counts')).toThrow(/--label must be spike-seq or rate/);
   });

@@ -23,8 +23,13 @@ describe('spikeloop sweep / report (real CLI jobs)', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\[2\/2\] 2 done, finished/);
-    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { cells: Array<{ status: string; metrics: { meanReturn: number; episodes: number } }> };
-    expect(index.cells.map((c) => [c.status, c.metrics.episodes])).toEqual([['done', 1], ['done', 1]]);
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as {
+      cells: Array<{ status: string; metrics: { meanReturn: number; episodes: number } }>;
+    };
+    expect(index.cells.map((c) => [c.status, c.metrics.episodes])).toEqual([
+      ['done', 1],
+      ['done', 1],
+    ]);
     expect(readFileSync(join(out, 'index.md'), 'utf8')).toMatch(/2\/2 cells done/);
 
     const again = await capture(['sweep', spec, '--out', out]);
@@ -43,7 +48,11 @@ describe('spikeloop sweep / report (real CLI jobs)', () => {
     [['report', '/nonexistent/sweep'], 1, /\/nonexistent\/sweep is not a sweep folder \(no sweep.json\)/],
     [['worker'], 1, /--queue redis:\/\/host:port is required/],
     [['worker', '--queue', 'http://x:1'], 1, /--queue must be a redis:\/\/ or rediss:\/\/ URL, got 'http:\/\/x:1'/],
-    [['worker', '--queue', 'redis://127.0.0.1:1'], 1, /cannot reach Redis at redis:\/\/127.0.0.1:1: .*ECONNREFUSED.* \(is redis-server running there\?\)/],
+    [
+      ['worker', '--queue', 'redis://127.0.0.1:1'],
+      1,
+      /cannot reach Redis at redis:\/\/127.0.0.1:1: .*ECONNREFUSED.* \(is redis-server running there\?\)/,
+    ],
   ])('%j fails with a message naming the problem', async (argv, code, msg) => {
     const r = await capture(argv);
     expect(r.code).toBe(code);
@@ -62,10 +71,18 @@ describe('spikeloop sweep / report (real CLI jobs)', () => {
 
   it('--dry-run lists the cells and their commands', async () => {
     const dir = tempDir('cli-sweep-dry-');
-    const spec = specFile(dir, { name: 'x', job: 'train-controller', args: { env: 'cartpole', budget: 5 }, grid: { label: ['spike-seq', 'rate'] }, seeds: [1, 2] });
+    const spec = specFile(dir, {
+      name: 'x',
+      job: 'train-controller',
+      args: { env: 'cartpole', budget: 5 },
+      grid: { label: ['spike-seq', 'rate'] },
+      seeds: [1, 2],
+    });
     const r = await capture(['sweep', spec, '--dry-run', '--out', join(dir, 's')]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/c[0-9a-f]{16} {2}label=rate seed=2 repeat=0: spikeloop train-controller --budget 5 --env cartpole --label rate --seed 2/);
+    expect(r.out).toMatch(
+      /c[0-9a-f]{16} {2}label=rate seed=2 repeat=0: spikeloop train-controller --budget 5 --env cartpole --label rate --seed 2/,
+    );
     expect(r.out).toMatch(/4 cells → /);
     expect(existsSync(join(dir, 's'))).toBe(false);
   });

@@ -12,7 +12,9 @@ describe('train-controller --out with a controller already in it', () => {
   it('refuses to replace it without --resume or --overwrite (a rerun used to replace a good controller after round 0)', () => {
     const out = join(tempDir('sl-out-'), 'cartpole');
     cpSync(FIXTURE, out, { recursive: true });
-    expect(() => outFolderPolicy(out, false, false, ENV, 'spike-seq')).toThrow(/already holds a controller .*pass --resume .* or --overwrite/);
+    expect(() => outFolderPolicy(out, false, false, ENV, 'spike-seq')).toThrow(
+      /already holds a controller .*pass --resume .* or --overwrite/,
+    );
     expect(outFolderPolicy(out, false, true, ENV, 'spike-seq')).toBeUndefined();
     expect(() => outFolderPolicy(out, true, true, ENV, 'spike-seq')).toThrow(/--resume and --overwrite exclude each other/);
   });
@@ -21,7 +23,9 @@ describe('train-controller --out with a controller already in it', () => {
     const root = tempDir('sl-out-prev-');
     cpSync(FIXTURE, join(root, 'cartpole.prev'), { recursive: true });
     mkdirSync(join(root, 'cartpole'));
-    expect(() => outFolderPolicy(join(root, 'cartpole'), false, false, ENV, 'spike-seq')).toThrow(/already holds a controller \(.*cartpole\.prev\)/);
+    expect(() => outFolderPolicy(join(root, 'cartpole'), false, false, ENV, 'spike-seq')).toThrow(
+      /already holds a controller \(.*cartpole\.prev\)/,
+    );
   });
 
   it('--resume reads the saved weights, optimiser state and the score to beat; refuses another env or label', () => {
@@ -31,7 +35,9 @@ describe('train-controller --out with a controller already in it', () => {
     expect(state.bestScore).toBe(500);
     expect(state.roundsDone).toBeGreaterThan(0);
     expect(state.weights.map((w) => w.name)).toContain('motor/kernel');
-    expect(() => outFolderPolicy(out, true, false, 'Pendulum-v1', 'spike-seq')).toThrow(/holds a CartPoleContinuous-v1 \/ spike-seq controller, this run trains Pendulum-v1/);
+    expect(() => outFolderPolicy(out, true, false, 'Pendulum-v1', 'spike-seq')).toThrow(
+      /holds a CartPoleContinuous-v1 \/ spike-seq controller, this run trains Pendulum-v1/,
+    );
     expect(() => outFolderPolicy(join(out, 'nothing'), true, false, ENV, 'spike-seq')).toThrow(/--resume: .* holds no complete controller/);
   });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { etaSeconds, formatSeconds, progressLine, trainProgress } from '../../cli/trainProgress.ts';
 import type { RecipeProgress } from '../../agents/recipe.ts';
 
-const at = (phase: RecipeProgress['phase'], round: number, steps: number): RecipeProgress => ({ phase, round, rounds: 6, steps, totalSteps: 1000 });
+const at = (phase: RecipeProgress['phase'], round: number, steps: number): RecipeProgress => ({
+  phase,
+  round,
+  rounds: 6,
+  steps,
+  totalSteps: 1000,
+});
 
 describe('train-controller progress', () => {
   it('estimates the time left from the step rate so far and formats it', () => {
@@ -10,7 +16,9 @@ describe('train-controller progress', () => {
     expect(Number.isNaN(etaSeconds({ steps: 0, totalSteps: 1000 }, 3))).toBe(true);
     expect(formatSeconds(90)).toBe('1m30s');
     expect(formatSeconds(NaN)).toBe('?');
-    expect(progressLine({ ...at('training', 2, 500), bestScore: 12.5 }, 60)).toBe('[1m00s] training: round 2/6, 500/1000 optimiser steps (50%), best score 12.50, ETA 1m00s');
+    expect(progressLine({ ...at('training', 2, 500), bestScore: 12.5 }, 60)).toBe(
+      '[1m00s] training: round 2/6, 500/1000 optimiser steps (50%), best score 12.50, ETA 1m00s',
+    );
   });
 
   it('off a TTY writes a line at the start, at each phase change and each tenth of the steps, not at every update', () => {

@@ -40,12 +40,18 @@ describe('viz --checkpoint: the trained SNN drives the visualizer', () => {
 
   it('refuses a checkpoint trained on another env, naming both', async () => {
     const session = createVizFactory({ checkpoint: FIXTURE });
-    await expect(async () => session.factory({ env: 'pendulum', controller: 'checkpoint' })).rejects.toThrow(/drives CartPoleContinuous-v1, not Pendulum-v1/);
+    await expect(async () => session.factory({ env: 'pendulum', controller: 'checkpoint' })).rejects.toThrow(
+      /drives CartPoleContinuous-v1, not Pendulum-v1/,
+    );
   });
 
   it('serves it over the WebSocket: hello lists the SNN layers, binary spike frames arrive', async () => {
     const session = createVizFactory({ checkpoint: FIXTURE });
-    const server = await startVizServer(session.factory, { env: 'cartpole', controller: 'checkpoint' }, { port: 0, allowedOrigins: [], speed: 4, seed: 1, envs: session.envs, controllers: session.controllers });
+    const server = await startVizServer(
+      session.factory,
+      { env: 'cartpole', controller: 'checkpoint' },
+      { port: 0, allowedOrigins: [], speed: 4, seed: 1, envs: session.envs, controllers: session.controllers },
+    );
     try {
       const c = await TestClient.open(server.url);
       await c.waitFor(() => c.spikes().length > 5, 'spike frames from the SNN', 20000);

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  Bs1FormatError, Bs1RangeError, decodeBs1, encodeBs1, eventsToRaster, rasterToEvents, readBs1, readBs1Raster, writeBs1,
+  Bs1FormatError,
+  Bs1RangeError,
+  decodeBs1,
+  encodeBs1,
+  eventsToRaster,
+  rasterToEvents,
+  readBs1,
+  readBs1Raster,
+  writeBs1,
 } from '../../src/data/bs1.ts';
 import { useTempDirs } from '../support/tempDirs.ts';
 
@@ -47,7 +55,9 @@ describe('bs1 event decoding and encoding', () => {
   it('refuses times beyond 23 bits and polarities other than 0/1 when encoding', () => {
     expect(() => encodeBs1(ev([0], [0x800000]))).toThrow(/event 0 at 8388608 µs.*23-bit/);
     expect(() => encodeBs1(ev([0], [5], [2]))).toThrow(Bs1RangeError);
-    expect(() => encodeBs1({ neuron: Uint16Array.of(1, 2), polarity: Uint8Array.of(1), timeUs: Uint32Array.of(1, 2) })).toThrow(/one entry per event/);
+    expect(() => encodeBs1({ neuron: Uint16Array.of(1, 2), polarity: Uint8Array.of(1), timeUs: Uint32Array.of(1, 2) })).toThrow(
+      /one entry per event/,
+    );
   });
 });
 
@@ -66,8 +76,12 @@ describe('bs1 rasters', () => {
 
   it('names an event whose neuron or step lies outside the raster', () => {
     expect(() => eventsToRaster(ev([0, 5], [0, 0]), { neurons: 5, T: 10 })).toThrow(/event 1 has neuron 5; the raster has 5 neurons/);
-    expect(() => eventsToRaster(ev([0], [9600]), { neurons: 5, T: 10 })).toThrow(/event 0 at 9600 µs falls on step 10, beyond the raster's T = 10/);
-    expect(() => readBs1Raster(join(FIX, 'output.bs1'), { neurons: 4, T: 40 })).toThrow(/output\.bs1: eventsToRaster: event \d+ has neuron [4-7]/);
+    expect(() => eventsToRaster(ev([0], [9600]), { neurons: 5, T: 10 })).toThrow(
+      /event 0 at 9600 µs falls on step 10, beyond the raster's T = 10/,
+    );
+    expect(() => readBs1Raster(join(FIX, 'output.bs1'), { neurons: 4, T: 40 })).toThrow(
+      /output\.bs1: eventsToRaster: event \d+ has neuron [4-7]/,
+    );
     expect(() => eventsToRaster(ev([0], [0]), { neurons: 0, T: 10 })).toThrow(/neurons must be/);
   });
 

@@ -23,7 +23,11 @@ describe('CIFAR-10 binary loader', () => {
     const b = ds.decode([1]);
     expect(b.shape).toEqual([1, 32, 32, 3]);
     const rec = 3073 + 1;
-    for (const [y, x, c] of [[0, 0, 0], [5, 17, 1], [31, 31, 2]] as const) {
+    for (const [y, x, c] of [
+      [0, 0, 0],
+      [5, 17, 1],
+      [31, 31, 2],
+    ] as const) {
       const px = raw[rec + c * 1024 + y * 32 + x]!;
       expect(b.x[(y * 32 + x) * 3 + c]).toBeCloseTo((px / 255 - DEFAULT_CIFAR.mean[c]) / DEFAULT_CIFAR.std[c], 5);
     }
@@ -80,23 +84,31 @@ describe('CIFAR-10 binary loader', () => {
           let ok = true;
           for (let y = 0; y < 32 && ok; y++)
             for (let x = 0; x < 32 && ok; x++) {
-              const sx = (flip ? 31 - x : x) + dx, sy = y + dy;
+              const sx = (flip ? 31 - x : x) + dx,
+                sy = y + dy;
               for (let c = 0; c < 3; c++) {
-                const want = sy < 0 || sy > 31 || sx < 0 || sx > 31 ? -DEFAULT_CIFAR.mean[c] / DEFAULT_CIFAR.std[c] : plain[(sy * 32 + sx) * 3 + c]!;
+                const want =
+                  sy < 0 || sy > 31 || sx < 0 || sx > 31 ? -DEFAULT_CIFAR.mean[c] / DEFAULT_CIFAR.std[c] : plain[(sy * 32 + sx) * 3 + c]!;
                 if (Math.abs(img[(y * 32 + x) * 3 + c]! - want) > 1e-5) ok = false;
               }
             }
-          if (ok) { found = true; break; }
+          if (ok) {
+            found = true;
+            break;
+          }
         }
     expect(found).toBe(true);
   });
 
-  it.skipIf(!existsSync(join(SHARED, 'cifar10')))('loads the shared subset: 30000 train (batches 1-3), 10000 test, 1000 per test class', () => {
-    const dir = join(SHARED, 'cifar10', 'cifar-10-batches-bin');
-    expect(Cifar10Dataset.load(dir, 'train').size).toBe(30000);
-    const test = Cifar10Dataset.load(dir, 'test');
-    const counts = new Array(10).fill(0);
-    for (const l of test.records.labels) counts[l]++;
-    expect(counts).toEqual(new Array(10).fill(1000));
-  });
+  it.skipIf(!existsSync(join(SHARED, 'cifar10')))(
+    'loads the shared subset: 30000 train (batches 1-3), 10000 test, 1000 per test class',
+    () => {
+      const dir = join(SHARED, 'cifar10', 'cifar-10-batches-bin');
+      expect(Cifar10Dataset.load(dir, 'train').size).toBe(30000);
+      const test = Cifar10Dataset.load(dir, 'test');
+      const counts = new Array(10).fill(0);
+      for (const l of test.records.labels) counts[l]++;
+      expect(counts).toEqual(new Array(10).fill(1000));
+    },
+  );
 });

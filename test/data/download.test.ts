@@ -24,27 +24,48 @@ function tarEntry(name: string, body: Uint8Array): Uint8Array {
 }
 
 function zipOf(files: Record<string, Uint8Array>): Uint8Array {
-  const locals: Buffer[] = [], centrals: Buffer[] = [];
+  const locals: Buffer[] = [],
+    centrals: Buffer[] = [];
   let off = 0;
   for (const [name, data] of Object.entries(files)) {
-    const comp = deflateRawSync(data), n = Buffer.from(name);
-    const l = Buffer.alloc(30); l.writeUInt32LE(0x04034b50, 0); l.writeUInt16LE(8, 8); l.writeUInt32LE(comp.length, 18); l.writeUInt32LE(data.length, 22); l.writeUInt16LE(n.length, 26);
-    const c = Buffer.alloc(46); c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(8, 10); c.writeUInt32LE(comp.length, 20); c.writeUInt32LE(data.length, 24); c.writeUInt16LE(n.length, 28); c.writeUInt32LE(off, 42);
-    locals.push(l, n, comp); centrals.push(c, n);
+    const comp = deflateRawSync(data),
+      n = Buffer.from(name);
+    const l = Buffer.alloc(30);
+    l.writeUInt32LE(0x04034b50, 0);
+    l.writeUInt16LE(8, 8);
+    l.writeUInt32LE(comp.length, 18);
+    l.writeUInt32LE(data.length, 22);
+    l.writeUInt16LE(n.length, 26);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(8, 10);
+    c.writeUInt32LE(comp.length, 20);
+    c.writeUInt32LE(data.length, 24);
+    c.writeUInt16LE(n.length, 28);
+    c.writeUInt32LE(off, 42);
+    locals.push(l, n, comp);
+    centrals.push(c, n);
     off += 30 + n.length + comp.length;
   }
   const cd = Buffer.concat(centrals);
-  const e = Buffer.alloc(22); e.writeUInt32LE(0x06054b50, 0); e.writeUInt16LE(Object.keys(files).length, 8); e.writeUInt16LE(Object.keys(files).length, 10); e.writeUInt32LE(cd.length, 12); e.writeUInt32LE(off, 16);
+  const e = Buffer.alloc(22);
+  e.writeUInt32LE(0x06054b50, 0);
+  e.writeUInt16LE(Object.keys(files).length, 8);
+  e.writeUInt16LE(Object.keys(files).length, 10);
+  e.writeUInt32LE(cd.length, 12);
+  e.writeUInt32LE(off, 16);
   return new Uint8Array(Buffer.concat([...locals, cd, e]));
 }
 
 // A small real CIFAR-10 archive: the fixture batches in cifar-10-batches-bin/.
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'cifar10');
-const archive = gzipSync(Buffer.concat([
-  tarEntry('cifar-10-batches-bin/data_batch_1.bin', readFileSync(join(FIX, 'data_batch_1.bin'))),
-  tarEntry('cifar-10-batches-bin/test_batch.bin', readFileSync(join(FIX, 'test_batch.bin'))),
-  new Uint8Array(1024),
-]));
+const archive = gzipSync(
+  Buffer.concat([
+    tarEntry('cifar-10-batches-bin/data_batch_1.bin', readFileSync(join(FIX, 'data_batch_1.bin'))),
+    tarEntry('cifar-10-batches-bin/test_batch.bin', readFileSync(join(FIX, 'test_batch.bin'))),
+    new Uint8Array(1024),
+  ]),
+);
 const md5 = createHash('md5').update(archive).digest('hex');
 const NM = join(import.meta.dirname, '..', 'fixtures', 'nmnist');
 const nmZip = zipOf({
@@ -60,10 +81,18 @@ let cutNext = false;
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push({ path: req.url ?? '', range: req.headers.range });
-    const body = req.url === '/nm.zip' ? Buffer.from(nmZip) : req.url === '/bad.tar.gz' ? Buffer.from(archive).fill(7, 100, 200) : Buffer.from(archive);
+    const body =
+      req.url === '/nm.zip'
+        ? Buffer.from(nmZip)
+        : req.url === '/bad.tar.gz'
+          ? Buffer.from(archive).fill(7, 100, 200)
+          : Buffer.from(archive);
     const m = /bytes=(\d+)-/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
-    res.writeHead(m ? 206 : 200, { 'Content-Length': body.length - start, ...(m ? { 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}) });
+    res.writeHead(m ? 206 : 200, {
+      'Content-Length': body.length - start,
+      ...(m ? { 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
+    });
     if (cutNext) {
       cutNext = false;
       res.write(body.subarray(start, start + 5000), () => res.destroy());
@@ -80,7 +109,11 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 describe('dataset download', () => {
   it('downloads, verifies MD5, extracts a tar.gz and resolves the loader folder', async () => {
     const cache = tempDir('sl-data-');
-    const dir = await resolveDataset('cifar10', { cacheDir: cache, download: true, sources: [{ url: `${base}/good.tar.gz`, name: 'c.tar.gz', md5 }] });
+    const dir = await resolveDataset('cifar10', {
+      cacheDir: cache,
+      download: true,
+      sources: [{ url: `${base}/good.tar.gz`, name: 'c.tar.gz', md5 }],
+    });
     expect(dir).toBe(join(cache, 'cifar10', 'cifar-10-batches-bin'));
     expect(Cifar10Dataset.load(dir, 'train').size).toBe(40);
     // Found in the cache next time without downloading.
@@ -101,8 +134,12 @@ describe('dataset download', () => {
     const cache = tempDir('sl-data-');
     const dest = join(cache, 'bad.tar.gz');
     const wrong = createHash('sha256').update('something else').digest('hex');
-    await expect(downloadFile({ url: `${base}/bad.tar.gz`, name: 'bad.tar.gz', sha256: wrong, md5 }, dest)).rejects.toThrow(/SHA256 mismatch.*deleted/);
-    await expect(downloadFile({ url: `${base}/good.tar.gz`, name: 'x.tar.gz' }, join(cache, 'x.tar.gz'))).rejects.toThrow(/no sha256 \(or md5\) digest given/);
+    await expect(downloadFile({ url: `${base}/bad.tar.gz`, name: 'bad.tar.gz', sha256: wrong, md5 }, dest)).rejects.toThrow(
+      /SHA256 mismatch.*deleted/,
+    );
+    await expect(downloadFile({ url: `${base}/good.tar.gz`, name: 'x.tar.gz' }, join(cache, 'x.tar.gz'))).rejects.toThrow(
+      /no sha256 \(or md5\) digest given/,
+    );
     expect(existsSync(join(cache, 'x.tar.gz.part'))).toBe(false);
   });
 
@@ -110,7 +147,9 @@ describe('dataset download', () => {
     const cache = tempDir('sl-data-');
     const dest = join(cache, 'r.tar.gz');
     cutNext = true;
-    await expect(downloadFile({ url: `${base}/resume.tar.gz`, name: 'r.tar.gz', md5 }, dest, { retries: 0 })).rejects.toThrow(/interrupted.*resume/);
+    await expect(downloadFile({ url: `${base}/resume.tar.gz`, name: 'r.tar.gz', md5 }, dest, { retries: 0 })).rejects.toThrow(
+      /interrupted.*resume/,
+    );
     expect(existsSync(`${dest}.part`)).toBe(true);
     const partial = readFileSync(`${dest}.part`).length;
     expect(partial).toBeGreaterThan(0);
@@ -122,21 +161,35 @@ describe('dataset download', () => {
 
   it('without data and without download, the error says where to put the files', async () => {
     const cache = tempDir('sl-data-');
-    await expect(resolveDataset('nmnist', { cacheDir: cache, root: '/nonexistent' })).rejects.toThrow(/Train\/<digit>\/\*\.bin.*\/nonexistent\/nmnist/);
+    await expect(resolveDataset('nmnist', { cacheDir: cache, root: '/nonexistent' })).rejects.toThrow(
+      /Train\/<digit>\/\*\.bin.*\/nonexistent\/nmnist/,
+    );
   });
 
   it('downloads and extracts an N-MNIST style zip into a folder NmnistDataset can load', async () => {
     const cache = tempDir('sl-data-');
     const sha256 = createHash('sha256').update(nmZip).digest('hex');
-    const dir = await resolveDataset('nmnist', { cacheDir: cache, download: true, sources: [{ url: `${base}/nm.zip`, name: 'Test.zip', sha256 }] });
+    const dir = await resolveDataset('nmnist', {
+      cacheDir: cache,
+      download: true,
+      sources: [{ url: `${base}/nm.zip`, name: 'Test.zip', sha256 }],
+    });
     const ds = NmnistDataset.load(dir, 'test');
     expect(Array.from(ds.labels)).toEqual([2, 7]);
   });
 
   it('an unreachable host gives an error that says where to put the files by hand', async () => {
     const cache = tempDir('sl-data-');
-    await expect(resolveDataset('cifar10', { cacheDir: cache, download: true, sources: [{ url: 'http://127.0.0.1:1/x.tar.gz', name: 'x.tar.gz', md5 }], downloadOptions: { retries: 1, backoffMs: 10 } }))
-      .rejects.toThrow(/failed after 2 attempt\(s\): bad port[^]*put data_batch_1\.\.5\.bin and test_batch\.bin in .*cifar10.cifar-10-batches-bin by hand/);
+    await expect(
+      resolveDataset('cifar10', {
+        cacheDir: cache,
+        download: true,
+        sources: [{ url: 'http://127.0.0.1:1/x.tar.gz', name: 'x.tar.gz', md5 }],
+        downloadOptions: { retries: 1, backoffMs: 10 },
+      }),
+    ).rejects.toThrow(
+      /failed after 2 attempt\(s\): bad port[^]*put data_batch_1\.\.5\.bin and test_batch\.bin in .*cifar10.cifar-10-batches-bin by hand/,
+    );
   });
 
   it('extracts deflated zip entries (the N-MNIST archive format) and refuses paths escaping the folder', () => {
@@ -148,12 +201,14 @@ describe('dataset download', () => {
     expect(() => extractZip(new Uint8Array(100), dir, 'junk.zip')).toThrow(/junk\.zip.*end-of-central-directory/);
   });
 
-  it.skipIf(!existsSync(join(import.meta.dirname, '..', '..', '..', 'shared', 'data')))('resolves the shared subsets under root', async () => {
-    const root = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
-    expect(await resolveDataset('nmnist', { root, cacheDir: tempDir('sl-') })).toBe(join(root, 'nmnist'));
-    expect(await resolveDataset('cifar10', { root, cacheDir: tempDir('sl-') })).toBe(join(root, 'cifar10', 'cifar-10-batches-bin'));
-  });
-
+  it.skipIf(!existsSync(join(import.meta.dirname, '..', '..', '..', 'shared', 'data')))(
+    'resolves the shared subsets under root',
+    async () => {
+      const root = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+      expect(await resolveDataset('nmnist', { root, cacheDir: tempDir('sl-') })).toBe(join(root, 'nmnist'));
+      expect(await resolveDataset('cifar10', { root, cacheDir: tempDir('sl-') })).toBe(join(root, 'cifar10', 'cifar-10-batches-bin'));
+    },
+  );
 });
 
 describe('dataset download against a stalled or flaky server', () => {
@@ -171,10 +226,11 @@ describe('dataset download against a stalled or flaky server', () => {
     return {
       url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/f.tar.gz`,
       requests: () => n,
-      close: () => new Promise<void>((r) => {
-        for (const s of open) s.destroy();
-        srv.close(() => r());
-      }),
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of open) s.destroy();
+          srv.close(() => r());
+        }),
     };
   }
 
@@ -183,8 +239,9 @@ describe('dataset download against a stalled or flaky server', () => {
     try {
       const dest = join(tempDir('sl-stall-'), 'f.tar.gz');
       const t0 = performance.now();
-      await expect(downloadFile({ url: s.url, name: 'f.tar.gz', md5 }, dest, { connectTimeoutMs: 200, retries: 2, backoffMs: 50 }))
-        .rejects.toThrow(/failed after 3 attempt\(s\): no response within 200 ms \(connect timeout\)/);
+      await expect(
+        downloadFile({ url: s.url, name: 'f.tar.gz', md5 }, dest, { connectTimeoutMs: 200, retries: 2, backoffMs: 50 }),
+      ).rejects.toThrow(/failed after 3 attempt\(s\): no response within 200 ms \(connect timeout\)/);
       expect(s.requests()).toBe(3);
       // 3 × 200 ms timeouts + 50 + 100 ms backoff; far from the 300 s an unguarded fetch hangs.
       expect(performance.now() - t0).toBeGreaterThan(700);
@@ -202,7 +259,8 @@ describe('dataset download against a stalled or flaky server', () => {
       const m = /bytes=(\d+)-/.exec(req.headers.range ?? '');
       const start = m ? Number(m[1]) : 0;
       res.writeHead(m ? 206 : 200, { 'Content-Length': body.length - start });
-      if (n === 0) res.write(body.subarray(0, 3000)); // then silence
+      if (n === 0)
+        res.write(body.subarray(0, 3000)); // then silence
       else res.end(body.subarray(start));
     });
     try {
@@ -222,7 +280,9 @@ describe('dataset download against a stalled or flaky server', () => {
     });
     try {
       const dest = join(tempDir('sl-http-'), 'f.tar.gz');
-      await expect(downloadFile({ url: s.url, name: 'f.tar.gz', md5 }, dest, { retries: 3, backoffMs: 10 })).rejects.toThrow(/f\.tar\.gz: HTTP 404$/);
+      await expect(downloadFile({ url: s.url, name: 'f.tar.gz', md5 }, dest, { retries: 3, backoffMs: 10 })).rejects.toThrow(
+        /f\.tar\.gz: HTTP 404$/,
+      );
       expect(s.requests()).toBe(2);
     } finally {
       await s.close();

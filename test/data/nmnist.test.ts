@@ -23,7 +23,11 @@ describe('N-MNIST event decoding', () => {
   });
 
   it('matches the event count and timestamps recorded in labels.csv for every fixture file', () => {
-    const rows = readFileSync(join(FIX, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = readFileSync(join(FIX, 'labels.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(rows.length).toBe(36);
     for (const r of rows) {
       const e = decodeNmnistEvents(new Uint8Array(readFileSync(join(FIX, r[1]!))), r[1]);
@@ -46,7 +50,9 @@ describe('N-MNIST event decoding', () => {
   });
 
   it('rejects addresses outside 34×34 with the event offset', () => {
-    expect(() => decodeNmnistEvents(new Uint8Array([...ev(1, 1, 0, 5), ...ev(34, 2, 0, 6)]), 'g.bin')).toThrow(/g\.bin.*byte offset 5.*\(34, 2\)/);
+    expect(() => decodeNmnistEvents(new Uint8Array([...ev(1, 1, 0, 5), ...ev(34, 2, 0, 6)]), 'g.bin')).toThrow(
+      /g\.bin.*byte offset 5.*\(34, 2\)/,
+    );
   });
 
   it('rejects timestamps going backwards beyond the tolerance, accepts small jitter', () => {
@@ -73,8 +79,8 @@ describe('N-MNIST frames', () => {
   it('downsamples space by integer factors', () => {
     const f = eventsToFrames(e, { downsample: 2, mode: 'count', steps: 1, windowMs: 100 });
     expect(f.length).toBe(17 * 17 * 2);
-    expect(f[((1 * 17) + 1) * 2 + 1]).toBe(2);
-    expect(f[((3 * 17) + 2) * 2 + 0]).toBe(1);
+    expect(f[(1 * 17 + 1) * 2 + 1]).toBe(2);
+    expect(f[(3 * 17 + 2) * 2 + 0]).toBe(1);
   });
 
   it('rejects bad frame options by name', () => {
@@ -85,8 +91,12 @@ describe('N-MNIST frames', () => {
 
 describe('N-MNIST dataset', () => {
   it('lists the same samples from labels.csv and from the folder layout', () => {
-    const a = listNmnistCsv(join(FIX, 'labels.csv'), 'train').map((e) => `${e.file}:${e.label}`).sort();
-    const b = listNmnistFolders(FIX, 'train').map((e) => `${e.file}:${e.label}`).sort();
+    const a = listNmnistCsv(join(FIX, 'labels.csv'), 'train')
+      .map((e) => `${e.file}:${e.label}`)
+      .sort();
+    const b = listNmnistFolders(FIX, 'train')
+      .map((e) => `${e.file}:${e.label}`)
+      .sort();
     expect(a).toEqual(b);
     expect(a.length).toBe(26);
     expect(listNmnistFolders(FIX, 'test').length).toBe(10);
@@ -106,7 +116,8 @@ describe('N-MNIST dataset', () => {
     expect(b.shape).toEqual([30, 2, 2312]);
     // Sample 1 alone equals its slot in the batch at every time step.
     const one = flat.decode([1]);
-    for (let t = 0; t < 30; t++) expect(b.x.subarray((t * 2 + 1) * 2312, (t * 2 + 2) * 2312)).toEqual(one.x.subarray(t * 2312, (t + 1) * 2312));
+    for (let t = 0; t < 30; t++)
+      expect(b.x.subarray((t * 2 + 1) * 2312, (t * 2 + 2) * 2312)).toEqual(one.x.subarray(t * 2312, (t + 1) * 2312));
     // First MNIST test labels: 7 2 1 0 4 1 4 9 5 9.
     expect(Array.from(ds.labels)).toEqual([7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
   });
@@ -124,7 +135,9 @@ describe('N-MNIST dataset', () => {
     const dir = tempDir('nmnist-csv-');
     const header = 'split,file,label\n';
     writeFileSync(join(dir, 'labels.csv'), header + 'train,Train/1/a.bin,1\ntrain,../../../../etc/hostname,3\n');
-    expect(() => NmnistDataset.load(dir, 'train')).toThrow(/line 3 has file path "\.\.\/\.\.\/\.\.\/\.\.\/etc\/hostname", which leaves the data folder/);
+    expect(() => NmnistDataset.load(dir, 'train')).toThrow(
+      /line 3 has file path "\.\.\/\.\.\/\.\.\/\.\.\/etc\/hostname", which leaves the data folder/,
+    );
     writeFileSync(join(dir, 'labels.csv'), header + 'train,/etc/hostname,3\n');
     expect(() => NmnistDataset.load(dir, 'train')).toThrow(/line 2 has an absolute file path "\/etc\/hostname"/);
     writeFileSync(join(dir, 'labels.csv'), header + 'train,Train/../../x.bin,3\n');

@@ -5,7 +5,10 @@ import { createRng } from '../../src/util/random.ts';
 describe('motor decoder', () => {
   it('reads g·(ε∗push − ε∗pull) per channel: golden values for a short train', () => {
     // one channel, τs = 2 ('none' scale: α = 0.5, c = 1), g = 1: push at t=0, pull at t=1
-    const out = decodeMotor({ rows: 3, cols: 2, data: Float32Array.from([1, 0, 0, 1, 0, 0]) }, { gain: 1, psp: { tauSyn: 2, scale: 'none' } });
+    const out = decodeMotor(
+      { rows: 3, cols: 2, data: Float32Array.from([1, 0, 0, 1, 0, 0]) },
+      { gain: 1, psp: { tauSyn: 2, scale: 'none' } },
+    );
     expect(Array.from(out.data)).toEqual([1, 0.5 - 1, 0.25 - 0.5]);
   });
 

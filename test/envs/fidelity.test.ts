@@ -74,7 +74,7 @@ describe('Pendulum-v1 follows θ̈ = 3g/(2l) sinθ + 3u/(ml²)', () => {
       drift = Math.max(drift, Math.abs(pendulumEnergy(env.getState()) - e0));
     }
     const scale = PENDULUM_PARAMS.massKg * PENDULUM_PARAMS.gravityMS2 * PENDULUM_PARAMS.lengthM;
-    console.log(`pendulum energy drift over 2 s: ${(drift / scale * 100).toFixed(3)}% of mgl`);
+    console.log(`pendulum energy drift over 2 s: ${((drift / scale) * 100).toFixed(3)}% of mgl`);
     expect(drift / scale).toBeLessThan(0.015);
   });
 });

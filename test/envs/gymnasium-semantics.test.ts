@@ -16,7 +16,7 @@ describe("Gymnasium's names and semantics", () => {
     const bare = makeEnv('CartPole-v1', { maxEpisodeSteps: false });
     bare.reset({ seed: 0 });
     let stepsToFall = 0;
-    for (let done = false; !done; ) done = bare.step(1).terminated, stepsToFall++;
+    for (let done = false; !done; stepsToFall++) done = bare.step(1).terminated;
     bare.close();
     const env = new TimeLimit(makeEnv('CartPole-v1', { maxEpisodeSteps: false }), stepsToFall);
     env.reset({ seed: 0 });

@@ -32,7 +32,9 @@ describe('a non-finite world ends the episode with a clear error instead of carr
       env.reset({ seed: 1 });
       const body = env.snapshot().bodies.find((b) => !b.isStatic)!;
       const before = env.snapshot();
-      expect(() => env.applyImpulse!(body.id, [1.7e308, 0], [1, 0])).toThrow(/applyImpulse: point \[1\.7e\+308,0\] is .* m from body \d+'s centre; a push must land within/);
+      expect(() => env.applyImpulse!(body.id, [1.7e308, 0], [1, 0])).toThrow(
+        /applyImpulse: point \[1\.7e\+308,0\] is .* m from body \d+'s centre; a push must land within/,
+      );
       expect(env.snapshot()).toEqual(before);
       // A push on the body itself still works.
       env.applyImpulse!(body.id, [body.position[0], body.position[1]], [0.1, 0]);

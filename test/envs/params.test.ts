@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CartPoleEnv, DEFAULT_CARTPOLE_PARAMS, DEFAULT_PENDULUM_PARAMS, DEFAULT_REACHER_PARAMS, DEFAULT_WALKER_PARAMS,
-  PendulumEnv, listEnvs, makeEnv,
+  CartPoleEnv,
+  DEFAULT_CARTPOLE_PARAMS,
+  DEFAULT_PENDULUM_PARAMS,
+  DEFAULT_REACHER_PARAMS,
+  DEFAULT_WALKER_PARAMS,
+  PendulumEnv,
+  listEnvs,
+  makeEnv,
 } from '../../envs/index.ts';
 
 describe('physical parameters', () => {

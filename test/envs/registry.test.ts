@@ -58,7 +58,9 @@ describe('VectorEnv', () => {
     const vec = new VectorEnv(() => makeEnv('cartpole'), n);
     const singles = Array.from({ length: n }, () => makeEnv('cartpole'));
     const obs0 = vec.reset(10);
-    singles.forEach((e, i) => expect(Array.from(obs0.subarray(i * 4, i * 4 + 4))).toEqual(Array.from(e.reset({ seed: 10 + i }).observation)));
+    singles.forEach((e, i) =>
+      expect(Array.from(obs0.subarray(i * 4, i * 4 + 4))).toEqual(Array.from(e.reset({ seed: 10 + i }).observation)),
+    );
     const actions = new Float64Array(n).fill(1);
     let sawReset = false;
     for (let t = 0; t < 80; t++) {

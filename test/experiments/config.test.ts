@@ -12,7 +12,15 @@ function nmnist(): Record<string, unknown> {
   return {
     name: 'tiny',
     dataset: 'nmnist',
-    network: { T: 30, inputShape: [578], input: 'spikes', layers: [{ type: 'dense', units: 16 }, { type: 'dense', units: 10 }] },
+    network: {
+      T: 30,
+      inputShape: [578],
+      input: 'spikes',
+      layers: [
+        { type: 'dense', units: 16 },
+        { type: 'dense', units: 10 },
+      ],
+    },
     data: { downsample: 2, flatten: true },
     train: { batchSize: 8, epochs: 1, optimizer: { kind: 'adamw', lr: 0.001 } },
     label: { type: 'spike-seq' },
@@ -32,7 +40,8 @@ describe('experiment configs', () => {
   it('every config under configs/ validates', () => {
     const all = readdirSync('configs').filter((f) => f.endsWith('.json'));
     // oxford-*.json are spike-to-spike regression benches with their own schema
-    for (const f of all.filter((x) => x.startsWith('oxford-'))) expect(loadOxfordConfig(join('configs', f)).name).toBe(f.replace(/\.json$/, ''));
+    for (const f of all.filter((x) => x.startsWith('oxford-')))
+      expect(loadOxfordConfig(join('configs', f)).name).toBe(f.replace(/\.json$/, ''));
     const files = all.filter((f) => !f.startsWith('oxford-'));
     expect(files.length).toBeGreaterThanOrEqual(6);
     for (const f of files) {
@@ -65,9 +74,16 @@ describe('experiment configs', () => {
   });
 
   it('CIFAR-10 configs must feed currents into a 32x32x3 input', () => {
-    const c = { ...nmnist(), dataset: 'cifar10', data: {}, network: { T: 5, inputShape: [32, 32, 3], input: 'spikes', layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }] } };
+    const c = {
+      ...nmnist(),
+      dataset: 'cifar10',
+      data: {},
+      network: { T: 5, inputShape: [32, 32, 3], input: 'spikes', layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }] },
+    };
     expect(() => parseExperimentConfig(c)).toThrow(/network\.input: CIFAR-10 images are fed as currents/);
-    expect(() => parseExperimentConfig({ ...c, network: { ...c.network, input: 'current' }, data: { downsample: 2 } })).toThrow(/data\.downsample: an N-MNIST option/);
+    expect(() => parseExperimentConfig({ ...c, network: { ...c.network, input: 'current' }, data: { downsample: 2 } })).toThrow(
+      /data\.downsample: an N-MNIST option/,
+    );
   });
 
   it('a file that is not JSON or not there is named in the error', () => {

@@ -25,14 +25,22 @@ describe('classification objective', () => {
     const r = o.targets([1]);
     expect(Array.from(r.dataSync())).toEqual([0, 0.5, 0, 0, 0, 0, 0, 0, 0, 0]);
     r.dispose();
-    expect(() => makeObjective({ type: 'rate', rateHigh: 0.1, rateLow: 0.2 }, 5)).toThrow(/rateHigh \(0\.1\) must be greater than rateLow \(0\.2\)/);
+    expect(() => makeObjective({ type: 'rate', rateHigh: 0.1, rateLow: 0.2 }, 5)).toThrow(
+      /rateHigh \(0\.1\) must be greater than rateLow \(0\.2\)/,
+    );
   });
 
   it('the rate loss is zero when the output fires at the target rate, the spike-seq loss only when the timing matches too', () => {
     const T = 4;
     const rate = makeObjective({ type: 'rate', pattern: [0, 1, 0, 1] }, T);
     const seq = makeObjective({ type: 'spike-seq', pattern: [0, 1, 0, 1] }, T);
-    const shifted = tf.tidy(() => tf.oneHot(tf.tensor1d([3], 'int32'), 10).reshape([1, 1, 10]).tile([T, 1, 1]).mul(tf.tensor([1, 0, 1, 0]).reshape([T, 1, 1])));
+    const shifted = tf.tidy(() =>
+      tf
+        .oneHot(tf.tensor1d([3], 'int32'), 10)
+        .reshape([1, 1, 10])
+        .tile([T, 1, 1])
+        .mul(tf.tensor([1, 0, 1, 0]).reshape([T, 1, 1])),
+    );
     const rt = rate.targets([3]);
     const st = seq.targets([3]);
     expect(rate.loss(shifted, rt).dataSync()[0]).toBeCloseTo(0, 6);

@@ -18,7 +18,11 @@ describe('oxford bench configs', () => {
     const { resolvedNetwork: _r, inputNeurons: _i, outputNeurons: _o, ...raw } = base;
     expect(() => parseOxfordConfig({ ...raw, train: { ...raw.train, budgetSec: -1 } })).toThrow(/train\.budgetSec/);
     expect(() => parseOxfordConfig({ ...raw, spikeSeq: { ...raw.spikeSeq, kernel: 'box' } })).toThrow(/spikeSeq\.kernel/);
-    expect(() => parseOxfordConfig({ ...raw, network: { ...raw.network, input: 'current' } })).toThrow(/network\.input: the input is a spike raster/);
-    expect(() => parseOxfordConfig({ ...raw, network: { ...raw.network, layers: [...raw.network.layers, { type: 'flatten' }] } })).toThrow(/output layer must be dense/);
+    expect(() => parseOxfordConfig({ ...raw, network: { ...raw.network, input: 'current' } })).toThrow(
+      /network\.input: the input is a spike raster/,
+    );
+    expect(() => parseOxfordConfig({ ...raw, network: { ...raw.network, layers: [...raw.network.layers, { type: 'flatten' }] } })).toThrow(
+      /output layer must be dense/,
+    );
   });
 });

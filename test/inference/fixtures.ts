@@ -36,7 +36,11 @@ export function randomSpec(
 }
 
 /** Runs `[T, in]` inputs through the spec in float32; returns each layer's `[T, out]` 0/1 spikes and membranes. */
-export function denseReference(spec: EventNetworkSpec, inputs: Float32Array, T: number): { spikes: Uint8Array[]; membranes: Float32Array[] } {
+export function denseReference(
+  spec: EventNetworkSpec,
+  inputs: Float32Array,
+  T: number,
+): { spikes: Uint8Array[]; membranes: Float32Array[] } {
   const f = Math.fround;
   const spikes: Uint8Array[] = [];
   const membranes: Float32Array[] = [];

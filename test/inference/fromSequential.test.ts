@@ -9,7 +9,9 @@ const T = 60;
 
 function randomInput(n: number, seed: number, kind: 'spikes' | 'current'): Float32Array {
   const rng = createRng(seed);
-  return Float32Array.from({ length: T * n }, () => (kind === 'spikes' ? (rng.next() < 0.25 ? 1 : 0) : rng.next() < 0.3 ? 0 : rng.uniform(0, 2)));
+  return Float32Array.from({ length: T * n }, () =>
+    kind === 'spikes' ? (rng.next() < 0.25 ? 1 : 0) : rng.next() < 0.3 ? 0 : rng.uniform(0, 2),
+  );
 }
 
 /** Runs the engine over `[T, n]` inputs and returns each layer's `[T, units]` 0/1 spikes. */
@@ -28,15 +30,35 @@ function engineSpikes(net: EventDrivenNetwork, x: Float32Array): Float32Array[] 
 const configs: Array<[string, Record<string, unknown>, 'spikes' | 'current']> = [
   [
     'psp synapses, hard reset, spike input, dropout and bias',
-    { T, inputShape: [24], input: 'spikes', seed: 3, layers: [{ type: 'dense', units: 64, weightScale: 4 }, { type: 'dropout', rate: 0.2 }, { type: 'dense', units: 48, bias: true, weightScale: 4 }, { type: 'dense', units: 4, weightScale: 4 }] },
+    {
+      T,
+      inputShape: [24],
+      input: 'spikes',
+      seed: 3,
+      layers: [
+        { type: 'dense', units: 64, weightScale: 4 },
+        { type: 'dropout', rate: 0.2 },
+        { type: 'dense', units: 48, bias: true, weightScale: 4 },
+        { type: 'dense', units: 4, weightScale: 4 },
+      ],
+    },
     'spikes',
   ],
   [
     'soft reset, per-layer overrides, plain-spike synapse, current input through flatten',
     {
-      T, inputShape: [4, 6], input: 'current', seed: 5,
-      lif: { tauMem: 4, reset: 'soft' }, psp: { tauSyn: 4 },
-      layers: [{ type: 'flatten' }, { type: 'dense', units: 40, weightScale: 3 }, { type: 'dense', units: 32, synapseInput: 'spike', weightScale: 3, lif: { threshold: 0.8, decay: 0.8 } }, { type: 'dense', units: 2, weightScale: 4, psp: { tauSyn: 2, scale: 'none' } }],
+      T,
+      inputShape: [4, 6],
+      input: 'current',
+      seed: 5,
+      lif: { tauMem: 4, reset: 'soft' },
+      psp: { tauSyn: 4 },
+      layers: [
+        { type: 'flatten' },
+        { type: 'dense', units: 40, weightScale: 3 },
+        { type: 'dense', units: 32, synapseInput: 'spike', weightScale: 3, lif: { threshold: 0.8, decay: 0.8 } },
+        { type: 'dense', units: 2, weightScale: 4, psp: { tauSyn: 2, scale: 'none' } },
+      ],
     },
     'current',
   ],
@@ -51,7 +73,10 @@ describe('fromSequential: event-driven engine vs the tensor path', () => {
         const spec = fromSequential(asLike);
         const n = spec.layers[0]!.inSize;
         const x = randomInput(n, 9, kind);
-        const { traces, spikes } = network.forward(tf.tensor(x, [T, 1, ...(config.inputShape as number[])]), { training: false, record: true });
+        const { traces, spikes } = network.forward(tf.tensor(x, [T, 1, ...(config.inputShape as number[])]), {
+          training: false,
+          record: true,
+        });
         const tensorLayers = traces!.map((tr) => tr.spikes.dataSync() as Float32Array);
         const got = engineSpikes(new EventDrivenNetwork(spec), x);
         expect(got.length).toBe(tensorLayers.length);
@@ -70,7 +95,11 @@ describe('fromSequential: event-driven engine vs the tensor path', () => {
   }
 
   it('refuses convolutional networks naming the layer', () => {
-    const network = Sequential.fromConfig({ T: 4, inputShape: [6, 6, 1], layers: [{ type: 'conv2d', filters: 2, kernelSize: 3 }, { type: 'flatten' }, { type: 'dense', units: 2 }] });
+    const network = Sequential.fromConfig({
+      T: 4,
+      inputShape: [6, 6, 1],
+      layers: [{ type: 'conv2d', filters: 2, kernelSize: 3 }, { type: 'flatten' }, { type: 'dense', units: 2 }],
+    });
     try {
       expect(() => fromSequential(network)).toThrow(/layer 0 'conv2d_0' is conv2d/);
     } finally {

@@ -36,15 +36,43 @@ function runEngine(net: EventDrivenNetwork, x: Float32Array): { layers: Float32A
 
 const hidden = { type: 'dense', units: 48, weightScale: 4 };
 const cases: Array<[string, Array<Record<string, unknown>>, Record<string, unknown>]> = [
-  ['recurrent LIF', [{ ...hidden, recurrent: true }, { ...hidden, units: 32, recurrent: true, recurrentScale: 2 }], {}],
-  ['recurrent ALIF with a learned per-neuron τ, soft reset', [{ ...hidden, recurrent: true, adaptive: { beta: 0.15, tauAdapt: 12 }, learnTau: 'neuron' }, { ...hidden, units: 32 }], { lif: { reset: 'soft' } }],
-  ['adaptive and delayed layers, plain-spike synapse', [{ ...hidden, adaptive: { beta: -0.05, tauAdapt: 5 }, delay: 2 }, { ...hidden, units: 32, weightScale: 3, synapseInput: 'spike', learnTau: 'layer', delay: 1, lif: { tauMem: 3 } }], { seed: 11 }],
+  [
+    'recurrent LIF',
+    [
+      { ...hidden, recurrent: true },
+      { ...hidden, units: 32, recurrent: true, recurrentScale: 2 },
+    ],
+    {},
+  ],
+  [
+    'recurrent ALIF with a learned per-neuron τ, soft reset',
+    [
+      { ...hidden, recurrent: true, adaptive: { beta: 0.15, tauAdapt: 12 }, learnTau: 'neuron' },
+      { ...hidden, units: 32 },
+    ],
+    { lif: { reset: 'soft' } },
+  ],
+  [
+    'adaptive and delayed layers, plain-spike synapse',
+    [
+      { ...hidden, adaptive: { beta: -0.05, tauAdapt: 5 }, delay: 2 },
+      { ...hidden, units: 32, weightScale: 3, synapseInput: 'spike', learnTau: 'layer', delay: 1, lif: { tauMem: 3 } },
+    ],
+    { seed: 11 },
+  ],
 ];
 
 describe('event-driven engine with recurrent, adaptive and delayed layers', () => {
   for (const [name, layers, extra] of cases) {
     it(`fires the same spikes as Sequential.forward, every layer and the output (${name})`, () => {
-      const config = { T, inputShape: [24], input: 'spikes', seed: 3, ...extra, layers: [...layers, { type: 'dense', units: 4, weightScale: 8, delay: 1 }] };
+      const config = {
+        T,
+        inputShape: [24],
+        input: 'spikes',
+        seed: 3,
+        ...extra,
+        layers: [...layers, { type: 'dense', units: 4, weightScale: 8, delay: 1 }],
+      };
       const network = Sequential.fromConfig(config);
       try {
         // a trained τ is not its initial value: move the logits so the per-neuron λ differ
@@ -70,7 +98,13 @@ describe('event-driven engine with recurrent, adaptive and delayed layers', () =
   }
 
   it('a recurrent layer keeps firing from its own spikes after the input stops (memory)', () => {
-    const network = Sequential.fromConfig({ T, inputShape: [24], input: 'spikes', seed: 4, layers: [{ type: 'dense', units: 48, weightScale: 4, recurrent: true, recurrentScale: 6 }] });
+    const network = Sequential.fromConfig({
+      T,
+      inputShape: [24],
+      input: 'spikes',
+      seed: 4,
+      layers: [{ type: 'dense', units: 48, weightScale: 4, recurrent: true, recurrentScale: 6 }],
+    });
     try {
       const net = new EventDrivenNetwork(fromSequential(network));
       const x = randomSpikes(24, 5);
@@ -88,9 +122,22 @@ describe('event-driven engine with recurrent, adaptive and delayed layers', () =
   });
 
   it('the visualizer raster gets every layer of a recurrent policy (per-layer spike events)', () => {
-    const network = Sequential.fromConfig({ T, inputShape: [20], input: 'spikes', seed: 6, layers: [{ type: 'dense', units: 32, weightScale: 4, recurrent: true, adaptive: { beta: 0.1, tauAdapt: 10 } }, { type: 'dense', units: 4, weightScale: 4 }] });
+    const network = Sequential.fromConfig({
+      T,
+      inputShape: [20],
+      input: 'spikes',
+      seed: 6,
+      layers: [
+        { type: 'dense', units: 32, weightScale: 4, recurrent: true, adaptive: { beta: 0.1, tauAdapt: 10 } },
+        { type: 'dense', units: 4, weightScale: 4 },
+      ],
+    });
     try {
-      const policy = createSpikingPolicy({ network: new EventDrivenNetwork(fromSequential(network)), encoder: populationSpikeEncoder({ low: [-1.5, -1], high: [1.5, 1] }), substeps: 8 });
+      const policy = createSpikingPolicy({
+        network: new EventDrivenNetwork(fromSequential(network)),
+        encoder: populationSpikeEncoder({ low: [-1.5, -1], high: [1.5, 1] }),
+        substeps: 8,
+      });
       expect(policy.layerSizes).toEqual([20, 32, 4]);
       const { spikes } = policy.step(Float64Array.of(0.3, -0.2));
       expect(spikes.map((s) => s.layer)).toEqual([0, 1, 2]);
@@ -102,8 +149,23 @@ describe('event-driven engine with recurrent, adaptive and delayed layers', () =
   });
 
   it('rejects a spec whose recurrent weights do not fit, naming the field', () => {
-    const spec = { layers: [{ kind: 'dense' as const, inSize: 2, outSize: 3, W: new Float32Array(6), lif: { tauMem: 5, threshold: 1, reset: 'hard' as const }, synapseInput: 'spike' as const, psp: { tauSyn: 3, scale: 'none' as const }, recurrent: new Float32Array(4) }] };
+    const spec = {
+      layers: [
+        {
+          kind: 'dense' as const,
+          inSize: 2,
+          outSize: 3,
+          W: new Float32Array(6),
+          lif: { tauMem: 5, threshold: 1, reset: 'hard' as const },
+          synapseInput: 'spike' as const,
+          psp: { tauSyn: 3, scale: 'none' as const },
+          recurrent: new Float32Array(4),
+        },
+      ],
+    };
     expect(() => new EventDrivenNetwork(spec)).toThrow(/layers\[0\]\.recurrent must be a Float32Array of 3×3/);
-    expect(() => new EventDrivenNetwork({ layers: [{ ...spec.layers[0]!, recurrent: new Float32Array(9), delay: -1 }] })).toThrow(/layers\[0\]\.delay/);
+    expect(() => new EventDrivenNetwork({ layers: [{ ...spec.layers[0]!, recurrent: new Float32Array(9), delay: -1 }] })).toThrow(
+      /layers\[0\]\.delay/,
+    );
   });
 });

@@ -50,7 +50,9 @@ describe('spiking policy (encoder → event-driven SNN → motor decoder)', () =
         substeps: 10,
         actionScale: [3],
       });
-    const own = await firstValueFrom(createClosedLoop({ env: new PointMassEnv(), policy: make(), episodes: 3, maxEpisodeSteps: 30 }).run$.pipe(toArray()));
+    const own = await firstValueFrom(
+      createClosedLoop({ env: new PointMassEnv(), policy: make(), episodes: 3, maxEpisodeSteps: 30 }).run$.pipe(toArray()),
+    );
     const viaStream = await firstValueFrom(
       createClosedLoop({
         env: new PointMassEnv(),
@@ -67,8 +69,12 @@ describe('spiking policy (encoder → event-driven SNN → motor decoder)', () =
 
   it('rejects an encoder that does not fit the network and an odd output layer', () => {
     const net = new EventDrivenNetwork(randomSpec([20, 8, 3], 1));
-    expect(() => createSpikingPolicy({ network: net, encoder: populationCurrentEncoder({ low: LOW, high: HIGH }) })).toThrow(/push\/pull pair/);
+    expect(() => createSpikingPolicy({ network: net, encoder: populationCurrentEncoder({ low: LOW, high: HIGH }) })).toThrow(
+      /push\/pull pair/,
+    );
     const net2 = new EventDrivenNetwork(randomSpec([30, 8, 2], 1));
-    expect(() => createSpikingPolicy({ network: net2, encoder: populationCurrentEncoder({ low: LOW, high: HIGH }) })).toThrow(/encoder gives 20 inputs, the network takes 30/);
+    expect(() => createSpikingPolicy({ network: net2, encoder: populationCurrentEncoder({ low: LOW, high: HIGH }) })).toThrow(
+      /encoder gives 20 inputs, the network takes 30/,
+    );
   });
 });

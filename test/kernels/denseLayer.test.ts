@@ -22,7 +22,10 @@ afterAll(async () => {
 function bernoulli(shape: number[], p: number, seed: number): tf.Tensor {
   const rng = createRng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => (rng.next() < p ? 1 : 0)), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => (rng.next() < p ? 1 : 0)),
+    shape,
+  );
 }
 
 function relErr(x: ArrayLike<number>, ref: ArrayLike<number>): number {
@@ -93,7 +96,10 @@ describe('dense layers on spike input', () => {
   it('a PSP synapse filters the narrow product: LIF(ε∗(S·W)) equals LIF((ε∗S)·W) within float tolerance', () => {
     const lif: LayerLifOptions = { tauMem: 5, threshold: 1, reset: 'hard', surrogate: { kind: 'sigmoid', alpha: 5 }, detachReset: true };
     const psp: LayerPspOptions = { tauSyn: 3, scale: 'unit-area' };
-    const T = 15, B = 3, nIn = 80, units = 25;
+    const T = 15,
+      B = 3,
+      nIn = 80,
+      units = 25;
     const layer = new Dense('d', [nIn], { units, bias: false, weightScale: 8, synapseInput: 'psp', lif, psp }, createRng(7));
     const x = bernoulli([T, B, nIn], 0.15, 8);
     const traces: LayerTrace[] = [];

@@ -36,7 +36,11 @@ function products(f: (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D, R: number,
 describe.each(['wasm', 'cpu'] as const)('denseMatMul on %s', (backend) => {
   it('value and both gradients equal tf.matMul’s', async () => {
     await initBackend({ backend, quiet: true });
-    for (const [R, nIn, out] of [[30, 70, 9], [5, 3, 1], [64, 128, 32]] as const) {
+    for (const [R, nIn, out] of [
+      [30, 70, 9],
+      [5, 3, 1],
+      [64, 128, 32],
+    ] as const) {
       const ours = products(denseMatMul, R, nIn, out);
       const ref = products((x, w) => tf.matMul(x, w), R, nIn, out);
       ours.forEach((v, i) => expect(relErr(v, ref[i]!)).toBeLessThan(1e-5));
@@ -57,6 +61,8 @@ describe.each(['wasm', 'cpu'] as const)('denseMatMul on %s', (backend) => {
   });
 
   it('names a shape mismatch', () => {
-    expect(() => denseMatMul(tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([4, 1]) as tf.Tensor2D)).toThrow(/denseMatMul: x has 3 features but W has 4 rows/);
+    expect(() => denseMatMul(tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([4, 1]) as tf.Tensor2D)).toThrow(
+      /denseMatMul: x has 3 features but W has 4 rows/,
+    );
   });
 });

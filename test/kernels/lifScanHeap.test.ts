@@ -43,9 +43,15 @@ describe('the in-heap WebAssembly LIF forward scan', () => {
 
   const surrogates: SurrogateSpec[] = [fastSigmoid(), sigmoid({ alpha: 5 }), arctan(), rectangular({ width: 0.8 })];
   for (const surrogate of surrogates) {
-    for (const [reset, detachReset] of [['soft', true], ['hard', true], ['hard', false], ['soft', false]] as const) {
+    for (const [reset, detachReset] of [
+      ['soft', true],
+      ['hard', true],
+      ['hard', false],
+      ['soft', false],
+    ] as const) {
       it(`backward equals the TypeScript scan (${surrogate.kind}, ${reset} reset, reset ${detachReset ? 'detached' : 'kept'})`, () => {
-        const T = 19, N = 41;
+        const T = 19,
+          N = 41;
         const I = currents(T, N);
         const G = Float32Array.from({ length: T * N }, (_, k) => Math.cos(k * 0.57) * 0.3);
         const params = { decay: 0.8, threshold: 1, reset, detachReset, surrogate };
@@ -67,7 +73,8 @@ describe('the in-heap WebAssembly LIF forward scan', () => {
   }
 
   it('lifMultiStep on wasm (heap path) gives the cpu backend spikes and gradients, and leaks no tensor', async () => {
-    const T = 17, N = 45;
+    const T = 17,
+      N = 45;
     const I = currents(T, N);
     const w = Float32Array.from({ length: T * N }, (_, k) => Math.cos(k * 0.13));
     const run = () => {

@@ -19,10 +19,11 @@ function uniform(n: number, seed: number): Float32Array {
 /** C = A·B in float64, A [M, K], B [K, N]. */
 function matMul64(A: ArrayLike<number>, B: ArrayLike<number>, M: number, K: number, N: number): Float64Array {
   const C = new Float64Array(M * N);
-  for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) {
-    const a = A[m * K + k]!;
-    if (a !== 0) for (let n = 0; n < N; n++) C[m * N + n]! += a * B[k * N + n]!;
-  }
+  for (let m = 0; m < M; m++)
+    for (let k = 0; k < K; k++) {
+      const a = A[m * K + k]!;
+      if (a !== 0) for (let n = 0; n < N; n++) C[m * N + n]! += a * B[k * N + n]!;
+    }
   return C;
 }
 
@@ -106,7 +107,12 @@ describe.each([
   });
 
   it('matMulNT equals δ·Wᵀ', () => {
-    for (const [M, N, K] of [[37, 29, 10], [9, 130, 300], [4, 8, 1], [1, 3, 5]] as const) {
+    for (const [M, N, K] of [
+      [37, 29, 10],
+      [9, 130, 300],
+      [4, 8, 1],
+      [1, 3, 5],
+    ] as const) {
       const A = uniform(M * K, M);
       const B = uniform(N * K, N);
       expect(relErr(k.matMulNT(A, B, M, N, K), matMul64(A, transpose(B, N, K), M, K, N))).toBeLessThan(1e-5);
@@ -128,7 +134,9 @@ describe('WebAssembly vs TypeScript kernels', () => {
   });
 
   it('give bit-identical results', () => {
-    const rows = 90, cols = 77, out = 50;
+    const rows = 90,
+      cols = 77,
+      out = 50;
     const S = spikes(rows, cols, 0.1, 11);
     const W = uniform(cols * out, 12);
     const D = uniform(rows * out, 13);

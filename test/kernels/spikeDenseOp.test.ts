@@ -45,7 +45,15 @@ interface Products {
 }
 
 /** Value of f(S, W) and the gradients of Σ f(S, W)·G, read back as arrays. */
-function products(f: (S: tf.Tensor2D, W: tf.Tensor2D) => tf.Tensor2D, S: Float32Array, W: Float32Array, G: Float32Array, rows: number, cols: number, out: number): Products {
+function products(
+  f: (S: tf.Tensor2D, W: tf.Tensor2D) => tf.Tensor2D,
+  S: Float32Array,
+  W: Float32Array,
+  G: Float32Array,
+  rows: number,
+  cols: number,
+  out: number,
+): Products {
   return tf.tidy(() => {
     const s = tf.tensor2d(S, [rows, cols]);
     const w = tf.tensor2d(W, [cols, out]);
@@ -145,7 +153,9 @@ describe('spikeDense gradient work', () => {
   it('names bad shapes and dtypes', () => {
     const s = tf.zeros([4, 5]) as tf.Tensor2D;
     expect(() => spikeDense(s, tf.zeros([6, 2]) as tf.Tensor2D)).toThrow(/spikeDense: S has 5 inputs but W has 6 rows/);
-    expect(() => spikeDense(tf.zeros([4, 5], 'int32') as tf.Tensor2D, tf.zeros([5, 2]) as tf.Tensor2D)).toThrow(/must be float32, got int32/);
+    expect(() => spikeDense(tf.zeros([4, 5], 'int32') as tf.Tensor2D, tf.zeros([5, 2]) as tf.Tensor2D)).toThrow(
+      /must be float32, got int32/,
+    );
     expect(() => spikeDense(tf.zeros([2, 4, 5]) as unknown as tf.Tensor2D, tf.zeros([5, 2]) as tf.Tensor2D)).toThrow(/must be rank 2/);
   });
 });

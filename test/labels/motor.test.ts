@@ -20,7 +20,13 @@ function rmse(a: Matrix, b: readonly Float64Array[]): number {
 
 describe('motor spike labels', () => {
   it('has shape [steps·Tsub, 2C], push neuron 2c for positive and pull neuron 2c+1 for negative commands', () => {
-    const labels = motorSpikeLabels([[0.8, -0.8], [0.8, -0.8]], { substeps: 10 });
+    const labels = motorSpikeLabels(
+      [
+        [0.8, -0.8],
+        [0.8, -0.8],
+      ],
+      { substeps: 10 },
+    );
     expect(labels.rows).toBe(20);
     expect(labels.cols).toBe(4);
     const count = (col: number) => Array.from({ length: 20 }, (_, t) => labels.data[t * 4 + col]!).reduce((a, b) => a + b, 0);
@@ -42,8 +48,11 @@ describe('motor spike labels', () => {
     }
   });
 
-  it("balanced code: both neurons fire at half rate for m = 0, and the same decoder reads the commands back", () => {
-    const zero = motorSpikeLabels(Array.from({ length: 20 }, () => [0]), { code: 'balanced' });
+  it('balanced code: both neurons fire at half rate for m = 0, and the same decoder reads the commands back', () => {
+    const zero = motorSpikeLabels(
+      Array.from({ length: 20 }, () => [0]),
+      { code: 'balanced' },
+    );
     const count = (col: number) => Array.from({ length: 200 }, (_, t) => zero.data[t * 2 + col]!).reduce((a, b) => a + b, 0);
     // rMax = 0.5 spikes per sub-step at |m| = 1, so half of it over 200 sub-steps is ~50 spikes each
     expect(count(0)).toBeGreaterThanOrEqual(45);
@@ -52,14 +61,17 @@ describe('motor spike labels', () => {
     const decoded = readoutControl(decodeMotor(motorSpikeLabels(cmds, { code: 'balanced' })), 10, 'mean');
     // measured 0.096 (one-sided: 0.047): two spiking neurons add two quantisation errors
     expect(rmse(decoded, cmds)).toBeLessThan(0.11);
-    expect(() => motorSpikeLabels([[0]], { code: 'two-sided' as never })).toThrow(/code must be 'one-sided' or 'balanced', got 'two-sided'/);
+    expect(() => motorSpikeLabels([[0]], { code: 'two-sided' as never })).toThrow(
+      /code must be 'one-sided' or 'balanced', got 'two-sided'/,
+    );
   });
 
   // Measured RMSEs (this 500-step signal, τs=5, Tsub=10, mean readout), P neurons per side:
   // balanced P=1 0.096, P=2 0.066, P=4 0.025, P=8 0.013; one-sided P=1 0.047, P=4 0.015.
   it('population of P neurons per side: P times finer commands at the same per-neuron rate, read back by the same decoder', () => {
     const cmds = commands(500);
-    const err = (P: number): number => rmse(readoutControl(decodeMotor(motorSpikeLabels(cmds, { code: 'balanced', population: P }), { population: P }), 10, 'mean'), cmds);
+    const err = (P: number): number =>
+      rmse(readoutControl(decodeMotor(motorSpikeLabels(cmds, { code: 'balanced', population: P }), { population: P }), 10, 'mean'), cmds);
     expect(err(4)).toBeLessThan(0.035);
     expect(err(4)).toBeLessThan(err(1) / 2.5);
     const rate = (P: number): number => {
@@ -74,7 +86,10 @@ describe('motor spike labels', () => {
     };
     expect(rate(4)).toBeLessThan(rate(1) * 1.1);
     // layout: channel c's push group is columns 2c·P .. 2c·P+P−1, its pull group the next P
-    const up = motorSpikeLabels(Array.from({ length: 5 }, () => [1, -1]), { population: 3 });
+    const up = motorSpikeLabels(
+      Array.from({ length: 5 }, () => [1, -1]),
+      { population: 3 },
+    );
     expect(up.cols).toBe(12);
     const colSum = (c: number) => Array.from({ length: up.rows }, (_, t) => up.data[t * 12 + c]!).reduce((a, b) => a + b, 0);
     for (const c of [0, 1, 2, 9, 10, 11]) expect(colSum(c)).toBeGreaterThan(0);
@@ -82,12 +97,25 @@ describe('motor spike labels', () => {
     // rate labels: every member of a group gets its side's rate; decodeMotorRates averages the group
     const r = motorRateLabels([[0.5]], { population: 2 });
     expect(Array.from(r.data)).toEqual([0.25, 0.25, 0, 0]);
-    expect(decodeMotorRates(motorSpikeLabels(Array.from({ length: 50 }, () => [0.6]), { population: 2 }), { population: 2 }).data[49]).toBeCloseTo(0.6, 1);
+    expect(
+      decodeMotorRates(
+        motorSpikeLabels(
+          Array.from({ length: 50 }, () => [0.6]),
+          { population: 2 },
+        ),
+        { population: 2 },
+      ).data[49],
+    ).toBeCloseTo(0.6, 1);
     expect(() => motorSpikeLabels([[0]], { population: 0 })).toThrow(/population must be an integer >= 1, got 0/);
   });
 
   it('rejects commands outside [-1, 1] naming the step and channel', () => {
-    expect(() => motorSpikeLabels([[0, 0], [0, 1.5]])).toThrow(/step 1, channel 1 is 1.5/);
+    expect(() =>
+      motorSpikeLabels([
+        [0, 0],
+        [0, 1.5],
+      ]),
+    ).toThrow(/step 1, channel 1 is 1.5/);
     expect(() => motorSpikeLabels([[0, 0], [0]])).toThrow(/row 1 has 1 values/);
   });
 });

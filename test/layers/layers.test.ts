@@ -61,8 +61,14 @@ describe('fused neuron ops', () => {
     it(`fused LIF forward and input gradient equal per-step autograd (${label})`, () => {
       const opts = { ...resolveLifDefaults(), ...o };
       const rng = createRng(3);
-      const I = tf.tensor(Array.from({ length: 12 * 7 }, () => rng.uniform(-0.5, 1.5)), [12, 7]);
-      const w = tf.tensor(Array.from({ length: 12 * 7 }, () => rng.uniform(-1, 1)), [12, 7]);
+      const I = tf.tensor(
+        Array.from({ length: 12 * 7 }, () => rng.uniform(-0.5, 1.5)),
+        [12, 7],
+      );
+      const w = tf.tensor(
+        Array.from({ length: 12 * 7 }, () => rng.uniform(-1, 1)),
+        [12, 7],
+      );
       const fused = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(lifTB(x, resolveLif(opts)).spikes, w)));
       const ref = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(lifReference(x, opts), w)));
       expect(Array.from(lifTB(I, resolveLif(opts)).spikes.dataSync())).toEqual(Array.from(lifReference(I, opts).dataSync()));
@@ -88,14 +94,21 @@ describe('fused neuron ops', () => {
     const fa = pspTB(x, p).dataSync();
     const fb = ref(x).dataSync();
     for (let i = 0; i < fa.length; i++) expect(fa[i]).toBeCloseTo(fb[i]!, 6);
-    const ga = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(pspTB(v, p), w)))(x).dataSync();
-    const gb = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(ref(v), w)))(x).dataSync();
+    const ga = tf
+      .grad((v: tf.Tensor) => tf.sum(tf.mul(pspTB(v, p), w)))(x)
+      .dataSync();
+    const gb = tf
+      .grad((v: tf.Tensor) => tf.sum(tf.mul(ref(v), w)))(x)
+      .dataSync();
     for (let i = 0; i < ga.length; i++) expect(ga[i]).toBeCloseTo(gb[i]!, 5);
   });
 
   it('filtering the current after the product equals the product of filtered spikes: W·(ε∗o) = ε∗(W·o)', () => {
     const p = resolvePsp({ tauSyn: 4, scale: 'none' });
-    const T = 10, B = 3, n = 6, m = 5;
+    const T = 10,
+      B = 3,
+      n = 6,
+      m = 5;
     const o = bernoulli([T, B, n], 0.3, 5);
     const W = tf.randomNormal([n, m], 0, 1, 'float32', 6) as tf.Tensor2D;
     const before = tf.reshape(denseSynapse(tf.reshape(pspTB(o, p), [T * B, n]) as tf.Tensor2D, W), [T, B, m]).dataSync();
@@ -126,7 +139,12 @@ describe('layers in a network', () => {
     });
     expect(net.layers.map((l) => l.outputShape.join('x'))).toEqual(['8x8x3', '4x4x3', '2x2x4', '1x1x4', '4', '4', '5']);
     const x = bernoulli([4, 2, 8, 8, 2], 0.5, 9);
-    const { value, grads } = tf.variableGrads(() => tf.sum(net.forward(x, { training: true }).spikes).add(tf.sum(net.forward(x, { training: true, record: true }).traces![0]!.psp!)) as tf.Scalar);
+    const { value, grads } = tf.variableGrads(
+      () =>
+        tf
+          .sum(net.forward(x, { training: true }).spikes)
+          .add(tf.sum(net.forward(x, { training: true, record: true }).traces![0]!.psp!)) as tf.Scalar,
+    );
     expect(Number.isFinite(value.dataSync()[0]!)).toBe(true);
     expect(Object.keys(grads)).toHaveLength(net.trainableVariables.length);
     for (const g of Object.values(grads)) expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
@@ -136,7 +154,16 @@ describe('layers in a network', () => {
   });
 
   it('a static current input gives the same output as the same current repeated over T', () => {
-    const net = Sequential.fromConfig({ T: 6, inputShape: [5], input: 'current', seed: 2, layers: [{ type: 'dense', units: 7, weightScale: 6 }, { type: 'dense', units: 3, weightScale: 4 }] });
+    const net = Sequential.fromConfig({
+      T: 6,
+      inputShape: [5],
+      input: 'current',
+      seed: 2,
+      layers: [
+        { type: 'dense', units: 7, weightScale: 6 },
+        { type: 'dense', units: 3, weightScale: 4 },
+      ],
+    });
     const x = tf.randomUniform([2, 5], 0, 1, 'float32', 3);
     const a = net.forward(x, { training: false }).spikes;
     const b = net.forward(tf.broadcastTo(tf.expandDims(x, 0), [6, 2, 5]), { training: false }).spikes;
@@ -146,7 +173,16 @@ describe('layers in a network', () => {
   });
 
   it('dropout masks are shared over time, seeded, and off at inference', () => {
-    const net = Sequential.fromConfig({ T: 5, inputShape: [40], input: 'current', seed: 4, layers: [{ type: 'dropout', rate: 0.5 }, { type: 'dense', units: 40, weightScale: 1 }] });
+    const net = Sequential.fromConfig({
+      T: 5,
+      inputShape: [40],
+      input: 'current',
+      seed: 4,
+      layers: [
+        { type: 'dropout', rate: 0.5 },
+        { type: 'dense', units: 40, weightScale: 1 },
+      ],
+    });
     const layer = net.layers[0]!;
     const x = tf.ones([5, 3, 40]);
     const ctx = { T: 5, training: true, rng: createRng(1) };
@@ -163,20 +199,39 @@ describe('layers in a network', () => {
 
   it('config errors name the offending field', () => {
     expect(() => Sequential.fromConfig({ T: 5, inputShape: [4], layers: [{ type: 'dense', units: -1 }] })).toThrow(/layers\.0\.units/);
-    expect(() => Sequential.fromConfig({ T: 5, inputShape: [4], layers: [{ type: 'dense', units: 3, lif: { reset: 'zero' } }] })).toThrow(/layers\.0\.lif\.reset/);
+    expect(() => Sequential.fromConfig({ T: 5, inputShape: [4], layers: [{ type: 'dense', units: 3, lif: { reset: 'zero' } }] })).toThrow(
+      /layers\.0\.lif\.reset/,
+    );
     expect(() => Sequential.fromConfig({ T: 0, inputShape: [4], layers: [{ type: 'flatten' }] })).toThrow(/T:/);
-    expect(() => Sequential.fromConfig({ T: 5, inputShape: [4, 4, 1], layers: [{ type: 'dense', units: 3 }] })).toThrow(/layers\.0: .*flatten/);
+    expect(() => Sequential.fromConfig({ T: 5, inputShape: [4, 4, 1], layers: [{ type: 'dense', units: 3 }] })).toThrow(
+      /layers\.0: .*flatten/,
+    );
   });
 });
 
 describe('per-timestep batch norm', () => {
   it('normalises each step of the current in training, uses running statistics at inference, and saves them', () => {
-    const cfg = { T: 4, inputShape: [6], input: 'current', seed: 3, layers: [{ type: 'dense', units: 5, weightScale: 3, synapseInput: 'spike', batchNorm: { momentum: 1 } }] };
+    const cfg = {
+      T: 4,
+      inputShape: [6],
+      input: 'current',
+      seed: 3,
+      layers: [{ type: 'dense', units: 5, weightScale: 3, synapseInput: 'spike', batchNorm: { momentum: 1 } }],
+    };
     const net = Sequential.fromConfig(cfg);
-    expect(net.getWeights().map((w) => w.name)).toEqual(['dense_0/kernel', 'dense_0/bn_gamma', 'dense_0/bn_beta', 'dense_0/bn_running_mean', 'dense_0/bn_running_var']);
+    expect(net.getWeights().map((w) => w.name)).toEqual([
+      'dense_0/kernel',
+      'dense_0/bn_gamma',
+      'dense_0/bn_beta',
+      'dense_0/bn_running_mean',
+      'dense_0/bn_running_var',
+    ]);
     expect(net.trainableVariables).toHaveLength(3);
     const x = tf.randomUniform([3, 6], 0, 1, 'float32', 8);
-    const { grads } = tf.variableGrads(() => tf.sum(net.forward(x, { training: true, record: true }).traces![0]!.psp!) as tf.Scalar, net.trainableVariables);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(net.forward(x, { training: true, record: true }).traces![0]!.psp!) as tf.Scalar,
+      net.trainableVariables,
+    );
     expect(Object.keys(grads)).toHaveLength(3);
     // momentum 1: the running mean is the last batch's per-step channel mean of x·W (same each step here)
     const W = net.getWeights()[0]!;
@@ -194,12 +249,18 @@ describe('per-timestep batch norm', () => {
 
 describe('time-batched products', () => {
   it('conv over [T·B, H, W, C] with a PSP synapse and avg pooling equals a per-step loop', () => {
-    const T = 5, B = 2;
+    const T = 5,
+      B = 2;
     const net = Sequential.fromConfig({
       T,
       inputShape: [6, 6, 2],
       seed: 5,
-      layers: [{ type: 'conv2d', filters: 3, kernelSize: 3, stride: 2, padding: 1, weightScale: 6, bias: true }, { type: 'avgpool', poolSize: 3, stride: 1 }, { type: 'flatten' }, { type: 'dense', units: 4, weightScale: 5 }],
+      layers: [
+        { type: 'conv2d', filters: 3, kernelSize: 3, stride: 2, padding: 1, weightScale: 6, bias: true },
+        { type: 'avgpool', poolSize: 3, stride: 1 },
+        { type: 'flatten' },
+        { type: 'dense', units: 4, weightScale: 5 },
+      ],
     });
     const x = bernoulli([T, B, 6, 6, 2], 0.4, 12);
     const [K, b, W] = net.getWeights().map((w) => tf.tensor(w.values, w.shape));

@@ -26,7 +26,9 @@ describe('spike-sequence loss', () => {
   });
 
   it('gradient is the PSP error filtered backwards in time', () => {
-    const g = tf.grad((x: tf.Tensor) => spikeSequenceLoss(x, d, { psp, reduction: 'sum' }))(o).dataSync();
+    const g = tf
+      .grad((x: tf.Tensor) => spikeSequenceLoss(x, d, { psp, reduction: 'sum' }))(o)
+      .dataSync();
     // neuron 0: e = [1, −0.5, −0.25, 0.875]; ∂L/∂o[t] = Σ_{t'≥t} e[t']·α^{t'−t}
     const e = [1, -0.5, -0.25, 0.875];
     const want = [0, 1, 2, 3].map((t) => e.slice(t).reduce((a, v, j) => a + v * 0.5 ** j, 0));
@@ -85,9 +87,14 @@ describe('spike-sequence loss with the second-order (alpha) kernel', () => {
   it('unit-area scale keeps the alpha kernel at unit area: a steady train settles at 1', () => {
     const T = 60;
     const ones = tf.ones([T, 1, 1]);
-    const L = spikeSequenceLoss(ones, tf.zerosLike(ones), { psp: { tauSyn: 4, scale: 'unit-area' }, kernel: 'alpha', reduction: 'sum' }).dataSync()[0]!;
+    const L = spikeSequenceLoss(ones, tf.zerosLike(ones), {
+      psp: { tauSyn: 4, scale: 'unit-area' },
+      kernel: 'alpha',
+      reduction: 'sum',
+    }).dataSync()[0]!;
     // s1[t] = 1 − α^(t+1); s2 = ε∗ones = Σ_{k≤t} (k+1)·α^k/16 → 1 (α = 0.75)
-    let s2 = 0, want = 0;
+    let s2 = 0,
+      want = 0;
     for (let t = 0; t < T; t++) {
       s2 = 0.75 * s2 + 0.25 * (1 - 0.75 ** (t + 1));
       want += 0.5 * s2 * s2;
@@ -97,18 +104,26 @@ describe('spike-sequence loss with the second-order (alpha) kernel', () => {
   });
 
   it('gradient equals autograd through an unfused two-stage filter and finite differences', () => {
-    const T = 12, N = 3;
-    const rnd = (seed: number) => Float32Array.from({ length: T * N }, (_, k) => ((Math.sin(seed * 97.3 + k * 12.9898) * 43758.5453) % 1 + 1) % 1);
+    const T = 12,
+      N = 3;
+    const rnd = (seed: number) =>
+      Float32Array.from({ length: T * N }, (_, k) => (((Math.sin(seed * 97.3 + k * 12.9898) * 43758.5453) % 1) + 1) % 1);
     const x = tf.tensor3d(rnd(1), [T, 1, N]);
-    const y = tf.tensor3d(rnd(2).map((v) => (v > 0.7 ? 1 : 0)), [T, 1, N]);
+    const y = tf.tensor3d(
+      rnd(2).map((v) => (v > 0.7 ? 1 : 0)),
+      [T, 1, N],
+    );
     const p = { tauSyn: 3, scale: 'unit-area' as const };
     const fused = (z: tf.Tensor) => spikeSequenceLoss(z, y, { psp: p, kernel: 'alpha', reduction: 'sum' });
     // reference: the alpha filter as a per-step loop of tf ops under autograd
     const reference = (z: tf.Tensor) =>
       tf.tidy(() => {
-        const a = 1 - 1 / 3, c = 1 / 3;
+        const a = 1 - 1 / 3,
+          c = 1 / 3;
         const e = tf.sub(z, y).reshape([T, N]);
-        let s1 = tf.zeros([N]), s2 = tf.zeros([N]), sum = tf.scalar(0);
+        let s1 = tf.zeros([N]),
+          s2 = tf.zeros([N]),
+          sum = tf.scalar(0);
         for (let t = 0; t < T; t++) {
           s1 = tf.add(tf.mul(a, s1), tf.mul(c, e.slice([t, 0], [1, N]).reshape([N])));
           s2 = tf.add(tf.mul(a, s2), tf.mul(c, s1));
@@ -126,7 +141,8 @@ describe('spike-sequence loss with the second-order (alpha) kernel', () => {
       let sum = 0;
       const yv = y.dataSync();
       for (let i = 0; i < N; i++) {
-        let s1 = 0, s2 = 0;
+        let s1 = 0,
+          s2 = 0;
         for (let t = 0; t < T; t++) {
           s1 = (2 / 3) * s1 + (v[t * N + i]! - yv[t * N + i]!) / 3;
           s2 = (2 / 3) * s2 + s1 / 3;
@@ -137,7 +153,8 @@ describe('spike-sequence loss with the second-order (alpha) kernel', () => {
     };
     for (const k of [0, 5, 17, 35]) {
       const h = 1e-4;
-      const up = xs.slice(), dn = xs.slice();
+      const up = xs.slice(),
+        dn = xs.slice();
       up[k] = up[k]! + h;
       dn[k] = dn[k]! - h;
       expect(g[k]).toBeCloseTo((f64(up) - f64(dn)) / (2 * h), 4);

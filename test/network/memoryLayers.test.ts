@@ -17,11 +17,23 @@ const T = 25;
 
 function spikesInput(n: number, B: number, seed: number): tf.Tensor {
   const rng = createRng(seed);
-  return tf.tensor(Float32Array.from({ length: T * B * n }, () => (rng.next() < 0.3 ? 1 : 0)), [T, B, n]);
+  return tf.tensor(
+    Float32Array.from({ length: T * B * n }, () => (rng.next() < 0.3 ? 1 : 0)),
+    [T, B, n],
+  );
 }
 
 function config(hidden: Record<string, unknown>): Record<string, unknown> {
-  return { T, inputShape: [10], input: 'spikes', seed: 7, layers: [{ type: 'dense', units: 16, weightScale: 4, ...hidden }, { type: 'dense', units: 4, weightScale: 4 }] };
+  return {
+    T,
+    inputShape: [10],
+    input: 'spikes',
+    seed: 7,
+    layers: [
+      { type: 'dense', units: 16, weightScale: 4, ...hidden },
+      { type: 'dense', units: 4, weightScale: 4 },
+    ],
+  };
 }
 
 describe('dense layers with memory in Sequential', () => {
@@ -47,7 +59,10 @@ describe('dense layers with memory in Sequential', () => {
     const net = Sequential.fromConfig(config({ recurrent: true, adaptive: { beta: 0.2, tauAdapt: 10 }, learnTau: 'neuron' }));
     try {
       const x = spikesInput(10, 3, 2);
-      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(net.forward(x, { training: true }).spikes, tf.linspace(-1, 1, 4))) as tf.Scalar, net.trainableVariables);
+      const { grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(net.forward(x, { training: true }).spikes, tf.linspace(-1, 1, 4))) as tf.Scalar,
+        net.trainableVariables,
+      );
       expect(Object.keys(grads)).toHaveLength(4);
       for (const g of Object.values(grads)) expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
     } finally {
@@ -100,7 +115,10 @@ describe('dense layers with memory in Sequential', () => {
     const net = Sequential.fromConfig(config({ delay: 2 }));
     try {
       const x = spikesInput(10, 2, 5);
-      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(net.forward(x, { training: true }).spikes, tf.linspace(-1, 1, 4))) as tf.Scalar, net.trainableVariables);
+      const { grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(net.forward(x, { training: true }).spikes, tf.linspace(-1, 1, 4))) as tf.Scalar,
+        net.trainableVariables,
+      );
       for (const g of Object.values(grads)) expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
     } finally {
       net.dispose();
@@ -113,18 +131,33 @@ describe('dense layers with memory in Sequential', () => {
     expect(() => Sequential.fromConfig(config({ learnTau: 'weights' }))).toThrow(/layers\.0\.learnTau/);
     expect(() => Sequential.fromConfig(config({ delay: -1 }))).toThrow(/layers\.0\.delay/);
     expect(() => Sequential.fromConfig(config({ delay: 1.5 }))).toThrow(/layers\.0\.delay/);
-    expect(() => Sequential.fromConfig(config({ learnTau: 'layer', lif: { tauMem: 1 } }))).toThrow(/layers\.0: learnTau needs a leak λ in \(0, 1\)/);
+    expect(() => Sequential.fromConfig(config({ learnTau: 'layer', lif: { tauMem: 1 } }))).toThrow(
+      /layers\.0: learnTau needs a leak λ in \(0, 1\)/,
+    );
   });
 
   it('checkpoint round trip keeps the config and every weight, and gives the same spikes', () => {
     const dir = join(tempDir('memory-ckpt-'), 'ckpt');
-    const net = Sequential.fromConfig(config({ recurrent: true, recurrentScale: 0.5, adaptive: { beta: 0.3, tauAdapt: 8 }, learnTau: 'layer', delay: 1 }));
+    const net = Sequential.fromConfig(
+      config({ recurrent: true, recurrentScale: 0.5, adaptive: { beta: 0.3, tauAdapt: 8 }, learnTau: 'layer', delay: 1 }),
+    );
     try {
       saveCheckpoint(dir, { network: net.config, weights: net.getWeights() });
       const back = restoreNetwork(loadCheckpoint(dir));
       try {
-        expect(back.config.layers[0]).toMatchObject({ recurrent: true, recurrentScale: 0.5, adaptive: { beta: 0.3, tauAdapt: 8 }, learnTau: 'layer', delay: 1 });
-        expect(back.getWeights().map((w) => w.name)).toEqual(['dense_0/kernel', 'dense_0/recurrent', 'dense_0/decayLogit', 'dense_1/kernel']);
+        expect(back.config.layers[0]).toMatchObject({
+          recurrent: true,
+          recurrentScale: 0.5,
+          adaptive: { beta: 0.3, tauAdapt: 8 },
+          learnTau: 'layer',
+          delay: 1,
+        });
+        expect(back.getWeights().map((w) => w.name)).toEqual([
+          'dense_0/kernel',
+          'dense_0/recurrent',
+          'dense_0/decayLogit',
+          'dense_1/kernel',
+        ]);
         const x = spikesInput(10, 2, 6);
         const a = net.forward(x, { training: false }).spikes.dataSync();
         const b = back.forward(x, { training: false }).spikes.dataSync();

@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.ts';
 import { alifBackwardScan, alifForwardScan, type AlifScanParams } from '../../src/kernels/alifScan.ts';
-import { alifMultiStep, alifMultiStepWithState, alifStep, DEFAULT_ALIF, initAlifState, resolveAlif, type AlifOptions } from '../../src/neurons/alif.ts';
+import {
+  alifMultiStep,
+  alifMultiStepWithState,
+  alifStep,
+  DEFAULT_ALIF,
+  initAlifState,
+  resolveAlif,
+  type AlifOptions,
+} from '../../src/neurons/alif.ts';
 import { alifMultiStepReference } from '../../src/neurons/alifReference.ts';
 import { recurrentLifMultiStep, recurrentLifMultiStepWithState, recurrentLifStep } from '../../src/neurons/recurrentLif.ts';
 import { lifMultiStep, type LifState } from '../../src/neurons/lif.ts';
@@ -35,7 +43,10 @@ describe('recurrent LIF and ALIF golden values (hand-computed, λ = 0.5, θ0 = 1
   it('a spike feeds the recurrent weight into the next step only', () => {
     // two neurons; neuron 0 gets 1.5 at t=0 and fires; V[0][1] = 0.7 reaches neuron 1 at t=1
     const I = tf.tensor3d([[[1.5, 0]], [[0, 0.2]], [[0, 0]]], [3, 1, 2]);
-    const V = tf.tensor2d([[0, 0.7], [0, 0]]);
+    const V = tf.tensor2d([
+      [0, 0.7],
+      [0, 0],
+    ]);
     const { spikes, membrane } = recurrentLifMultiStepWithState(I, V, { tauMem: 2 });
     // u1 = [0·(reset) + 0, 0.2 + 0.7 = 0.9]; u2 = [0, 0.45]
     const u = membrane.dataSync();
@@ -47,7 +58,11 @@ describe('recurrent LIF and ALIF golden values (hand-computed, λ = 0.5, θ0 = 1
     // one neuron, β = 0.5, ρ = 0.5, I = 1.2 each step, hard reset
     // t0: a=0, θ=1, u=1.2 → spike; t1: a=1, θ=1.5, u=1.2 → no; t2: a=0.5, θ=1.25, u=0.6+1.2=1.8 → spike
     // t3: a=0.25+1=1.25, θ=1.625, u=1.2 → no
-    const { spikes, membrane, adaptation } = alifMultiStepWithState(tf.tensor2d([1.2, 1.2, 1.2, 1.2], [4, 1]), { tauMem: 2, beta: 0.5, rho: 0.5 });
+    const { spikes, membrane, adaptation } = alifMultiStepWithState(tf.tensor2d([1.2, 1.2, 1.2, 1.2], [4, 1]), {
+      tauMem: 2,
+      beta: 0.5,
+      rho: 0.5,
+    });
     expect(Array.from(spikes.dataSync())).toEqual([1, 0, 1, 0]);
     [1.2, 1.2, 1.8, 1.2].forEach((v, t) => expect(membrane.dataSync()[t]!).toBeCloseTo(v, 6));
     [0, 1, 0.5, 1.25].forEach((v, t) => expect(adaptation.dataSync()[t]!).toBeCloseTo(v, 6));
@@ -59,19 +74,33 @@ describe('recurrent LIF and ALIF golden values (hand-computed, λ = 0.5, θ0 = 1
     for (const reset of ['hard', 'soft'] as const) {
       const opts = { reset, surrogate: sigmoid({ alpha: 4 }) };
       expect(Array.from(alifMultiStep(I, { ...opts, beta: 0 }).dataSync())).toEqual(Array.from(lifMultiStep(I, opts).dataSync()));
-      const g1 = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(alifMultiStep(x, { ...opts, beta: 0 }), w)))(I).dataSync();
-      const g2 = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(lifMultiStep(x, opts), w)))(I).dataSync();
+      const g1 = tf
+        .grad((x: tf.Tensor) => tf.sum(tf.mul(alifMultiStep(x, { ...opts, beta: 0 }), w)))(I)
+        .dataSync();
+      const g2 = tf
+        .grad((x: tf.Tensor) => tf.sum(tf.mul(lifMultiStep(x, opts), w)))(I)
+        .dataSync();
       expect(maxDiff(g1, g2)).toBeLessThan(1e-5);
     }
   });
 });
 
 /** ∂/∂(I, V, λ) of Σ w·spikes; V and λ are dropped when undefined. */
-function grads(op: typeof alifMultiStep, I: tf.Tensor, w: tf.Tensor, opts: Partial<AlifOptions>, V?: tf.Tensor, decay?: tf.Tensor): Float32Array[] {
+function grads(
+  op: typeof alifMultiStep,
+  I: tf.Tensor,
+  w: tf.Tensor,
+  opts: Partial<AlifOptions>,
+  V?: tf.Tensor,
+  decay?: tf.Tensor,
+): Float32Array[] {
   return tf.tidy(() => {
     const xs = [I, ...(V ? [V] : []), ...(decay ? [decay] : [])];
-    const f = (...a: tf.Tensor[]) => tf.sum(tf.mul(op(a[0]!, opts, { ...(V ? { recurrent: a[1]! } : {}), ...(decay ? { decay: a[a.length - 1]! } : {}) }), w));
-    return tf.grads(f)(xs).map((g) => g.dataSync() as Float32Array);
+    const f = (...a: tf.Tensor[]) =>
+      tf.sum(tf.mul(op(a[0]!, opts, { ...(V ? { recurrent: a[1]! } : {}), ...(decay ? { decay: a[a.length - 1]! } : {}) }), w));
+    return tf
+      .grads(f)(xs)
+      .map((g) => g.dataSync() as Float32Array);
   });
 }
 
@@ -82,19 +111,38 @@ describe('fused ALIF / recurrent LIF equal the unfused autograd reference', () =
   const I = tf.tensor(randomArray(T * B * N, 11, 0.35, 0.7), [T, B, N]);
   const w = tf.tensor(randomArray(T * B * N, 12, 0, 1), [T, B, N]);
   const V = tf.tensor(randomArray(N * N, 13, 0, 0.4), [N, N]);
-  const decay = tf.tensor(Float32Array.from({ length: N }, (_, j) => 0.5 + 0.07 * j), [N]);
+  const decay = tf.tensor(
+    Float32Array.from({ length: N }, (_, j) => 0.5 + 0.07 * j),
+    [N],
+  );
   const cases: Array<{ name: string; opts: Partial<AlifOptions>; V?: tf.Tensor; decay?: tf.Tensor }> = [];
   for (const reset of ['hard', 'soft'] as const) {
     for (const detachReset of [true, false]) {
-      cases.push({ name: `recurrent LIF, ${reset}, detach=${detachReset}`, opts: { reset, detachReset, beta: 0, surrogate: sigmoid({ alpha: 4 }) }, V });
-      cases.push({ name: `recurrent ALIF β=0.3, ${reset}, detach=${detachReset}, per-neuron λ`, opts: { reset, detachReset, beta: 0.3, tauAdapt: 6, surrogate: arctan() }, V, decay });
-      cases.push({ name: `ALIF β=−0.2 (facilitating), ${reset}, detach=${detachReset}`, opts: { reset, detachReset, beta: -0.2, tauAdapt: 4, surrogate: rectangular({ width: 1 }) }, decay });
+      cases.push({
+        name: `recurrent LIF, ${reset}, detach=${detachReset}`,
+        opts: { reset, detachReset, beta: 0, surrogate: sigmoid({ alpha: 4 }) },
+        V,
+      });
+      cases.push({
+        name: `recurrent ALIF β=0.3, ${reset}, detach=${detachReset}, per-neuron λ`,
+        opts: { reset, detachReset, beta: 0.3, tauAdapt: 6, surrogate: arctan() },
+        V,
+        decay,
+      });
+      cases.push({
+        name: `ALIF β=−0.2 (facilitating), ${reset}, detach=${detachReset}`,
+        opts: { reset, detachReset, beta: -0.2, tauAdapt: 4, surrogate: rectangular({ width: 1 }) },
+        decay,
+      });
     }
   }
   for (const c of cases) {
     it(`${c.name}: identical spikes, gradients (∂I, ∂V, ∂λ) within 1e-4`, () => {
       const fused = alifMultiStep(I, c.opts, { ...(c.V ? { recurrent: c.V } : {}), ...(c.decay ? { decay: c.decay } : {}) }).dataSync();
-      const ref = alifMultiStepReference(I, c.opts, { ...(c.V ? { recurrent: c.V } : {}), ...(c.decay ? { decay: c.decay } : {}) }).dataSync();
+      const ref = alifMultiStepReference(I, c.opts, {
+        ...(c.V ? { recurrent: c.V } : {}),
+        ...(c.decay ? { decay: c.decay } : {}),
+      }).dataSync();
       expect(Array.from(fused)).toEqual(Array.from(ref));
       const rate = Array.from(fused).reduce((a, b) => a + b, 0) / fused.length;
       expect(rate).toBeGreaterThan(0.1);
@@ -133,7 +181,12 @@ describe('backward scan against finite differences of the smooth model', () => {
   const smooth = surrogateSmooth(surrogate);
   const wts = randomArray(T * R * N, 21, 0, 1);
 
-  function smoothForward(I: Float64Array, V: Float64Array, decay: Float64Array, p: AlifScanParams): { loss: number; u: Float64Array; o: Float64Array; a: Float64Array } {
+  function smoothForward(
+    I: Float64Array,
+    V: Float64Array,
+    decay: Float64Array,
+    p: AlifScanParams,
+  ): { loss: number; u: Float64Array; o: Float64Array; a: Float64Array } {
     const u = new Float64Array(T * R * N);
     const o = new Float64Array(T * R * N);
     const a = new Float64Array(T * R * N);
@@ -168,7 +221,15 @@ describe('backward scan against finite differences of the smooth model', () => {
       const V = Float64Array.from(randomArray(N * N, 23, 0, 0.5));
       const decay = Float64Array.of(0.6, 0.75, 0.9);
       const f = smoothForward(I, V, decay, p);
-      const g = alifBackwardScan(Float32Array.from(wts), { spikes: Float32Array.from(f.o), u: Float32Array.from(f.u), a: Float32Array.from(f.a) }, { decay: Float32Array.from(decay), V: Float32Array.from(V) }, T, R, N, p);
+      const g = alifBackwardScan(
+        Float32Array.from(wts),
+        { spikes: Float32Array.from(f.o), u: Float32Array.from(f.u), a: Float32Array.from(f.a) },
+        { decay: Float32Array.from(decay), V: Float32Array.from(V) },
+        T,
+        R,
+        N,
+        p,
+      );
       const h = 1e-5;
       const fd = (arr: Float64Array, k: number): number => {
         const x = arr[k]!;
@@ -193,7 +254,9 @@ describe('backward scan against finite differences of the smooth model', () => {
 
 describe('the backward recurrent product', () => {
   it('the SIMD kernel and the typed-array loop give the same gradients (N not a multiple of 4)', () => {
-    const T = 9, R = 3, N = 7;
+    const T = 9,
+      R = 3,
+      N = 7;
     const I = randomArray(T * R * N, 71, 0.5, 0.8);
     const V = randomArray(N * N, 72, 0, 0.4);
     const decay = new Float32Array(N).fill(0.8);
@@ -217,7 +280,10 @@ describe('single-step / multi-step parity', () => {
       const V = randomArray(N * N, 32, 0, 0.4);
       const decay = Float32Array.from({ length: N }, (_, j) => 0.6 + 0.05 * j);
       const opts = { reset, beta: 0.25, tauAdapt: 5 };
-      const { spikes, membrane, adaptation } = alifMultiStepWithState(tf.tensor(I, [T, N]), opts, { recurrent: tf.tensor(V, [N, N]), decay: tf.tensor(decay) });
+      const { spikes, membrane, adaptation } = alifMultiStepWithState(tf.tensor(I, [T, N]), opts, {
+        recurrent: tf.tensor(V, [N, N]),
+        decay: tf.tensor(decay),
+      });
       const S = spikes.dataSync();
       const U = membrane.dataSync();
       const A = adaptation.dataSync();
@@ -277,7 +343,9 @@ describe('ALIF op interface', () => {
     expect(() => alifMultiStep(I, { rho: 1.5 })).toThrow(/alif\.rho/);
     expect(() => alifMultiStep(I, { tauMem: 0.5 })).toThrow(/lif\.tauMem/);
     expect(() => alifStep(new Float32Array(3), initAlifState(2))).toThrow(/state has 2\/2\/2 values, input has 3/);
-    expect(() => alifForwardScan({ I: new Float32Array(5), decay: new Float32Array(3) }, 2, 1, 3, resolveAlif())).toThrow(/I has length 5, expected T·R·N = 6/);
+    expect(() => alifForwardScan({ I: new Float32Array(5), decay: new Float32Array(3) }, 2, 1, 3, resolveAlif())).toThrow(
+      /I has length 5, expected T·R·N = 6/,
+    );
   });
 
   it('DEFAULT_ALIF is frozen and resolves ρ = exp(−1/τa)', () => {
@@ -294,7 +362,9 @@ describe('ALIF on the wasm backend', () => {
     const run = () => {
       const opts = { reset: 'soft' as const, beta: 0.3, surrogate: arctan() };
       const It = tf.tensor(I, [9, 4, 5]);
-      const s = alifMultiStep(It, opts, { recurrent: tf.tensor(V, [5, 5]) }).dataSync().slice();
+      const s = alifMultiStep(It, opts, { recurrent: tf.tensor(V, [5, 5]) })
+        .dataSync()
+        .slice();
       return { s, g: grads(alifMultiStep, It, tf.tensor(w, [9, 4, 5]), opts, tf.tensor(V, [5, 5]), tf.fill([5], 0.8)) };
     };
     const cpu = run();

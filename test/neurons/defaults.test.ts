@@ -11,10 +11,23 @@ import * as api from '../../src/index.ts';
 import { DEFAULT_SIGMA_DELTA } from '../../src/encoding/sigmaDelta.ts';
 import { DEFAULT_MOTOR_DECODER } from '../../src/encoding/motorDecoder.ts';
 import { DEFAULT_MOTOR_LABELS } from '../../src/labels/motor.ts';
-import { DEFAULT_LAYER_LIF, DEFAULT_LAYER_PSP, resolveLif as layerResolveLif, resolvePsp as layerResolvePsp } from '../../src/layers/neuronOptions.ts';
+import {
+  DEFAULT_LAYER_LIF,
+  DEFAULT_LAYER_PSP,
+  resolveLif as layerResolveLif,
+  resolvePsp as layerResolvePsp,
+} from '../../src/layers/neuronOptions.ts';
 import { DEFAULT_SPIKE_SEQUENCE_LOSS, spikeSequenceLoss } from '../../src/loss/spikeSequence.ts';
 import { parseNetworkConfig } from '../../src/network/config.ts';
-import { DEFAULT_LIF, DEFAULT_MOTOR_PSP, DEFAULT_PSP, DEFAULT_SIGMOID, DEFAULT_SURROGATE, lifSchema, pspSchema } from '../../src/neurons/defaults.ts';
+import {
+  DEFAULT_LIF,
+  DEFAULT_MOTOR_PSP,
+  DEFAULT_PSP,
+  DEFAULT_SIGMOID,
+  DEFAULT_SURROGATE,
+  lifSchema,
+  pspSchema,
+} from '../../src/neurons/defaults.ts';
 import { lifMultiStep, resolveLif } from '../../src/neurons/lif.ts';
 import { pspFilter, resolvePsp } from '../../src/neurons/psp.ts';
 import { resolveSurrogate, sigmoid } from '../../src/neurons/surrogate.ts';
@@ -61,7 +74,10 @@ describe('neuron defaults', () => {
   it('the ops without options behave exactly as with the defaults spelled out (forward and surrogate gradient)', () => {
     const x = tf.randomNormal([6, 2, 3], 0.8, 0.6, 'float32', 5);
     const w = tf.randomNormal([6, 2, 3], 0, 1, 'float32', 6);
-    const grad = (opts: Parameters<typeof lifMultiStep>[1]) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(lifMultiStep(v, opts), w)))(x).dataSync();
+    const grad = (opts: Parameters<typeof lifMultiStep>[1]) =>
+      tf
+        .grad((v: tf.Tensor) => tf.sum(tf.mul(lifMultiStep(v, opts), w)))(x)
+        .dataSync();
     const g0 = grad(undefined);
     expect(Array.from(g0)).toEqual(Array.from(grad({ ...DEFAULT_LIF })));
     expect(Array.from(g0)).toEqual(Array.from(grad({ surrogate: { kind: 'sigmoid' } })));

@@ -22,7 +22,10 @@ beforeAll(async () => {
 function randomTensor(shape: number[], seed: number, mean: number, std: number): tf.Tensor {
   const rng = createRng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => rng.normal(mean, std)), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal(mean, std)),
+    shape,
+  );
 }
 
 function maxAbs(a: ArrayLike<number>): number {
@@ -40,7 +43,12 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** ∂/∂I of Σ w·spikes for an op, with w a fixed random weighting (so that ∂L/∂o varies). */
 function gradOf(op: (x: tf.Tensor) => tf.Tensor, I: tf.Tensor, w: tf.Tensor): Float32Array {
-  return tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(op(x), w)))(I).dataSync() as Float32Array);
+  return tf.tidy(
+    () =>
+      tf
+        .grad((x: tf.Tensor) => tf.sum(tf.mul(op(x), w)))(I)
+        .dataSync() as Float32Array,
+  );
 }
 
 describe('LIF golden values (hand-computed, λ = 0.5, θ = 1)', () => {
@@ -190,7 +198,9 @@ describe('LIF op interface', () => {
     expect(() => lifMultiStep(I, { surrogate: { kind: 'sigmoid', alpha: 0 } })).toThrow(/sigmoid: alpha/);
     expect(() => lifStep(new Float32Array(3), initLifState(2))).toThrow(/state has 2 membranes.*3 currents/);
     expect(() => lifForwardScan(new Float32Array(5), 2, 3, resolveLif())).toThrow(/length 5, expected T·N = 6/);
-    expect(() => lifBackwardScan(new Float32Array(6), new Float32Array(6), new Float32Array(5), 2, 3, resolveLif())).toThrow(/spikes has length 5/);
+    expect(() => lifBackwardScan(new Float32Array(6), new Float32Array(6), new Float32Array(5), 2, 3, resolveLif())).toThrow(
+      /spikes has length 5/,
+    );
   });
 
   it('DEFAULT_LIF is the documented model (τm 5, θ 1, hard, detached, sigmoid α 5)', () => {

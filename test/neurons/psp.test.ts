@@ -26,7 +26,9 @@ describe('PSP golden values (α = 0.5)', () => {
   it('filters the error backward in time (∂x[t] = c·Σ α^(t′−t)·g[t′])', () => {
     const g = tf.tensor2d([1, 0, 0, 1], [4, 1]);
     const grad = (scale: 'none' | 'unit-area') =>
-      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(pspFilter(x, { tauSyn: 2, scale }), g)))(tf.zeros([4, 1])).dataSync();
+      tf
+        .grad((x: tf.Tensor) => tf.sum(tf.mul(pspFilter(x, { tauSyn: 2, scale }), g)))(tf.zeros([4, 1]))
+        .dataSync();
     expect(Array.from(grad('none'))).toEqual([1.125, 0.25, 0.5, 1]);
     expect(Array.from(grad('unit-area'))).toEqual([0.5625, 0.125, 0.25, 0.5]);
   });
@@ -48,7 +50,9 @@ describe('PSP gradient', () => {
     const opts = { tauSyn: 4, scale: 'unit-area' as const };
     const wt = tf.tensor(w, shape);
     const loss = (v: Float32Array) => tf.tidy(() => tf.sum(tf.mul(pspFilter(tf.tensor(v, shape), opts), wt)).dataSync()[0]!);
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(pspFilter(v, opts), wt)))(tf.tensor(x, shape)).dataSync();
+    const g = tf
+      .grad((v: tf.Tensor) => tf.sum(tf.mul(pspFilter(v, opts), wt)))(tf.tensor(x, shape))
+      .dataSync();
     const h = 0.5; // the loss is linear: any step is exact up to float32 rounding
     for (let k = 0; k < T * N; k++) {
       const p = x.slice();
@@ -60,12 +64,20 @@ describe('PSP gradient', () => {
   });
 
   it('equals the unfused reference (forward bit for bit, gradient within 1e-5)', () => {
-    for (const opts of [{ tauSyn: 3, scale: 'none' as const }, { tauSyn: 5, scale: 'unit-area' as const }, { tauSyn: 2, alpha: 0.9, scale: 'none' as const }]) {
+    for (const opts of [
+      { tauSyn: 3, scale: 'none' as const },
+      { tauSyn: 5, scale: 'unit-area' as const },
+      { tauSyn: 2, alpha: 0.9, scale: 'none' as const },
+    ]) {
       const xt = tf.tensor(x, shape);
       const wt = tf.tensor(w, shape);
       expect(Array.from(pspFilter(xt, opts).dataSync())).toEqual(Array.from(pspFilterReference(xt, opts).dataSync()));
-      const gf = tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.mul(pspFilter(v, opts), wt))))(xt).dataSync();
-      const gr = tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.mul(pspFilterReference(v, opts), wt))))(xt).dataSync();
+      const gf = tf
+        .grad((v: tf.Tensor) => tf.sum(tf.square(tf.mul(pspFilter(v, opts), wt))))(xt)
+        .dataSync();
+      const gr = tf
+        .grad((v: tf.Tensor) => tf.sum(tf.square(tf.mul(pspFilterReference(v, opts), wt))))(xt)
+        .dataSync();
       gf.forEach((v, k) => expect(Math.abs(v - gr[k]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(gr[k]!))));
     }
   });
@@ -112,7 +124,10 @@ describe('PSP op interface', () => {
   it('works on the wasm backend with the same values as on cpu', async () => {
     const x = randomArray(24, 4);
     const run = () =>
-      tf.grad((v: tf.Tensor) => tf.sum(tf.square(pspFilter(v, { scale: 'unit-area' }))))(tf.tensor(x, [6, 4])).dataSync().slice();
+      tf
+        .grad((v: tf.Tensor) => tf.sum(tf.square(pspFilter(v, { scale: 'unit-area' }))))(tf.tensor(x, [6, 4]))
+        .dataSync()
+        .slice();
     const cpu = run();
     await initBackend({ backend: 'wasm', quiet: true });
     try {

@@ -65,7 +65,9 @@ describe('surrogate derivatives', () => {
       const x = tf.tensor1d(xs);
       expect(Array.from(spikeFn(x, spec).dataSync())).toEqual(xs.map((v) => (v > 0 ? 1 : 0)));
       const dy = tf.tensor1d(xs.map((_, i) => i - 3));
-      const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(spikeFn(t, spec), dy)))(x).dataSync();
+      const grad = tf
+        .grad((t: tf.Tensor) => tf.sum(tf.mul(spikeFn(t, spec), dy)))(x)
+        .dataSync();
       const g = surrogateGrad(spec);
       xs.forEach((v, i) => expect(grad[i]!).toBeCloseTo((i - 3) * g(v), 5));
     });

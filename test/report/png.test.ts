@@ -32,12 +32,19 @@ describe('raster figure', () => {
   const raster = { T: 4, neurons: 3, data: [1, 0, 0, /* t1 */ 0, 0, 1, /* t2 */ 0, 0, 0, /* t3 */ 0, 1, 0] };
 
   it('draws time left to right, neuron 0 at the bottom, a title above each panel', () => {
-    const img = rasterFigure([{ title: 'A', raster }, { title: 'B', raster }], { columns: 2, stepsPerPixel: 1, fontScale: 1, gap: 2 });
+    const img = rasterFigure(
+      [
+        { title: 'A', raster },
+        { title: 'B', raster },
+      ],
+      { columns: 2, stepsPerPixel: 1, fontScale: 1, gap: 2 },
+    );
     const titleH = 7;
     const cellW = 4 + 2;
     expect([img.width, img.height]).toEqual([2 + 2 * cellW, 2 + titleH + 3 + 2]);
     const px = (x: number, y: number) => img.pixels[y * img.width + x];
-    const x0 = 2, y0 = 2 + titleH; // first panel's raster origin (top-left)
+    const x0 = 2,
+      y0 = 2 + titleH; // first panel's raster origin (top-left)
     expect(px(x0 + 0, y0 + 2)).toBe(0); // t0, neuron 0: bottom row
     expect(px(x0 + 1, y0 + 0)).toBe(0); // t1, neuron 2: top row
     expect(px(x0 + 3, y0 + 1)).toBe(0); // t3, neuron 1
@@ -54,6 +61,11 @@ describe('raster figure', () => {
   it('encodes to a PNG and names unknown glyphs and mismatched panels', () => {
     expect(decodeGrayPng(rasterFigurePng([{ title: 'X 1.5%', raster }])).width).toBeGreaterThan(0);
     expect(() => drawText({ width: 10, height: 10, pixels: new Uint8Array(100) }, 'é', 0, 0, 1)).toThrow(/no glyph for "É"/);
-    expect(() => rasterFigure([{ title: 'a', raster }, { title: 'b', raster: { T: 5, neurons: 3, data: new Uint8Array(15) } }])).toThrow(/panel 1 \(b\) is \[5, 3\]/);
+    expect(() =>
+      rasterFigure([
+        { title: 'a', raster },
+        { title: 'b', raster: { T: 5, neurons: 3, data: new Uint8Array(15) } },
+      ]),
+    ).toThrow(/panel 1 \(b\) is \[5, 3\]/);
   });
 });

@@ -76,13 +76,16 @@ describe('spike metrics', () => {
     expect(m.vanRossum).toBeCloseTo(0.6046730791935467, 10);
   });
 
-  it.skipIf(!existsSync(join(SHARED, 'output.bs1')))('reproduces the published scores of SLAYER\'s released Oxford output (0.836, 55.2%, 43.8%)', () => {
-    const target = readBs1Raster(join(SHARED, 'output.bs1'), { neurons: 200, T: 2000, rounding: 'floor' });
-    const slayer = slayerOutputRaster(readNpy(join(SHARED, 'slayer_output.npy')), 200, 2000);
-    const m = spikeMetrics(target, slayer);
-    expect([m.targetSpikes, m.outputSpikes]).toEqual([10361, 10178]);
-    expect(m.vanRossum).toBeCloseTo(0.836, 3);
-    expect(m.hitShare).toBeCloseTo(0.552, 3);
-    expect(m.unmatchedShare).toBeCloseTo(0.438, 3);
-  });
+  it.skipIf(!existsSync(join(SHARED, 'output.bs1')))(
+    "reproduces the published scores of SLAYER's released Oxford output (0.836, 55.2%, 43.8%)",
+    () => {
+      const target = readBs1Raster(join(SHARED, 'output.bs1'), { neurons: 200, T: 2000, rounding: 'floor' });
+      const slayer = slayerOutputRaster(readNpy(join(SHARED, 'slayer_output.npy')), 200, 2000);
+      const m = spikeMetrics(target, slayer);
+      expect([m.targetSpikes, m.outputSpikes]).toEqual([10361, 10178]);
+      expect(m.vanRossum).toBeCloseTo(0.836, 3);
+      expect(m.hitShare).toBeCloseTo(0.552, 3);
+      expect(m.unmatchedShare).toBeCloseTo(0.438, 3);
+    },
+  );
 });

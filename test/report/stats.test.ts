@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { logGamma, meanCi, pairedTTest, regularizedIncompleteBeta, sampleStd, studentTCdf, studentTQuantile } from '../../src/report/stats.ts';
+import {
+  logGamma,
+  meanCi,
+  pairedTTest,
+  regularizedIncompleteBeta,
+  sampleStd,
+  studentTCdf,
+  studentTQuantile,
+} from '../../src/report/stats.ts';
 
 describe('regularized incomplete beta', () => {
   it('matches the closed form I_x(½,½) = (2/π)·asin(√x)', () => {

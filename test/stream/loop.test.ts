@@ -11,10 +11,18 @@ const testScheduler = () => new TestScheduler((actual, expected) => expect(actua
 
 describe('closed loop, real-time pacing (virtual time)', () => {
   it('steps once per dtS of the env (20 ms) at speed 1 and every 10 ms at speed 2', () => {
-    for (const [speed, marbles] of [[1, '0 19ms 1 19ms 2 19ms (3|)'], [2, '0 9ms 1 9ms 2 9ms (3|)']] as const) {
+    for (const [speed, marbles] of [
+      [1, '0 19ms 1 19ms 2 19ms (3|)'],
+      [2, '0 9ms 1 9ms 2 9ms (3|)'],
+    ] as const) {
       testScheduler().run(({ expectObservable }) => {
         const loop = createClosedLoop({ env: new PointMassEnv(), policy: bangBangPolicy(), pace: { kind: 'realtime', speed } });
-        expectObservable(loop.run$.pipe(map((s) => String(s.tick)), take(4))).toBe(marbles);
+        expectObservable(
+          loop.run$.pipe(
+            map((s) => String(s.tick)),
+            take(4),
+          ),
+        ).toBe(marbles);
       });
     }
   });
@@ -47,8 +55,18 @@ describe('closed loop, real-time pacing (virtual time)', () => {
       inner.schedule(() => {
         offset = 100;
       }, 50);
-      const loop = createClosedLoop({ env: new PointMassEnv(), policy: bangBangPolicy(), pace: { kind: 'realtime', maxCatchUp: 2 }, scheduler: stalling });
-      expectObservable(loop.run$.pipe(map((s) => String(s.tick)), take(6))).toBe('0 19ms 1 19ms 2 19ms (34) 16ms (5|)');
+      const loop = createClosedLoop({
+        env: new PointMassEnv(),
+        policy: bangBangPolicy(),
+        pace: { kind: 'realtime', maxCatchUp: 2 },
+        scheduler: stalling,
+      });
+      expectObservable(
+        loop.run$.pipe(
+          map((s) => String(s.tick)),
+          take(6),
+        ),
+      ).toBe('0 19ms 1 19ms 2 19ms (34) 16ms (5|)');
     });
   });
 });
@@ -66,14 +84,31 @@ describe('closed loop, real-time pacing (real timers)', () => {
 describe('closed loop, as-fast-as-possible pacing', () => {
   it('completes at virtual time 0', () => {
     testScheduler().run(({ expectObservable }) => {
-      const loop = createClosedLoop({ env: new PointMassEnv(), policy: bangBangPolicy(), pace: { kind: 'fast', ticksPerChunk: 8 }, episodes: 2, maxEpisodeSteps: 30 });
-      expectObservable(loop.run$.pipe(toArray(), map((a) => String(a.length)))).toBe('(n|)', { n: '60' });
+      const loop = createClosedLoop({
+        env: new PointMassEnv(),
+        policy: bangBangPolicy(),
+        pace: { kind: 'fast', ticksPerChunk: 8 },
+        episodes: 2,
+        maxEpisodeSteps: 30,
+      });
+      expectObservable(
+        loop.run$.pipe(
+          toArray(),
+          map((a) => String(a.length)),
+        ),
+      ).toBe('(n|)', { n: '60' });
     });
   });
 
   it('yields the event loop between chunks of ticksPerChunk ticks (real timers)', async () => {
     const env = new PointMassEnv();
-    const loop = createClosedLoop({ env, policy: bangBangPolicy(), pace: { kind: 'fast', ticksPerChunk: 8 }, episodes: 4, maxEpisodeSteps: 30 });
+    const loop = createClosedLoop({
+      env,
+      policy: bangBangPolicy(),
+      pace: { kind: 'fast', ticksPerChunk: 8 },
+      episodes: 4,
+      maxEpisodeSteps: 30,
+    });
     let done = false;
     loop.run$.subscribe({ complete: () => (done = true) });
     const seen: number[] = [];

@@ -18,7 +18,13 @@ function planOf(raw: Record<string, unknown>): SweepPlan {
   return { version: 1, spec, cells: expandCells(spec) };
 }
 
-const events = (path: string): string[][] => (existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').map((l) => l.split(' ')) : []);
+const events = (path: string): string[][] =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '))
+    : [];
 
 describe('local sweep pool', () => {
   it('runs every cell in its own process, collects metrics and an index, and skips finished cells on resume', async () => {
@@ -99,9 +105,44 @@ describe('local sweep pool', () => {
 describe('job metrics', () => {
   it('reads the controller training record and its evaluation, with the share of successful episodes', () => {
     const out = tempDir('sweep-metrics-');
-    writeFileSync(join(out, 'controller.json'), JSON.stringify({ training: { bestRound: 1, seconds: 12.5, rounds: [{ round: 0, score: 300, steps: 100 }, { round: 1, score: 480, steps: 200 }] } }));
-    writeFileSync(join(out, 'eval.json'), JSON.stringify({ meanReturn: 482.6, stdReturn: 35.5, minReturn: 349, metric: 482.6, success: '15/20 balance to the step limit', episodes: 20, seconds: 5 }));
-    expect(readJobMetrics('train-controller', out, true)).toEqual({ trainScore: 480, bestRound: 1, trainSteps: 200, trainSeconds: 12.5, meanReturn: 482.6, stdReturn: 35.5, minReturn: 349, metric: 482.6, successShare: 0.75, episodes: 20, evalSeconds: 5 });
+    writeFileSync(
+      join(out, 'controller.json'),
+      JSON.stringify({
+        training: {
+          bestRound: 1,
+          seconds: 12.5,
+          rounds: [
+            { round: 0, score: 300, steps: 100 },
+            { round: 1, score: 480, steps: 200 },
+          ],
+        },
+      }),
+    );
+    writeFileSync(
+      join(out, 'eval.json'),
+      JSON.stringify({
+        meanReturn: 482.6,
+        stdReturn: 35.5,
+        minReturn: 349,
+        metric: 482.6,
+        success: '15/20 balance to the step limit',
+        episodes: 20,
+        seconds: 5,
+      }),
+    );
+    expect(readJobMetrics('train-controller', out, true)).toEqual({
+      trainScore: 480,
+      bestRound: 1,
+      trainSteps: 200,
+      trainSeconds: 12.5,
+      meanReturn: 482.6,
+      stdReturn: 35.5,
+      minReturn: 349,
+      metric: 482.6,
+      successShare: 0.75,
+      episodes: 20,
+      evalSeconds: 5,
+    });
     expect(() => readJobMetrics('bench', out, false)).toThrow(/the job wrote no results.json/);
   });
 });

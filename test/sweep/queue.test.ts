@@ -21,7 +21,14 @@ function planOf(raw: Record<string, unknown>): SweepPlan {
   return { version: 1, spec, cells: expandCells(spec) };
 }
 
-const events = (path: string): string[][] => (existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')) : []);
+const events = (path: string): string[][] =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' '))
+    : [];
 
 async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
   const t0 = Date.now();
@@ -35,7 +42,8 @@ describe.skipIf(!haveRedis && !inCi)('sweeps through BullMQ on a real redis-serv
   let redis: RedisServer;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
-    if (!haveRedis) throw new Error("redis-server is missing (CI=true): install it with 'apt-get update && apt-get install -y redis-server'");
+    if (!haveRedis)
+      throw new Error("redis-server is missing (CI=true): install it with 'apt-get update && apt-get install -y redis-server'");
     redis = await startRedis();
   });
   afterAll(async () => {
@@ -50,7 +58,15 @@ describe.skipIf(!haveRedis && !inCi)('sweeps through BullMQ on a real redis-serv
     const q = { url: redis.url, name: 'basic', attempts: 1 };
     expect(await enqueueSweep(dir, plan, q)).toEqual({ added: 4, retried: 0, queued: 0, done: 0 });
     expect(await enqueueSweep(dir, plan, q)).toEqual({ added: 0, retried: 0, queued: 4, done: 0 });
-    const w = await startWorker({ ...q, cli, concurrency: 2, lockDurationMs: 5000, maxStalledCount: 1, exitWhenIdleMs: 300, log: () => {} });
+    const w = await startWorker({
+      ...q,
+      cli,
+      concurrency: 2,
+      lockDurationMs: 5000,
+      maxStalledCount: 1,
+      exitWhenIdleMs: 300,
+      log: () => {},
+    });
     await w.finished;
     const r = await waitForSweep(dir, plan, { ...q, pollMs: 100, log: () => {} });
     const bad = plan.cells.filter((c) => c.point['fail'] === true).map((c) => c.id);
@@ -65,7 +81,10 @@ describe.skipIf(!haveRedis && !inCi)('sweeps through BullMQ on a real redis-serv
     const log = join(dir, 'events.log');
     const gate = join(dir, 'gate');
     const specPath = join(dir, 'spec.json');
-    writeFileSync(specPath, JSON.stringify({ name: 'kill', job: 'eval', args: { gate, 'sleep-ms': 200, events: log }, seeds: [1, 2, 3, 4, 5] }));
+    writeFileSync(
+      specPath,
+      JSON.stringify({ name: 'kill', job: 'eval', args: { gate, 'sleep-ms': 200, events: log }, seeds: [1, 2, 3, 4, 5] }),
+    );
     const name = 'kill';
     const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
@@ -75,10 +94,29 @@ describe.skipIf(!haveRedis && !inCi)('sweeps through BullMQ on a real redis-serv
     }
     const startWorkerProcess = (): { child: ChildProcess; output: () => string } => {
       let out = '';
-      const child = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, '--queue-name', name, '--workers', '1', '--lock-duration', '3000', '--stalled-interval', '1000', '--exit-when-idle', '2'], {
-        env: { ...process.env, SPIKELOOP_SWEEP_CLI: FAKE },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'worker',
+          '--queue',
+          redis.url,
+          '--queue-name',
+          name,
+          '--workers',
+          '1',
+          '--lock-duration',
+          '3000',
+          '--stalled-interval',
+          '1000',
+          '--exit-when-idle',
+          '2',
+        ],
+        {
+          env: { ...process.env, SPIKELOOP_SWEEP_CLI: FAKE },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
       children.push(child);
@@ -89,21 +127,30 @@ describe.skipIf(!haveRedis && !inCi)('sweeps through BullMQ on a real redis-serv
     const aPid = String(a.child.pid);
     const bPid = String(b.child.pid);
     // every job waits at the gate, so each worker holds one job mid-run
-    await until('both workers to start a job', () => ['start', 'start'].every((_, i) => events(log).some((e) => e[0] === 'start' && e[4] === [aPid, bPid][i])), 120_000);
+    await until(
+      'both workers to start a job',
+      () => ['start', 'start'].every((_, i) => events(log).some((e) => e[0] === 'start' && e[4] === [aPid, bPid][i])),
+      120_000,
+    );
     const killedSeed = events(log).find((e) => e[0] === 'start' && e[4] === aPid)![1];
     const aDead = new Promise((resolve) => a.child.once('exit', resolve));
     a.child.kill('SIGKILL');
     // open the gate only once A is gone, so its job could only finish as an orphan (which PDEATHSIG prevents)
     await aDead;
     writeFileSync(gate, '');
-    const bExit = await new Promise<number | null>((resolve) => (b.child.exitCode !== null ? resolve(b.child.exitCode) : b.child.once('exit', resolve)));
+    const bExit = await new Promise<number | null>((resolve) =>
+      b.child.exitCode !== null ? resolve(b.child.exitCode) : b.child.once('exit', resolve),
+    );
     expect(bExit, b.output()).toBe(0);
 
     const sweep = join(dir, 'sweep');
     const plan = readPlan(sweep);
     const ev = events(log);
     for (const cell of plan.cells) {
-      const rec = JSON.parse(readFileSync(join(sweep, 'cells', cell.id, 'cell.json'), 'utf8')) as { pid: number; metrics: { metric: number } };
+      const rec = JSON.parse(readFileSync(join(sweep, 'cells', cell.id, 'cell.json'), 'utf8')) as {
+        pid: number;
+        metrics: { metric: number };
+      };
       expect(rec.pid).toBe(b.child.pid);
       expect(rec.metrics.metric).toBeCloseTo(cell.seed / 10, 12);
       // one finished run per cell: the killed worker's job died with it (no orphan finished it)

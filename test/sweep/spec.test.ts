@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cellArgv, expandCells, loadSweepSpec, parseSweepSpec } from '../../src/sweep/spec.ts';
 
-const base = { name: 'labels', job: 'train-controller', args: { env: 'cartpole', budget: 300 }, grid: { label: ['spike-seq', 'rate'] }, seeds: [1, 2, 3] };
+const base = {
+  name: 'labels',
+  job: 'train-controller',
+  args: { env: 'cartpole', budget: 300 },
+  grid: { label: ['spike-seq', 'rate'] },
+  seeds: [1, 2, 3],
+};
 
 describe('sweep spec', () => {
   it('expands grid × seeds × repeats into cells with stable, distinct ids', () => {
@@ -13,7 +19,12 @@ describe('sweep spec', () => {
     // the same resolved arguments give the same id, whatever the spec's name or key order
     const again = expandCells(parseSweepSpec({ ...base, name: 'other', repeats: 2, args: { budget: 300, env: 'cartpole' } }));
     expect(again.map((c) => c.id)).toEqual(cells.map((c) => c.id));
-    expect(cells[0]).toMatchObject({ point: { label: 'spike-seq' }, seed: 1, repeat: 0, args: { budget: 300, env: 'cartpole', label: 'spike-seq', seed: 1 } });
+    expect(cells[0]).toMatchObject({
+      point: { label: 'spike-seq' },
+      seed: 1,
+      repeat: 0,
+      args: { budget: 300, env: 'cartpole', label: 'spike-seq', seed: 1 },
+    });
   });
 
   it('changes the id when anything the job computes changes', () => {
@@ -24,7 +35,15 @@ describe('sweep spec', () => {
   });
 
   it('writes flags as the CLI reads them: true = bare flag, false = left out', () => {
-    const [cell] = expandCells(parseSweepSpec({ name: 'x', job: 'bench', positionals: ['nmnist'], args: { download: true, 'no-checkpoint': false, 'time-limit': 0.5 }, seeds: [4] }));
+    const [cell] = expandCells(
+      parseSweepSpec({
+        name: 'x',
+        job: 'bench',
+        positionals: ['nmnist'],
+        args: { download: true, 'no-checkpoint': false, 'time-limit': 0.5 },
+        seeds: [4],
+      }),
+    );
     expect(cellArgv(cell!)).toEqual(['bench', 'nmnist', '--download', '--seed', '4', '--time-limit', '0.5']);
   });
 

@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classSpikeTrains } from '../../src/labels/classification.ts';
 import { spikeSequenceLoss } from '../../src/loss/index.ts';
 import { Sequential } from '../../src/network/sequential.ts';
-import { EarlyStopping, earlyStopping, Trainer, tensorDataset, type BatchLogs, type TrainerCallbacks, type TrainerOptions } from '../../src/train/index.ts';
+import {
+  EarlyStopping,
+  earlyStopping,
+  Trainer,
+  tensorDataset,
+  type BatchLogs,
+  type TrainerCallbacks,
+  type TrainerOptions,
+} from '../../src/train/index.ts';
 import { createRng } from '../../src/util/random.ts';
 
 let root: string;
@@ -17,7 +25,15 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const T = 6;
-const config = { T, inputShape: [5], seed: 4, layers: [{ type: 'dense', units: 8, weightScale: 5 }, { type: 'dense', units: 3, weightScale: 4 }] };
+const config = {
+  T,
+  inputShape: [5],
+  seed: 4,
+  layers: [
+    { type: 'dense', units: 8, weightScale: 5 },
+    { type: 'dense', units: 3, weightScale: 4 },
+  ],
+};
 
 /** 12 labelled examples: 3 batches of 4. */
 function data() {
@@ -26,7 +42,11 @@ function data() {
   const x = new Float32Array(T * n * 5);
   for (let i = 0; i < x.length; i++) x[i] = rng.next() < 0.3 ? 1 : 0;
   const labels = Int32Array.from({ length: n }, () => rng.int(3));
-  return tensorDataset(tf.tensor3d(x, [T, n, 5]), classSpikeTrains(labels, { T, numClasses: 3, pattern: 'every-k', k: 2 }), { timeMajorInputs: true, timeMajorTargets: true, labels });
+  return tensorDataset(tf.tensor3d(x, [T, n, 5]), classSpikeTrains(labels, { T, numClasses: 3, pattern: 'every-k', k: 2 }), {
+    timeMajorInputs: true,
+    timeMajorTargets: true,
+    labels,
+  });
 }
 
 const opts: Partial<TrainerOptions> & Pick<TrainerOptions, 'loss'> = {
@@ -57,8 +77,16 @@ describe('Trainer.fit callbacks', () => {
     const r = await trainer.fit(data(), { epochs: 2, callbacks: cb });
     expect(events).toEqual([
       'train-begin 2',
-      'epoch-begin 1', 'batch 1.0', 'batch 1.1', 'batch 1.2', 'epoch-end 1 1',
-      'epoch-begin 2', 'batch 2.0', 'batch 2.1', 'batch 2.2', 'epoch-end 2 2',
+      'epoch-begin 1',
+      'batch 1.0',
+      'batch 1.1',
+      'batch 1.2',
+      'epoch-end 1 1',
+      'epoch-begin 2',
+      'batch 2.0',
+      'batch 2.1',
+      'batch 2.2',
+      'epoch-end 2 2',
       'train-end 2',
     ]);
     expect(batches.map((b) => b.step)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -110,7 +138,10 @@ describe('Trainer.fit callbacks', () => {
   it('a callback that calls ctx.stop ends the run after the current epoch and fit reports why', async () => {
     const net = Sequential.fromConfig(config);
     const trainer = new Trainer(net, opts);
-    const r = await trainer.fit(data(), { epochs: 5, callbacks: { onBatchEnd: (b, logs, ctx) => void (logs.epoch === 2 && b === 0 && ctx.stop('enough')) } });
+    const r = await trainer.fit(data(), {
+      epochs: 5,
+      callbacks: { onBatchEnd: (b, logs, ctx) => void (logs.epoch === 2 && b === 0 && ctx.stop('enough')) },
+    });
     expect(r.history.map((m) => m.epoch)).toEqual([1, 2]);
     expect(trainer.epoch).toBe(2);
     expect(r.stopped).toEqual({ epoch: 2, reason: 'enough' });
@@ -123,7 +154,13 @@ describe('earlyStopping', () => {
   const metrics = (loss: number, epoch: number) => ({ epoch, step: epoch, lr: 0.01, loss, seconds: 1 });
   const drive = (es: EarlyStopping, losses: number[], epochs = 100): number | undefined => {
     let reason: string | undefined;
-    const ctx = { epochs, stop: (r: string) => void (reason ??= r), get stopReason() { return reason; } };
+    const ctx = {
+      epochs,
+      stop: (r: string) => void (reason ??= r),
+      get stopReason() {
+        return reason;
+      },
+    };
     es.onTrainBegin();
     for (let e = 1; e <= losses.length; e++) {
       es.onEpochEnd(e, metrics(losses[e - 1]!, e), ctx);
@@ -177,7 +214,9 @@ describe('earlyStopping', () => {
     expect(() => earlyStopping({ monitor: 'val_loss' as 'loss' })).toThrow(/earlyStopping\.monitor/);
     const net = Sequential.fromConfig(config);
     const trainer = new Trainer(net, opts);
-    await expect(trainer.fit(data(), { epochs: 2, callbacks: earlyStopping({ monitor: 'evalLoss' }) })).rejects.toThrow(/no 'evalLoss' \(pass evalData to fit\)/);
+    await expect(trainer.fit(data(), { epochs: 2, callbacks: earlyStopping({ monitor: 'evalLoss' }) })).rejects.toThrow(
+      /no 'evalLoss' \(pass evalData to fit\)/,
+    );
     net.dispose();
     trainer.dispose();
   });

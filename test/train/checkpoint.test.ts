@@ -22,7 +22,11 @@ const config = {
   T,
   inputShape: [6],
   seed: 9,
-  layers: [{ type: 'dense', units: 12, weightScale: 5, bias: true }, { type: 'dropout', rate: 0.2 }, { type: 'dense', units: 3, weightScale: 4 }],
+  layers: [
+    { type: 'dense', units: 12, weightScale: 5, bias: true },
+    { type: 'dropout', rate: 0.2 },
+    { type: 'dense', units: 3, weightScale: 4 },
+  ],
 };
 
 function data() {
@@ -31,7 +35,11 @@ function data() {
   const x = new Float32Array(T * n * 6);
   for (let i = 0; i < x.length; i++) x[i] = rng.next() < 0.3 ? 1 : 0;
   const labels = Int32Array.from({ length: n }, () => rng.int(3));
-  return tensorDataset(tf.tensor3d(x, [T, n, 6]), classSpikeTrains(labels, { T, numClasses: 3, pattern: 'every-k', k: 2 }), { timeMajorInputs: true, timeMajorTargets: true, labels });
+  return tensorDataset(tf.tensor3d(x, [T, n, 6]), classSpikeTrains(labels, { T, numClasses: 3, pattern: 'every-k', k: 2 }), {
+    timeMajorInputs: true,
+    timeMajorTargets: true,
+    labels,
+  });
 }
 
 const opts: Partial<TrainerOptions> & Pick<TrainerOptions, 'loss'> = {
@@ -100,7 +108,11 @@ describe('checkpoints', () => {
     const part = Sequential.fromConfig(config);
     const t2 = new Trainer(part, { ...opts, checkpointDir: dir, checkpointEverySteps: 3 });
     // 4 batches per epoch: step 6 is batch 2 of epoch 2; crash right after its checkpoint is in place
-    const crash = { onStage: (s: string) => { if (s === 'renamed' && t2.step === 6) throw new Error('simulated crash'); } };
+    const crash = {
+      onStage: (s: string) => {
+        if (s === 'renamed' && t2.step === 6) throw new Error('simulated crash');
+      },
+    };
     await expect(t2.fit(data(), { epochs: 3, checkpoint: crash })).rejects.toThrow(/simulated crash/);
     part.dispose();
     const ckpt = loadCheckpoint(dir);
@@ -176,8 +188,12 @@ describe('checkpoints', () => {
   });
 });
 
+// The manifest is edited as untyped JSON on purpose: each case breaks it in a different way.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Manifest = any;
+
 describe('checkpoint manifest validation and behaviour hash', () => {
-  function saved(name: string): { dir: string; json: string; good: Record<string, any> } {
+  function saved(name: string): { dir: string; json: string; good: Manifest } {
     const dir = join(root, name);
     const net = Sequential.fromConfig(config);
     new Trainer(net, opts).saveCheckpoint(dir);
@@ -185,7 +201,7 @@ describe('checkpoint manifest validation and behaviour hash', () => {
     const json = join(dir, 'model.json');
     return { dir, json, good: JSON.parse(readFileSync(json, 'utf8')) };
   }
-  const edit = (json: string, good: Record<string, any>, f: (m: any) => void): void => {
+  const edit = (json: string, good: Manifest, f: (m: Manifest) => void): void => {
     const m = structuredClone(good);
     f(m);
     writeFileSync(json, JSON.stringify(m));
@@ -193,7 +209,7 @@ describe('checkpoint manifest validation and behaviour hash', () => {
 
   it('a missing or odd shape, weights: {} or a bad field is an error naming the field, not a TypeError', () => {
     const { dir, json, good } = saved('schema');
-    const cases: Array<[(m: any) => void, RegExp]> = [
+    const cases: Array<[(m: Manifest) => void, RegExp]> = [
       [(m) => delete m.weightsManifest[0].weights[0].shape, /weightsManifest\.0\.weights\.0\.shape: /],
       [(m) => (m.weightsManifest[0].weights[0].shape = [6, -1]), /weightsManifest\.0\.weights\.0\.shape\.1: /],
       [(m) => (m.weightsManifest[0].weights[0].shape = '6x12'), /weightsManifest\.0\.weights\.0\.shape: /],
@@ -293,7 +309,9 @@ describe('progress', () => {
   it("'auto' prints nothing when stderr is not a TTY; 'always' prints one line per epoch there", async () => {
     const net = Sequential.fromConfig(config);
     expect(await captureStderr(() => new Trainer(net, { ...opts, progress: 'auto' }).fit(data(), { epochs: 1 }))).toBe('');
-    const lines = (await captureStderr(() => new Trainer(net, { ...opts, progress: 'always' }).fit(data(), { epochs: 2 }))).trim().split('\n');
+    const lines = (await captureStderr(() => new Trainer(net, { ...opts, progress: 'always' }).fit(data(), { epochs: 2 })))
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(2);
     // each line carries the run's total (2 epochs) and the time left
     expect(lines[0]).toMatch(/^epoch 1\/2: loss [\d.e-]+, accuracy [\d.]+ \([\d.]+ s\); ETA \d+ s$/);

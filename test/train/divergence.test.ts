@@ -26,13 +26,18 @@ describe('divergence guard', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(DivergenceError);
-    expect((err as Error).message).toMatch(/training diverged at epoch 2, step \d+: the loss \(EMA [\d.]+\) is [\d.]+× its lowest [\d.]+ \(limit 10×\); the last good weights are from the end of epoch 1 \(step 20\)\. Lower the learning rate\./);
+    expect((err as Error).message).toMatch(
+      /training diverged at epoch 2, step \d+: the loss \(EMA [\d.]+\) is [\d.]+× its lowest [\d.]+ \(limit 10×\); the last good weights are from the end of epoch 1 \(step 20\)\. Lower the learning rate\./,
+    );
     expect((err as DivergenceError).lastGood?.epoch).toBe(1);
   });
 
   it('stops when the weights grow past the bound even if the loss looks flat', () => {
     let scale = 1;
-    const guard = divergenceGuard(fakeNet(() => scale), { weightCheckEvery: 5 });
+    const guard = divergenceGuard(
+      fakeNet(() => scale),
+      { weightCheckEvery: 5 },
+    );
     for (let b = 0; b < 5; b++) guard.onBatchEnd!(b, logs(1, b + 1, 1), ctx);
     scale = 3.9e31;
     expect(() => {

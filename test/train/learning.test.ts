@@ -20,7 +20,18 @@ describe('learning spike trains', () => {
     for (let i = 0; i < xin.length; i++) xin[i] = rng.next() < 0.15 ? 1 : 0;
     const x = tf.tensor3d(xin, [T, 1, 50]);
     const target = new Float32Array(T * 3);
-    for (const [t, i] of [[5, 0], [12, 0], [20, 0], [8, 1], [16, 1], [24, 1], [27, 1], [10, 2], [22, 2]] as const) target[t * 3 + i] = 1;
+    for (const [t, i] of [
+      [5, 0],
+      [12, 0],
+      [20, 0],
+      [8, 1],
+      [16, 1],
+      [24, 1],
+      [27, 1],
+      [10, 2],
+      [22, 2],
+    ] as const)
+      target[t * 3 + i] = 1;
     const d = tf.tensor3d(target, [T, 1, 3]);
     const net = Sequential.fromConfig({
       T,
@@ -28,7 +39,10 @@ describe('learning spike trains', () => {
       seed: 3,
       psp,
       lif: { surrogate: { kind: 'fastSigmoid', slope: 2 } },
-      layers: [{ type: 'dense', units: 100, weightScale: 3 }, { type: 'dense', units: 3, weightScale: 2 }],
+      layers: [
+        { type: 'dense', units: 100, weightScale: 3 },
+        { type: 'dense', units: 3, weightScale: 2 },
+      ],
     });
     const trainer = new Trainer(net, {
       loss: (o, t) => spikeSequenceLoss(o, t, { psp, reduction: 'sum' }),
@@ -74,14 +88,24 @@ function orderTask(n: number, seed: number, T: number, C: number) {
 
 describe('temporal classification', () => {
   it('classifies inputs that differ only in spike order (equal counts per neuron) far above chance', async () => {
-    const T = 20, C = 8;
+    const T = 20,
+      C = 8;
     const train = orderTask(64, 1, T, C);
     const test = orderTask(64, 2, T, C);
     // spike counts per input neuron are identical across classes: a rate code sees no difference
     const counts = tf.sum(train.x, 0).arraySync() as number[][];
     expect(counts.every((row) => row.every((v) => v === 1))).toBe(true);
     const trains = (labels: Int32Array) => classSpikeTrains(labels, { T, numClasses: 2, pattern: 'every-k', k: 3 });
-    const net = Sequential.fromConfig({ T, inputShape: [C], seed: 7, psp, layers: [{ type: 'dense', units: 24, weightScale: 5 }, { type: 'dense', units: 2, weightScale: 3 }] });
+    const net = Sequential.fromConfig({
+      T,
+      inputShape: [C],
+      seed: 7,
+      psp,
+      layers: [
+        { type: 'dense', units: 24, weightScale: 5 },
+        { type: 'dense', units: 2, weightScale: 3 },
+      ],
+    });
     const trainer = new Trainer(net, {
       loss: (o, t) => spikeSequenceLoss(o, t, { psp, reduction: 'sum' }),
       optimizer: { kind: 'adamw', lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.001 },

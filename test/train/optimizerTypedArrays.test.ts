@@ -76,7 +76,9 @@ describe('optimizer on typed arrays', () => {
 
   it('rejects a saved slot whose values do not fill its shape, and a gradient of the wrong size', () => {
     const opt = new Optimizer({ kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
-    expect(() => opt.setState(1, [{ name: 'w/m', shape: [2, 3], values: new Float32Array(5) }])).toThrow(/'w\/m' has 5 values, shape \[2, 3\] needs 6/);
+    expect(() => opt.setState(1, [{ name: 'w/m', shape: [2, 3], values: new Float32Array(5) }])).toThrow(
+      /'w\/m' has 5 values, shape \[2, 3\] needs 6/,
+    );
     const w = tf.variable(tf.zeros([4]));
     const g = tf.zeros([3]);
     expect(() => opt.apply([{ name: 'w', variable: w, grad: g }], 1e-3)).toThrow(/gradient of 'w' has 3 values/);

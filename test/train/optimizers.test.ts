@@ -21,7 +21,9 @@ function run(opt: Optimizer, grads: number[], lr: number, w0 = 1): number[] {
 describe('optimizers follow the PyTorch update rules', () => {
   it('adamw: decoupled decay then bias-corrected Adam step', () => {
     const got = run(new Optimizer({ kind: 'adamw', lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.5 }), [2, -1], 0.1);
-    let w = 1, m = 0, v = 0;
+    let w = 1,
+      m = 0,
+      v = 0;
     const want: number[] = [];
     [2, -1].forEach((g, i) => {
       const k = i + 1;
@@ -95,7 +97,13 @@ describe('trainer step', () => {
     });
     const xs = tf.randomUniform([6, 10, 8, 8, 2], 0, 1, 'float32', 1);
     const ds = tensorDataset(xs, tf.zeros([6, 10, 4]), { timeMajorInputs: true, timeMajorTargets: true });
-    const tr = new Trainer(net, { loss: (o, t) => tf.sum(tf.square(tf.sub(o, t))) as tf.Scalar, batchSize: 5, clipGradNorm: 1, weightClamp: 4, progress: 'never' });
+    const tr = new Trainer(net, {
+      loss: (o, t) => tf.sum(tf.square(tf.sub(o, t))) as tf.Scalar,
+      batchSize: 5,
+      clipGradNorm: 1,
+      weightClamp: 4,
+      progress: 'never',
+    });
     await tr.fit(ds, { epochs: 1, evalData: ds }); // creates the optimizer slots
     const n0 = tf.memory().numTensors;
     await tr.fit(ds, { epochs: 3, evalData: ds });

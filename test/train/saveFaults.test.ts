@@ -85,7 +85,8 @@ describe('killing a checkpoint save at each file operation', () => {
       (fs) => saveCheckpoint(dir, B, { fs }),
       (killedAt) => {
         const got = loadCheckpoint(dir);
-        const which = firstValue(got.weights) === firstValue(A.weights) ? 'A' : firstValue(got.weights) === firstValue(B.weights) ? 'B' : '?';
+        const which =
+          firstValue(got.weights) === firstValue(A.weights) ? 'A' : firstValue(got.weights) === firstValue(B.weights) ? 'B' : '?';
         expect(which, `after a kill at operation ${killedAt}`).not.toBe('?');
         const want = which === 'A' ? A : B;
         got.weights.forEach((w, i) => expect(Array.from(w.values)).toEqual(Array.from(want.weights[i]!.values)));
@@ -109,7 +110,15 @@ describe('killing a controller folder save at each file operation', () => {
     const spec0 = parseControllerSpec(JSON.parse(readFileSync(join(FIXTURE, 'controller.json'), 'utf8')));
     const specFor = (tag: number): ControllerSpec => ({ ...spec0, training: { ...spec0.training, tag } });
     const save = (tag: number, fs?: FsOps): void =>
-      saveControllerFolder(dir, { writeCheckpoint: (d, o) => saveCheckpoint(d, version(tag), o), spec: specFor(tag), files: { 'training.svg': `<svg>${tag}</svg>` } }, fs ? { fs } : {});
+      saveControllerFolder(
+        dir,
+        {
+          writeCheckpoint: (d, o) => saveCheckpoint(d, version(tag), o),
+          spec: specFor(tag),
+          files: { 'training.svg': `<svg>${tag}</svg>` },
+        },
+        fs ? { fs } : {},
+      );
     save(1);
     const seen = new Set<number>();
     const ops = atEveryKillPoint(

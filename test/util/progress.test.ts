@@ -3,7 +3,15 @@ import { createProgress, formatDuration } from '../../src/util/progress.ts';
 
 /** A stream that records what is written; a TTY or not. */
 function fakeStream(isTTY: boolean) {
-  const s = { isTTY, columns: 200, text: '', write(chunk: string) { s.text += chunk; return true; } };
+  const s = {
+    isTTY,
+    columns: 200,
+    text: '',
+    write(chunk: string) {
+      s.text += chunk;
+      return true;
+    },
+  };
   return s as unknown as NodeJS.WriteStream & { text: string };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -11,7 +19,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('progress', () => {
   it('on a TTY draws one bar over the whole job: label fields, done/total and an ETA', async () => {
     const stream = fakeStream(true);
-    const p = createProgress({ mode: 'auto', total: 6, label: 'epoch {epoch}/{epochs}', unit: 'batches', stream }, 0, { epoch: 1, epochs: 3 });
+    const p = createProgress({ mode: 'auto', total: 6, label: 'epoch {epoch}/{epochs}', unit: 'batches', stream }, 0, {
+      epoch: 1,
+      epochs: 3,
+    });
     for (let i = 1; i <= 6; i++) {
       await sleep(2);
       p.update(i, { epoch: Math.ceil(i / 2), epochs: 3, detail: `  loss ${i}` });

@@ -49,7 +49,10 @@ describe('spikeloop viz (CLI)', () => {
   });
 
   it('rejects a bad option with a message naming it', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), 'viz', '--port', 'eighty'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), 'viz', '--port', 'eighty'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     const code = await new Promise<number | null>((r) => child.once('exit', (k) => r(k)));
@@ -62,7 +65,10 @@ describe('spikeloop viz (CLI)', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const busyPort = (blocker.address() as AddressInfo).port;
     const runViz = (args: string[]) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), 'viz', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), 'viz', ...args], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let err = '';
       child.stderr.on('data', (d) => (err += d));
       const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
@@ -74,7 +80,10 @@ describe('spikeloop viz (CLI)', () => {
       );
     };
     try {
-      const [busy, badHost] = await Promise.all([runViz(['--port', String(busyPort)]), runViz(['--port', '0', '--host', 'no-such-host.invalid'])]);
+      const [busy, badHost] = await Promise.all([
+        runViz(['--port', String(busyPort)]),
+        runViz(['--port', '0', '--host', 'no-such-host.invalid']),
+      ]);
       expect(busy.signal).toBeNull();
       expect(busy.code).toBe(1);
       expect(busy.err).toMatch(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${busyPort}: the port is already in use`));

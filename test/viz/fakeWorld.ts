@@ -25,7 +25,10 @@ export function fakeSledEnv(opts: { maxEpisodeSteps?: number; stepCostMs?: numbe
   const impulses: Array<readonly [number, number]> = [];
   const obs = () => Float64Array.of(state.x, state.v);
   const box = (cx: number, cy: number, hw: number, hh: number): Array<[number, number]> => [
-    [cx - hw, cy - hh], [cx + hw, cy - hh], [cx + hw, cy + hh], [cx - hw, cy + hh],
+    [cx - hw, cy - hh],
+    [cx + hw, cy - hh],
+    [cx + hw, cy + hh],
+    [cx - hw, cy + hh],
   ];
   return {
     state,

@@ -12,7 +12,7 @@ function wideSource(size: number): SpikeSource {
     step(obs) {
       const shift = Math.floor((obs[0]! + 3) * 100);
       const fired: number[] = [];
-      for (let i = (shift % 10 + 10) % 10; i < size; i += 10) fired.push(i);
+      for (let i = ((shift % 10) + 10) % 10; i < size; i += 10) fired.push(i);
       return { action: [-obs[0]! - 0.5 * obs[1]!], spikes: [Uint32Array.from(fired)], motor: Float32Array.of(-obs[0]!) };
     },
   };
@@ -27,7 +27,13 @@ describe('viz server under load', () => {
   it('20 clients, one never reads: the loop keeps real time, the stalled client is dropped, memory stays bounded', async () => {
     const capBytes = 256 * 1024;
     const server = await startVizServer(
-      () => closedLoopSimulation({ env: fakeSledEnv({ maxEpisodeSteps: 1e9 }), source: wideSource(40000), envName: 'sled', controllerName: 'wide' }),
+      () =>
+        closedLoopSimulation({
+          env: fakeSledEnv({ maxEpisodeSteps: 1e9 }),
+          source: wideSource(40000),
+          envName: 'sled',
+          controllerName: 'wide',
+        }),
       { env: 'sled', controller: 'wide' },
       { port: 0, speed: 4, maxBufferedBytes: capBytes },
     );

@@ -36,7 +36,14 @@ describe('viz protocol', () => {
   });
 
   it('writes the documented little-endian header layout', () => {
-    const bytes = encodeSpikes({ tick: 0x01020304, episode: 2, simTimeS: 0.5, sentAtMs: 0, spikes: [Uint32Array.of(7, 8)], motor: Float32Array.of() });
+    const bytes = encodeSpikes({
+      tick: 0x01020304,
+      episode: 2,
+      simTimeS: 0.5,
+      sentAtMs: 0,
+      spikes: [Uint32Array.of(7, 8)],
+      motor: Float32Array.of(),
+    });
     const dv = new DataView(bytes.buffer);
     expect(dv.getUint8(0)).toBe(1);
     expect(dv.getUint8(1)).toBe(1);
@@ -51,7 +58,14 @@ describe('viz protocol', () => {
   });
 
   it('rejects truncated, mistyped, wrong-version and out-of-range frames with a reason', () => {
-    const good = encodeSpikes({ tick: 1, episode: 1, simTimeS: 0, sentAtMs: 0, spikes: [Uint32Array.of(1), Uint32Array.of(), Uint32Array.of()], motor: Float32Array.of() });
+    const good = encodeSpikes({
+      tick: 1,
+      episode: 1,
+      simTimeS: 0,
+      sentAtMs: 0,
+      spikes: [Uint32Array.of(1), Uint32Array.of(), Uint32Array.of()],
+      motor: Float32Array.of(),
+    });
     expect(() => decodeSpikes(good.subarray(0, 10))).toThrow(/shorter than the 32-byte header/);
     expect(() => decodeSpikes(good.subarray(0, good.length - 4))).toThrow(/counts say/);
     const wrongType = good.slice();
@@ -60,7 +74,14 @@ describe('viz protocol', () => {
     const wrongVersion = good.slice();
     wrongVersion[1] = 2;
     expect(() => decodeSpikes(wrongVersion)).toThrow(/protocol version 2/);
-    const outOfRange = encodeSpikes({ tick: 1, episode: 1, simTimeS: 0, sentAtMs: 0, spikes: [Uint32Array.of(40), Uint32Array.of(), Uint32Array.of()], motor: Float32Array.of() });
+    const outOfRange = encodeSpikes({
+      tick: 1,
+      episode: 1,
+      simTimeS: 0,
+      sentAtMs: 0,
+      spikes: [Uint32Array.of(40), Uint32Array.of(), Uint32Array.of()],
+      motor: Float32Array.of(),
+    });
     expect(() => decodeSpikes(outOfRange, layers)).toThrow(/index 40 out of range for layer 'in'/);
     expect(() => decodeSpikes(good, layers.slice(0, 2))).toThrow(/3 layers, expected 2/);
   });

@@ -52,7 +52,10 @@ describe('viz server with a real ws client', () => {
     await c.waitFor(() => c.spikes().length >= 20 && c.json('snapshot').length >= 3, '20 spike frames and 3 snapshots');
     const hello = c.json('hello')[0]!;
     expect(hello.version).toBe(1);
-    expect(hello.layers).toEqual([{ name: 'sensory', size: 32 }, { name: 'motor', size: 2 }]);
+    expect(hello.layers).toEqual([
+      { name: 'sensory', size: 32 },
+      { name: 'motor', size: 2 },
+    ]);
     expect(hello.motorNames).toEqual(['force']);
     expect(c.received[0]).toMatchObject({ kind: 'json', msg: { type: 'hello' } });
     const snap = c.json('snapshot').at(-1)!;
@@ -155,7 +158,14 @@ describe('viz server with a real ws client', () => {
     c.ws.send(Buffer.from([1, 2, 3]));
     await c.waitFor(() => c.json('error').length >= 8, '8 error frames');
     expect(c.json('error').map((e) => e.code)).toEqual([
-      'bad_message', 'bad_message', 'bad_message', 'unknown_body', 'unknown_body', 'unknown_choice', 'too_large', 'binary_not_accepted',
+      'bad_message',
+      'bad_message',
+      'bad_message',
+      'unknown_body',
+      'unknown_body',
+      'unknown_choice',
+      'too_large',
+      'binary_not_accepted',
     ]);
     expect(env().state.x).toBe(before.x);
     expect(env().state.v).toBe(before.v);
@@ -212,12 +222,16 @@ describe('viz server with a real ws client', () => {
         request({ host: '127.0.0.1', port, path: '/', headers: { Host: host } }, (res) => {
           res.resume();
           resolve(res.statusCode!);
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
     expect(await status(`evil.example:${port}`)).toBe(421);
     expect(await status(`localhost:${port}`)).toBe(200);
     expect(await status(`viewer.example:${port}`)).toBe(200);
-    await expect(TestClient.open(server.url, { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` })).rejects.toThrow(/403/);
+    await expect(TestClient.open(server.url, { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` })).rejects.toThrow(
+      /403/,
+    );
   });
 
   it('stays healthy when a client disconnects in the middle of a frame', async () => {
@@ -277,7 +291,13 @@ describe('viz server with a real ws client', () => {
     const s = await startVizServer(
       () => {
         const { sim } = fakeSledSimulation();
-        return { ...sim, step: () => { if (--failAt === 0) throw new Error('controller diverged'); return sim.step(); } };
+        return {
+          ...sim,
+          step: () => {
+            if (--failAt === 0) throw new Error('controller diverged');
+            return sim.step();
+          },
+        };
       },
       { env: 'sled', controller: 'pd' },
       { port: 0 },

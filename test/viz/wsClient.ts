@@ -13,7 +13,11 @@ export class TestClient {
     this.ws = ws;
     ws.on('message', (data, isBinary) => {
       const buf = data as Buffer;
-      this.received.push(isBinary ? { kind: 'spikes', frame: decodeSpikes(buf), bytes: buf.length } : { kind: 'json', msg: JSON.parse(buf.toString('utf8')) });
+      this.received.push(
+        isBinary
+          ? { kind: 'spikes', frame: decodeSpikes(buf), bytes: buf.length }
+          : { kind: 'json', msg: JSON.parse(buf.toString('utf8')) },
+      );
       for (const w of this.waiters) w();
     });
   }

@@ -26,7 +26,10 @@ const trainSchema = z
      * of the budget goes from 0 to 1 (a time-based horizon, since the step count is not known ahead).
      */
     schedule: z
-      .discriminatedUnion('kind', [z.object({ kind: z.literal('constant') }).strict(), z.object({ kind: z.literal('cosine'), minLr: z.number().min(0) }).strict()])
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('constant') }).strict(),
+        z.object({ kind: z.literal('cosine'), minLr: z.number().min(0) }).strict(),
+      ])
       .optional(),
     clipGradNorm: z.number().positive().optional(),
     /** Seconds of training between metric snapshots (recorded in results.json); absent: none. */
@@ -36,7 +39,10 @@ const trainSchema = z
 
 export const oxfordConfigSchema = z
   .object({
-    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     description: z.string().optional(),
     network: networkConfigSchema,
     train: trainSchema,
@@ -47,8 +53,14 @@ export const oxfordConfigSchema = z
         reduction: z.enum(['sum', 'mean']).optional(),
       })
       .strict(),
-    rate: z.object({ reduction: z.enum(['sum', 'mean']).optional() }).strict().optional(),
-    metrics: z.object({ tauSteps: z.number().positive().optional(), windowSteps: z.number().int().min(0).optional() }).strict().optional(),
+    rate: z
+      .object({ reduction: z.enum(['sum', 'mean']).optional() })
+      .strict()
+      .optional(),
+    metrics: z
+      .object({ tauSteps: z.number().positive().optional(), windowSteps: z.number().int().min(0).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -64,18 +76,25 @@ export interface ResolvedOxfordConfig extends OxfordConfig {
 export function parseOxfordConfig(raw: unknown, source = ''): ResolvedOxfordConfig {
   const where = source ? `oxford config ${source}` : 'oxford config';
   const r = oxfordConfigSchema.safeParse(raw);
-  if (!r.success) throw new Error(`${where}: ${r.error.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(
+      `${where}: ${r.error.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('; ')}`,
+    );
   const c = r.data;
   let resolvedNetwork: ResolvedNetworkConfig;
   try {
     resolvedNetwork = parseNetworkConfig(c.network);
   } catch (e) {
-    throw new Error(`${where}: network: ${(e as Error).message}`);
+    throw new Error(`${where}: network: ${(e as Error).message}`, { cause: e });
   }
-  if (c.network.inputShape.length !== 1) throw new Error(`${where}: network.inputShape: the input raster is [neurons], got [${c.network.inputShape.join(', ')}]`);
+  if (c.network.inputShape.length !== 1)
+    throw new Error(`${where}: network.inputShape: the input raster is [neurons], got [${c.network.inputShape.join(', ')}]`);
   if (resolvedNetwork.input !== 'spikes') throw new Error(`${where}: network.input: the input is a spike raster, set input: 'spikes'`);
   const last = c.network.layers.at(-1)!;
-  if (last.type !== 'dense') throw new Error(`${where}: network.layers.${c.network.layers.length - 1}: the output layer must be dense (one neuron per target neuron), got ${last.type}`);
+  if (last.type !== 'dense')
+    throw new Error(
+      `${where}: network.layers.${c.network.layers.length - 1}: the output layer must be dense (one neuron per target neuron), got ${last.type}`,
+    );
   return { ...c, resolvedNetwork, inputNeurons: c.network.inputShape[0]!, outputNeurons: last.units };
 }
 
@@ -85,7 +104,7 @@ export function loadOxfordConfig(path: string): ResolvedOxfordConfig {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`oxford config ${path}: cannot read or parse (${(e as Error).message})`);
+    throw new Error(`oxford config ${path}: cannot read or parse (${(e as Error).message})`, { cause: e });
   }
   return parseOxfordConfig(raw, path);
 }

@@ -23,12 +23,14 @@ export interface OxfordData {
 
 /** SLAYER's released output (rows neuron, 0, step) as a binary raster; names a bad row. */
 export function slayerOutputRaster(a: NpyArray, neurons: number, T: number): SpikeRaster {
-  if (a.shape.length !== 2 || a.shape[1] !== 3) throw new Error(`SLAYER output: expected [n, 3] rows (neuron, 0, step), got [${a.shape.join(', ')}]`);
+  if (a.shape.length !== 2 || a.shape[1] !== 3)
+    throw new Error(`SLAYER output: expected [n, 3] rows (neuron, 0, step), got [${a.shape.join(', ')}]`);
   const data = new Uint8Array(T * neurons);
   for (let r = 0; r < a.shape[0]!; r++) {
     const n = a.data[r * 3]!;
     const t = a.data[r * 3 + 2]!;
-    if (!Number.isInteger(n) || n < 0 || n >= neurons) throw new Error(`SLAYER output: row ${r} has neuron ${n}; the raster has ${neurons} neurons`);
+    if (!Number.isInteger(n) || n < 0 || n >= neurons)
+      throw new Error(`SLAYER output: row ${r} has neuron ${n}; the raster has ${neurons} neurons`);
     if (!Number.isInteger(t) || t < 0 || t >= T) throw new Error(`SLAYER output: row ${r} has step ${t}; the raster has T = ${T} steps`);
     data[t * neurons + n] = 1;
   }
@@ -38,7 +40,8 @@ export function slayerOutputRaster(a: NpyArray, neurons: number, T: number): Spi
 /** Reads the task from `dir`; the rasters have `T` steps and the given neuron counts. */
 export function loadOxford(dir: string, shape: { T: number; inputNeurons: number; outputNeurons: number }): OxfordData {
   for (const f of ['input.bs1', 'output.bs1']) {
-    if (!existsSync(join(dir, f))) throw new Error(`oxford data: ${join(dir, f)} not found (the folder must hold input.bs1 and output.bs1; see --data)`);
+    if (!existsSync(join(dir, f)))
+      throw new Error(`oxford data: ${join(dir, f)} not found (the folder must hold input.bs1 and output.bs1; see --data)`);
   }
   const input = readBs1Raster(join(dir, 'input.bs1'), { neurons: shape.inputNeurons, T: shape.T, rounding: 'round' });
   const target = readBs1Raster(join(dir, 'output.bs1'), { neurons: shape.outputNeurons, T: shape.T, rounding: 'floor' });

@@ -92,7 +92,8 @@ function lossFor(cfg: ResolvedOxfordConfig, objective: OxfordObjective): LossFn 
     return (out, targets) => rateLoss(out, targets, { reduction });
   }
   const s = cfg.spikeSeq;
-  return (out, targets) => spikeSequenceLoss(out, targets, { psp: s.psp, kernel: s.kernel ?? 'first-order', reduction: s.reduction ?? 'sum' });
+  return (out, targets) =>
+    spikeSequenceLoss(out, targets, { psp: s.psp, kernel: s.kernel ?? 'first-order', reduction: s.reduction ?? 'sum' });
 }
 
 /** The loss's targets: the raster `[T, 1, N]` (spike-seq) or per-neuron target rates `[1, N]` (rate). */
@@ -128,7 +129,12 @@ function budgetSchedule(cfg: ResolvedOxfordConfig): { schedule: LrSchedule; trac
 }
 
 /** Trains one objective within the budget and scores its output raster. */
-export function trainObjective(cfg: ResolvedOxfordConfig, data: OxfordData, objective: OxfordObjective, log: (line: string) => void): { run: ObjectiveRun; output: SpikeRaster } {
+export function trainObjective(
+  cfg: ResolvedOxfordConfig,
+  data: OxfordData,
+  objective: OxfordObjective,
+  log: (line: string) => void,
+): { run: ObjectiveRun; output: SpikeRaster } {
   const tr = cfg.train;
   const { T } = data.target;
   const net = Sequential.fromConfig(cfg.network);
@@ -142,7 +148,10 @@ export function trainObjective(cfg: ResolvedOxfordConfig, data: OxfordData, obje
     progress: 'never',
     ...(tr.clipGradNorm !== undefined ? { clipGradNorm: tr.clipGradNorm } : {}),
   });
-  const batch = { inputs: tf.tensor3d(Float32Array.from(data.input.data), [T, 1, data.input.neurons]), targets: targetsFor(objective, data.target) };
+  const batch = {
+    inputs: tf.tensor3d(Float32Array.from(data.input.data), [T, 1, data.input.neurons]),
+    targets: targetsFor(objective, data.target),
+  };
   const score = (): SpikeMetrics => spikeMetrics(data.target, outputRaster(net, batch.inputs, T, data.target.neurons), cfg.metrics ?? {});
   const budgetMs = tr.budgetSec * 1000;
   const maxEpochs = tr.maxEpochs ?? Number.POSITIVE_INFINITY;
@@ -167,7 +176,9 @@ export function trainObjective(cfg: ResolvedOxfordConfig, data: OxfordData, obje
         const lr = learningRate(schedule, tr.optimizer.lr, epochs);
         const m = score();
         snapshots.push({ epoch: epochs, trainSeconds: trainMs / 1000, lr, metrics: m });
-        log(`${objective}: ${(trainMs / 1000).toFixed(0)} s, epoch ${epochs}, loss ${lastLoss.toPrecision(5)}, lr ${lr.toExponential(2)}: ${metricLine(m)}`);
+        log(
+          `${objective}: ${(trainMs / 1000).toFixed(0)} s, epoch ${epochs}, loss ${lastLoss.toPrecision(5)}, lr ${lr.toExponential(2)}: ${metricLine(m)}`,
+        );
         nextSnapshotMs += tr.snapshotEverySec! * 1000;
       }
     }
@@ -175,7 +186,19 @@ export function trainObjective(cfg: ResolvedOxfordConfig, data: OxfordData, obje
     const output = outputRaster(net, batch.inputs, T, data.target.neurons);
     const metrics = spikeMetrics(data.target, output, cfg.metrics ?? {});
     log(`${objective}: done after ${epochs} epochs in ${(trainMs / 1000).toFixed(1)} s: ${metricLine(metrics)}`);
-    return { run: { objective, metrics, epochs, trainSeconds: trainMs / 1000, stoppedBy: epochs >= maxEpochs ? 'max-epochs' : 'budget', maxStepSeconds: maxStepMs / 1000, loss, snapshots }, output };
+    return {
+      run: {
+        objective,
+        metrics,
+        epochs,
+        trainSeconds: trainMs / 1000,
+        stoppedBy: epochs >= maxEpochs ? 'max-epochs' : 'budget',
+        maxStepSeconds: maxStepMs / 1000,
+        loss,
+        snapshots,
+      },
+      output,
+    };
   } finally {
     batch.inputs.dispose();
     batch.targets.dispose();
@@ -200,7 +223,10 @@ function panelTitle(name: string, m: SpikeMetrics): string {
 }
 
 /** Runs the bench; writes results.json, results.md, oxford.png and our output rasters into `outDir`. */
-export function runOxford(cfg: ResolvedOxfordConfig, options: Partial<OxfordRunOptions> & Pick<OxfordRunOptions, 'dataDir' | 'outDir'>): OxfordResult {
+export function runOxford(
+  cfg: ResolvedOxfordConfig,
+  options: Partial<OxfordRunOptions> & Pick<OxfordRunOptions, 'dataDir' | 'outDir'>,
+): OxfordResult {
   const o = { ...DEFAULT_OXFORD_RUN, ...options };
   const started = new Date();
   const loadStart = loadavg();
@@ -212,7 +238,9 @@ export function runOxford(cfg: ResolvedOxfordConfig, options: Partial<OxfordRunO
   const panels = [{ title: `target: ${data.target.data.reduce((a, b) => a + b, 0)} spikes`, raster: data.target as SpikeRaster }];
   const runs: ObjectiveRun[] = [];
   for (const objective of o.objectives) {
-    o.log(`training ${objective} for ${cfg.train.budgetSec} s${cfg.train.maxEpochs !== undefined ? ` (at most ${cfg.train.maxEpochs} epochs)` : ''}`);
+    o.log(
+      `training ${objective} for ${cfg.train.budgetSec} s${cfg.train.maxEpochs !== undefined ? ` (at most ${cfg.train.maxEpochs} epochs)` : ''}`,
+    );
     const { run, output } = trainObjective(cfg, data, objective, o.log);
     runs.push(run);
     panels.push({ title: panelTitle(TITLES[objective], run.metrics), raster: output });

@@ -8,7 +8,14 @@ import type { OxfordResult } from './runner.ts';
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 function cells(m: SpikeMetrics): string[] {
-  return [m.vanRossum.toFixed(3), String(m.outputSpikes), m.totalCountError.toFixed(3), m.perNeuronCountError.toFixed(3), pct(m.hitShare), pct(m.unmatchedShare)];
+  return [
+    m.vanRossum.toFixed(3),
+    String(m.outputSpikes),
+    m.totalCountError.toFixed(3),
+    m.perNeuronCountError.toFixed(3),
+    pct(m.hitShare),
+    pct(m.unmatchedShare),
+  ];
 }
 
 /** The results table with the command and machine lines under it. */
@@ -18,7 +25,9 @@ export function oxfordTable(r: OxfordResult): string {
   const lines = [
     `| output | van Rossum (τ ${tau}, / target norm) | spikes (target ${r.target.spikes}) | total count error | per-neuron count error | target spikes hit within ±${w} steps | output spikes unmatched | training time | epochs |`,
     '|---|---|---|---|---|---|---|---|---|',
-    ...r.runs.map((run) => `| ours, ${run.objective} loss | ${cells(run.metrics).join(' | ')} | ${run.trainSeconds.toFixed(0)} s | ${run.epochs} |`),
+    ...r.runs.map(
+      (run) => `| ours, ${run.objective} loss | ${cells(run.metrics).join(' | ')} | ${run.trainSeconds.toFixed(0)} s | ${run.epochs} |`,
+    ),
   ];
   if (r.slayer) lines.push(`| SLAYER, released output | ${cells(r.slayer).join(' | ')} | (GPU, not timed here) | 5000 (per lava-dl) |`);
   lines.push('');

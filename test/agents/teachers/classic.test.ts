@@ -32,7 +32,8 @@ describe('reacherIk', () => {
 
 describe('reacher teacher elbow choice', () => {
   // observation: [cos q1, cos q2, sin q1, sin q2, target x, y, q̇1, q̇2, offset x, y] at rest
-  const posture = (q1: number, q2: number): Float64Array => Float64Array.of(Math.cos(q1), Math.cos(q2), Math.sin(q1), Math.sin(q2), 0.3, -0.6, 0, 0, 0, 0);
+  const posture = (q1: number, q2: number): Float64Array =>
+    Float64Array.of(Math.cos(q1), Math.cos(q2), Math.sin(q1), Math.sin(q2), 0.3, -0.6, 0, 0, 0, 0);
   const [up1, up2] = reacherIk(0.3, -0.6, 1);
   const [down1, down2] = reacherIk(0.3, -0.6, -1);
 
@@ -72,7 +73,11 @@ describe('teachers reach their targets on seeded episodes', () => {
 
   it('teacher actions stay inside the action space', () => {
     const t = makeTeacher('pendulum');
-    for (const o of [[1, 0, 8], [-1, 0, 0], [0, 1, -8]]) {
+    for (const o of [
+      [1, 0, 8],
+      [-1, 0, 0],
+      [0, 1, -8],
+    ]) {
       const a = t.act(Float64Array.from(o))[0]!;
       expect(Math.abs(a)).toBeLessThanOrEqual(2);
     }

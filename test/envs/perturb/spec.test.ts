@@ -24,7 +24,12 @@ describe('perturbation spec', () => {
   });
 
   it('round-trips through the canonical string', () => {
-    for (const s of ['pushes=0.08,noise=0.05,delay=1,mass=0.8:1.2', 'pushes=2,push-interval=1:2,push-body=torso,push-direction=horizontal', 'none', 'length=0.9:1.1,gravity=0.5:1']) {
+    for (const s of [
+      'pushes=0.08,noise=0.05,delay=1,mass=0.8:1.2',
+      'pushes=2,push-interval=1:2,push-body=torso,push-direction=horizontal',
+      'none',
+      'length=0.9:1.1,gravity=0.5:1',
+    ]) {
       expect(formatPerturbation(parsePerturbation(s))).toBe(s);
     }
   });
@@ -47,6 +52,8 @@ describe('perturbation spec', () => {
     expect(() => makeEnv('reacher', { perturb: 'friction=1.2' })).toThrow(/'friction': Reacher-v1 has no parameter in this group/);
     expect(() => makeEnv('cartpole', { perturb: 'linkMassKg=0.5:2' })).toThrow(/unknown key 'linkMassKg' for CartPoleContinuous-v1/);
     expect(() => makeEnv('cartpole', { perturb: 'mass=1.2,poleMassKg=1:2' })).toThrow(/'poleMassKg' is randomised twice/);
-    expect(() => makeEnv('cartpole', { perturb: 'pushes=0.1,push-body=wheel' }).reset({ seed: 0 })).toThrow(/no movable body 'wheel'; bodies: cart, pole/);
+    expect(() => makeEnv('cartpole', { perturb: 'pushes=0.1,push-body=wheel' }).reset({ seed: 0 })).toThrow(
+      /no movable body 'wheel'; bodies: cart, pole/,
+    );
   });
 });

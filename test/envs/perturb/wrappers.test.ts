@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ActionDelay, DomainRandomization, ObservationNoise, RandomPushes, checkEnv, listEnvs, makeEnv,
-  type Action, type Env, type PushRecord,
+  ActionDelay,
+  DomainRandomization,
+  ObservationNoise,
+  RandomPushes,
+  checkEnv,
+  listEnvs,
+  makeEnv,
+  type Action,
+  type Env,
+  type PushRecord,
 } from '../../../envs/index.ts';
 
 /** Steps an env with a fixed action sequence from a seeded reset; returns observations and push records. */
@@ -42,7 +50,12 @@ describe('RandomPushes', () => {
 
   it('moves the body: the step with a push differs from the same step without', () => {
     const plain = trace(bare('cartpole'), 4, () => [0], 8);
-    const pushed = trace(new RandomPushes(bare('cartpole'), { impulseNs: 0.05, intervalS: [0.1, 0.1], body: 'pole', direction: 'horizontal' }), 4, () => [0], 8);
+    const pushed = trace(
+      new RandomPushes(bare('cartpole'), { impulseNs: 0.05, intervalS: [0.1, 0.1], body: 'pole', direction: 'horizontal' }),
+      4,
+      () => [0],
+      8,
+    );
     const k = Math.round(pushed.pushes[0]!.timeS / 0.02); // the push lands before step k and shows in observation k + 1
     expect(k).toBeGreaterThanOrEqual(5);
     expect(pushed.obs[k]).toEqual(plain.obs[k]);
@@ -92,7 +105,9 @@ describe('ObservationNoise', () => {
   });
 
   it('refuses a σ of the wrong length or sign', () => {
-    expect(() => new ObservationNoise(bare('cartpole'), { sigma: [0.1, 0.1] })).toThrow(/sigma has 2 values, CartPoleContinuous-v1 observations have 4/);
+    expect(() => new ObservationNoise(bare('cartpole'), { sigma: [0.1, 0.1] })).toThrow(
+      /sigma has 2 values, CartPoleContinuous-v1 observations have 4/,
+    );
     expect(() => new ObservationNoise(bare('cartpole'), { sigma: [0.1, -1, 0, 0] })).toThrow(/sigma\[1\] must be a finite number >= 0/);
   });
 });
@@ -111,7 +126,7 @@ describe('ActionDelay', () => {
     const env = new ActionDelay(bare('cartpole'), { steps: 1 });
     const ref = trace(bare('cartpole'), 2, (t) => [t === 0 ? 0 : 0.5], 3);
     env.reset({ seed: 2 });
-    const obs = [0, 0, 0].map((_, t) => {
+    const obs = [0, 0, 0].map(() => {
       buf[0] = 0.5;
       const o = env.step(buf).observation;
       buf[0] = -1;
@@ -137,18 +152,25 @@ describe('DomainRandomization', () => {
     }
     expect(seen.size).toBe(20);
     const again = env.reset({ seed: 7 }).info['params'];
-    expect(new DomainRandomization(bare('cartpole'), { factors: { cartMassKg: [0.5, 1.5], poleHalfLengthM: [0.8, 1.2] } }).reset({ seed: 7 }).info['params']).toEqual(again);
+    expect(
+      new DomainRandomization(bare('cartpole'), { factors: { cartMassKg: [0.5, 1.5], poleHalfLengthM: [0.8, 1.2] } }).reset({ seed: 7 })
+        .info['params'],
+    ).toEqual(again);
   });
 
   it('the drawn body is the one simulated', () => {
-    expect(() => new DomainRandomization(bare('pendulum'), { factors: { gravityMS2: [0, 0] } })).toThrow(/factors\.gravityMS2 must be \[min, max\] with 0 < min/);
+    expect(() => new DomainRandomization(bare('pendulum'), { factors: { gravityMS2: [0, 0] } })).toThrow(
+      /factors\.gravityMS2 must be \[min, max\] with 0 < min/,
+    );
     const heavy = trace(new DomainRandomization(bare('pendulum'), { factors: { lengthM: [2, 2] } }), 1, () => [0], 20);
     const same = trace(makeEnv('pendulum', { maxEpisodeSteps: false, params: { lengthM: 2 } }), 1, () => [0], 20);
     expect(heavy.obs).toEqual(same.obs);
   });
 
   it('names an unknown parameter and lists the known ones', () => {
-    expect(() => new DomainRandomization(bare('cartpole'), { factors: { mass: [0.8, 1.2] } })).toThrow(/no parameter 'mass'; known: gravityMS2, cartMassKg/);
+    expect(() => new DomainRandomization(bare('cartpole'), { factors: { mass: [0.8, 1.2] } })).toThrow(
+      /no parameter 'mass'; known: gravityMS2, cartMassKg/,
+    );
   });
 });
 

@@ -65,6 +65,9 @@ describe('sweep spec', () => {
 describe('the sweep specs in configs/sweeps', () => {
   it.each([
     ['cartpole-labels.json', 10],
+    ['pendulum-labels.json', 10],
+    ['reacher-labels.json', 10],
+    ['walker-labels.json', 10],
     ['nmnist-labels.json', 10],
     ['cartpole-labels-demo.json', 6],
   ])('%s is valid and has %i cells', (file, cells) => {

@@ -146,12 +146,17 @@ export function cellId(c: Omit<Cell, 'id' | 'point' | 'seed'>): string {
   return `c${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }
 
-/** All cells of a spec: grid points × seeds × repeats. Identical cells (duplicate values) appear once. */
+/**
+ * All cells of a spec: grid points × seeds × repeats, seed-major (every grid point of the first
+ * seed, then of the next), so a sweep cut short by time holds complete seed pairs for the paired
+ * comparisons. Identical cells (duplicate values) appear once.
+ */
 export function expandCells(spec: SweepSpec): Cell[] {
   const cells = new Map<string, Cell>();
-  for (const point of gridPoints(spec.grid)) {
-    for (const seed of spec.seeds) {
-      for (let repeat = 0; repeat < spec.repeats; repeat++) {
+  const points = gridPoints(spec.grid);
+  for (const seed of spec.seeds) {
+    for (let repeat = 0; repeat < spec.repeats; repeat++) {
+      for (const point of points) {
         const args = sorted({ ...spec.args, ...point, seed });
         const base = {
           job: spec.job,

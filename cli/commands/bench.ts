@@ -140,7 +140,8 @@ export async function run(argv: string[]): Promise<number> {
   await runClassification(exp, {
     dataDir: dir,
     outDir: out,
-    progress: 'auto',
+    // a bar over all batches on a TTY; off one (a log), one line per epoch on stderr with the ETA
+    progress: 'always',
     command: ['spikeloop', 'bench', ...argv].join(' '),
     checkpoint: !values['no-checkpoint'],
   });

@@ -18,7 +18,8 @@ export const summary = 'run a sweep spec (grid × seeds) locally on a worker poo
 const HELP = `usage: spikeloop sweep SPEC.json [options]
 
   --out DIR             sweep folder (default sweeps/<spec name>); running again resumes it
-  --workers N           jobs at a time, each in its own process (default: the cores, ${DEFAULT_WORKERS()})
+  --workers N           jobs at a time, each in its own process (default: the cores, ${DEFAULT_WORKERS()});
+                        local runs only (with --queue, give it to spikeloop worker)
   --queue URL           enqueue the cells on BullMQ at redis://host:port instead of running them here;
                         run 'spikeloop worker --queue URL' on each machine. The sweep folder must be on
                         a filesystem every worker mounts at the same path (it holds the plan and results)
@@ -31,7 +32,8 @@ const HELP = `usage: spikeloop sweep SPEC.json [options]
 
 Spec (JSON): {"name", "job": "train-controller"|"bench"|"eval", "positionals"?: [...],
   "args"?: {flag: value}, "grid"?: {flag: [values]}, "seeds": [..], "repeats"?: 1,
-  "evaluate"?: {"episodes": 100, "seed": 0} (train-controller), "metric"?: "name"}`;
+  "evaluate"?: {"episodes": 100, "seed": 0, "suite"?: "robust"|"nominal"} (train-controller),
+  "metric"?: "name"}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -57,8 +59,13 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const spec = loadSweepSpec(positionals[0]!);
-  const workers = workersOption(values.workers) ?? DEFAULT_WORKERS();
   const url = queueUrlOption(values.queue);
+  // With --queue nothing runs here: each machine's `spikeloop worker --workers N` sets its own parallelism.
+  if (url && values.workers !== undefined)
+    throw new Error(
+      "--workers sets the local pool and does nothing with --queue; give it to 'spikeloop worker --workers N' on each machine",
+    );
+  const workers = workersOption(values.workers) ?? DEFAULT_WORKERS();
   const attempts = intOption('attempts', values.attempts, 1) ?? 1;
   if (!url && (values['queue-name'] !== undefined || values.attempts !== undefined || values['no-wait']))
     throw new Error('--queue-name, --attempts and --no-wait need --queue');

@@ -3,12 +3,12 @@
  * [--env-module F] [--record FILE]`: runs the closed loop in real time and serves the live page;
  * prints its URL; stops on SIGINT/SIGTERM (and then finishes the recording, if any).
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_VIZ_SERVER, startVizServer } from '../../src/viz/server.ts';
 import { initBackend } from '../../src/backend/index.ts';
 import { createVizFactory } from '../vizSession.ts';
 import { loadUserModules } from '../userModules.ts';
 import { resolveEnvId } from '../../envs/index.ts';
+import { parseCommand } from '../options.ts';
 
 export const summary = 'live visualizer: closed loop in real time, streamed to a browser page';
 
@@ -36,29 +36,23 @@ function num(name: string, raw: string | undefined, fallback: number, check: (x:
   return x;
 }
 
+const OPTIONS = {
+  env: { type: 'string', default: 'cartpole' },
+  controller: { type: 'string' },
+  checkpoint: { type: 'string' },
+  record: { type: 'string' },
+  'env-module': { type: 'string', multiple: true },
+  'teacher-module': { type: 'string', multiple: true },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
+  speed: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: 'string', default: 'cartpole' },
-      controller: { type: 'string' },
-      checkpoint: { type: 'string' },
-      record: { type: 'string' },
-      'env-module': { type: 'string', multiple: true },
-      'teacher-module': { type: 'string', multiple: true },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'allow-origin': { type: 'string', multiple: true },
-      speed: { type: 'string' },
-      seed: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
   const port = num(
     'port',
     values.port,

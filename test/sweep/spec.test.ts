@@ -74,6 +74,7 @@ describe('the sweep specs in configs/sweeps', () => {
   it.each([
     ['cartpole-labels.json', 10],
     ['pendulum-labels.json', 10],
+    ['pendulum-labels-half.json', 10],
     ['reacher-labels.json', 10],
     ['walker-labels.json', 10],
     ['nmnist-labels.json', 10],

@@ -67,6 +67,8 @@ export interface RecipeOptions {
   lr: number;
   teacherEpisodes: number;
   teacherNoise: number;
+  /** Step-to-step correlation of that noise (0 = white; see `TeacherRolloutOptions.noiseCorrelation`). */
+  teacherNoiseCorrelation: number;
   /** Cap on steps per training rollout (keeps long episodes from dominating). */
   rolloutSteps: number;
   daggerRounds: number;
@@ -112,6 +114,16 @@ export interface RecipeOptions {
   coverRange: Array<number | null>;
   /** Memory of both hidden layers (src/network config fields): recurrent weights, adaptive threshold, learned τ. */
   hiddenMemory?: HiddenMemory;
+  /**
+   * Neuron time constants of every layer (network-level `lif.tauMem`, `psp.tauSyn`, in SNN
+   * sub-steps; absent = the src/neurons defaults, τm 5, τs 3). With the motor decoder's
+   * `decoderTauSyn` they set the controller's response latency: each layer's filters delay a
+   * change of the observation by a few sub-steps, and T sub-steps make one control step.
+   */
+  tauMem?: number;
+  tauSyn?: number;
+  /** The motor decoder's (and so the labels') PSP time constant τs in sub-steps (default 5, `DEFAULT_MOTOR_PSP`). */
+  decoderTauSyn?: number;
 }
 
 /** The dense-layer config fields that give a hidden layer memory (issue 11). */
@@ -142,6 +154,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   lr: 3e-3,
   teacherEpisodes: 10,
   teacherNoise: 0.3,
+  teacherNoiseCorrelation: 0,
   rolloutSteps: 500,
   daggerRounds: 6,
   daggerEpisodes: 4,
@@ -302,6 +315,11 @@ export function resolveRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeO
     throw new Error(`recipe: label must be 'spike-seq' or 'rate', got '${String(o.label)}'`);
   if (o.motorCode !== 'one-sided' && o.motorCode !== 'balanced')
     throw new Error(`recipe: motorCode must be 'one-sided' or 'balanced', got '${String(o.motorCode)}'`);
+  for (const k of ['tauMem', 'tauSyn', 'decoderTauSyn'] as const) {
+    const v = o[k];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 1))
+      throw new Error(`recipe: ${k} must be a number >= 1 (sub-steps), got ${String(v)}`);
+  }
   if (o.hidden.length !== 2 || !o.hidden.every((h) => Number.isInteger(h) && h >= 1))
     throw new Error(`recipe: hidden must be two positive layer sizes, got [${o.hidden.join(', ')}]`);
   return o;
@@ -410,6 +428,7 @@ function collectTeacherData(ctx: RecipeContext): Trajectory[] {
     seed: 10_000 + 1000 * o.seed,
     maxSteps: ctx.rolloutSteps,
     noise: o.teacherNoise,
+    noiseCorrelation: o.teacherNoiseCorrelation,
     commandScale: o.commandScale,
     commandExponent: o.commandExponent,
     perturbations: o.trainPerturbations,
@@ -458,7 +477,7 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
     population: { ...ranges, neuronsPerDim: o.neuronsPerDim, width: 1, peak: 1 },
     decoder: {
       gain: DEFAULT_MOTOR_LABELS.gain,
-      psp: { ...DEFAULT_MOTOR_LABELS.psp },
+      psp: { ...DEFAULT_MOTOR_LABELS.psp, ...(o.decoderTauSyn !== undefined ? { tauSyn: o.decoderTauSyn } : {}) },
       ...(o.motorPopulation > 1 ? { population: o.motorPopulation } : {}),
     },
     readout: 'mean',
@@ -489,6 +508,8 @@ function buildLearner(ctx: RecipeContext, spec: ControllerSpec): { data: WindowD
     inputShape: [data.code.size],
     input: 'current',
     seed: o.seed,
+    ...(o.tauMem !== undefined ? { lif: { tauMem: o.tauMem } } : {}),
+    ...(o.tauSyn !== undefined ? { psp: { tauSyn: o.tauSyn } } : {}),
     layers: [
       { type: 'dense', name: 'hidden1', units: o.hidden[0], bias: true, ...o.hiddenMemory },
       { type: 'dense', name: 'hidden2', units: o.hidden[1], bias: true, ...o.hiddenMemory },

@@ -124,6 +124,13 @@ export interface RecipeOptions {
   tauSyn?: number;
   /** The motor decoder's (and so the labels') PSP time constant τs in sub-steps (default 5, `DEFAULT_MOTOR_PSP`). */
   decoderTauSyn?: number;
+  /**
+   * The command a control step sends (`ControllerSpec.readout`): the decoder's mean over the
+   * period, or its value at the period's last sub-step. The mean includes the first sub-steps,
+   * in which the network still answers the previous observation, so it lags by about half a
+   * control step more than 'last' (bench/notes/2026-12-02b-controllers.md).
+   */
+  readout: 'mean' | 'last';
 }
 
 /** The dense-layer config fields that give a hidden layer memory (issue 11). */
@@ -173,6 +180,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   trainPerturbations: [] as string[],
   nominalFineDims: [] as number[],
   coverRange: [] as Array<number | null>,
+  readout: 'mean',
 }) as Readonly<Omit<RecipeOptions, 'env'>>;
 
 export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
@@ -313,6 +321,7 @@ export function resolveRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeO
   if (!(o.initialShare > 0 && o.initialShare <= 1)) throw new Error(`recipe: initialShare must be in (0, 1], got ${o.initialShare}`);
   if (o.label !== 'spike-seq' && o.label !== 'rate')
     throw new Error(`recipe: label must be 'spike-seq' or 'rate', got '${String(o.label)}'`);
+  if (o.readout !== 'mean' && o.readout !== 'last') throw new Error(`recipe: readout must be 'mean' or 'last', got '${String(o.readout)}'`);
   if (o.motorCode !== 'one-sided' && o.motorCode !== 'balanced')
     throw new Error(`recipe: motorCode must be 'one-sided' or 'balanced', got '${String(o.motorCode)}'`);
   for (const k of ['tauMem', 'tauSyn', 'decoderTauSyn'] as const) {
@@ -480,7 +489,7 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
       psp: { ...DEFAULT_MOTOR_LABELS.psp, ...(o.decoderTauSyn !== undefined ? { tauSyn: o.decoderTauSyn } : {}) },
       ...(o.motorPopulation > 1 ? { population: o.motorPopulation } : {}),
     },
-    readout: 'mean',
+    readout: o.readout,
     ...ctx.extra,
     ...(o.commandExponent !== 1 ? { commandExponent: o.commandExponent } : {}),
     actionScale: Array.from(box.scale, (x) => x * o.commandScale),

@@ -2,10 +2,10 @@
  * `spikeloop viz --env cartpole [--controller teacher] [--checkpoint F] [--port 8080]`: runs the
  * closed loop in real time and serves the live page; prints its URL; stops on SIGINT/SIGTERM.
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_VIZ_SERVER, startVizServer } from '../../src/viz/server.ts';
 import { initBackend } from '../../src/backend/index.ts';
 import { createVizFactory } from '../vizSession.ts';
+import { parseCommand } from '../options.ts';
 
 export const summary = 'live visualizer: closed loop in real time, streamed to a browser page';
 
@@ -28,26 +28,20 @@ function num(name: string, raw: string | undefined, fallback: number, check: (x:
   return x;
 }
 
+const OPTIONS = {
+  env: { type: 'string', default: 'cartpole' },
+  controller: { type: 'string', default: 'teacher' },
+  checkpoint: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
+  speed: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: 'string', default: 'cartpole' },
-      controller: { type: 'string', default: 'teacher' },
-      checkpoint: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'allow-origin': { type: 'string', multiple: true },
-      speed: { type: 'string' },
-      seed: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
   const port = num(
     'port',
     values.port,

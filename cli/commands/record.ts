@@ -19,7 +19,10 @@ const HELP = `usage: spikeloop record --env NAME --out FILE.jsonl|FILE.csv [opti
   --max-steps N         cap on steps per episode (default: the env's time limit)
   --env-module FILE     a module that registers your own env; repeatable
   --teacher-module FILE a module that registers its teacher; repeatable
-  -h, --help            this text`;
+  -h, --help            this text
+
+To record yourself driving the body from the keyboard instead of a teacher:
+  spikeloop viz --env NAME --controller keyboard --record FILE.jsonl`;
 
 const OPTIONS = {
   env: { type: 'string' },

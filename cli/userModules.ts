@@ -12,11 +12,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { registerEnv, makeEnv, checkEnv, Renamed } from '../envs/index.ts';
+import { registerEnv, makeEnv, checkEnv, Renamed, box, discrete } from '../envs/index.ts';
 import { registerTeacher } from '../agents/teachers/index.ts';
 
 /** What a module's default export receives. */
-export const REGISTRATION_API = Object.freeze({ registerEnv, registerTeacher, makeEnv, checkEnv, Renamed });
+export const REGISTRATION_API = Object.freeze({ registerEnv, registerTeacher, makeEnv, checkEnv, Renamed, box, discrete });
 
 export type RegistrationApi = typeof REGISTRATION_API;
 

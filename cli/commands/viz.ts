@@ -6,12 +6,14 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_VIZ_SERVER, startVizServer } from '../../src/viz/server.ts';
 import { initBackend } from '../../src/backend/index.ts';
 import { createVizFactory } from '../vizSession.ts';
+import { loadUserModules } from '../userModules.ts';
+import { readControllerSpec } from '../../agents/controller.ts';
 
 export const summary = 'live visualizer: closed loop in real time, streamed to a browser page';
 
 const HELP = `usage: spikeloop viz [options]
 
-  --env NAME            environment (default cartpole)
+  --env NAME            environment (default: the checkpoint's env, else cartpole)
   --controller NAME     controller (default teacher)
   --checkpoint DIR      spiking controller checkpoint to drive the env
   --port N              TCP port (default ${DEFAULT_VIZ_SERVER.port}; 0 picks a free one)
@@ -19,6 +21,8 @@ const HELP = `usage: spikeloop viz [options]
   --allow-origin URL    extra Origin allowed to open the WebSocket (repeatable)
   --speed X             simulated seconds per wall second (default 1)
   --seed N              seed of the episode-seed generator (default 1)
+  --env-module FILE     a module that registers your own env (registerEnv); repeatable
+  --teacher-module FILE a module that registers its teacher (registerTeacher); repeatable
   -h, --help            this text`;
 
 function num(name: string, raw: string | undefined, fallback: number, check: (x: number) => boolean, what: string): number {
@@ -32,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      env: { type: 'string', default: 'cartpole' },
+      env: { type: 'string' },
       controller: { type: 'string', default: 'teacher' },
       checkpoint: { type: 'string' },
       port: { type: 'string' },
@@ -40,6 +44,8 @@ export async function run(argv: string[]): Promise<number> {
       'allow-origin': { type: 'string', multiple: true },
       speed: { type: 'string' },
       seed: { type: 'string' },
+      'env-module': { type: 'string', multiple: true },
+      'teacher-module': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -55,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     (x) => Number.isInteger(x) && x >= 0 && x < 65536,
     'an integer in 0..65535',
   );
+  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
   const speed = num('speed', values.speed, 1, (x) => x >= 0.05 && x <= 20, 'a number in [0.05, 20]');
   const seed = num('seed', values.seed, 1, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer');
   // A checkpoint's network is loaded through tfjs (this prints the backend); the teacher needs none.
@@ -62,7 +69,10 @@ export async function run(argv: string[]): Promise<number> {
   const session = createVizFactory({ checkpoint: values.checkpoint });
   const server = await startVizServer(
     session.factory,
-    { env: values.env!, controller: values.checkpoint ? 'checkpoint' : values.controller! },
+    {
+      env: values.env ?? (values.checkpoint ? readControllerSpec(values.checkpoint).spec.env : 'cartpole'),
+      controller: values.checkpoint ? 'checkpoint' : values.controller!,
+    },
     {
       port,
       host: values.host ?? DEFAULT_VIZ_SERVER.host,

@@ -6,16 +6,19 @@
 import '../src/backend/tfjsExtras.ts';
 
 export * from './teachers/index.ts';
+export { type RoundRecord, type TrainedController, type TrainControllerHooks, trainController } from './recipe.ts';
 export {
+  type HiddenMemory,
   type RecipeOptions,
-  type RoundRecord,
-  type TrainedController,
-  type TrainControllerHooks,
+  type RecipeConfig,
   DEFAULT_RECIPE,
-  RECIPE_PRESETS,
-  trainController,
+  builtinRecipePreset,
+  loadRecipeConfig,
+  parseRecipeConfig,
+  recipeJsonSchema,
+  recipeSectionOf,
   resolveRecipe,
-} from './recipe.ts';
+} from './recipeConfig.ts';
 export {
   type ControllerSpec,
   type LabelKind,

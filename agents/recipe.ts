@@ -14,11 +14,11 @@
  * The budget is counted in optimiser steps, so both label kinds get exactly the same training.
  */
 import { makeEnv } from '../envs/index.ts';
-import { DEFAULT_WALKER_TEACHER, hasTeacher, makeTeacher, type Teacher } from './teachers/index.ts';
+import { hasTeacher, makeTeacher, type Teacher } from './teachers/index.ts';
 import { demoTrajectories, type DemoEpisode } from './demos.ts';
 import { Sequential, type WeightEntry } from '../src/network/sequential.ts';
 import { Trainer } from '../src/train/trainer.ts';
-import { DEFAULT_MOTOR_LABELS, type MotorCode } from '../src/labels/motor.ts';
+import { DEFAULT_MOTOR_LABELS } from '../src/labels/motor.ts';
 import { createRng, type Rng } from '../src/util/random.ts';
 import { writeTrainingPlot } from './trainingPlot.ts';
 import { saveControllerFolder, type ResumeState } from './controllerFolder.ts';
@@ -30,9 +30,9 @@ import {
   policyFromNetwork,
   saveControllerSpec,
   type ControllerSpec,
-  type LabelKind,
 } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
+import { resolveRecipe, scoreOf, type RecipeOptions } from './recipeConfig.ts';
 import {
   boxAction,
   daggerRollouts,
@@ -44,179 +44,17 @@ import {
   type EpisodeOutcome,
   type Trajectory,
 } from './rollout.ts';
-import { parsePerturbation, perturbationSuite } from '../envs/index.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
 
-export interface RecipeOptions {
-  env: string;
-  label: LabelKind;
-  seed: number;
-  /** SNN sub-steps per control step. */
-  substeps: number;
-  /** Control steps per training window, and how many of them only warm the network up. */
-  window: number;
-  warmup: number;
-  stride: number;
-  neuronsPerDim: number;
-  hidden: [number, number];
-  /** Total optimiser steps (initial training + all DAgger rounds). */
-  budget: number;
-  /** Share of the budget spent on the teacher data before DAgger starts. */
-  initialShare: number;
-  batchSize: number;
-  lr: number;
-  teacherEpisodes: number;
-  teacherNoise: number;
-  /** Cap on steps per training rollout (keeps long episodes from dominating). */
-  rolloutSteps: number;
-  daggerRounds: number;
-  daggerEpisodes: number;
-  /** β of round r is beta·0.5^(r−1): the share of steps the teacher still drives. */
-  beta: number;
-  patience: number;
-  /** Held-out episodes (seeds 20000+) that score each round. */
-  scoreEpisodes: number;
-  /** Quantile of the data that sets each population range (and 1 − it), and how much wider to make it. */
-  rangeQuantile: number;
-  rangeMargin: number;
-  /** Frequency of the rhythm input (Hz); 0 = none. See `ControllerSpec.clock`. */
-  clockHz: number;
-  /** Observation dimensions that also get a fine copy coded over [−fineRange, fineRange]; empty = none. */
-  fineDims: number[];
-  fineRange: number;
-  /** A unit command = this share of the env's action bound (< 1 spends the spike range on small torques). */
-  commandScale: number;
-  /** Labels are sign(c)·|c|^this (1 = linear): < 1 widens the spike range of small commands (src/encoding/companding.ts). */
-  commandExponent: number;
-  /** Push/pull label code (src/labels/motor.ts): 'balanced' keeps both neurons of a channel firing. */
-  motorCode: MotorCode;
-  /** Output neurons per side of each channel (src/labels/motor.ts `population`): P times finer commands. */
-  motorPopulation: number;
-  /**
-   * Perturbation conditions (envs/perturb spec strings, 'none' = nominal) that teacher rollouts,
-   * DAgger rollouts and the round scores cycle through, episode by episode: the teacher labels the
-   * recovery states, the population ranges cover them, and the kept round is the most robust one.
-   * Empty = nominal only.
-   */
-  trainPerturbations: string[];
-  /**
-   * Observation dimensions that also get a fine copy coded over the range of the nominal teacher
-   * data, while the main code spans the perturbed data (coarse + fine); empty = none.
-   */
-  nominalFineDims: number[];
-  /**
-   * Per observation dimension, a half-width h (or null): the coarse population range is widened to
-   * cover at least [−h, h], e.g. the cart-pole's failure bounds, so states that the teacher never
-   * visits but a controller drifts into are still told apart instead of all clipping to the edge.
-   */
-  coverRange: Array<number | null>;
-  /** Memory of both hidden layers (src/network config fields): recurrent weights, adaptive threshold, learned τ. */
-  hiddenMemory?: HiddenMemory;
-}
-
-/** The dense-layer config fields that give a hidden layer memory (issue 11). */
-export interface HiddenMemory {
-  recurrent?: boolean;
-  adaptive?: { beta: number; tauAdapt: number };
-  learnTau?: 'layer' | 'neuron';
-}
-
-/** The 'robust' evaluation suite's conditions (nominal + each perturbation at the env's chosen magnitude, envs/perturb/suites.ts): what the robust recipe trains under. */
-function robustConditions(envId: string): string[] {
-  return perturbationSuite('robust', envId).map((c) => c.perturb);
-}
-
-/** Defaults shared by all envs; `RECIPE_PRESETS` overrides them per env. */
-export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freeze({
-  label: 'spike-seq',
-  seed: 1,
-  substeps: 10,
-  window: 4,
-  warmup: 1,
-  stride: 2,
-  neuronsPerDim: 10,
-  hidden: [64, 64],
-  budget: 1200,
-  initialShare: 0.4,
-  batchSize: 32,
-  lr: 3e-3,
-  teacherEpisodes: 10,
-  teacherNoise: 0.3,
-  rolloutSteps: 500,
-  daggerRounds: 6,
-  daggerEpisodes: 4,
-  beta: 0.5,
-  patience: 3,
-  scoreEpisodes: 5,
-  rangeQuantile: 0.01,
-  rangeMargin: 0.25,
-  clockHz: 0,
-  fineDims: [] as number[],
-  fineRange: 0.1,
-  commandScale: 1,
-  commandExponent: 1,
-  motorCode: 'one-sided',
-  motorPopulation: 1,
-  trainPerturbations: [] as string[],
-  nominalFineDims: [] as number[],
-  coverRange: [] as Array<number | null>,
-}) as Readonly<Omit<RecipeOptions, 'env'>>;
-
-export const RECIPE_PRESETS: Readonly<Record<string, Partial<RecipeOptions>>> = Object.freeze({
-  // robust recipe: teacher and DAgger episodes cycle through the nominal env and each perturbation of
-  // the 'robust' suite (envs/perturb), one episode of each per DAgger round
-  // cart-pole: pushes and noise a notch below the suite's (0.09 N·s, 0.2), where the teacher itself
-  // starts to fail (96/100 under pushes) and its labels of unrecoverable states hurt: trained at
-  // 0.08 / 0.1 the SNN keeps 48/100 under the suite's pushes, trained at the suite's 17/100
-  // (bench/notes/2026-12-02-controllers.md)
-  'CartPoleContinuous-v1': {
-    scoreEpisodes: 4,
-    teacherEpisodes: 20,
-    daggerEpisodes: 5,
-    trainPerturbations: ['none', 'pushes=0.08', 'noise=0.1', 'delay=3', 'mass=1.5'],
-  },
-  'Pendulum-v1': {
-    hidden: [96, 96],
-    budget: 3000,
-    teacherEpisodes: 30,
-    rolloutSteps: 200,
-    daggerEpisodes: 10,
-    scoreEpisodes: 4,
-    trainPerturbations: robustConditions('Pendulum-v1'),
-  },
-  // the reacher's target is positional precision (< 5 cm): finer receptive fields, more targets seen
-  // and fine copies (±10 cm) of the fingertip−target offset, where a wide code goes silent near the target;
-  // a unit command = half the torque bound, so the small torques of the last centimetres are not
-  // left to one or two spikes per period (7/100 → 45/100 within 5 cm), and the balanced push/pull
-  // code keeps both motor neurons firing, so small commands are not a dead zone (36/100 → 55/100
-  // with the current-bend teacher; bench/results/controllers.md)
-  'Reacher-v1': {
-    neuronsPerDim: 16,
-    hidden: [96, 96],
-    budget: 4000,
-    teacherEpisodes: 100,
-    rolloutSteps: 100,
-    daggerEpisodes: 20,
-    scoreEpisodes: 8,
-    fineDims: [8, 9],
-    fineRange: 0.1,
-    commandScale: 0.5,
-    motorCode: 'balanced',
-    trainPerturbations: robustConditions('Reacher-v1'),
-  },
-  // the walker teacher is an open-loop CPG: its phase is time, so the SNN gets a clock at its frequency
-  'Walker-v1': {
-    neuronsPerDim: 6,
-    hidden: [128, 128],
-    budget: 3000,
-    teacherEpisodes: 8,
-    rolloutSteps: 600,
-    daggerEpisodes: 4,
-    scoreEpisodes: 2,
-    clockHz: DEFAULT_WALKER_TEACHER.frequencyHz,
-    trainPerturbations: robustConditions('Walker-v1'),
-  },
-});
+export {
+  DEFAULT_RECIPE,
+  loadRecipeConfig,
+  parseRecipeConfig,
+  resolveRecipe,
+  type HiddenMemory,
+  type RecipeConfig,
+  type RecipeOptions,
+} from './recipeConfig.ts';
 
 export interface RoundRecord {
   round: number;
@@ -238,13 +76,12 @@ export interface TrainedController {
 }
 
 /**
- * The number a round is judged by (higher is better), matching each env's target: mean return,
- * except walker (mean forward distance) and reacher (minus the mean final fingertip distance).
+ * The number a round is judged by (higher is better): the mean over the episodes of the recipe's
+ * `scoreMetric` (the built-in presets pick each env's target: mean return, the walker's forward
+ * distance `info.x`, minus the reacher's final fingertip distance `-info.distance`).
  */
-export function controllerScore(envId: string, outcomes: readonly EpisodeOutcome[]): number {
-  const vals = outcomes.map((o) =>
-    envId === 'Walker-v1' ? Number(o.info.x ?? 0) : envId === 'Reacher-v1' ? -Number(o.info.distance ?? Infinity) : o.return,
-  );
+export function controllerScore(metric: string, outcomes: readonly EpisodeOutcome[]): number {
+  const vals = outcomes.map((o) => scoreOf(metric, o));
   return vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
 }
 
@@ -268,43 +105,6 @@ export function observationRanges(
     high.push(hi + margin * span);
   }
   return { low, high };
-}
-
-export function resolveRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>, envId: string): RecipeOptions {
-  const o: RecipeOptions = { ...DEFAULT_RECIPE, ...RECIPE_PRESETS[envId], ...opts } as RecipeOptions;
-  const posInt = (k: keyof RecipeOptions): void => {
-    const v = o[k] as number;
-    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`recipe: ${k} must be a positive integer, got ${String(v)}`);
-  };
-  (
-    [
-      'substeps',
-      'window',
-      'stride',
-      'neuronsPerDim',
-      'budget',
-      'batchSize',
-      'teacherEpisodes',
-      'rolloutSteps',
-      'daggerEpisodes',
-      'patience',
-      'scoreEpisodes',
-      'motorPopulation',
-    ] as const
-  ).forEach(posInt);
-  if (o.substeps < 10) throw new Error(`recipe: substeps must be >= 10 (T >= 10 sub-steps per control step), got ${o.substeps}`);
-  if (!(Number.isInteger(o.daggerRounds) && o.daggerRounds >= 0))
-    throw new Error(`recipe: daggerRounds must be an integer >= 0, got ${o.daggerRounds}`);
-  if (!(Number.isInteger(o.warmup) && o.warmup >= 0 && o.warmup < o.window))
-    throw new Error(`recipe: warmup must be an integer in 0..window−1, got ${o.warmup}`);
-  if (!(o.initialShare > 0 && o.initialShare <= 1)) throw new Error(`recipe: initialShare must be in (0, 1], got ${o.initialShare}`);
-  if (o.label !== 'spike-seq' && o.label !== 'rate')
-    throw new Error(`recipe: label must be 'spike-seq' or 'rate', got '${String(o.label)}'`);
-  if (o.motorCode !== 'one-sided' && o.motorCode !== 'balanced')
-    throw new Error(`recipe: motorCode must be 'one-sided' or 'balanced', got '${String(o.motorCode)}'`);
-  if (o.hidden.length !== 2 || !o.hidden.every((h) => Number.isInteger(h) && h >= 1))
-    throw new Error(`recipe: hidden must be two positive layer sizes, got [${o.hidden.join(', ')}]`);
-  return o;
 }
 
 /** Where a training run stands, for progress bars: `steps` of `totalSteps` optimiser steps are done. */
@@ -365,16 +165,8 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   const resolved = resolveRecipe(opts, envId);
   const teacher = hooks.demos && !hasTeacher(envId) ? undefined : makeTeacher(envId);
   const o = teacher ? resolved : { ...resolved, daggerRounds: 0 };
-  if (!(o.clockHz >= 0)) throw new Error(`recipe: clockHz must be >= 0, got ${o.clockHz}`);
-  if (!(o.commandScale > 0 && o.commandScale <= 1)) throw new Error(`recipe: commandScale must be in (0, 1], got ${o.commandScale}`);
-  if (!(o.commandExponent > 0 && o.commandExponent <= 1))
-    throw new Error(`recipe: commandExponent must be in (0, 1], got ${o.commandExponent}`);
-  if (!(o.fineRange > 0)) throw new Error(`recipe: fineRange must be > 0, got ${o.fineRange}`);
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;
-  for (const p of o.trainPerturbations) parsePerturbation(p); // a bad spec fails here, naming itself
-  if (o.nominalFineDims.length > 0 && !o.trainPerturbations.includes('none') && o.trainPerturbations.length > 0)
-    throw new Error(`recipe: nominalFineDims needs 'none' among trainPerturbations (the nominal data sets their range)`);
   const fineDims = [...o.fineDims, ...o.nominalFineDims];
   const fine = fineDims.length > 0 ? { dims: fineDims } : undefined;
   const extra = { ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
@@ -470,7 +262,7 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
   };
 }
 
-/** Step 4: the window dataset, the network (2 hidden dense LIF layers, push/pull output groups) and its trainer. */
+/** Step 4: the window dataset, the network (hidden dense LIF layers, push/pull output groups) and its trainer. */
 function buildLearner(ctx: RecipeContext, spec: ControllerSpec): { data: WindowDataset; network: Sequential; trainer: Trainer } {
   const { o, channels: C } = ctx;
   const motor = {
@@ -489,9 +281,10 @@ function buildLearner(ctx: RecipeContext, spec: ControllerSpec): { data: WindowD
     inputShape: [data.code.size],
     input: 'current',
     seed: o.seed,
+    ...(o.lif ? { lif: o.lif } : {}),
+    ...(o.psp ? { psp: o.psp } : {}),
     layers: [
-      { type: 'dense', name: 'hidden1', units: o.hidden[0], bias: true, ...o.hiddenMemory },
-      { type: 'dense', name: 'hidden2', units: o.hidden[1], bias: true, ...o.hiddenMemory },
+      ...o.hidden.map((units, i) => ({ type: 'dense' as const, name: `hidden${i + 1}`, units, bias: true, ...o.hiddenMemory })),
       { type: 'dense', name: 'motor', units: 2 * C * o.motorPopulation },
     ],
   });
@@ -612,7 +405,7 @@ function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
   const conditions = o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
   const scores = conditions.map((p) =>
     controllerScore(
-      envId,
+      o.scoreMetric,
       evaluateActor(envId, policyActor(policy), o.scoreEpisodes, 20_000 + 1000 * o.seed, p === 'none' ? undefined : p),
     ),
   );

@@ -38,6 +38,8 @@ export interface RobustnessOptions {
   episodes: number;
   /** Episodes use seeds seed..seed+episodes−1 in every condition and for every controller. */
   seed: number;
+  /** Called after every episode with the episodes done of all cells (conditions × controllers × episodes), e.g. for a progress bar. */
+  onEpisode?: (done: number, cell: { condition: string; controller: string }) => void;
 }
 
 function cell(envId: string, name: string, outcomes: readonly EpisodeOutcome[], reference?: readonly EpisodeOutcome[]): CellResult {
@@ -70,8 +72,13 @@ export function evaluateRobustness(
 ): ConditionResult[] {
   if (actors.length === 0) throw new Error('evaluateRobustness: no controllers');
   if (conditions.length === 0) throw new Error('evaluateRobustness: no conditions');
+  let done = 0;
   return conditions.map((cond) => {
-    const runs = actors.map((a) => evaluateActor(envId, a.actor, opts.episodes, opts.seed, cond.perturb));
+    const runs = actors.map((a) =>
+      evaluateActor(envId, a.actor, opts.episodes, opts.seed, cond.perturb, () =>
+        opts.onEpisode?.(++done, { condition: cond.name, controller: a.name }),
+      ),
+    );
     return {
       condition: cond.name,
       perturb: cond.perturb,

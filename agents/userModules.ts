@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Matter from 'matter-js';
-import { registerEnv, makeEnv, checkEnv, Renamed, box } from '../envs/index.ts';
+import { registerEnv, makeEnv, checkEnv, Renamed, box, discrete } from '../envs/index.ts';
 import { PhysicsEnv } from '../envs/physicsEnv.ts';
 import * as physicsHelpers from '../envs/physics.ts';
 import { createRng } from '../src/util/random.ts';
@@ -32,6 +32,7 @@ export const REGISTRATION_API = Object.freeze({
   checkEnv,
   Renamed,
   box,
+  discrete,
   PhysicsEnv,
   physics: Object.freeze({ ...physicsHelpers, Matter }),
   createRng,

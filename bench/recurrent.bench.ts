@@ -27,7 +27,8 @@ const VARIANTS: Array<[string, Record<string, unknown>]> = [
 ];
 
 interface Bench {
-  step(): number;
+  /** One training step: wall and process CPU milliseconds (CPU time is what a loaded machine distorts least). */
+  step(): { wall: number; cpu: number };
   rates: number[];
   dispose(): void;
 }
@@ -61,9 +62,12 @@ function build(hidden: Record<string, unknown>): Bench {
   return {
     rates,
     step: () => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       trainer.trainStep({ inputs: x, targets: d });
-      return performance.now() - t0;
+      const wall = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      return { wall, cpu: (c.user + c.system) / 1000 };
     },
     dispose: () => {
       trainer.dispose();
@@ -75,14 +79,21 @@ function build(hidden: Record<string, unknown>): Bench {
 
 const suite: BenchSuite = async ({ quick }) => {
   await initBackend({ backend: 'wasm', quiet: true });
-  const iters = quick ? 2 : 10;
+  const iters = quick ? 2 : 20;
   const benches = VARIANTS.map(([, hidden]) => build(hidden));
   // interleaved (one step of each variant per round), so that a change of machine load hits all alike
   const times = benches.map(() => [] as number[]);
-  for (let i = 0; i < iters; i++) benches.forEach((b, v) => times[v]!.push(b.step()));
+  const cpus = benches.map(() => [] as number[]);
+  for (let i = 0; i < iters; i++) {
+    benches.forEach((b, v) => {
+      const { wall, cpu } = b.step();
+      times[v]!.push(wall);
+      cpus[v]!.push(cpu);
+    });
+  }
   benches.forEach((b) => b.dispose());
   const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-  const base = { min: Math.min(...times[0]!), median: median(times[0]!) };
+  const base = { min: Math.min(...times[0]!), median: median(times[0]!), cpu: median(cpus[0]!) };
   const rows = VARIANTS.map(([name], v) => {
     const t = times[v]!;
     return [
@@ -94,6 +105,8 @@ const suite: BenchSuite = async ({ quick }) => {
       Math.min(...t),
       median(t) / base.median,
       Math.min(...t) / base.min,
+      median(cpus[v]!),
+      median(cpus[v]!) / base.cpu,
       benches[v]!.rates.map((r) => r.toFixed(3)).join(' '),
     ];
   });
@@ -108,11 +121,13 @@ const suite: BenchSuite = async ({ quick }) => {
       'min ms',
       '× feed-forward (median)',
       '× feed-forward (min)',
+      'median CPU ms',
+      '× feed-forward (CPU median)',
       'spike rates@init',
     ],
     rows,
     notes: [
-      "Target (issue #11): the recurrent layer's training step ≤ 2× the feed-forward one. One warm-up step each, then the variants' steps interleaved.",
+      "Target (issue #11): the recurrent layer's training step ≤ 2× the feed-forward one. One warm-up step each, then the variants' steps interleaved. CPU ms: the process's user + system time per step (one thread), which a loaded machine inflates far less than the wall clock.",
     ],
   };
   return [table];

@@ -10,7 +10,7 @@ import { makeTeacher } from '../../agents/teachers/index.ts';
 import { evaluateActor, policyActor, type Actor } from '../../agents/rollout.ts';
 import { summarize } from '../../agents/report.ts';
 import { resolveEnvId } from '../../envs/index.ts';
-import { RECIPE_PRESETS } from '../../agents/recipe.ts';
+import { builtinRecipePreset } from '../../agents/recipeConfig.ts';
 
 const args = process.argv.slice(2);
 const ci = args.indexOf('--conditions');
@@ -19,7 +19,7 @@ const [env, episodesArg, ...dirs] = args;
 if (!env || !episodesArg) throw new Error('usage: robust-eval.ts ENV EPISODES DIR... [--conditions a;b]');
 await initBackend({ quiet: true });
 const envId = resolveEnvId(env);
-const conditions = condArg ? condArg.split(';') : (RECIPE_PRESETS[envId]?.trainPerturbations ?? ['none']);
+const conditions = condArg ? condArg.split(';') : (builtinRecipePreset(envId).trainPerturbations ?? ['none']);
 const episodes = Number(episodesArg);
 const actors: Array<{ name: string; actor: Actor }> = [{ name: 'teacher', actor: makeTeacher(envId) }];
 for (const d of dirs) {

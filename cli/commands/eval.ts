@@ -14,7 +14,7 @@ import { makeTeacher } from '../../agents/teachers/index.ts';
 import { loadPolicy } from '../../agents/controller.ts';
 import { evaluateActor, policyActor } from '../../agents/rollout.ts';
 import { formatSummaries, summarize } from '../../agents/report.ts';
-import { evaluateRobustness, formatRobustness, type NamedActor } from '../../agents/robustness.ts';
+import { evaluateRobustness, formatRobustness, type ConditionResult, type NamedActor } from '../../agents/robustness.ts';
 import { createProgress } from '../../src/util/progress.ts';
 import { envOption, intOption, parseCommand } from '../options.ts';
 import { loadUserModules } from '../userModules.ts';
@@ -42,6 +42,12 @@ perturbation keys: pushes=N·s push-interval=MIN:MAX push-body=LABEL push-direct
   noise=F (σ = F × the env's noise unit per dimension) delay=STEPS, and domain randomisation
   GROUP=F or GROUP=MIN:MAX (mass, length, gravity, friction, damping, strength or a parameter name;
   F means ×[2 − F, F] around the nominal value)`;
+
+/**
+ * The episodes' progress on stderr, so stdout (the table) and --json stay clean: a bar with the
+ * total and ETA on a TTY, otherwise a line at each tenth of the episodes and each new cell.
+ */
+const EVAL_PROGRESS = { mode: 'always', unit: 'episodes', statusLines: 10 } as const;
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseCommand(
@@ -83,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
     if (actors.length > 1)
       throw new Error('several --checkpoint folders are compared under --perturb or --suite conditions; give one of them');
     const { name, actor } = actors[0] ?? { name: 'teacher', actor: makeTeacher(envId) };
-    const progress = createProgress({ mode: 'auto', total: episodes, label: name, unit: 'episodes' });
+    const progress = createProgress({ ...EVAL_PROGRESS, total: episodes, label: name });
     let returns = 0;
     const outcomes = evaluateActor(envId, actor, episodes, seed, undefined, (o, done) => {
       returns += o.return;
@@ -104,7 +110,18 @@ export async function run(argv: string[]): Promise<number> {
           const perturb = formatPerturbation(toPerturbation(p));
           return { name: perturb === 'none' ? 'nominal' : perturb, perturb };
         });
-  const results = evaluateRobustness(envId, [{ name: 'teacher', actor: makeTeacher(envId) }, ...actors], conditions, { episodes, seed });
+  const compared: NamedActor[] = [{ name: 'teacher', actor: makeTeacher(envId) }, ...actors];
+  const progress = createProgress({
+    ...EVAL_PROGRESS,
+    total: conditions.length * compared.length * episodes,
+    label: '{condition}: {controller}',
+  });
+  let results: ConditionResult[];
+  try {
+    results = evaluateRobustness(envId, compared, conditions, { episodes, seed, onEpisode: (done, cell) => progress.update(done, cell) });
+  } finally {
+    progress.stop();
+  }
   const seconds = (performance.now() - t0) / 1000;
   console.log(formatRobustness(results));
   console.log(

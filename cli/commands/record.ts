@@ -2,12 +2,11 @@
  * `spikeloop record --env ID --out FILE.jsonl|.csv`: records a teacher's episodes as a
  * demonstrations file (format in agents/demos.ts), the input of `train-controller --demos`.
  */
-import { parseArgs } from 'node:util';
 import { resolveEnvId } from '../../envs/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
 import { recordTeacher, writeDemos } from '../../agents/demos.ts';
 import { loadUserModules } from '../userModules.ts';
-import { envOption, intOption } from '../options.ts';
+import { envOption, intOption, parseCommand } from '../options.ts';
 
 export const summary = "record a teacher's episodes as demonstrations (JSONL or CSV) for behaviour cloning";
 
@@ -25,27 +24,21 @@ const HELP = `usage: spikeloop record --env NAME --out FILE.jsonl|FILE.csv [opti
   --teacher-module FILE a module that registers its teacher; repeatable
   -h, --help            this text`;
 
+const OPTIONS = {
+  env: { type: 'string' },
+  out: { type: 'string' },
+  episodes: { type: 'string' },
+  seed: { type: 'string' },
+  'max-steps': { type: 'string' },
+  noise: { type: 'string' },
+  perturb: { type: 'string' },
+  'env-module': { type: 'string', multiple: true },
+  'teacher-module': { type: 'string', multiple: true },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: 'string' },
-      out: { type: 'string' },
-      episodes: { type: 'string' },
-      seed: { type: 'string' },
-      'max-steps': { type: 'string' },
-      noise: { type: 'string' },
-      perturb: { type: 'string' },
-      'env-module': { type: 'string', multiple: true },
-      'teacher-module': { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
   await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
   const env = envOption(values.env);
   if (values.out === undefined) throw new Error('--out is required (a .jsonl or .csv file)');

@@ -4,13 +4,12 @@
  * processes on many machines. Finished cells are skipped, so running it again resumes.
  */
 import { resolve, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writePlan } from '../../src/sweep/layout.ts';
 import { DEFAULT_WORKERS, runLocalPool } from '../../src/sweep/pool.ts';
 import { DEFAULT_QUEUE_NAME, enqueueSweep, waitForSweep } from '../../src/sweep/queue.ts';
 import { cellArgv, expandCells, loadSweepSpec, pointLabel } from '../../src/sweep/spec.ts';
 import { writeSweepIndex } from '../../src/sweep/sweepIndex.ts';
-import { intOption } from '../options.ts';
+import { intOption, parseCommandWithArgument } from '../options.ts';
 import { jobCli, queueUrlOption, workersOption } from '../sweepCli.ts';
 
 export const summary = 'run a sweep spec (grid × seeds) locally on a worker pool, or enqueue it on Redis for `spikeloop worker`';
@@ -18,7 +17,8 @@ export const summary = 'run a sweep spec (grid × seeds) locally on a worker poo
 const HELP = `usage: spikeloop sweep SPEC.json [options]
 
   --out DIR             sweep folder (default sweeps/<spec name>); running again resumes it
-  --workers N           jobs at a time, each in its own process (default: the cores, ${DEFAULT_WORKERS()})
+  --workers N           jobs at a time, each in its own process (default: the cores, ${DEFAULT_WORKERS()});
+                        local runs only (with --queue, give it to spikeloop worker)
   --queue URL           enqueue the cells on BullMQ at redis://host:port instead of running them here;
                         run 'spikeloop worker --queue URL' on each machine. The sweep folder must be on
                         a filesystem every worker mounts at the same path (it holds the plan and results)
@@ -31,34 +31,31 @@ const HELP = `usage: spikeloop sweep SPEC.json [options]
 
 Spec (JSON): {"name", "job": "train-controller"|"bench"|"eval", "positionals"?: [...],
   "args"?: {flag: value}, "grid"?: {flag: [values]}, "seeds": [..], "repeats"?: 1,
-  "evaluate"?: {"episodes": 100, "seed": 0} (train-controller), "metric"?: "name"}`;
+  "evaluate"?: {"episodes": 100, "seed": 0, "suite"?: "robust"|"nominal"} (train-controller),
+  "metric"?: "name"}`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  workers: { type: 'string' },
+  queue: { type: 'string' },
+  'queue-name': { type: 'string' },
+  attempts: { type: 'string' },
+  'no-wait': { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+} as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      out: { type: 'string' },
-      workers: { type: 'string' },
-      queue: { type: 'string' },
-      'queue-name': { type: 'string' },
-      attempts: { type: 'string' },
-      'no-wait': { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    console.error(`spikeloop sweep: give one spec file (got ${positionals.length})\n\n${HELP}`);
-    return 2;
-  }
-  const spec = loadSweepSpec(positionals[0]!);
-  const workers = workersOption(values.workers) ?? DEFAULT_WORKERS();
+  const parsed = parseCommandWithArgument(argv, OPTIONS, HELP, { command: 'sweep', what: 'one spec file' });
+  if (typeof parsed === 'number') return parsed;
+  const { values, argument: specFile } = parsed;
+  const spec = loadSweepSpec(specFile);
   const url = queueUrlOption(values.queue);
+  // With --queue nothing runs here: each machine's `spikeloop worker --workers N` sets its own parallelism.
+  if (url && values.workers !== undefined)
+    throw new Error(
+      "--workers sets the local pool and does nothing with --queue; give it to 'spikeloop worker --workers N' on each machine",
+    );
+  const workers = workersOption(values.workers) ?? DEFAULT_WORKERS();
   const attempts = intOption('attempts', values.attempts, 1) ?? 1;
   if (!url && (values['queue-name'] !== undefined || values.attempts !== undefined || values['no-wait']))
     throw new Error('--queue-name, --attempts and --no-wait need --queue');

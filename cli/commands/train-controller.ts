@@ -1,14 +1,16 @@
 /**
  * `spikeloop train-controller --env cartpole|pendulum|reacher|walker [--label spike-seq|rate]`:
  * runs the imitation + DAgger recipe (agents/recipe.ts) and writes the best controller
- * (checkpoint + controller.json) into --out.
+ * (checkpoint + controller.json) into --out. Recipe options come from, lowest first: the defaults,
+ * the env's built-in preset (configs/controllers/), `--config FILE`, then the flags.
  */
 import { join } from 'node:path';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
 import { loadUserModules } from '../userModules.ts';
 import { readDemos } from '../../agents/demos.ts';
-import { trainController, type RecipeOptions } from '../../agents/recipe.ts';
+import { trainController } from '../../agents/recipe.ts';
+import { loadRecipeConfig, recipeSectionOf, resolveRecipe, type RecipeConfig, type RecipeOptions } from '../../agents/recipeConfig.ts';
 import type { LabelKind } from '../../agents/controller.ts';
 import { readResumeState, resolveControllerDir, type ResumeState } from '../../agents/controllerFolder.ts';
 import { envOption, intOption, labelOption, parseCommand } from '../options.ts';
@@ -18,7 +20,11 @@ export const summary = 'train a spiking controller by imitation + DAgger (spike-
 
 const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|walker|ID [options]
 
-  --env NAME            environment (required)
+  --env NAME            environment (required, unless --config names one)
+  --config FILE         recipe config (JSON, see configs/controllers/*.json and
+                        recipe.schema.json); precedence, lowest first: defaults < the env's
+                        built-in preset < --config < the flags below
+  --print-config        print the resolved recipe as a config file and exit (no training)
   --label KIND          spike-seq (default) | rate (STBP baseline, same budget)
   --out DIR             output folder (default runs/controllers/<env>-<label>)
   --seed S              seed of rollouts, init and batches (default 1)
@@ -37,6 +43,8 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
 
 const OPTIONS = {
   env: { type: 'string' },
+  config: { type: 'string' },
+  'print-config': { type: 'boolean', default: false },
   label: { type: 'string' },
   out: { type: 'string' },
   seed: { type: 'string' },
@@ -81,27 +89,43 @@ export function outFolderPolicy(
   return undefined;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const values = parseCommand(argv, OPTIONS, HELP);
-  if (!values) return 0;
-  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
-  const env = envOption(values.env);
-  const demos = values.demos !== undefined ? readDemos(values.demos) : undefined;
-  const label = labelOption(values.label);
+/** The recipe options the flags set (each only when given): they override the config file's. */
+function flagOverrides(values: { label?: string; seed?: string; budget?: string; rounds?: string }): Partial<RecipeOptions> {
   const seed = intOption('seed', values.seed, 0);
   const budget = intOption('budget', values.budget, 1);
   const rounds = intOption('rounds', values.rounds, 0);
-  const backend = values.backend !== undefined ? parseBackendName(values.backend, '--backend') : undefined;
-  const out = values.out ?? join('runs', 'controllers', `${env}-${label}`);
-  const resume = outFolderPolicy(out, values.resume === true, values.overwrite === true, resolveEnvId(env), label);
-  await initBackend(backend ? { backend } : {});
-  const opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions> = {
-    env,
-    label,
+  return {
+    ...(values.label !== undefined ? { label: labelOption(values.label) } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(budget !== undefined ? { budget } : {}),
     ...(rounds !== undefined ? { daggerRounds: rounds } : {}),
   };
+}
+
+/** The resolved recipe as a config file that reproduces it (`--print-config`). */
+function printedConfig(o: RecipeOptions): string {
+  const { env, ...options } = o;
+  return JSON.stringify({ env, recipe: recipeSectionOf(options) }, null, 2);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
+  const config: RecipeConfig = values.config !== undefined ? loadRecipeConfig(values.config) : { modules: [], recipe: {} };
+  await loadUserModules([...config.modules, ...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
+  const env = envOption(values.env ?? config.env);
+  const opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions> = { env, ...config.recipe, ...flagOverrides(values) };
+  const resolved = resolveRecipe(opts, resolveEnvId(env)); // a bad field fails here, before anything is written
+  if (values['print-config'] === true) {
+    console.log(printedConfig({ ...resolved, env: resolveEnvId(env) }));
+    return 0;
+  }
+  const label = resolved.label;
+  const demos = values.demos !== undefined ? readDemos(values.demos) : undefined;
+  const backend = values.backend !== undefined ? parseBackendName(values.backend, '--backend') : undefined;
+  const out = values.out ?? join('runs', 'controllers', `${env}-${label}`);
+  const resume = outFolderPolicy(out, values.resume === true, values.overwrite === true, resolveEnvId(env), label);
+  await initBackend(backend ? { backend } : {});
   console.log(`spikeloop train-controller: ${resolveEnvId(env)}, ${label} labels → ${out}`);
   const progress = trainProgress();
   let result: ReturnType<typeof trainController>;

@@ -110,9 +110,10 @@ export function alifForwardScan(
   if (u.length !== size) throw new Error(`alifForwardScan: uOut has length ${u.length}, expected ${size}`);
   // without adaptation a is all zeros: one shared, never-written array instead of a fresh one
   const a = p.beta !== 0 ? new Float32Array(size) : zeros(size);
+  // every operand float32, as in the unfused tf reference and the WebAssembly scan
   const th0 = Math.fround(p.threshold);
-  const beta = p.beta;
-  const rho = p.rho;
+  const beta = Math.fround(p.beta);
+  const rho = Math.fround(p.rho);
   const hard = p.reset === 'hard';
   // β = 0: a stays 0 and θ = θ0 (the recurrent LIF), without the adaptation's arithmetic
   const adaptive = beta !== 0;
@@ -130,7 +131,7 @@ export function alifForwardScan(
         if (t > 0) {
           const oPrev = spikes[p0 + j]!;
           const aPrev = a[p0 + j]!;
-          if (adaptive) adapt = Math.fround(rho * aPrev + oPrev);
+          if (adaptive) adapt = Math.fround(Math.fround(rho * aPrev) + oPrev);
           const uPrev = u[p0 + j]!;
           if (hard) r = oPrev === 0 ? uPrev : 0;
           else r = oPrev === 0 ? uPrev : Math.fround(uPrev - (adaptive ? Math.fround(th0 + Math.fround(beta * aPrev)) : th0));

@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { alifBackwardScan, alifForwardScan, type AlifForward, type AlifScanParams } from '../kernels/alifScan.ts';
+import { alifBackwardHeap, alifForwardHeap, type AlifHeapForward } from '../kernels/alifScanHeap.ts';
 import { readFloat32, releaseFloat32, takeFloat32 } from './heap.ts';
 import { DEFAULT_LIF, resolveLif, timeMajorSize, type LifOptions } from './lif.ts';
 
@@ -99,6 +100,8 @@ export function alifStep(
   if (decay.length !== n) throw new Error(`alifStep: decay has ${decay.length} values, input has ${n} currents`);
   if (V !== undefined && V.length !== n * n) throw new Error(`alifStep: recurrent has ${V.length} values, expected ${n}·${n}`);
   const th0 = Math.fround(p.threshold);
+  const beta = Math.fround(p.beta);
+  const rho = Math.fround(p.rho);
   const hard = p.reset === 'hard';
   const rec = new Float64Array(n);
   if (V !== undefined) {
@@ -114,13 +117,13 @@ export function alifStep(
     const oPrev = state.o[j]!;
     const aPrev = state.a[j]!;
     const uPrev = state.u[j]!;
-    const adapt = Math.fround(p.rho * aPrev + oPrev);
-    const r = oPrev === 0 ? uPrev : hard ? 0 : Math.fround(uPrev - Math.fround(th0 + Math.fround(p.beta * aPrev)));
+    const adapt = Math.fround(Math.fround(rho * aPrev) + oPrev);
+    const r = oPrev === 0 ? uPrev : hard ? 0 : Math.fround(uPrev - Math.fround(th0 + Math.fround(beta * aPrev)));
     let v = Math.fround(Math.fround(Math.fround(decay[j]! * r) + current[j]!));
     if (V !== undefined) v = Math.fround(v + Math.fround(rec[j]!));
     u[j] = v;
     a[j] = adapt;
-    spikes[j] = v > Math.fround(th0 + Math.fround(p.beta * adapt)) ? 1 : 0;
+    spikes[j] = v > Math.fround(th0 + Math.fround(beta * adapt)) ? 1 : 0;
   }
   return { spikes, state: { u, o: spikes.slice(), a } };
 }
@@ -157,8 +160,48 @@ function run(
     if (tensors.recurrent) inputs.push(f32(tensors.recurrent));
     if (tensors.decay) inputs.push(f32(tensors.decay));
     let traces: AlifForward | undefined;
+    let heapTraces: AlifHeapForward | undefined;
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const xs = args.slice(0, inputs.length) as tf.Tensor[];
+      const Vt = tensors.recurrent ? xs[1]! : undefined;
+      const Dt = tensors.decay ? xs[inputs.length - 1]! : undefined;
+      // on wasm: the WebAssembly scans, in place on the heap (same results as the scans below)
+      const onHeap = alifForwardHeap(xs[0]!, Vt, Dt, p.decay, T, R, N, p);
+      if (onHeap) {
+        // the traces outlive this kernel's scope only when kept (the outer tidy returns them)
+        if (withState) heapTraces = { ...onHeap, u: tf.keep(tf.clone(onHeap.u)), ...(onHeap.a ? { a: tf.keep(tf.clone(onHeap.a)) } : {}) };
+        const hasA = onHeap.a !== undefined;
+        (args[inputs.length] as tf.GradSaveFunc)([onHeap.u, onHeap.spikes, ...(hasA ? [onHeap.a!] : []), ...xs.slice(1)]);
+        return {
+          value: onHeap.spikes,
+          gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+            const [u, spikes] = saved as [tf.Tensor, tf.Tensor];
+            const a = hasA ? saved[2] : undefined;
+            const rest = saved.slice(hasA ? 3 : 2);
+            const V = Vt ? rest[0] : undefined;
+            const decay = Dt ? rest[rest.length - 1] : undefined;
+            const fwd: AlifHeapForward = { u, spikes, ...(a ? { a } : {}) };
+            const g = alifBackwardHeap(dy as tf.Tensor, fwd, V, decay, p.decay, T, R, N, p, decay !== undefined);
+            if (g) return [g.I, ...(g.V ? [g.V] : []), ...(g.decay ? [g.decay] : [])];
+            // not float32 (or off the heap): the TypeScript scan on copies of the same tensors
+            const arrays: AlifForward = {
+              u: readFloat32(u).slice(),
+              spikes: readFloat32(spikes).slice(),
+              a: a ? readFloat32(a).slice() : new Float32Array(T * R * N),
+            };
+            const Va = V ? readFloat32(V).slice() : undefined;
+            const Da = decay ? readFloat32(decay).slice() : new Float32Array(N).fill(p.decay);
+            const gs = alifBackwardScan(readFloat32(tf.cast(dy as tf.Tensor, 'float32')).slice(), arrays, { decay: Da, V: Va }, T, R, N, {
+              ...p,
+              skipDecayGrad: !decay,
+            });
+            const out = [tf.tensor(gs.I, shape, 'float32')];
+            if (V) out.push(tf.tensor(gs.V!, [N, N], 'float32'));
+            if (decay) out.push(tf.tensor(gs.decay, [N], 'float32'));
+            return out;
+          },
+        };
+      }
       // heap views on wasm: the scan reads them before any tensor is created
       const I = readFloat32(xs[0]!);
       const V = tensors.recurrent ? Float32Array.from(readFloat32(xs[1]!)) : undefined;
@@ -185,6 +228,10 @@ function run(
     });
     const spikes = op(...inputs);
     if (!withState) return { spikes };
+    if (heapTraces) {
+      const { u, a } = heapTraces;
+      return { spikes, membrane: u, adaptation: a ?? tf.zeros(shape) };
+    }
     return { spikes, membrane: tf.tensor(traces!.u, shape, 'float32'), adaptation: tf.tensor(traces!.a, shape, 'float32') };
   });
 }

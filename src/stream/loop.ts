@@ -23,6 +23,7 @@ import {
   type OperatorFunction,
   type SchedulerAction,
   type SchedulerLike,
+  type Subscriber,
   type Subscription,
 } from 'rxjs';
 import type { SpikeTick, SpikingPolicy } from './events.ts';
@@ -106,164 +107,250 @@ export interface ClosedLoop {
   dispose(): void;
 }
 
+/**
+ * Builds the closed loop: validates the options, opens the taps, and returns a cold `run$` whose
+ * subscription connects the actuator, schedules control steps at the chosen pace, and whose
+ * teardown cancels both. The steps below are the recipe; each does one job.
+ */
 export function createClosedLoop(opts: Pick<ClosedLoopOptions, 'env' | 'policy'> & Partial<ClosedLoopOptions>): ClosedLoop {
   const o: ClosedLoopOptions = { ...DEFAULT_CLOSED_LOOP, ...opts };
-  const { env, policy, scheduler } = o;
-  if (!(env.metadata.dtS > 0)) throw new Error(`closed loop: env.metadata.dtS must be > 0, got ${env.metadata.dtS}`);
-  if (o.pace.kind === 'realtime' && !((o.pace.speed ?? 1) > 0))
-    throw new Error(`closed loop: realtime speed must be > 0, got ${o.pace.speed}`);
-  if (o.pace.kind === 'fast' && !((o.pace.ticksPerChunk ?? 128) >= 1))
-    throw new Error(`closed loop: ticksPerChunk must be >= 1, got ${o.pace.ticksPerChunk}`);
-  if (!(o.episodes >= 1)) throw new Error(`closed loop: episodes must be >= 1, got ${o.episodes}`);
-
-  const observations = new Subject<ObservationEvent>();
-  const spikes = new Subject<SpikeTick>();
-  const actions = new Subject<ActionEvent>();
-  const steps = new Subject<LoopStep>();
-  const episodes = new Subject<EpisodeSummary>();
-
+  validateClosedLoop(o);
+  const taps = openTaps();
   // Loop state survives unsubscription so that a new subscription resumes where it stopped.
-  let tick = 0;
-  let episode = 0;
-  let stepInEpisode = 0;
-  let episodeReturn = 0;
-  let observation: Float64Array | undefined;
-  let running = false;
-  let disposed = false;
-
-  const startEpisode = (): Float64Array => {
-    policy.reset();
-    const r = env.reset({ seed: o.seed + episode });
-    stepInEpisode = 0;
-    episodeReturn = 0;
-    observations.next({ tick, episode, observation: r.observation, reset: true });
-    return r.observation;
+  const state: LoopState = {
+    tick: 0,
+    episode: 0,
+    stepInEpisode: 0,
+    episodeReturn: 0,
+    observation: undefined,
+    running: false,
+    disposed: false,
   };
 
   const run$ = new Observable<LoopStep>((subscriber) => {
-    if (disposed) {
-      subscriber.error(new Error('closed loop: disposed'));
-      return undefined;
-    }
-    if (running) {
-      subscriber.error(new Error('closed loop: already running; unsubscribe the other run first'));
-      return undefined;
-    }
-    if (episode >= o.episodes) {
-      subscriber.complete();
-      return undefined;
-    }
-    running = true;
-    const ticks = new Subject<SpikeTick>();
-    let pending: ArrayLike<number> | undefined;
-    let actSub: Subscription | undefined;
-    if (o.actuator) {
-      actSub = ticks.pipe(o.actuator).subscribe({
-        next: (a) => {
-          pending = a;
-        },
-        error: (e: unknown) => subscriber.error(e),
-      });
-    }
-
-    /** One control step; returns false when the run is over. */
-    const doTick = (): boolean => {
-      const obs = observation ?? startEpisode();
-      const out = policy.step(obs);
-      const spikeTick: SpikeTick = { tick, t0: tick * policy.substeps, episode, layers: out.spikes };
-      spikes.next(spikeTick);
-      let action: ArrayLike<number> = out.action;
-      if (o.actuator) {
-        pending = undefined;
-        ticks.next(spikeTick);
-        if (pending === undefined)
-          throw new Error(`closed loop: the actuator emitted no action for tick ${tick}; it must emit one per tick, synchronously`);
-        action = pending;
-      }
-      actions.next({ tick, action });
-      const r = env.step(o.toEnvAction(action));
-      episodeReturn += r.reward;
-      const truncated = r.truncated || stepInEpisode + 1 >= o.maxEpisodeSteps;
-      const step: LoopStep = {
-        tick,
-        episode,
-        step: stepInEpisode,
-        action,
-        observation: r.observation,
-        reward: r.reward,
-        terminated: r.terminated,
-        truncated,
-      };
-      observations.next({ tick: tick + 1, episode, observation: r.observation, reset: false });
-      steps.next(step);
-      subscriber.next(step);
-      tick++;
-      stepInEpisode++;
-      observation = r.observation;
-      if (r.terminated || truncated) {
-        episodes.next({ episode, steps: stepInEpisode, return: episodeReturn, terminated: r.terminated });
-        episode++;
-        observation = undefined;
-        if (episode >= o.episodes) {
-          subscriber.complete();
-          return false;
-        }
-      }
-      return true;
-    };
-
-    const guarded = (n: number): boolean => {
-      try {
-        for (let i = 0; i < n; i++) if (subscriber.closed || !doTick()) return false;
-        return !subscriber.closed;
-      } catch (e) {
-        subscriber.error(e);
-        return false;
-      }
-    };
-
-    let task: Subscription;
-    if (o.pace.kind === 'fast') {
-      const chunk = o.pace.ticksPerChunk ?? 128;
-      task = scheduler.schedule(function (this: SchedulerAction<undefined>) {
-        if (guarded(chunk)) this.schedule(undefined, 0);
-      });
-    } else {
-      const periodMs = (env.metadata.dtS * 1000) / (o.pace.speed ?? 1);
-      const maxCatchUp = o.pace.maxCatchUp ?? 5;
-      let start = scheduler.now();
-      let done = 0;
-      task = scheduler.schedule(function (this: SchedulerAction<undefined>) {
-        const due = Math.floor((scheduler.now() - start) / periodMs + 1e-9) + 1;
-        let n = due - done;
-        if (n > maxCatchUp) {
-          // Too far behind (slow machine, paused debugger): drop the backlog instead of bursting.
-          start += (n - maxCatchUp) * periodMs;
-          n = maxCatchUp;
-        }
-        if (!guarded(n)) return;
-        done += n;
-        this.schedule(undefined, Math.max(0, start + done * periodMs - scheduler.now()));
-      });
-    }
+    if (!admitRun(state, o, subscriber)) return undefined;
+    state.running = true;
+    const actuator = o.actuator && connectActuator(o.actuator, (e) => subscriber.error(e));
+    const run: LoopRun = { o, state, taps, actuator, subscriber };
+    const task = schedulePace(o, (n) => runTicks(run, n));
     return () => {
       task.unsubscribe();
-      actSub?.unsubscribe();
-      ticks.complete();
-      running = false;
+      actuator?.close();
+      state.running = false;
     };
   });
 
   return {
     run$,
-    observations$: observations.asObservable(),
-    spikes$: spikes.asObservable(),
-    actions$: actions.asObservable(),
-    steps$: steps.asObservable(),
-    episodes$: episodes.asObservable(),
+    observations$: taps.observations.asObservable(),
+    spikes$: taps.spikes.asObservable(),
+    actions$: taps.actions.asObservable(),
+    steps$: taps.steps.asObservable(),
+    episodes$: taps.episodes.asObservable(),
     dispose() {
-      disposed = true;
-      for (const s of [observations, spikes, actions, steps, episodes] as Subject<unknown>[]) s.complete();
+      state.disposed = true;
+      for (const s of Object.values(taps) as Subject<unknown>[]) s.complete();
     },
   };
+}
+
+/** The private Subjects behind the public taps. */
+interface Taps {
+  readonly observations: Subject<ObservationEvent>;
+  readonly spikes: Subject<SpikeTick>;
+  readonly actions: Subject<ActionEvent>;
+  readonly steps: Subject<LoopStep>;
+  readonly episodes: Subject<EpisodeSummary>;
+}
+
+/** Where the loop stands; shared by every subscription of one loop. */
+interface LoopState {
+  tick: number;
+  episode: number;
+  stepInEpisode: number;
+  episodeReturn: number;
+  /** The observation the next tick acts on; undefined when the next tick starts an episode. */
+  observation: Float64Array | undefined;
+  running: boolean;
+  disposed: boolean;
+}
+
+/** Turns spike ticks into actions through the user's actuator operator, one per tick. */
+interface ActuatorBridge {
+  actionFor(spikeTick: SpikeTick): ArrayLike<number>;
+  close(): void;
+}
+
+/** What one subscription of `run$` works with. */
+interface LoopRun {
+  readonly o: ClosedLoopOptions;
+  readonly state: LoopState;
+  readonly taps: Taps;
+  readonly actuator: ActuatorBridge | undefined;
+  readonly subscriber: Subscriber<LoopStep>;
+}
+
+function validateClosedLoop(o: ClosedLoopOptions): void {
+  if (!(o.env.metadata.dtS > 0)) throw new Error(`closed loop: env.metadata.dtS must be > 0, got ${o.env.metadata.dtS}`);
+  if (o.pace.kind === 'realtime' && !((o.pace.speed ?? 1) > 0))
+    throw new Error(`closed loop: realtime speed must be > 0, got ${o.pace.speed}`);
+  if (o.pace.kind === 'fast' && !((o.pace.ticksPerChunk ?? 128) >= 1))
+    throw new Error(`closed loop: ticksPerChunk must be >= 1, got ${o.pace.ticksPerChunk}`);
+  if (!(o.episodes >= 1)) throw new Error(`closed loop: episodes must be >= 1, got ${o.episodes}`);
+}
+
+function openTaps(): Taps {
+  return {
+    observations: new Subject<ObservationEvent>(),
+    spikes: new Subject<SpikeTick>(),
+    actions: new Subject<ActionEvent>(),
+    steps: new Subject<LoopStep>(),
+    episodes: new Subject<EpisodeSummary>(),
+  };
+}
+
+/** Refuses a run of a disposed or busy loop (error) and ends one whose episodes are all done (complete). */
+function admitRun(state: LoopState, o: ClosedLoopOptions, subscriber: Subscriber<LoopStep>): boolean {
+  if (state.disposed) {
+    subscriber.error(new Error('closed loop: disposed'));
+    return false;
+  }
+  if (state.running) {
+    subscriber.error(new Error('closed loop: already running; unsubscribe the other run first'));
+    return false;
+  }
+  if (state.episode >= o.episodes) {
+    subscriber.complete();
+    return false;
+  }
+  return true;
+}
+
+function connectActuator(actuator: OperatorFunction<SpikeTick, ArrayLike<number>>, onError: (e: unknown) => void): ActuatorBridge {
+  const ticks = new Subject<SpikeTick>();
+  let pending: ArrayLike<number> | undefined;
+  const sub = ticks.pipe(actuator).subscribe({
+    next: (a) => {
+      pending = a;
+    },
+    error: onError,
+  });
+  return {
+    actionFor(spikeTick) {
+      pending = undefined;
+      ticks.next(spikeTick);
+      if (pending === undefined)
+        throw new Error(`closed loop: the actuator emitted no action for tick ${spikeTick.tick}; it must emit one per tick, synchronously`);
+      return pending;
+    },
+    close() {
+      sub.unsubscribe();
+      ticks.complete();
+    },
+  };
+}
+
+/** Runs up to n control steps; returns false when the run is over (completed, errored or unsubscribed). */
+function runTicks(run: LoopRun, n: number): boolean {
+  const { subscriber } = run;
+  try {
+    for (let i = 0; i < n; i++) if (subscriber.closed || !controlStep(run)) return false;
+    return !subscriber.closed;
+  } catch (e) {
+    subscriber.error(e);
+    return false;
+  }
+}
+
+/** One control step: observe, spike, act, step the env; returns false when the run is over. */
+function controlStep(run: LoopRun): boolean {
+  const { state } = run;
+  const observation = state.observation ?? startEpisode(run);
+  const action = decide(run, observation);
+  const step = stepEnv(run, action);
+  run.subscriber.next(step);
+  state.tick++;
+  state.stepInEpisode++;
+  state.observation = step.observation;
+  return step.terminated || step.truncated ? endEpisode(run, step.terminated) : true;
+}
+
+function startEpisode({ o, state, taps }: LoopRun): Float64Array {
+  o.policy.reset();
+  const r = o.env.reset({ seed: o.seed + state.episode });
+  state.stepInEpisode = 0;
+  state.episodeReturn = 0;
+  taps.observations.next({ tick: state.tick, episode: state.episode, observation: r.observation, reset: true });
+  return r.observation;
+}
+
+/** The policy's spikes for this observation, then the action: the actuator's if there is one, else the policy's. */
+function decide({ o, state, taps, actuator }: LoopRun, observation: Float64Array): ArrayLike<number> {
+  const out = o.policy.step(observation);
+  const spikeTick: SpikeTick = { tick: state.tick, t0: state.tick * o.policy.substeps, episode: state.episode, layers: out.spikes };
+  taps.spikes.next(spikeTick);
+  const action = actuator ? actuator.actionFor(spikeTick) : out.action;
+  taps.actions.next({ tick: state.tick, action });
+  return action;
+}
+
+/** Steps the env with the action and reports the step on the taps; truncates at `maxEpisodeSteps`. */
+function stepEnv({ o, state, taps }: LoopRun, action: ArrayLike<number>): LoopStep {
+  const r = o.env.step(o.toEnvAction(action));
+  state.episodeReturn += r.reward;
+  const step: LoopStep = {
+    tick: state.tick,
+    episode: state.episode,
+    step: state.stepInEpisode,
+    action,
+    observation: r.observation,
+    reward: r.reward,
+    terminated: r.terminated,
+    truncated: r.truncated || state.stepInEpisode + 1 >= o.maxEpisodeSteps,
+  };
+  taps.observations.next({ tick: state.tick + 1, episode: state.episode, observation: r.observation, reset: false });
+  taps.steps.next(step);
+  return step;
+}
+
+/** Reports the finished episode; completes the run after the last one (returns false then). */
+function endEpisode({ o, state, taps, subscriber }: LoopRun, terminated: boolean): boolean {
+  taps.episodes.next({ episode: state.episode, steps: state.stepInEpisode, return: state.episodeReturn, terminated });
+  state.episode++;
+  state.observation = undefined;
+  if (state.episode < o.episodes) return true;
+  subscriber.complete();
+  return false;
+}
+
+/** Schedules `runTicks` on the scheduler at the loop's pace; unsubscribing the result cancels it. */
+function schedulePace(o: ClosedLoopOptions, runTicks: (n: number) => boolean): Subscription {
+  return o.pace.kind === 'fast'
+    ? scheduleFast(o.scheduler, o.pace.ticksPerChunk ?? 128, runTicks)
+    : scheduleRealtime(o.scheduler, (o.env.metadata.dtS * 1000) / (o.pace.speed ?? 1), o.pace.maxCatchUp ?? 5, runTicks);
+}
+
+/** `chunk` ticks per task, rescheduled with delay 0 so that I/O still gets turns. */
+function scheduleFast(scheduler: SchedulerLike, chunk: number, runTicks: (n: number) => boolean): Subscription {
+  return scheduler.schedule(function (this: SchedulerAction<undefined>) {
+    if (runTicks(chunk)) this.schedule(undefined, 0);
+  });
+}
+
+/** Tick n at start + n·periodMs on the scheduler's clock, catching up at most `maxCatchUp` ticks per task. */
+function scheduleRealtime(scheduler: SchedulerLike, periodMs: number, maxCatchUp: number, runTicks: (n: number) => boolean): Subscription {
+  let start = scheduler.now();
+  let done = 0;
+  return scheduler.schedule(function (this: SchedulerAction<undefined>) {
+    const due = Math.floor((scheduler.now() - start) / periodMs + 1e-9) + 1;
+    let n = due - done;
+    if (n > maxCatchUp) {
+      // Too far behind (slow machine, paused debugger): drop the backlog instead of bursting.
+      start += (n - maxCatchUp) * periodMs;
+      n = maxCatchUp;
+    }
+    if (!runTicks(n)) return;
+    done += n;
+    this.schedule(undefined, Math.max(0, start + done * periodMs - scheduler.now()));
+  });
 }

@@ -6,6 +6,13 @@
  *   bench              out/results.json (final and best test accuracy, loss, throughput, times)
  *   eval               out/eval.json (mean/std/min return, the env's metric, and successShare when
  *                      the success text counts episodes: cartpole balanced, reacher reached)
+ *
+ * An evaluation under a suite (eval --suite, `evaluate.suite`) gives per condition C (nominal,
+ * pushes, ...): `C.meanReturn`, `C.successRate`, `C.teacherReturn`, `C.teacherSuccessRate` and
+ * `C.relScore`, the teacher-relative score 1 + (R − R_teacher)/|R_teacher| of the controller's mean
+ * return R on the teacher's own episodes (1 = the teacher's return, 0.5 = half of it for positive
+ * returns or 50% worse for negative ones, as on the pendulum); and over the perturbed conditions
+ * (all but nominal) their means `perturbed.successRate` and `perturbed.relScore`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +21,9 @@ import type { SweepJob } from './spec.ts';
 export type Metrics = Record<string, number>;
 
 /** The metric a report leads with when the spec does not name one. */
-export function defaultMetric(job: SweepJob, evaluated: boolean): string {
+export function defaultMetric(job: SweepJob, evaluated: boolean, suite = false): string {
   if (job === 'bench') return 'testAccuracy';
+  if (suite) return 'nominal.relScore';
   return job === 'eval' || evaluated ? 'metric' : 'trainScore';
 }
 
@@ -37,8 +45,50 @@ function successShare(success: unknown): number | undefined {
   return m ? Number(m[1]) / Number(m[2]) : undefined;
 }
 
+interface SuiteCell {
+  meanReturn: number;
+  successRate: number;
+}
+
+/** The metrics of an eval --suite document: the teacher is the first controller of each condition. */
+export function suiteMetrics(doc: Record<string, unknown>, source = 'eval.json'): Metrics {
+  const conditions = doc['conditions'] as Array<{ condition: string; cells: SuiteCell[] }>;
+  const out: Metrics = {};
+  const perturbed: Array<{ relScore: number; successRate: number }> = [];
+  for (const c of conditions) {
+    const [teacher, snn] = c.cells;
+    if (!teacher || !snn || c.cells.length !== 2)
+      throw new Error(`${source}: condition '${c.condition}' should hold the teacher and one controller (${c.cells.length} cells)`);
+    // |R_teacher| of 0 would make the ratio meaningless; no env's teacher returns exactly 0
+    const relScore = teacher.meanReturn === 0 ? NaN : 1 + (snn.meanReturn - teacher.meanReturn) / Math.abs(teacher.meanReturn);
+    Object.assign(
+      out,
+      numbers({
+        [`${c.condition}.meanReturn`]: snn.meanReturn,
+        [`${c.condition}.successRate`]: snn.successRate,
+        [`${c.condition}.teacherReturn`]: teacher.meanReturn,
+        [`${c.condition}.teacherSuccessRate`]: teacher.successRate,
+        [`${c.condition}.relScore`]: relScore,
+      }),
+    );
+    if (c.condition !== 'nominal') perturbed.push({ relScore, successRate: snn.successRate });
+  }
+  if (perturbed.length > 0) {
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    Object.assign(
+      out,
+      numbers({
+        'perturbed.relScore': mean(perturbed.map((p) => p.relScore)),
+        'perturbed.successRate': mean(perturbed.map((p) => p.successRate)),
+      }),
+    );
+  }
+  return numbers({ ...out, episodes: doc['episodes'], evalSeconds: doc['seconds'] });
+}
+
 function evalMetrics(path: string): Metrics {
   const e = readJson(path, 'eval.json');
+  if (Array.isArray(e['conditions'])) return suiteMetrics(e, path);
   return numbers({
     meanReturn: e['meanReturn'],
     stdReturn: e['stdReturn'],

@@ -2,6 +2,7 @@
  * Sweep progress: counts, and an ETA from the mean time of the cells finished so far (cells
  * skipped on resume do not count) spread over the workers that are left busy.
  */
+import { formatDuration } from '../util/progress.ts';
 
 export interface ProgressCounts {
   total: number;
@@ -9,15 +10,6 @@ export interface ProgressCounts {
   skipped: number;
   done: number;
   failed: number;
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
 /** Seconds left: mean seconds per finished cell × cells left ÷ parallel workers; NaN before the first cell. */

@@ -12,7 +12,7 @@
 import type { Job, Queue as BullQueue } from 'bullmq';
 import { hostname } from 'node:os';
 import { doneCellIds, readPlan, removeStaleAttempts, type SweepPlan } from './layout.ts';
-import { formatDuration } from './progress.ts';
+import { progressLine } from './progress.ts';
 import { runCell, type RunCellOptions } from './runCell.ts';
 import { writeSweepIndex } from './sweepIndex.ts';
 
@@ -148,7 +148,7 @@ export async function waitForSweep(sweepDir: string, plan: SweepPlan, o: WaitOpt
       const finishedNow = done - doneAtStart + failed.length;
       const left = ids.size - done - failed.length;
       const eta = finishedNow > 0 ? (((performance.now() - t0) / 1000) * left) / finishedNow : NaN;
-      const line = `[${done + failed.length}/${ids.size}] ${done} done${failed.length ? `, ${failed.length} failed` : ''}${left ? `, ETA ${formatDuration(eta)}` : ', finished'}`;
+      const line = progressLine({ total: ids.size, skipped: 0, done, failed: failed.length }, eta);
       if (line.replace(/ETA .*/, '') !== last.replace(/ETA .*/, '')) {
         o.log(line);
         writeSweepIndex(sweepDir, plan);

@@ -38,7 +38,7 @@ const key = (point: Record<string, FlagValue>): string => JSON.stringify(point);
 
 /** The metric the report leads with: the spec's, else the job's default. */
 export function reportMetric(plan: SweepPlan): string {
-  return plan.spec.metric ?? defaultMetric(plan.spec.job, plan.spec.evaluate !== undefined);
+  return plan.spec.metric ?? defaultMetric(plan.spec.job, plan.spec.evaluate !== undefined, plan.spec.evaluate?.suite !== undefined);
 }
 
 /** Groups done cells by grid point (in grid order) and summarises `metric` in each. */

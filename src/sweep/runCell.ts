@@ -66,6 +66,7 @@ export function cellCommands(cell: Cell, cli: readonly string[], outDir: string)
       String(e.episodes),
       '--seed',
       String(e.seed),
+      ...(e.suite !== undefined ? ['--suite', e.suite] : []),
       '--json',
       join(outDir, 'eval.json'),
     ]);

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { SUITE_NAMES } from '../../envs/perturb/suites.ts';
 
 export const SWEEP_JOBS = ['train-controller', 'bench', 'eval'] as const;
 export type SweepJob = (typeof SWEEP_JOBS)[number];
@@ -57,8 +58,17 @@ export const SweepSpecSchema = z
     seeds: z.array(z.number().int().min(0)).min(1),
     /** Runs of each (grid point, seed); more than one measures run-to-run spread at a fixed seed. */
     repeats: z.number().int().min(1).default(1),
-    /** train-controller only: evaluate the trained controller on seeded episodes (spikeloop eval). */
-    evaluate: z.strictObject({ episodes: z.number().int().min(1).default(100), seed: z.number().int().min(0).default(0) }).optional(),
+    /**
+     * train-controller only: evaluate the trained controller on seeded episodes (spikeloop eval);
+     * with `suite`, under each condition of that named suite next to the teacher (eval --suite).
+     */
+    evaluate: z
+      .strictObject({
+        episodes: z.number().int().min(1).default(100),
+        seed: z.number().int().min(0).default(0),
+        suite: z.enum(SUITE_NAMES).optional(),
+      })
+      .optional(),
     /** The metric `spikeloop report` leads with (default: the job's main measure, see metrics.ts). */
     metric: z.string().min(1).optional(),
   })
@@ -90,7 +100,7 @@ export interface Cell {
   point: Record<string, FlagValue>;
   seed: number;
   repeat: number;
-  evaluate?: { episodes: number; seed: number };
+  evaluate?: { episodes: number; seed: number; suite?: (typeof SUITE_NAMES)[number] };
 }
 
 /** Parses a spec object; errors name the field (`grid.label: ...`). */
@@ -136,12 +146,17 @@ export function cellId(c: Omit<Cell, 'id' | 'point' | 'seed'>): string {
   return `c${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }
 
-/** All cells of a spec: grid points × seeds × repeats. Identical cells (duplicate values) appear once. */
+/**
+ * All cells of a spec: grid points × seeds × repeats, seed-major (every grid point of the first
+ * seed, then of the next), so a sweep cut short by time holds complete seed pairs for the paired
+ * comparisons. Identical cells (duplicate values) appear once.
+ */
 export function expandCells(spec: SweepSpec): Cell[] {
   const cells = new Map<string, Cell>();
-  for (const point of gridPoints(spec.grid)) {
-    for (const seed of spec.seeds) {
-      for (let repeat = 0; repeat < spec.repeats; repeat++) {
+  const points = gridPoints(spec.grid);
+  for (const seed of spec.seeds) {
+    for (let repeat = 0; repeat < spec.repeats; repeat++) {
+      for (const point of points) {
         const args = sorted({ ...spec.args, ...point, seed });
         const base = {
           job: spec.job,

@@ -3,12 +3,13 @@
  * and an ETA, on stderr:
  *
  *   'auto'    a redrawing bar when stderr is a TTY, nothing otherwise (logs stay clean)
- *   'always'  the bar on a TTY; off a TTY (CI, a pipe) the caller's summary lines (`line`),
- *             each with the ETA, since a bar cannot redraw there
+ *   'always'  the bar on a TTY; off a TTY (CI, a pipe) lines instead, since a bar cannot redraw
+ *             there: the caller's summary lines (`line`) and, with `statusLines: n`, a status line
+ *             (label, done/total, detail) at each n-th of the job and whenever the label changes
  *   'never'   nothing
  *
- * The ETA is (elapsed / done)·(total − done): the mean rate since the start, which the bar and the
- * lines share so that both say the same.
+ * Every line ends in the ETA. The ETA is (elapsed / done)·(total − done): the mean rate since the
+ * start, which the bar and the lines share so that both say the same.
  */
 import { SingleBar } from 'cli-progress';
 
@@ -22,8 +23,12 @@ export interface ProgressOptions {
   label: string;
   /** Unit shown after the count, e.g. 'batches'. */
   unit: string;
+  /** Off a TTY with 'always': also a status line from `update` at each 1/statusLines of the total and when the label changes (0: none). */
+  statusLines?: number;
   /** Defaults to process.stderr. */
   stream?: NodeJS.WriteStream;
+  /** Clock in ms (injectable for tests); defaults to performance.now. */
+  now?: () => number;
 }
 
 export interface Progress {
@@ -47,19 +52,39 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
+/** The label with its `{name}` placeholders filled from the payload (as the bar does). */
+function fillLabel(label: string, payload: Record<string, string | number>): string {
+  return label.replace(/\{(\w+)\}/g, (m, name: string) => (payload[name] !== undefined ? String(payload[name]) : m));
+}
+
 /** Starts a progress display of `total` units at `start` done (a resumed job starts part-way). */
 export function createProgress(opts: ProgressOptions, start = 0, payload: Record<string, string | number> = {}): Progress {
   const stream = opts.stream ?? process.stderr;
+  const now = opts.now ?? (() => performance.now());
   const tty = stream.isTTY === true;
   const showBar = opts.mode !== 'never' && tty;
   const showLines = opts.mode === 'always' && !tty;
-  const t0 = performance.now();
+  const statusLines = showLines ? (opts.statusLines ?? 0) : 0;
+  const t0 = now();
   let total = opts.total;
   let done = start;
   const eta = (): number | undefined => {
     const n = done - start;
     if (n <= 0) return undefined;
-    return (((performance.now() - t0) / 1000) * (total - done)) / n;
+    return (((now() - t0) / 1000) * (total - done)) / n;
+  };
+  const writeLine = (text: string): void => {
+    const e = eta();
+    stream.write(`${text}${e === undefined ? '' : `; ETA ${formatDuration(e)}`}\n`);
+  };
+  // the last status line's label and n-th of the job, so that a line is written only when one changes
+  let lastStatus: { label: string; part: number } | undefined;
+  const status = (p: Record<string, string | number>): void => {
+    const label = fillLabel(opts.label, p);
+    const part = total > 0 ? Math.floor((statusLines * done) / total) : 0;
+    if (lastStatus && lastStatus.label === label && lastStatus.part === part) return;
+    lastStatus = { label, part };
+    writeLine(`${label} ${done}/${total} ${opts.unit}${p['detail'] ?? ''}`);
   };
   const fields = (extra: Record<string, string | number>): Record<string, string | number> => {
     const e = eta();
@@ -80,15 +105,14 @@ export function createProgress(opts: ProgressOptions, start = 0, payload: Record
       done = value;
       last = { ...last, ...p };
       bar?.update(value, fields({ detail: '', ...last }));
+      if (statusLines > 0) status(last);
     },
     setTotal(n) {
       total = n;
       bar?.setTotal(n);
     },
     line(text) {
-      if (!showLines) return;
-      const e = eta();
-      stream.write(`${text}${e === undefined ? '' : `; ETA ${formatDuration(e)}`}\n`);
+      if (showLines) writeLine(text);
     },
     etaSeconds: eta,
     stop() {

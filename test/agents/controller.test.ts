@@ -147,7 +147,7 @@ describe('robust recipe: training under perturbations, coarse + fine input code'
     expect(span(robust.spec, 5)).toBeLessThan(span(robust.spec, 2));
     expect(robust.spec.training?.recipe).toMatchObject({ trainPerturbations: ['none', 'pushes=0.3'] });
     expect(() => trainController({ ...TINY, trainPerturbations: ['pushes=0.3'], nominalFineDims: [0] })).toThrow(
-      /nominalFineDims needs 'none'/,
+      /recipe\.input\.nominalFineDims: needs 'none' among recipe\.perturbations/,
     );
     expect(() => trainController({ ...TINY, trainPerturbations: ['shove=1'] })).toThrow(/shove/);
     nominal.network.dispose();

@@ -104,14 +104,16 @@ describe('observationRanges', () => {
 });
 
 describe('controllerScore', () => {
-  it('judges each env by its target: return, walker distance, reacher final distance', async () => {
+  it('averages the scoring metric: the return, a number of the last info, either negated', async () => {
     const { controllerScore } = await import('../../agents/recipe.ts');
     const eps = [
       { seed: 0, return: -10, steps: 100, terminated: false, info: { distance: 0.1, x: 4 } },
       { seed: 1, return: -30, steps: 100, terminated: false, info: { distance: 0.3, x: 2 } },
     ];
-    expect(controllerScore('Pendulum-v1', eps)).toBe(-20);
-    expect(controllerScore('Walker-v1', eps)).toBe(3);
-    expect(controllerScore('Reacher-v1', eps)).toBeCloseTo(-0.2, 12);
+    expect(controllerScore('return', eps)).toBe(-20);
+    expect(controllerScore('-return', eps)).toBe(20);
+    expect(controllerScore('info.x', eps)).toBe(3);
+    expect(controllerScore('-info.distance', eps)).toBeCloseTo(-0.2, 12);
+    expect(() => controllerScore('info.height', eps)).toThrow(/info\.height.*no number 'height'/);
   });
 });

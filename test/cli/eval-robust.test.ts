@@ -62,6 +62,31 @@ describe('spikeloop eval under perturbations', () => {
     ]);
   });
 
+  it('off a TTY writes its progress to stderr as lines: each new cell and each tenth of all episodes, with the total and an ETA', async () => {
+    const write = process.stderr.write.bind(process.stderr);
+    const tty = process.stderr.isTTY;
+    const lines: string[] = [];
+    process.stderr.isTTY = false;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      return true;
+    }) as typeof process.stderr.write;
+    let r: Awaited<ReturnType<typeof capture>>;
+    try {
+      // 2 conditions × the teacher × 3 episodes = 6 episodes in all
+      r = await capture(['eval', '--teacher', '--env', 'cartpole', '--perturb', 'none', '--perturb', 'noise=0.02', '--episodes', '3']);
+    } finally {
+      process.stderr.write = write;
+      process.stderr.isTTY = tty;
+    }
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/ETA/);
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatch(/^nominal: teacher 1\/6 episodes; ETA \d+ s$/);
+    expect(lines[3]).toMatch(/^noise=0\.02: teacher 4\/6 episodes; ETA \d+ s$/);
+    expect(lines[5]).toBe('noise=0.02: teacher 6/6 episodes; ETA 0 s');
+  });
+
   it.each([
     [['eval', '--checkpoint', FIXTURE, '--perturb', 'pushes=x'], /'pushes': 'x' is not a number/],
     [['eval', '--checkpoint', FIXTURE, '--suite', 'hard'], /unknown perturbation suite 'hard'/],

@@ -59,10 +59,15 @@ describe('spikeloop sweep / report (real CLI jobs)', () => {
     expect(r.err).toMatch(msg);
   });
 
-  it('refuses queue-only flags without --queue and a bad spec before running anything', async () => {
+  it('refuses queue-only flags without --queue, --workers with --queue, and a bad spec before running anything', async () => {
     const dir = tempDir('cli-sweep-bad-');
     const good = specFile(dir, { name: 'x', job: 'eval', args: { env: 'cartpole', teacher: true }, seeds: [0] });
     expect((await capture(['sweep', good, '--no-wait'])).err).toMatch(/--queue-name, --attempts and --no-wait need --queue/);
+    // --workers sizes the local pool; with --queue the workers' own --workers decides, so it is refused
+    const queued = await capture(['sweep', good, '--queue', 'redis://127.0.0.1:1', '--workers', '3', '--out', join(dir, 'q')]);
+    expect(queued.code).toBe(1);
+    expect(queued.err).toMatch(/--workers sets the local pool and does nothing with --queue; give it to 'spikeloop worker --workers N'/);
+    expect(existsSync(join(dir, 'q'))).toBe(false);
     const bad = specFile(dir, { name: 'x', job: 'eval', args: { json: 'x' }, seeds: [0] });
     const r = await capture(['sweep', bad, '--out', join(dir, 's')]);
     expect(r.err).toMatch(/args\.json: --json is set by the sweep/);

@@ -1,41 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { etaSeconds, formatSeconds, progressLine, trainProgress } from '../../cli/trainProgress.ts';
+import { trainProgress } from '../../cli/trainProgress.ts';
 import type { RecipeProgress } from '../../agents/recipe.ts';
 
-const at = (phase: RecipeProgress['phase'], round: number, steps: number): RecipeProgress => ({
+const at = (phase: RecipeProgress['phase'], round: number, steps: number, bestScore?: number): RecipeProgress => ({
   phase,
   round,
   rounds: 6,
   steps,
   totalSteps: 1000,
+  ...(bestScore !== undefined ? { bestScore } : {}),
 });
 
-describe('train-controller progress', () => {
-  it('estimates the time left from the step rate so far and formats it', () => {
-    expect(etaSeconds({ steps: 250, totalSteps: 1000 }, 30)).toBe(90);
-    expect(Number.isNaN(etaSeconds({ steps: 0, totalSteps: 1000 }, 3))).toBe(true);
-    expect(formatSeconds(90)).toBe('1m30s');
-    expect(formatSeconds(NaN)).toBe('?');
-    expect(progressLine({ ...at('training', 2, 500), bestScore: 12.5 }, 60)).toBe(
-      '[1m00s] training: round 2/6, 500/1000 optimiser steps (50%), best score 12.50, ETA 1m00s',
-    );
-  });
+/** A stream that records each write; a TTY or not. */
+function fakeStream(isTTY: boolean) {
+  const writes: string[] = [];
+  const stream = { isTTY, columns: 200, write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream;
+  return { stream, writes };
+}
 
-  it('off a TTY writes a line at the start, at each phase change and each tenth of the steps, not at every update', () => {
-    const lines: string[] = [];
+describe('train-controller progress', () => {
+  it('off a TTY writes a line at the start, at each phase change and each tenth of the steps, each with the total and the ETA', () => {
+    const { stream, writes } = fakeStream(false);
     let now = 0;
-    const stream = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
     const p = trainProgress({ stream, now: () => now });
     p.update(at('teacher rollouts', 0, 0));
     for (let s = 10; s <= 400; s += 10) {
       now += 100;
       p.update(at('training', 0, s));
     }
-    p.update(at('scoring', 0, 400));
+    p.update(at('scoring', 0, 400, 12.5));
     p.stop();
-    expect(lines[0]).toMatch(/^\[0s\] teacher rollouts: round 0\/6, 0\/1000 optimiser steps \(0%\), ETA \?/);
-    // training: one line when the phase starts (0%), then at 10, 20, 30, 40%
-    expect(lines.filter((l) => l.includes('] training:')).length).toBe(5);
-    expect(lines.at(-1)).toMatch(/scoring: round 0\/6, 400\/1000 optimiser steps \(40%\), ETA 6s/);
+    // no rate before the first step, so no ETA yet
+    expect(writes[0]).toBe('teacher rollouts: round 0/6 0/1000 optimiser steps\n');
+    // training: one line when the phase starts (1%), then at 10, 20, 30, 40%
+    expect(writes.filter((l) => l.startsWith('training:')).length).toBe(5);
+    expect(writes).toContain('training: round 0/6 200/1000 optimiser steps; ETA 8 s\n');
+    // 400 steps in 4 s: 600 left at the same rate take 6 s
+    expect(writes.at(-1)).toBe('scoring: round 0/6 400/1000 optimiser steps, best score 12.50; ETA 6 s\n');
+  });
+
+  it('on a TTY draws one bar over all optimiser steps with the phase, round and ETA', () => {
+    const { stream, writes } = fakeStream(true);
+    let now = 0;
+    const p = trainProgress({ stream, now: () => now });
+    p.update(at('training', 1, 0));
+    now += 3000;
+    p.update(at('training', 1, 300));
+    p.stop();
+    // 300 steps in 3 s: 700 left take 7 s
+    expect(writes.join('')).toMatch(/training: round 1\/6 \S+ 300\/1000 optimiser steps {2}ETA 7 s/);
   });
 });

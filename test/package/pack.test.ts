@@ -83,6 +83,8 @@ describe('npm pack → install → import from plain JavaScript', () => {
       'build/kernels/spikeDense.wasm',
       'build/tfjs/extras.mjs',
       'configs/nmnist-mlp-cpu.json',
+      'configs/controllers/cartpole.json',
+      'configs/controllers/recipe.schema.json',
     ]) {
       expect(packed, f).toContain(f);
     }
@@ -99,7 +101,7 @@ describe('npm pack → install → import from plain JavaScript', () => {
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, Sequential, Trainer, spikeSequenceLoss, tensorDataset, spikeKernels, useSpikeKernels } from 'spikeloop';
 import { makeEnv } from 'spikeloop/envs';
-import { trainController, makeTeacher } from 'spikeloop/agents';
+import { trainController, makeTeacher, builtinRecipePreset } from 'spikeloop/agents';
 import { startVizServer } from 'spikeloop/viz';
 import pkg from 'spikeloop/package.json' with { type: 'json' };
 
@@ -125,6 +127,7 @@ const { observation } = env.reset({ seed: 1 });
 console.log(JSON.stringify({
   version: pkg.version, backend, kernels: spikeKernels().kind, inUse: useSpikeKernels(), before, after,
   obs: observation.length, teacher: typeof makeTeacher('cartpole').act, trainController: typeof trainController, startVizServer: typeof startVizServer,
+  pendulumHidden: builtinRecipePreset('Pendulum-v1').hidden,
 }));
 `,
     );
@@ -139,6 +142,7 @@ console.log(JSON.stringify({
       teacher: 'function',
       trainController: 'function',
       startVizServer: 'function',
+      pendulumHidden: [96, 96], // the recipe presets ship as configs/controllers/*.json and are found from dist/
     });
     expect(out.after as number).toBeLessThan(out.before as number);
     expect(r.stderr).toMatch(/^spikeloop: tfjs backend 'wasm'$/m);

@@ -10,7 +10,7 @@ const base = {
 };
 
 describe('sweep spec', () => {
-  it('expands grid × seeds × repeats into cells with stable, distinct ids', () => {
+  it('expands grid × seeds × repeats into cells with stable, distinct ids, seed-major', () => {
     const spec = parseSweepSpec({ ...base, repeats: 2 });
     const cells = expandCells(spec);
     expect(cells).toHaveLength(2 * 3 * 2);
@@ -19,6 +19,14 @@ describe('sweep spec', () => {
     // the same resolved arguments give the same id, whatever the spec's name or key order
     const again = expandCells(parseSweepSpec({ ...base, name: 'other', repeats: 2, args: { budget: 300, env: 'cartpole' } }));
     expect(again.map((c) => c.id)).toEqual(cells.map((c) => c.id));
+    // seed-major: both labels of seed 1 (repeat 0, then 1) before seed 2, so a cut-short sweep stays paired
+    expect(cells.slice(0, 5).map((c) => [c.seed, c.repeat, c.point['label']])).toEqual([
+      [1, 0, 'spike-seq'],
+      [1, 0, 'rate'],
+      [1, 1, 'spike-seq'],
+      [1, 1, 'rate'],
+      [2, 0, 'spike-seq'],
+    ]);
     expect(cells[0]).toMatchObject({
       point: { label: 'spike-seq' },
       seed: 1,
@@ -65,6 +73,10 @@ describe('sweep spec', () => {
 describe('the sweep specs in configs/sweeps', () => {
   it.each([
     ['cartpole-labels.json', 10],
+    ['pendulum-labels.json', 10],
+    ['pendulum-labels-half.json', 10],
+    ['reacher-labels.json', 10],
+    ['walker-labels.json', 10],
     ['nmnist-labels.json', 10],
     ['cartpole-labels-demo.json', 6],
   ])('%s is valid and has %i cells', (file, cells) => {

@@ -9,6 +9,8 @@
 // operations of the TypeScript scan in the same order (a product, then a sum; no fused
 // multiply-add in wasm SIMD), so both give the same membranes and spikes bit for bit.
 
+import { surrogate } from './lib/surrogate';
+
 /** Forward scan; `soft` selects the soft reset. U and O are written for every (t, i). */
 export function lifForward(T: i32, N: i32, I: usize, U: usize, O: usize, decay: f32, th: f32, soft: bool): void {
   if (T <= 0 || N <= 0) return;
@@ -54,29 +56,6 @@ export function lifForward(T: i32, N: i32, I: usize, U: usize, O: usize, decay: 
       store<f32>(O + cur + at, u > th ? 1 : 0);
     }
   }
-}
-
-// Surrogate kinds, as numbered by lifScanHeap.ts.
-const RECTANGULAR: i32 = 0;
-const SIGMOID: i32 = 1;
-const ARCTAN: i32 = 2;
-const FAST_SIGMOID: i32 = 3;
-
-// σ'(x) in double precision with the operations of surrogateGrad (src/neurons/surrogate.ts) in
-// the same order; `a` is the kind's parameter (width, α or slope) and `c` = π/2·α for arctan.
-// @ts-ignore: decorator
-@inline
-function surrogate(kind: i32, x: f64, a: f64, c: f64): f64 {
-  if (kind == FAST_SIGMOID) {
-    const d = 1 + a * Math.abs(x);
-    return 1 / (d * d);
-  }
-  if (kind == SIGMOID) {
-    const y = 1 / (1 + Math.exp(-a * x));
-    return a * y * (1 - y);
-  }
-  if (kind == ARCTAN) return a / 2 / (1 + c * x * c * x);
-  return Math.abs(x) < a / 2 ? 1 / a : 0;
 }
 
 /**

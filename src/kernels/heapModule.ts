@@ -1,0 +1,110 @@
+/**
+ * What the kernels that run in place on the tfjs wasm backend's heap share: finding that backend,
+ * a tensor's byte offset on its heap, output tensors made there, scratch from its malloc, and a
+ * compiled AssemblyScript module (build/kernels/NAME.wasm, built at `npm ci`) instantiated once
+ * per heap with the backend's own `WebAssembly.Memory`. A missing or unloadable module gives
+ * undefined (callers fall back to TypeScript) and one warning on stderr per module and process,
+ * so that a missing build does not pass unnoticed.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { packagePath } from '../util/packageRoot.ts';
+import type { EmscriptenHeap } from './spikeDenseHeap.ts';
+
+export interface WasmHeapBackend {
+  dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
+  wasm: EmscriptenHeap;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+function isWasmHeap(backend: unknown): backend is WasmHeapBackend {
+  const b = backend as Partial<WasmHeapBackend>;
+  return typeof b.makeOutput === 'function' && b.dataIdMap !== undefined && b.wasm !== undefined;
+}
+
+/** The current backend when it is tfjs-wasm (whose tensors live on one heap), else undefined. */
+export function wasmHeapBackend(): WasmHeapBackend | undefined {
+  const backend = tf.engine().findBackend(tf.getBackend());
+  return isWasmHeap(backend) ? backend : undefined;
+}
+
+/** Byte offset of a tensor's values on the heap; undefined when it has none (e.g. not uploaded). */
+export function heapOffset(backend: WasmHeapBackend, t: tf.Tensor): number | undefined {
+  const o = backend.dataIdMap.get(t.dataId)?.memoryOffset;
+  return o === null || o === undefined ? undefined : o;
+}
+
+/** A new float32 tensor allocated on the heap (contents undefined until a kernel writes it). */
+export function heapOutput(backend: WasmHeapBackend, shape: number[]): tf.Tensor {
+  return tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, 'float32'));
+}
+
+/**
+ * Runs `f` with scratch blocks of the given byte sizes from the backend's malloc (16-byte
+ * aligned), freed afterwards. Offsets stay valid while `f` runs even if the heap grows.
+ */
+export function withScratch<T>(backend: WasmHeapBackend, bytes: number[], f: (ptrs: number[]) => T): T {
+  const heap = backend.wasm;
+  const ptrs = bytes.map((n) => heap._malloc(Math.max(16, n + 16)) >>> 0);
+  try {
+    if (ptrs.some((p) => p === 0)) throw new Error('wasm heap kernels: out of memory (malloc returned 0)');
+    return f(ptrs.map((p) => (p + 15) & ~15));
+  } finally {
+    for (const p of ptrs) if (p !== 0) heap._free(p);
+  }
+}
+
+const warned = new Set<string>();
+
+/**
+ * Loads build/kernels/NAME.wasm and returns a binder: the module's exports instantiated on a
+ * given heap (cached per heap), or undefined when the module is missing or does not load.
+ */
+export function heapModule<E>(name: string): (backend: WasmHeapBackend) => E | undefined {
+  const path = packagePath('build', 'kernels', `${name}.wasm`);
+  let compiled: WebAssembly.Module | null | undefined;
+  const bound = new WeakMap<object, E | null>();
+  const compile = (): WebAssembly.Module | null => {
+    if (compiled === undefined) {
+      try {
+        compiled = existsSync(path) ? new WebAssembly.Module(readFileSync(path)) : null;
+      } catch (e) {
+        if (!(e instanceof WebAssembly.CompileError)) throw e;
+        compiled = null;
+      }
+    }
+    return compiled;
+  };
+  return (backend) => {
+    const heap = backend.wasm;
+    let k = bound.get(heap);
+    if (k === undefined) {
+      const memory = heap.asm?.memory;
+      const module = compile();
+      k = null;
+      if (module && memory instanceof WebAssembly.Memory) {
+        try {
+          k = new WebAssembly.Instance(module, {
+            env: {
+              memory,
+              abort: () => {
+                throw new Error(`${name}.wasm aborted`);
+              },
+            },
+          }).exports as unknown as E;
+        } catch (e) {
+          if (!(e instanceof WebAssembly.LinkError)) throw e;
+        }
+      }
+      bound.set(heap, k);
+      if (k === null && !warned.has(name)) {
+        warned.add(name);
+        console.error(
+          `spikeloop: warning: the WebAssembly kernel ${path} is missing or does not load; using the slower TypeScript ` +
+            'scan (same results). Rebuild it with `node scripts/build-wasm.mjs` in a checkout, or reinstall spikeloop.',
+        );
+      }
+    }
+    return k ?? undefined;
+  };
+}

@@ -149,25 +149,34 @@ export function readDemos(file: string): DemoEpisode[] {
 
 /** Writes episodes as JSONL or CSV (by extension), through a temp file and a rename. */
 export function writeDemos(file: string, episodes: readonly DemoEpisode[]): void {
-  let text: string;
+  const text = demoText(file, episodes, { header: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/**
+ * The lines of a demonstrations file for these episodes, in the format of `file`'s extension;
+ * `header: false` leaves out the CSV header (for appending to a file that has one).
+ */
+export function demoText(file: string, episodes: readonly DemoEpisode[], opts: { header: boolean }): string {
   if (file.endsWith('.jsonl')) {
-    text =
+    return (
       episodes
         .flatMap((e) =>
           e.steps.map((s) => JSON.stringify({ episode: e.episode, observation: Array.from(s.observation), action: Array.from(s.action) })),
         )
-        .join('\n') + '\n';
-  } else if (file.endsWith('.csv')) {
+        .join('\n') + '\n'
+    );
+  }
+  if (file.endsWith('.csv')) {
     const first = episodes[0]?.steps[0];
     if (!first) throw new Error(`writeDemos: no steps to write to ${file}`);
     const header = ['episode', ...Array.from(first.observation, (_, i) => `obs_${i}`), ...Array.from(first.action, (_, i) => `act_${i}`)];
-    text =
-      [header.join(','), ...episodes.flatMap((e) => e.steps.map((s) => [e.episode, ...s.observation, ...s.action].join(',')))].join('\n') +
-      '\n';
-  } else throw new Error(`writeDemos: ${file}: use a .jsonl or .csv file`);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+    const rows = episodes.flatMap((e) => e.steps.map((s) => [e.episode, ...s.observation, ...s.action].join(',')));
+    return [...(opts.header ? [header.join(',')] : []), ...rows].join('\n') + '\n';
+  }
+  throw new Error(`writeDemos: ${file}: use a .jsonl or .csv file`);
 }
 
 export interface RecordOptions {

@@ -22,7 +22,10 @@ const HELP = `usage: spikeloop record --env NAME --out FILE.jsonl|FILE.csv [opti
   --perturb SPEC        record under perturbations, e.g. pushes=0.05 (see spikeloop eval --help)
   --env-module FILE     a module that registers your own env; repeatable
   --teacher-module FILE a module that registers its teacher; repeatable
-  -h, --help            this text`;
+  -h, --help            this text
+
+To record yourself driving the body from the keyboard instead of a teacher:
+  spikeloop viz --env NAME --controller keyboard --record FILE.jsonl`;
 
 const OPTIONS = {
   env: { type: 'string' },

@@ -104,7 +104,8 @@ describe('examples/acrobot: a body of the user, registered from plain JavaScript
       code
         .replace("from 'spikeloop'", `from ${url('src/index.ts')}`)
         .replace("from 'spikeloop/agents'", `from ${url('agents/index.ts')}`)
-        .replace("here('./env.mjs'), here('./teacher.mjs')", MODULES.map((m) => JSON.stringify(m)).join(', ')),
+        .replace("here('./env.mjs'), here('./teacher.mjs')", MODULES.map((m) => JSON.stringify(m)).join(', '))
+        .replace("here('./recipe.json')", JSON.stringify(join(root, 'examples', 'acrobot', 'recipe.json'))),
     );
     const { trainAcrobot } = (await import(pathToFileURL(file).href)) as {
       trainAcrobot: (o: object) => Promise<{ teacher: { meanReturn: number }; snn: { episodes: number; meanReturn: number } }>;

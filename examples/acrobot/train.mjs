@@ -17,6 +17,7 @@ import {
   evaluateActor,
   formatSummaries,
   loadPolicy,
+  loadRecipeConfig,
   loadUserModules,
   makeTeacher,
   policyActor,

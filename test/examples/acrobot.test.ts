@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadUserModules } from '../../agents/userModules.ts';
 import { checkEnv, makeEnv } from '../../envs/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
-import { evaluateActor } from '../../agents/rollout.ts';
-import { loadController } from '../../agents/controller.ts';
+import { evaluateActor, policyActor } from '../../agents/rollout.ts';
+import { loadController, loadPolicy } from '../../agents/controller.ts';
 import { runCli } from '../support/cli.ts';
 import { useTempDirs } from '../support/tempDirs.ts';
 
@@ -58,6 +58,16 @@ describe('examples/acrobot: a body of the user, registered from plain JavaScript
     expect(checkEnv(makeEnv('Acrobot-v1'))).toBe(200);
     const outcomes = evaluateActor('Acrobot-v1', makeTeacher('acrobot'), 20, 0);
     expect(outcomes.map((o) => o.return)).toEqual(new Array(20).fill(500));
+  });
+
+  it("the committed controller keeps >= 90% of its teacher's mean return on seeds 0..99 (issue 16's acceptance, bench/results/byo.md)", async () => {
+    await loadUserModules(MODULES);
+    const { policy } = loadPolicy(join(root, 'examples', 'acrobot', 'controller'));
+    const mean = (xs: readonly { return: number }[]): number => xs.reduce((a, o) => a + o.return, 0) / xs.length;
+    const snn = mean(evaluateActor('Acrobot-v1', policyActor(policy), 100, 0));
+    const teacher = mean(evaluateActor('Acrobot-v1', makeTeacher('Acrobot-v1'), 100, 0));
+    expect(teacher).toBe(500);
+    expect(snn / teacher).toBeGreaterThanOrEqual(0.9);
   });
 
   it("runs README's commands: train-controller → eval at a tiny budget, the teacher's eval", async () => {

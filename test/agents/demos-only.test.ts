@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { makeTeacher } from '../../agents/teachers/index.ts';
+import { makeTeacher, registerTeacher } from '../../agents/teachers/index.ts';
 import { recordTeacher } from '../../agents/demos.ts';
+import { trainController } from '../../agents/recipe.ts';
+import { makeEnv, registerEnv, Renamed } from '../../envs/index.ts';
 import { runCli } from '../support/cli.ts';
 
 describe('recording demonstrations with noise on the executed action (DART)', () => {
@@ -52,5 +54,20 @@ describe('recording demonstrations with noise on the executed action (DART)', ()
     const badPerturb = await runCli(['record', '--env', 'cartpole', '--perturb', 'shove=3', '--out', '/tmp/x.jsonl']);
     expect(badPerturb.code).toBe(1);
     expect(badPerturb.err).toMatch(/shove/);
+  });
+});
+
+describe('training from demonstrations alone', () => {
+  it('never builds the teacher when there is no DAgger round, even for an env that has one', () => {
+    registerEnv('DemoOnlyCart-v1', () => new Renamed(makeEnv('CartPoleContinuous-v1', { maxEpisodeSteps: false }), 'DemoOnlyCart-v1'));
+    registerTeacher('DemoOnlyCart-v1', () => {
+      throw new Error('the teacher was asked for');
+    });
+    const demos = recordTeacher('cartpole', makeTeacher('cartpole'), { episodes: 2, seed: 1, maxSteps: 40, noise: 0.3 });
+    const tiny = { budget: 4, scoreEpisodes: 1, rolloutSteps: 40, hidden: [16, 16] as [number, number], neuronsPerDim: 4, batchSize: 8 };
+    const trained = trainController({ env: 'DemoOnlyCart-v1', ...tiny, daggerRounds: 0 }, { demos });
+    trained.network.dispose();
+    expect(trained.rounds.map((r) => r.round)).toEqual([0]);
+    expect(() => trainController({ env: 'DemoOnlyCart-v1', ...tiny, daggerRounds: 1 }, { demos })).toThrow(/the teacher was asked for/);
   });
 });

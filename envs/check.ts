@@ -4,6 +4,7 @@
  */
 import type { Env } from './core.ts';
 import { createRng } from '../src/util/random.ts';
+import { worldSnapshotProblems } from '../src/world.ts';
 
 export interface CheckEnvOptions {
   /** Random-action steps to run. */
@@ -42,13 +43,7 @@ export function checkEnv(env: Env, options: Partial<CheckEnvOptions> = {}): numb
     if (typeof r.terminated !== 'boolean' || typeof r.truncated !== 'boolean') fail(`step ${t}: terminated/truncated must be booleans`);
     if (r.terminated || r.truncated) env.reset();
   }
-  const snap = env.snapshot();
-  if (snap.bodies.length === 0) fail('snapshot() has no bodies');
-  snap.bodies.forEach((b, i) => {
-    if (b.id !== i) fail(`snapshot body ${i} has id ${b.id}; ids must be the body indices`);
-    if (b.vertices.length < 2) fail(`snapshot body '${b.label}' has fewer than 2 vertices`);
-    for (const v of [...b.position, b.angle, ...b.vertices.flat()])
-      if (!Number.isFinite(v)) fail(`snapshot body '${b.label}' has non-finite geometry`);
-  });
+  const problems = worldSnapshotProblems(env.snapshot());
+  if (problems.length) fail(`the visualizer cannot draw the snapshot: ${problems.join('; ')}`);
   return steps;
 }

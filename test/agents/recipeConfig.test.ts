@@ -110,13 +110,7 @@ const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean', scorePertu
  * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set.
  */
 const PRESET_CHANGES: Record<string, object> = {
-  'CartPoleContinuous-v1': {
-    teacherNoiseCorrelation: 0.9,
-    readout: 'last',
-    scoreEpisodes: 20,
-    scorePerturbations: ['none', 'pushes=0.09', 'noise=0.2', 'delay=3', 'mass=1.5'],
-    patience: 6,
-  },
+  'CartPoleContinuous-v1': { teacherNoiseCorrelation: 0.9, readout: 'last', scoreEpisodes: 20 },
   'Pendulum-v1': { readout: 'last', scoreEpisodes: 10 },
 };
 /** What the old `controllerScore` judged each env by, now the preset's `scoring.metric`. */

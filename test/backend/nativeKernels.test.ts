@@ -161,7 +161,13 @@ describe('native matMul (onnxruntime-node Gemm) on the wasm backend', () => {
         tf.tidy(() => {
           const a = random(c.tA ? [c.k, c.m] : [c.m, c.k], 11);
           const b = random(c.tB ? [c.n, c.k] : [c.k, c.n], 12);
-          return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, c.tA, c.tB).dataSync() as Float32Array;
+          const y = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, c.tA, c.tB);
+          // a batch of one too, which keeps its rank
+          const y3 = tf.matMul(tf.expandDims(a, 0) as tf.Tensor3D, tf.expandDims(b, 0) as tf.Tensor3D, c.tA, c.tB);
+          expect(y.shape).toEqual([c.m, c.n]);
+          expect(y3.shape).toEqual([1, c.m, c.n]);
+          expect(Array.from(y3.dataSync())).toEqual(Array.from(y.dataSync()));
+          return y.dataSync() as Float32Array;
         });
       uninstallNativeKernels();
       const wasm = product();
@@ -171,7 +177,7 @@ describe('native matMul (onnxruntime-node Gemm) on the wasm backend', () => {
       const native = product();
       const after = nativeKernelStatus()!.counts.BatchMatMul;
       uninstallNativeKernels();
-      expect(c.native ? after.native - n0 : after.fallback - f0).toBe(1);
+      expect(c.native ? after.native - n0 : after.fallback - f0).toBe(2);
       expect(maxRelDiff(native, wasm)).toBeLessThan(1e-5);
     },
   );

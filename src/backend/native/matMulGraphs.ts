@@ -1,8 +1,7 @@
 /**
  * The ONNX graph for tfjs's BatchMatMul when both operands are one matrix (2-D, or 3-D with a
  * batch of 1): a Gemm with tfjs's transposes as its transA and transB. A [1, M, K] buffer is a
- * [M, K] matrix byte for byte, so the graph declares the 2-D shapes and no reshape is run; the
- * output is [1, M, N], as the wasm kernel's. Batched products, and products too small to repay a native call
+ * [M, K] matrix byte for byte, so the graph declares the 2-D shapes and no reshape is run. Batched products, and products too small to repay a native call
  * (fewer than MIN_NATIVE_MACS multiply-adds; the call costs tens of microseconds), stay on wasm.
  */
 import type { OnnxGraph } from './onnxModel.ts';
@@ -35,7 +34,8 @@ export function batchMatMulPlan(aShape: readonly number[], bShape: readonly numb
   const [K2, N] = tB ? [b2, b1] : [b1, b2];
   if (K !== K2 || M * N * K < MIN_NATIVE_MACS) return undefined;
   return {
-    outShape: [1, M, N],
+    // the wasm kernel's output rank: 2-D operands give [M, N], a batch of 1 gives [1, M, N]
+    outShape: aShape.length === 2 && bShape.length === 2 ? [M, N] : [1, M, N],
     graph: {
       inputs: [
         { name: 'a', shape: [a1, a2] },

@@ -6,11 +6,15 @@
  *   step  ──▶ record(obs, a)   obs: the observation the action answered; a: what env.step received
  *   end   ──▶ close()          closes the last episode; the file then holds every episode
  *
- * The file is rewritten whole through a temp file and a rename at each episode's end, so that at
- * any moment it is a complete, loadable demonstrations file (a crash loses at most the episode in
- * progress). Episodes are numbered 0, 1, … in the order they were driven; empty ones are skipped.
+ * Each episode is written when it ends: the first one creates the file (through a temp file and a
+ * rename, replacing any old file), later ones are appended in one write each, so the cost of an
+ * episode's end does not grow with the session. Between episodes the file is a complete, loadable
+ * demonstrations file; a crash loses at most the episode in progress (or, inside that one write,
+ * leaves a torn last line that the loader reports by line number). Episodes are numbered 0, 1, …
+ * in the order they were driven; empty ones are skipped.
  */
-import { writeDemos, type DemoEpisode, type DemoStep } from './demos.ts';
+import { appendFileSync } from 'node:fs';
+import { demoText, writeDemos, type DemoStep } from './demos.ts';
 
 export interface DemoRecorder {
   readonly file: string;
@@ -25,14 +29,18 @@ export interface DemoRecorder {
 /** A recorder writing to `file` (`.jsonl` or `.csv`, checked now). */
 export function createDemoRecorder(file: string): DemoRecorder {
   if (!/\.(jsonl|csv)$/.test(file)) throw new Error(`demonstrations file must end in .jsonl or .csv, got '${file}'`);
-  const done: DemoEpisode[] = [];
+  let episodes = 0;
+  let steps = 0;
   let current: DemoStep[] = [];
   let closed = false;
   const finishEpisode = (): void => {
     if (current.length === 0) return;
-    done.push({ episode: done.length, steps: current });
+    const episode = [{ episode: episodes, steps: current }];
+    if (episodes === 0) writeDemos(file, episode);
+    else appendFileSync(file, demoText(file, episode, { header: false }));
+    episodes++;
+    steps += current.length;
     current = [];
-    writeDemos(file, done);
   };
   return {
     file,
@@ -47,7 +55,7 @@ export function createDemoRecorder(file: string): DemoRecorder {
     close() {
       if (!closed) finishEpisode();
       closed = true;
-      return { episodes: done.length, steps: done.reduce((n, e) => n + e.steps.length, 0) };
+      return { episodes, steps };
     },
   };
 }

@@ -202,6 +202,7 @@ function collectTeacherData(ctx: RecipeContext): Trajectory[] {
     seed: 10_000 + 1000 * o.seed,
     maxSteps: ctx.rolloutSteps,
     noise: o.teacherNoise,
+    noiseCorrelation: o.teacherNoiseCorrelation,
     commandScale: o.commandScale,
     commandExponent: o.commandExponent,
     perturbations: o.trainPerturbations,
@@ -250,10 +251,10 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
     population: { ...ranges, neuronsPerDim: o.neuronsPerDim, width: 1, peak: 1 },
     decoder: {
       gain: DEFAULT_MOTOR_LABELS.gain,
-      psp: { ...DEFAULT_MOTOR_LABELS.psp },
+      psp: { ...DEFAULT_MOTOR_LABELS.psp, ...(o.decoderTauSyn !== undefined ? { tauSyn: o.decoderTauSyn } : {}) },
       ...(o.motorPopulation > 1 ? { population: o.motorPopulation } : {}),
     },
-    readout: 'mean',
+    readout: o.readout,
     ...ctx.extra,
     ...(o.commandExponent !== 1 ? { commandExponent: o.commandExponent } : {}),
     actionScale: Array.from(box.scale, (x) => x * o.commandScale),
@@ -399,10 +400,11 @@ function daggerRounds(
   }
 }
 
-/** The held-out score of a round: `controllerScore` on seeds 20000+, averaged over the training conditions. */
+/** The held-out score of a round: `controllerScore` on seeds 20000+, averaged over the score conditions (default: the training conditions). */
 function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
   const { o, envId } = ctx;
-  const conditions = o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
+  const conditions =
+    o.scorePerturbations.length > 0 ? o.scorePerturbations : o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
   const scores = conditions.map((p) =>
     controllerScore(
       o.scoreMetric,

@@ -45,6 +45,11 @@ export interface RecipeOptions {
   lr: number;
   teacherEpisodes: number;
   teacherNoise: number;
+  /**
+   * Step-to-step correlation ρ of that noise (an Ornstein–Uhlenbeck process; 0 = white): see
+   * `TeacherRolloutOptions.noiseCorrelation` (agents/rollout.ts).
+   */
+  teacherNoiseCorrelation: number;
   /** Cap on steps per training rollout (keeps long episodes from dominating). */
   rolloutSteps: number;
   daggerRounds: number;
@@ -59,6 +64,12 @@ export interface RecipeOptions {
    * 'info.KEY' (a number in the last step's info), each optionally negated with a leading '-'.
    */
   scoreMetric: string;
+  /**
+   * Conditions the held-out score runs under (envs/perturb spec strings, 'none' = nominal); empty =
+   * the training conditions. Training a notch below the evaluation's magnitudes can leave every
+   * held-out episode a success, and a saturated score cannot tell the rounds apart.
+   */
+  scorePerturbations: string[];
   /** Quantile of the data that sets each population range (and 1 − it), and how much wider to make it. */
   rangeQuantile: number;
   rangeMargin: number;
@@ -73,6 +84,15 @@ export interface RecipeOptions {
   commandExponent: number;
   /** Push/pull label code (src/labels/motor.ts): 'balanced' keeps both neurons of a channel firing. */
   motorCode: MotorCode;
+  /**
+   * The command a control step sends (`ControllerSpec.readout`): the motor decoder's mean over the
+   * period, or its value at the period's last sub-step. The mean includes the first sub-steps, in
+   * which the network still answers the previous observation, so it lags about half a control step
+   * more than 'last' (bench/notes/2026-12-02b-controllers.md).
+   */
+  readout: 'mean' | 'last';
+  /** The motor decoder's (and so the labels') PSP time constant τs in sub-steps; absent = `DEFAULT_MOTOR_PSP`'s 5. */
+  decoderTauSyn?: number;
   /** Output neurons per side of each channel (src/labels/motor.ts `population`): P times finer commands. */
   motorPopulation: number;
   /**
@@ -123,6 +143,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   lr: 3e-3,
   teacherEpisodes: 10,
   teacherNoise: 0.3,
+  teacherNoiseCorrelation: 0,
   rolloutSteps: 500,
   daggerRounds: 6,
   daggerEpisodes: 4,
@@ -130,6 +151,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   patience: 3,
   scoreEpisodes: 5,
   scoreMetric: 'return',
+  scorePerturbations: [] as string[],
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
   clockHz: 0,
@@ -138,6 +160,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   commandScale: 1,
   commandExponent: 1,
   motorCode: 'one-sided',
+  readout: 'mean',
   motorPopulation: 1,
   trainPerturbations: [] as string[],
   nominalFineDims: [] as number[],
@@ -165,6 +188,20 @@ const memorySchema = z
     learnTau: oneOf(['layer', 'neuron'] as const).optional(),
   })
   .strict();
+
+/** A list of envs/perturb spec strings, each checked by the spec parser. */
+function perturbationList() {
+  return z.array(
+    z.string(must('a perturbation spec string')).superRefine((s, ctx) => {
+      try {
+        parsePerturbation(s);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+    must("a list of perturbation specs ('none', 'pushes=0.5', …)"),
+  );
+}
 
 /** The `recipe` section: each group of fields, every field optional. */
 export const recipeSectionSchema = z
@@ -206,6 +243,8 @@ export const recipeSectionSchema = z
         population: posInt(),
         commandScale: z.number(must('a number in (0, 1]')).positive(must('a number in (0, 1]')).max(1, must('a number in (0, 1]')),
         commandExponent: z.number(must('a number in (0, 1]')).positive(must('a number in (0, 1]')).max(1, must('a number in (0, 1]')),
+        readout: oneOf(['mean', 'last'] as const),
+        decoderTauSyn: z.number(must('a number >= 1 (sub-steps)')).min(1, must('a number >= 1 (sub-steps)')),
       })
       .strict()
       .partial(),
@@ -230,6 +269,7 @@ export const recipeSectionSchema = z
       .object({
         episodes: posInt(),
         noise: z.number(must('a number >= 0')).min(0, must('a number >= 0')),
+        noiseCorrelation: z.number(must('a number in [0, 1)')).min(0, must('a number in [0, 1)')).lt(1, must('a number in [0, 1)')),
         rolloutSteps: posInt(),
       })
       .strict()
@@ -243,20 +283,12 @@ export const recipeSectionSchema = z
       })
       .strict()
       .partial(),
-    perturbations: z.array(
-      z.string(must('a perturbation spec string')).superRefine((s, ctx) => {
-        try {
-          parsePerturbation(s);
-        } catch (e) {
-          ctx.addIssue({ code: 'custom', message: (e as Error).message });
-        }
-      }),
-      must("a list of perturbation specs ('none', 'pushes=0.5', …)"),
-    ),
+    perturbations: perturbationList(),
     scoring: z
       .object({
         episodes: posInt(),
         metric: z.string(must("'return' or 'info.KEY'")).regex(SCORE_METRIC, must("'return' or 'info.KEY', optionally with a leading '-'")),
+        perturbations: perturbationList(),
       })
       .strict()
       .partial(),
@@ -303,6 +335,8 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   motorPopulation: ['output', 'population'],
   commandScale: ['output', 'commandScale'],
   commandExponent: ['output', 'commandExponent'],
+  readout: ['output', 'readout'],
+  decoderTauSyn: ['output', 'decoderTauSyn'],
   budget: ['budget', 'steps'],
   initialShare: ['budget', 'initialShare'],
   batchSize: ['training', 'batchSize'],
@@ -312,6 +346,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   stride: ['training', 'stride'],
   teacherEpisodes: ['teacher', 'episodes'],
   teacherNoise: ['teacher', 'noise'],
+  teacherNoiseCorrelation: ['teacher', 'noiseCorrelation'],
   rolloutSteps: ['teacher', 'rolloutSteps'],
   daggerRounds: ['dagger', 'rounds'],
   daggerEpisodes: ['dagger', 'episodes'],
@@ -320,6 +355,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   trainPerturbations: ['perturbations'],
   scoreEpisodes: ['scoring', 'episodes'],
   scoreMetric: ['scoring', 'metric'],
+  scorePerturbations: ['scoring', 'perturbations'],
 });
 
 /** The config path of a recipe option, e.g. `recipe.network.hidden` for `hidden`. */

@@ -17,9 +17,15 @@ const HELP = `usage: spikeloop record --env NAME --out FILE.jsonl|FILE.csv [opti
   --episodes N          episodes to record (default 20)
   --seed S              episode e is reset with seed S + e (default 0)
   --max-steps N         cap on steps per episode (default: the env's time limit)
+  --noise F             Gaussian noise on the executed action, σ = F × the action bound (default 0);
+                        the file records the teacher's clean action, so it shows recoveries too
+  --perturb SPEC        record under perturbations, e.g. pushes=0.05 (see spikeloop eval --help)
   --env-module FILE     a module that registers your own env; repeatable
   --teacher-module FILE a module that registers its teacher; repeatable
-  -h, --help            this text`;
+  -h, --help            this text
+
+To record yourself driving the body from the keyboard instead of a teacher:
+  spikeloop viz --env NAME --controller keyboard --record FILE.jsonl`;
 
 const OPTIONS = {
   env: { type: 'string' },
@@ -27,6 +33,8 @@ const OPTIONS = {
   episodes: { type: 'string' },
   seed: { type: 'string' },
   'max-steps': { type: 'string' },
+  noise: { type: 'string' },
+  perturb: { type: 'string' },
   'env-module': { type: 'string', multiple: true },
   'teacher-module': { type: 'string', multiple: true },
 } as const;
@@ -41,7 +49,15 @@ export async function run(argv: string[]): Promise<number> {
   const episodes = intOption('episodes', values.episodes, 1) ?? 20;
   const seed = intOption('seed', values.seed, 0) ?? 0;
   const maxSteps = intOption('max-steps', values['max-steps'], 1) ?? Infinity;
-  const recorded = recordTeacher(env, makeTeacher(env), { episodes, seed, maxSteps });
+  const noise = values.noise === undefined ? 0 : Number(values.noise);
+  if (!(Number.isFinite(noise) && noise >= 0)) throw new Error(`--noise must be a number >= 0, got '${values.noise}'`);
+  const recorded = recordTeacher(env, makeTeacher(env), {
+    episodes,
+    seed,
+    maxSteps,
+    noise,
+    ...(values.perturb !== undefined ? { perturb: values.perturb } : {}),
+  });
   writeDemos(values.out, recorded);
   const steps = recorded.reduce((n, e) => n + e.steps.length, 0);
   console.log(`spikeloop record: ${resolveEnvId(env)}, ${episodes} episodes, ${steps} steps → ${values.out}`);

@@ -9,12 +9,14 @@ import { createVizFactory } from '../vizSession.ts';
 import { loadUserModules } from '../userModules.ts';
 import { resolveEnvId } from '../../envs/index.ts';
 import { parseCommand } from '../options.ts';
+import { readControllerSpec } from '../../agents/controller.ts';
 
 export const summary = 'live visualizer: closed loop in real time, streamed to a browser page';
 
 const HELP = `usage: spikeloop viz [options]
 
-  --env NAME            environment (default cartpole; any registered env, e.g. one from --env-module)
+  --env NAME            environment (default: the checkpoint's env, else cartpole; any registered env,
+                        e.g. one from --env-module)
   --controller NAME     teacher | keyboard | checkpoint (default: teacher when the env has one, else
                         keyboard: you drive the body with key pairs shown on the page)
   --checkpoint DIR      spiking controller checkpoint to drive the env
@@ -37,7 +39,7 @@ function num(name: string, raw: string | undefined, fallback: number, check: (x:
 }
 
 const OPTIONS = {
-  env: { type: 'string', default: 'cartpole' },
+  env: { type: 'string' },
   controller: { type: 'string' },
   checkpoint: { type: 'string' },
   record: { type: 'string' },
@@ -65,14 +67,15 @@ export async function run(argv: string[]): Promise<number> {
   // A checkpoint's network is loaded through tfjs (this prints the backend); the teacher needs none.
   if (values.checkpoint !== undefined) await initBackend();
   await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
-  resolveEnvId(values.env!); // an unknown env fails here, listing the known ones
-  const session = createVizFactory({ checkpoint: values.checkpoint, record: values.record, env: values.env });
-  const controller = values.controller ?? (values.checkpoint ? 'checkpoint' : session.defaultController(values.env!));
+  const env = values.env ?? (values.checkpoint !== undefined ? readControllerSpec(values.checkpoint).spec.env : 'cartpole');
+  resolveEnvId(env); // an unknown env fails here, listing the known ones
+  const session = createVizFactory({ checkpoint: values.checkpoint, record: values.record, env });
+  const controller = values.controller ?? (values.checkpoint ? 'checkpoint' : session.defaultController(env));
   if (!session.controllers.includes(controller))
     throw new Error(`--controller must be one of ${session.controllers.join(', ')}, got '${controller}'`);
   const server = await startVizServer(
     session.factory,
-    { env: values.env!, controller },
+    { env, controller },
     {
       port,
       host: values.host ?? DEFAULT_VIZ_SERVER.host,

@@ -3,7 +3,7 @@
  * (no browser): `action` commands set the held command, `step`s run the loop, and the file the
  * session writes is a demonstrations file (agents/demos.ts) holding exactly the steps driven.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -154,8 +154,9 @@ describe('keyboard command → action', () => {
 });
 
 describe('demonstrations recorder', () => {
-  it('keeps the file loadable after each episode, skips empty episodes, and writes CSV too', () => {
+  it('replaces an old file, keeps it loadable after each episode (CSV header once), and skips empty episodes', () => {
     const file = join(dir, 'rec.csv');
+    writeFileSync(file, 'an old file the first episode replaces\n');
     const r = createDemoRecorder(file);
     r.begin();
     r.begin(); // an episode without steps is not written
@@ -167,6 +168,7 @@ describe('demonstrations recorder', () => {
     expect(r.close()).toEqual({ episodes: 2, steps: 3 });
     const episodes = readDemos(file);
     expect(episodes.map((e) => e.episode)).toEqual([0, 1]);
+    expect(readFileSync(file, 'utf8').match(/^episode,/gm)).toHaveLength(1);
     expect(episodes[0]!.steps.map((s) => [Array.from(s.observation), Array.from(s.action)])).toEqual([
       [[0, 1], [0.5]],
       [[0.1, 1.1], [1]],

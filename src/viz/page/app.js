@@ -684,6 +684,8 @@ function showKeys(m) {
     el.appendChild(keys);
   }
   el.hidden = !m.recording && !m.manual;
+  // A new simulation starts with no key held; tell it about keys that still are.
+  if (m.manual && state.keys.size) sendManual();
 }
 
 // Read-only hook for tests and the console: current state and the world→CSS-pixel transform.

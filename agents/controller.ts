@@ -128,6 +128,19 @@ export interface LoadedController {
  * disposes `network`.
  */
 export function loadController(requested: string): LoadedController {
+  const { dir, spec } = readControllerSpec(requested);
+  const network = restoreNetwork(loadCheckpoint(dir));
+  try {
+    checkCompatible(spec, network, dir);
+  } catch (e) {
+    network.dispose();
+    throw e;
+  }
+  return { spec, network };
+}
+
+/** Reads and validates a controller folder's controller.json alone (no weights, no tfjs): e.g. which env it drives. */
+export function readControllerSpec(requested: string): { dir: string; spec: ControllerSpec } {
   const dir = resolveControllerDir(requested) ?? requested;
   const file = join(dir, CONTROLLER_FILE);
   if (!existsSync(file))
@@ -138,15 +151,7 @@ export function loadController(requested: string): LoadedController {
   } catch (e) {
     throw new Error(`controller ${dir}: ${CONTROLLER_FILE} is not valid JSON (${(e as Error).message})`, { cause: e });
   }
-  const spec = parseControllerSpec(raw, `controller ${dir}: ${CONTROLLER_FILE}`);
-  const network = restoreNetwork(loadCheckpoint(dir));
-  try {
-    checkCompatible(spec, network, dir);
-  } catch (e) {
-    network.dispose();
-    throw e;
-  }
-  return { spec, network };
+  return { dir, spec: parseControllerSpec(raw, `controller ${dir}: ${CONTROLLER_FILE}`) };
 }
 
 function checkCompatible(spec: ControllerSpec, network: Sequential, dir: string): void {

@@ -16,7 +16,8 @@
  * recipe turns it into its label command exactly as for teacher rollouts (`toCommand`).
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { makeEnv } from '../envs/index.ts';
+import { makeEnv, type Action } from '../envs/index.ts';
+import { createRng } from '../src/util/random.ts';
 import type { Teacher } from './teachers/teacher.ts';
 import { toCommand, type BoxAction, type Trajectory } from './rollout.ts';
 
@@ -148,25 +149,34 @@ export function readDemos(file: string): DemoEpisode[] {
 
 /** Writes episodes as JSONL or CSV (by extension), through a temp file and a rename. */
 export function writeDemos(file: string, episodes: readonly DemoEpisode[]): void {
-  let text: string;
+  const text = demoText(file, episodes, { header: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/**
+ * The lines of a demonstrations file for these episodes, in the format of `file`'s extension;
+ * `header: false` leaves out the CSV header (for appending to a file that has one).
+ */
+export function demoText(file: string, episodes: readonly DemoEpisode[], opts: { header: boolean }): string {
   if (file.endsWith('.jsonl')) {
-    text =
+    return (
       episodes
         .flatMap((e) =>
           e.steps.map((s) => JSON.stringify({ episode: e.episode, observation: Array.from(s.observation), action: Array.from(s.action) })),
         )
-        .join('\n') + '\n';
-  } else if (file.endsWith('.csv')) {
+        .join('\n') + '\n'
+    );
+  }
+  if (file.endsWith('.csv')) {
     const first = episodes[0]?.steps[0];
     if (!first) throw new Error(`writeDemos: no steps to write to ${file}`);
     const header = ['episode', ...Array.from(first.observation, (_, i) => `obs_${i}`), ...Array.from(first.action, (_, i) => `act_${i}`)];
-    text =
-      [header.join(','), ...episodes.flatMap((e) => e.steps.map((s) => [e.episode, ...s.observation, ...s.action].join(',')))].join('\n') +
-      '\n';
-  } else throw new Error(`writeDemos: ${file}: use a .jsonl or .csv file`);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+    const rows = episodes.flatMap((e) => e.steps.map((s) => [e.episode, ...s.observation, ...s.action].join(',')));
+    return [...(opts.header ? [header.join(',')] : []), ...rows].join('\n') + '\n';
+  }
+  throw new Error(`writeDemos: ${file}: use a .jsonl or .csv file`);
 }
 
 export interface RecordOptions {
@@ -175,12 +185,36 @@ export interface RecordOptions {
   seed: number;
   /** Cap on steps per episode (the env's time limit applies too). */
   maxSteps: number;
+  /**
+   * Std of Gaussian noise added to the action the env executes, as a share of the action bound
+   * (Box actions only; 0 = none). The file still records the teacher's own action, so the
+   * demonstrations show how the teacher recovers from states its clean runs never visit (as
+   * DART, Laskey et al. 2017, and the recipe's noisy teacher rollouts).
+   */
+  noise?: number;
+  /** Perturbations of the env while recording (an envs/perturb spec, e.g. 'pushes=0.05'). */
+  perturb?: string;
 }
 
 /** Runs a teacher (any observation → action controller) and records its episodes. */
 export function recordTeacher(envName: string, teacher: Teacher, opts: RecordOptions): DemoEpisode[] {
-  const env = makeEnv(envName);
+  const noise = opts.noise ?? 0;
+  if (!(noise >= 0)) throw new Error(`record: noise must be >= 0, got ${noise}`);
+  const env = makeEnv(envName, opts.perturb !== undefined && opts.perturb !== 'none' ? { perturb: opts.perturb } : {});
   try {
+    const space = env.actionSpace;
+    if (noise > 0 && space.kind !== 'box') throw new Error(`record: noise needs a Box action space; ${env.id}'s is discrete`);
+    const rng = createRng(opts.seed ^ 0x5eed);
+    // the executed action: the teacher's plus noise, kept inside the space
+    const executed = (action: Float64Array): Action => {
+      if (space.kind !== 'box') return action[0]!;
+      if (noise === 0) return action;
+      return Float64Array.from(action, (a, c) => {
+        const lo = space.low[c]!;
+        const hi = space.high[c]!;
+        return Math.min(hi, Math.max(lo, a + noise * ((hi - lo) / 2) * rng.normal()));
+      });
+    };
     const episodes: DemoEpisode[] = [];
     for (let e = 0; e < opts.episodes; e++) {
       let obs = env.reset({ seed: opts.seed + e }).observation;
@@ -189,7 +223,7 @@ export function recordTeacher(envName: string, teacher: Teacher, opts: RecordOpt
       for (let t = 0; t < opts.maxSteps; t++) {
         const action = Float64Array.from(teacher.act(obs));
         steps.push({ observation: Float64Array.from(obs), action });
-        const r = env.step(env.actionSpace.kind === 'box' ? action : action[0]!);
+        const r = env.step(executed(action));
         obs = r.observation;
         if (r.terminated || r.truncated) break;
       }

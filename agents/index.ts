@@ -40,3 +40,4 @@ export {
   daggerRollouts,
 } from './rollout.ts';
 export { type EvalSummary, formatSummaries, summarize } from './report.ts';
+export { loadUserModules, REGISTRATION_API, type RegistrationApi } from './userModules.ts';

@@ -45,6 +45,11 @@ export interface RecipeOptions {
   lr: number;
   teacherEpisodes: number;
   teacherNoise: number;
+  /**
+   * Step-to-step correlation ρ of that noise (an Ornstein–Uhlenbeck process; 0 = white): see
+   * `TeacherRolloutOptions.noiseCorrelation` (agents/rollout.ts).
+   */
+  teacherNoiseCorrelation: number;
   /** Cap on steps per training rollout (keeps long episodes from dominating). */
   rolloutSteps: number;
   daggerRounds: number;
@@ -73,6 +78,15 @@ export interface RecipeOptions {
   commandExponent: number;
   /** Push/pull label code (src/labels/motor.ts): 'balanced' keeps both neurons of a channel firing. */
   motorCode: MotorCode;
+  /**
+   * The command a control step sends (`ControllerSpec.readout`): the motor decoder's mean over the
+   * period, or its value at the period's last sub-step. The mean includes the first sub-steps, in
+   * which the network still answers the previous observation, so it lags about half a control step
+   * more than 'last' (bench/notes/2026-12-02b-controllers.md).
+   */
+  readout: 'mean' | 'last';
+  /** The motor decoder's (and so the labels') PSP time constant τs in sub-steps; absent = `DEFAULT_MOTOR_PSP`'s 5. */
+  decoderTauSyn?: number;
   /** Output neurons per side of each channel (src/labels/motor.ts `population`): P times finer commands. */
   motorPopulation: number;
   /**
@@ -123,6 +137,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   lr: 3e-3,
   teacherEpisodes: 10,
   teacherNoise: 0.3,
+  teacherNoiseCorrelation: 0,
   rolloutSteps: 500,
   daggerRounds: 6,
   daggerEpisodes: 4,
@@ -138,6 +153,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   commandScale: 1,
   commandExponent: 1,
   motorCode: 'one-sided',
+  readout: 'mean',
   motorPopulation: 1,
   trainPerturbations: [] as string[],
   nominalFineDims: [] as number[],
@@ -206,6 +222,8 @@ export const recipeSectionSchema = z
         population: posInt(),
         commandScale: z.number(must('a number in (0, 1]')).positive(must('a number in (0, 1]')).max(1, must('a number in (0, 1]')),
         commandExponent: z.number(must('a number in (0, 1]')).positive(must('a number in (0, 1]')).max(1, must('a number in (0, 1]')),
+        readout: oneOf(['mean', 'last'] as const),
+        decoderTauSyn: z.number(must('a number >= 1 (sub-steps)')).min(1, must('a number >= 1 (sub-steps)')),
       })
       .strict()
       .partial(),
@@ -230,6 +248,7 @@ export const recipeSectionSchema = z
       .object({
         episodes: posInt(),
         noise: z.number(must('a number >= 0')).min(0, must('a number >= 0')),
+        noiseCorrelation: z.number(must('a number in [0, 1)')).min(0, must('a number in [0, 1)')).lt(1, must('a number in [0, 1)')),
         rolloutSteps: posInt(),
       })
       .strict()
@@ -303,6 +322,8 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   motorPopulation: ['output', 'population'],
   commandScale: ['output', 'commandScale'],
   commandExponent: ['output', 'commandExponent'],
+  readout: ['output', 'readout'],
+  decoderTauSyn: ['output', 'decoderTauSyn'],
   budget: ['budget', 'steps'],
   initialShare: ['budget', 'initialShare'],
   batchSize: ['training', 'batchSize'],
@@ -312,6 +333,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   stride: ['training', 'stride'],
   teacherEpisodes: ['teacher', 'episodes'],
   teacherNoise: ['teacher', 'noise'],
+  teacherNoiseCorrelation: ['teacher', 'noiseCorrelation'],
   rolloutSteps: ['teacher', 'rolloutSteps'],
   daggerRounds: ['dagger', 'rounds'],
   daggerEpisodes: ['dagger', 'episodes'],

@@ -119,8 +119,11 @@ export function summarize(envId: string, outcomes: readonly EpisodeOutcome[]): E
       const falls = outcomes.filter((o) => o.terminated).length;
       return { ...base, metric: mean(x), success: `mean forward distance ${mean(x).toFixed(2)} m, ${falls}/${n} falls` };
     }
-    default:
-      return { ...base, metric: base.meanReturn, success: `worst return ${base.minReturn.toFixed(1)}` };
+    default: {
+      // an env of the user's: no task-specific measure, so how many episodes ran to the time limit
+      const full = outcomes.filter((o) => !o.terminated).length;
+      return { ...base, metric: base.meanReturn, success: `${full}/${n} not terminated; worst return ${base.minReturn.toFixed(1)}` };
+    }
   }
 }
 

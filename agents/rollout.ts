@@ -113,6 +113,13 @@ export function episodeCondition(perturbations: readonly string[] | undefined, e
 export interface TeacherRolloutOptions extends RolloutOptions {
   /** Std of the Gaussian noise added to the executed action, as a fraction of the action scale. */
   noise: number;
+  /**
+   * Step-to-step correlation ρ of that noise (an Ornstein–Uhlenbeck process, n_t = ρ·n_{t−1} +
+   * √(1−ρ²)·σ·ε_t, same σ): 0 = white. White noise at the control rate averages out within a few
+   * steps, so the teacher's states stay on its own narrow manifold (e.g. a tilted pole only right
+   * after a push); correlated noise makes the sustained drifts that an imperfect student makes.
+   */
+  noiseCorrelation: number;
 }
 
 export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.freeze({
@@ -120,6 +127,7 @@ export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.
   seed: 10_000,
   maxSteps: Infinity,
   noise: 0.2,
+  noiseCorrelation: 0,
   commandScale: 1,
   commandExponent: 1,
 });
@@ -128,14 +136,24 @@ export const DEFAULT_TEACHER_ROLLOUTS: Readonly<TeacherRolloutOptions> = Object.
 export function teacherRollouts(envName: string, teacher: Teacher, opts: Partial<TeacherRolloutOptions> = {}): Trajectory[] {
   const o = { ...DEFAULT_TEACHER_ROLLOUTS, ...opts };
   if (!(o.noise >= 0)) throw new Error(`teacherRollouts: noise must be >= 0, got ${o.noise}`);
+  const rho = o.noiseCorrelation;
+  if (!(rho >= 0 && rho < 1)) throw new Error(`teacherRollouts: noiseCorrelation must be in [0, 1), got ${rho}`);
   return drive(envName, o, (box) => {
     const rng = createRng(o.seed ^ 0x5eed);
+    const n = new Float64Array(box.scale.length);
+    const innovation = Math.sqrt(1 - rho * rho);
     return {
-      reset: (seed) => teacher.reset(seed),
+      reset: (seed) => {
+        teacher.reset(seed);
+        // each episode's noise starts from its stationary distribution (white noise draws nothing
+        // here, so its stream is what it was before this option existed)
+        if (rho > 0) for (let c = 0; c < n.length; c++) n[c] = rng.normal();
+      },
       step: (obs) => {
         const a = teacher.act(obs);
         const label = toCommand(a, box, o.commandScale, o.commandExponent);
-        const exec = Float64Array.from(a, (x, c) => clip(x + o.noise * box.scale[c]! * rng.normal(), box.low[c]!, box.high[c]!));
+        for (let c = 0; c < n.length; c++) n[c] = rho === 0 ? rng.normal() : rho * n[c]! + innovation * rng.normal();
+        const exec = Float64Array.from(a, (x, c) => clip(x + o.noise * box.scale[c]! * n[c]!, box.low[c]!, box.high[c]!));
         return { label, exec };
       },
     };

@@ -31,6 +31,20 @@ function timeMs(fn: () => void, reps: number): number {
   return t[Math.floor(t.length / 2)]!;
 }
 
+/** Median process CPU time in ms (user + system, one thread) of `fn` over `reps` runs after one warm-up: less distorted than the wall clock on a shared machine. */
+function cpuMs(fn: () => void, reps: number): number {
+  fn();
+  const t: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
+    fn();
+    const c = process.cpuUsage(c0);
+    t.push((c.user + c.system) / 1000);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)]!;
+}
+
 function fwdBwd(op: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, w: tf.Tensor): () => void {
   return () =>
     tf.tidy(() => {
@@ -58,13 +72,14 @@ async function fusedVsUnfused(quick: boolean): Promise<BenchTable> {
     ] as const) {
       const f = timeMs(fwdBwd(fused, x, w), reps);
       const u = timeMs(fwdBwd(unfused, x, w), reps);
-      rows.push([name, `[${T}, ${B}, ${N}]`, f, u, `${(u / f).toFixed(1)}×`]);
+      const fc = cpuMs(fwdBwd(fused, x, w), reps);
+      rows.push([name, `[${T}, ${B}, ${N}]`, f, fc, u, `${(u / f).toFixed(1)}×`]);
     }
     tf.dispose([x, w]);
   }
   return {
     title: 'Fused vs unfused neuron ops, forward + backward (wasm backend, median ms)',
-    columns: ['op', 'shape [T, B, N]', 'fused ms', 'unfused ms', 'speed-up'],
+    columns: ['op', 'shape [T, B, N]', 'fused ms', 'fused CPU ms', 'unfused ms', 'speed-up'],
     rows,
     notes: ['LIF: τm 5, θ 1, hard reset, detached, fastSigmoid; PSP: τs 3. Input N(0.5, 0.8).'],
   };

@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { packagePath } from '../src/util/packageRoot.ts';
 import { initBackend, parseBackendName } from '../src/backend/index.ts';
 import { loadOxfordConfig, parseOxfordConfig } from '../src/experiments/oxford/config.ts';
 import { runOxford, type OxfordObjective } from '../src/experiments/oxford/runner.ts';
+import { parseCommand } from './options.ts';
 
 export const DEFAULT_OXFORD_CONFIG = packagePath('configs', 'oxford-cpu.json');
 
@@ -55,30 +55,23 @@ function machineLine(): string {
   return `${c.length} × ${c[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
 }
 
+const OPTIONS = {
+  config: { type: 'string' },
+  objective: { type: 'string' },
+  budget: { type: 'string' },
+  'max-epochs': { type: 'string' },
+  lr: { type: 'string' },
+  kernel: { type: 'string' },
+  'tau-syn': { type: 'string' },
+  seed: { type: 'string' },
+  data: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+} as const;
+
 export async function runOxfordBench(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      objective: { type: 'string' },
-      budget: { type: 'string' },
-      'max-epochs': { type: 'string' },
-      lr: { type: 'string' },
-      kernel: { type: 'string' },
-      'tau-syn': { type: 'string' },
-      seed: { type: 'string' },
-      data: { type: 'string' },
-      out: { type: 'string' },
-      backend: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    console.log(OXFORD_HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new Error(`unexpected argument '${positionals[0]}'\n\n${OXFORD_HELP}`);
+  const values = parseCommand(argv, OPTIONS, OXFORD_HELP);
+  if (!values) return 0;
   const objective = values.objective ?? 'both';
   if (objective !== 'both' && objective !== 'spike-seq' && objective !== 'rate')
     throw new Error(`--objective must be spike-seq, rate or both, got '${objective}'`);

@@ -26,6 +26,42 @@ export function parseCommand<O extends Options>(argv: string[], options: O, help
   return values;
 }
 
+/** The one positional argument a command takes (a spec file, a sweep folder, a benchmark name). */
+export interface CommandArgument {
+  /** The command's name, for the error line: `spikeloop NAME: give WHAT (got …)`. */
+  command: string;
+  /** What to give, e.g. 'one spec file'. */
+  what: string;
+  /** Accepted values (default: any). */
+  choices?: readonly string[];
+}
+
+/**
+ * `parseCommand` for a command that takes exactly one positional argument. Returns the flags and
+ * the argument, or the exit code to return at once: 0 after printing the help for -h/--help, 2
+ * after printing why (on stderr, with the help) when there is not exactly one accepted argument.
+ * A command reads: `const p = parseCommandWithArgument(argv, OPTS, HELP, ARG); if (typeof p === 'number') return p;`.
+ */
+export function parseCommandWithArgument<O extends Options>(
+  argv: string[],
+  options: O,
+  help: string,
+  arg: CommandArgument,
+): { values: Values<O>; argument: string } | number {
+  const withHelp = { ...options, help: { type: 'boolean', short: 'h', default: false } } as O;
+  const { values, positionals } = parseArgs({ args: argv, options: withHelp, allowPositionals: true });
+  if ((values as Record<string, unknown>)['help'] === true) {
+    console.log(help);
+    return 0;
+  }
+  const argument = positionals[0];
+  if (positionals.length !== 1 || argument === undefined || (arg.choices !== undefined && !arg.choices.includes(argument))) {
+    console.error(`spikeloop ${arg.command}: give ${arg.what} (got ${positionals.length > 0 ? positionals.join(' ') : 'none'})\n\n${help}`);
+    return 2;
+  }
+  return { values: values as Values<O>, argument };
+}
+
 /** Parses an integer option; errors name the flag. */
 export function intOption(name: string, raw: string | undefined, min: number): number | undefined {
   if (raw === undefined) return undefined;

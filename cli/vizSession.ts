@@ -4,14 +4,21 @@
  *
  * Controllers: 'teacher' — the env's classical controller (agents/teachers) wrapped as a spike
  * source (src/viz/teacherSource.ts: population-coded observation + push/pull motor spikes);
- * 'checkpoint' — a trained spiking controller folder (agents/controller.ts): the real SNN runs
- * event-driven at batch 1 and its spikes per layer and decoded motor commands are streamed.
+ * 'keyboard' — a person drives the body with key pairs on the page (src/viz/manualSource.ts), for
+ * any env, with or without a teacher; 'checkpoint' — a trained spiking controller folder
+ * (agents/controller.ts): the real SNN runs event-driven at batch 1 and its spikes per layer and
+ * decoded motor commands are streamed.
+ *
+ * With `record`, every step the session runs (whoever drives) is written as demonstrations
+ * (agents/demoRecorder.ts); the menu then offers only the starting env, as a file holds one env.
  */
-import { listAliases, listEnvs, makeEnv, type Env } from '../envs/index.ts';
-import { makeTeacher } from '../agents/teachers/index.ts';
+import { listAliases, listEnvs, makeEnv, resolveEnvId, type Env } from '../envs/index.ts';
+import { hasTeacher, makeTeacher } from '../agents/teachers/index.ts';
 import { closedLoopSimulation, type EnvLike } from '../src/viz/loop.ts';
 import { teacherSpikeSource } from '../src/viz/teacherSource.ts';
+import { manualSpikeSource } from '../src/viz/manualSource.ts';
 import type { SimulationFactory, SpikeSource } from '../src/viz/types.ts';
+import { createDemoRecorder, type DemoRecorder } from '../agents/demoRecorder.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
 import { extraDims, loadPolicy, type ControllerSpec } from '../agents/controller.ts';
 
@@ -20,6 +27,10 @@ export interface VizSessionOptions {
   checkpoint?: string;
   /** Receptive fields per observation dimension in the teacher's sensory layer. */
   neuronsPerDim: number;
+  /** Demonstrations file (.jsonl or .csv) the session's steps are written to. */
+  record?: string;
+  /** The env the session starts with (with `record`, the only one offered). */
+  env?: string;
 }
 
 export const DEFAULT_VIZ_SESSION: VizSessionOptions = { neuronsPerDim: 16 };
@@ -28,6 +39,10 @@ export interface VizSession {
   factory: SimulationFactory;
   envs: string[];
   controllers: string[];
+  /** 'teacher' for an env that has one, else 'keyboard'. */
+  defaultController(env: string): string;
+  /** Ends the recording (if any): the file then holds every episode, the one in progress too. */
+  close(): { file: string; episodes: number; steps: number } | undefined;
 }
 
 /**
@@ -59,21 +74,67 @@ function actionScaleOf(env: Env): number {
   return m > 0 ? m : 1;
 }
 
-/** For Discrete envs the teacher's single output is the choice; the env gets an integer. */
-function asEnvLike(env: Env): EnvLike {
-  if (env.actionSpace.kind !== 'discrete') return env;
-  const n = env.actionSpace.n;
+/** Each step the env receives, with the observation it answers, goes to the recorder; a reset starts an episode. */
+function recordingEnv(env: EnvLike, recorder: DemoRecorder): EnvLike {
+  let observation: Float64Array = new Float64Array(0);
   return {
     metadata: env.metadata,
-    reset: (o) => env.reset(o),
-    step: (a) => env.step(Math.min(n - 1, Math.max(0, Math.round(typeof a === 'number' ? a : a[0]!)))),
+    reset(o) {
+      const r = env.reset(o);
+      recorder.begin();
+      observation = r.observation;
+      return r;
+    },
+    step(action) {
+      recorder.record(observation, action);
+      const r = env.step(action);
+      observation = r.observation;
+      return r;
+    },
     snapshot: () => env.snapshot(),
     applyImpulse: env.applyImpulse?.bind(env),
     close: () => env.close(),
   };
 }
 
-function teacherSimulation(envName: string, neuronsPerDim: number) {
+/** For Discrete envs the controller's single output is the choice; the env (or `inner`, wrapping it) gets an integer. */
+function asEnvLike(env: Env, inner: EnvLike = env): EnvLike {
+  if (env.actionSpace.kind !== 'discrete') return inner;
+  const n = env.actionSpace.n;
+  return {
+    metadata: inner.metadata,
+    reset: (o) => inner.reset(o),
+    step: (a) => inner.step(Math.min(n - 1, Math.max(0, Math.round(typeof a === 'number' ? a : a[0]!)))),
+    snapshot: () => inner.snapshot(),
+    applyImpulse: inner.applyImpulse?.bind(inner),
+    close: () => inner.close(),
+  };
+}
+
+/**
+ * The keyboard's held command (each in [−1, 1]) as an action: for a Box dimension +1 is its upper
+ * bound, −1 its lower and 0 is 0 when 0 lies inside (else the range's middle; an unbounded side
+ * counts as 1); for a Discrete space −1…1 spans the choices 0…n−1.
+ */
+export function keyboardAction(env: Pick<Env, 'actionSpace'>): { names: string[]; toAction(held: readonly number[]): number[] } {
+  const s = env.actionSpace;
+  if (s.kind === 'discrete') return { names: ['choice'], toAction: (h) => [Math.round(((h[0]! + 1) / 2) * (s.n - 1))] };
+  const bound = (x: number, sign: number): number => (Number.isFinite(x) ? x : sign);
+  const map = (v: number, i: number): number => {
+    const lo = bound(s.low[i]!, -1);
+    const hi = bound(s.high[i]!, 1);
+    if (lo <= 0 && hi >= 0) return v >= 0 ? v * hi : -v * lo;
+    return lo + ((v + 1) / 2) * (hi - lo);
+  };
+  return { names: Array.from(s.low, (_, i) => `a${i}`), toAction: (h) => h.map(map) };
+}
+
+/** The env, wrapped for recording when the session records. */
+function sessionEnv(env: Env, recorder: DemoRecorder | undefined): EnvLike {
+  return asEnvLike(env, recorder ? recordingEnv(env, recorder) : env);
+}
+
+function teacherSimulation(envName: string, neuronsPerDim: number, recorder: DemoRecorder | undefined) {
   const env = makeEnv(envName);
   try {
     const teacher = makeTeacher(envName);
@@ -87,7 +148,32 @@ function teacherSimulation(envName: string, neuronsPerDim: number) {
       neuronsPerDim,
       actionScale: actionScaleOf(env),
     });
-    return closedLoopSimulation({ env: asEnvLike(env), source, envName, controllerName: 'teacher' });
+    return closedLoopSimulation({ env: sessionEnv(env, recorder), source, envName, controllerName: 'teacher', recording: recorder?.file });
+  } catch (err) {
+    env.close();
+    throw err;
+  }
+}
+
+function keyboardSimulation(envName: string, neuronsPerDim: number, recorder: DemoRecorder | undefined) {
+  const env = makeEnv(envName);
+  try {
+    const keys = keyboardAction(env);
+    const { source, manual } = manualSpikeSource({
+      names: keys.names,
+      toAction: keys.toAction,
+      ...codeRange(env),
+      neuronsPerDim,
+      actionScale: actionScaleOf(env),
+    });
+    return closedLoopSimulation({
+      env: sessionEnv(env, recorder),
+      source,
+      envName,
+      controllerName: 'keyboard',
+      manual,
+      recording: recorder?.file,
+    });
   } catch (err) {
     env.close();
     throw err;
@@ -123,42 +209,46 @@ export function policySpikeSource(policy: SpikingPolicy, spec: ControllerSpec): 
   };
 }
 
-function checkpointSimulation(envName: string, dir: string) {
+function checkpointSimulation(envName: string, dir: string, recorder: DemoRecorder | undefined) {
   const { spec, policy } = loadPolicy(dir);
   const env = makeEnv(envName);
   try {
     if (env.id !== spec.env) throw new Error(`checkpoint ${dir} drives ${spec.env}, not ${env.id}`);
-    return closedLoopSimulation({ env, source: policySpikeSource(policy, spec), envName, controllerName: 'checkpoint' });
+    return closedLoopSimulation({
+      env: sessionEnv(env, recorder),
+      source: policySpikeSource(policy, spec),
+      envName,
+      controllerName: 'checkpoint',
+      recording: recorder?.file,
+    });
   } catch (err) {
     env.close();
     throw err;
   }
 }
 
-function hasTeacher(envName: string): boolean {
-  try {
-    makeTeacher(envName);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The factory the viz server calls, and the menu choices it offers. */
+/** The factory the viz server calls, and the menu choices it offers (every registered env: the keyboard drives any). */
 export function createVizFactory(options: Partial<VizSessionOptions> = {}): VizSession {
   const o = { ...DEFAULT_VIZ_SESSION, ...options };
+  if (o.record !== undefined && o.env === undefined) throw new Error('createVizFactory: recording needs the env (options.env)');
+  const recorder = o.record !== undefined ? createDemoRecorder(o.record) : undefined;
   // Short aliases read better in the page's menu; ids without an alias are listed as they are.
   const aliases = listAliases();
   const aliased = new Set(Object.values(aliases));
-  const envs = [...Object.keys(aliases), ...listEnvs().filter((id) => !aliased.has(id))].filter(hasTeacher);
-  const controllers = o.checkpoint ? ['teacher', 'checkpoint'] : ['teacher'];
+  const envs = recorder ? [o.env!] : [...Object.keys(aliases), ...listEnvs().filter((id) => !aliased.has(id))];
+  const controllers = ['teacher', 'keyboard', ...(o.checkpoint ? ['checkpoint'] : [])];
   return {
     envs,
     controllers,
+    defaultController: (env) => (hasTeacher(env) ? 'teacher' : 'keyboard'),
     factory: ({ env, controller }) => {
-      if (controller === 'teacher') return teacherSimulation(env, o.neuronsPerDim);
-      if (controller === 'checkpoint' && o.checkpoint) return checkpointSimulation(env, o.checkpoint);
+      if (recorder && resolveEnvId(env) !== resolveEnvId(o.env!))
+        throw new Error(`this session records ${o.env} to ${recorder.file}; it cannot switch to ${env}`);
+      if (controller === 'teacher') return teacherSimulation(env, o.neuronsPerDim, recorder);
+      if (controller === 'keyboard') return keyboardSimulation(env, o.neuronsPerDim, recorder);
+      if (controller === 'checkpoint' && o.checkpoint) return checkpointSimulation(env, o.checkpoint, recorder);
       throw new Error(`unknown controller '${controller}'; known: ${controllers.join(', ')}`);
     },
+    close: () => (recorder ? { file: recorder.file, ...recorder.close() } : undefined),
   };
 }

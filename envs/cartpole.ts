@@ -29,7 +29,7 @@
 import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
 import type { ParamRules } from './params.ts';
-import type { Action, BoxSpace, DiscreteSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
+import type { Action, BoxSpace, DiscreteSpace, EnvMetadata, ResetOptions, ResetResult, StepResult, WorldBounds } from './core.ts';
 import { box, discrete, readDiscreteAction, type OutOfBounds } from './spaces.ts';
 import { envMetadata, motorCommand, uniformDraws } from './kit.ts';
 import {
@@ -44,6 +44,7 @@ import {
   getX,
   projectOntoRailY0,
   setBodyState,
+  styleBody,
   substep,
   type MBody,
   type Physics,
@@ -184,19 +185,31 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
     );
     this.cart = addBody(
       physics,
-      Bodies.rectangle(0, 0, 0.4 * PX_PER_M, 0.24 * PX_PER_M, { ...none, label: 'cart' }),
+      styleBody(Bodies.rectangle(0, 0, 0.4 * PX_PER_M, 0.24 * PX_PER_M, { ...none, label: 'cart' }), {
+        stroke: '#4fd1c5',
+        fill: '#4fd1c555',
+      }),
       p.cartMassKg,
       Infinity,
     );
     const len = 2 * p.poleHalfLengthM;
     this.pole = addBody(
       physics,
-      Bodies.rectangle(0, -p.poleHalfLengthM * PX_PER_M, 0.06 * PX_PER_M, len * PX_PER_M, { ...none, label: 'pole' }),
+      styleBody(Bodies.rectangle(0, -p.poleHalfLengthM * PX_PER_M, 0.06 * PX_PER_M, len * PX_PER_M, { ...none, label: 'pole' }), {
+        stroke: '#f6ad55',
+        fill: '#f6ad5555',
+      }),
       p.poleMassKg,
       (p.poleMassKg * len * len) / 12,
     );
     addPin(physics, 'hinge', this.cart, [0, 0], this.pole, [0, -p.poleHalfLengthM]);
     return physics;
+  }
+
+  /** The whole track stays in view, so that the cart's distance to its ends shows. */
+  protected override snapshotView(): WorldBounds {
+    const halfTrackM = this.cfg.xThresholdM + 0.4;
+    return { minX: -halfTrackM, maxX: halfTrackM, minY: -0.4, maxY: 2 * this.cfg.poleHalfLengthM + 0.3 };
   }
 
   reset(opts: ResetOptions = {}): ResetResult {

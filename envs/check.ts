@@ -15,6 +15,7 @@
  */
 import type { Action, BoxSpace, Env, Space, WorldSnapshot } from './core.ts';
 import { createRng, type Rng } from '../src/util/random.ts';
+import { worldSnapshotProblems } from '../src/world.ts';
 
 export interface CheckEnvOptions {
   /** Random-action steps to run. */
@@ -271,32 +272,26 @@ function checkDeterminism(env: Env, o: CheckEnvOptions, { bad, call }: Checker):
 
 const finitePair = (p: unknown): boolean => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isFinite(v));
 
-/** What the visualizer draws: bodies (ids = indices, ≥ 2 vertices, finite), constraints, time, target, params. */
+/**
+ * What the visualizer draws: the snapshot's fields and their types here, then the drawing rules of
+ * `worldSnapshotProblems` (src/world.ts: ids = indices, outlines, finite geometry, colours, view).
+ */
 function checkSnapshot(snap: WorldSnapshot, bad: Report): void {
   if (!isObject(snap)) {
     bad('snapshot()', `must return {time, bodies, constraints}, got ${describe(snap)}`);
     return;
   }
   if (!Number.isFinite(snap.time)) bad('snapshot()', `time must be a finite number of seconds, got ${describe(snap.time)}`);
-  if (!Array.isArray(snap.bodies) || snap.bodies.length === 0) bad('snapshot()', 'has no bodies; list every body to draw');
-  else
-    snap.bodies.forEach((b, i) => {
-      const name = `snapshot() body ${i}${typeof b?.label === 'string' ? ` '${b.label}'` : ''}`;
-      if (!isObject(b)) return bad(name, `must be an object, got ${describe(b)}`);
-      if (b.id !== i) bad(name, `has id ${String(b.id)}; ids must be the body indices (the visualizer's push names a body by it)`);
-      if (typeof b.label !== 'string') bad(name, `label must be a string, got ${describe(b.label)}`);
-      if (typeof b.isStatic !== 'boolean') bad(name, `isStatic must be a boolean, got ${describe(b.isStatic)}`);
-      if (!finitePair(b.position) || !Number.isFinite(b.angle)) bad(name, 'position [x, y] and angle must be finite');
-      if (!Array.isArray(b.vertices) || b.vertices.length < 2)
-        bad(name, `needs at least 2 vertices, got ${Array.isArray(b.vertices) ? b.vertices.length : describe(b.vertices)}`);
-      else if (!b.vertices.every(finitePair)) bad(name, 'vertices must be finite [x, y] pairs (metres, y up)');
-    });
-  if (!Array.isArray(snap.constraints)) bad('snapshot()', `constraints must be an array ([] when none), got ${describe(snap.constraints)}`);
-  else
-    snap.constraints.forEach((c, i) => {
-      if (!isObject(c) || typeof c.label !== 'string' || !finitePair(c.a) || !finitePair(c.b))
-        bad(`snapshot() constraint ${i}`, 'must be {label, a: [x, y], b: [x, y]} with finite ends');
-    });
+  if (!Array.isArray(snap.bodies)) return bad('snapshot()', `bodies must be an array, got ${describe(snap.bodies)}`);
+  if (!Array.isArray(snap.constraints))
+    return bad('snapshot()', `constraints must be an array ([] when none), got ${describe(snap.constraints)}`);
+  const malformed = snap.bodies.findIndex(
+    (b) => !isObject(b) || !Array.isArray(b.vertices) || !finitePair(b.position) || typeof b.label !== 'string',
+  );
+  if (malformed >= 0)
+    return bad(`snapshot() body ${malformed}`, 'must be {id, label, position: [x, y], angle, vertices: [[x, y], …], isStatic}');
+  const badConstraint = snap.constraints.findIndex((c) => !isObject(c) || !Array.isArray(c.a) || !Array.isArray(c.b));
+  if (badConstraint >= 0) return bad(`snapshot() constraint ${badConstraint}`, 'must be {label, a: [x, y], b: [x, y]}');
   if (snap.target !== undefined && !finitePair(snap.target))
     bad('snapshot()', `target must be a finite [x, y], got ${describe(snap.target)}`);
   if (snap.params !== undefined) {
@@ -305,4 +300,7 @@ function checkSnapshot(snap: WorldSnapshot, bad: Report): void {
       for (const [k, v] of Object.entries(snap.params))
         if (!Number.isFinite(v)) bad('snapshot()', `params.${k} must be a finite number, got ${describe(v)}`);
   }
+  const draw = worldSnapshotProblems(snap);
+  // one problem, in the words the visualizer's tests use
+  if (draw.length > 0) bad('the visualizer cannot draw the snapshot', draw.join('; '));
 }

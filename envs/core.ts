@@ -67,7 +67,7 @@ export interface EnvMetadata {
 }
 
 // the world snapshot is defined once, in src/ (the visualizer draws it without importing envs/)
-export type { BodySnapshot, ConstraintSnapshot, EnvParams, WorldSnapshot } from '../src/world.ts';
+export type { BodySnapshot, ConstraintSnapshot, EnvParams, ShapeStyle, WorldBounds, WorldSnapshot } from '../src/world.ts';
 
 export interface Env {
   readonly id: string;

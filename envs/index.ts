@@ -65,3 +65,5 @@ export {
   type WalkerOptions,
 } from './walker.ts';
 export * from './perturb/index.ts';
+export { styleBody } from './physics.ts';
+export { worldSnapshotProblems } from '../src/world.ts';

@@ -21,7 +21,7 @@
  * contact cache survives from one episode to the next.
  */
 import Matter from 'matter-js';
-import type { BodySnapshot, ConstraintSnapshot, WorldSnapshot } from './core.ts';
+import type { BodySnapshot, ConstraintSnapshot, ShapeStyle, WorldBounds, WorldSnapshot } from './core.ts';
 
 const { Engine, Body, Composite, Constraint } = Matter;
 
@@ -272,23 +272,59 @@ export function applyImpulseSI(p: Physics, bodyId: number, point: readonly [numb
   setBodyVelocity(p, b, getVx(p, b) + impulse[0] / b.mass, getVy(p, b) + impulse[1] / b.mass, getOmega(p, b) + dOmega);
 }
 
-/** Every body and constraint in SI, y up, for drawing. */
-export function snapshotPhysics(p: Physics, target?: readonly [number, number]): WorldSnapshot {
-  const bodies: BodySnapshot[] = p.bodies.map((b, id) => ({
+/** Where an env keeps a body's drawing hints: matter's free-form `plugin` object, under our name. */
+interface StyledPlugin {
+  spikeloop?: { style?: ShapeStyle };
+}
+
+/**
+ * Gives a body (or constraint) colours for the visualizer, e.g. `styleBody(cart, { fill: '#4fd1c5' })`;
+ * the same as creating it with `{ plugin: { spikeloop: { style } } }`. Returns the body.
+ */
+export function styleBody<T extends Matter.Body | Matter.Constraint>(body: T, style: ShapeStyle): T {
+  const plugin = ((body as { plugin?: StyledPlugin }).plugin ??= {});
+  plugin.spikeloop = { ...plugin.spikeloop, style: { ...plugin.spikeloop?.style, ...style } };
+  return body;
+}
+
+/** A body's or constraint's hints: its `styleBody` style, and `hidden` when matter's `render.visible` is false. */
+function styleOf(x: { plugin?: StyledPlugin; render?: { visible?: boolean } }): ShapeStyle | undefined {
+  const given = x.plugin?.spikeloop?.style;
+  const hidden = x.render?.visible === false;
+  if (!given && !hidden) return undefined;
+  return hidden ? { ...given, hidden: true } : { ...given };
+}
+
+const toSI = (v: Matter.Vector): readonly [number, number] => [v.x / PX_PER_M, -v.y / PX_PER_M] as const;
+
+/** One body in SI for drawing: outline, convex parts of a compound body, circle radius, style. */
+function snapshotBody(b: MBody, id: number): BodySnapshot {
+  const style = styleOf(b as { plugin?: StyledPlugin; render?: { visible?: boolean } });
+  return {
     id,
     label: b.label,
     position: [getX(b), getY(b)] as const,
     angle: getAngle(b),
-    vertices: b.vertices.map((v) => [v.x / PX_PER_M, -v.y / PX_PER_M] as const),
+    vertices: b.vertices.map(toSI),
     isStatic: b.isStatic,
-  }));
+    // parts[0] is the body itself; a compound body lists its convex parts after it
+    ...(b.parts.length > 1 ? { parts: b.parts.slice(1).map((part) => part.vertices.map(toSI)) } : {}),
+    ...(b.circleRadius ? { circleRadiusM: b.circleRadius / PX_PER_M } : {}),
+    ...(style ? { style } : {}),
+  };
+}
+
+/** Every body and constraint in SI, y up, for drawing (`view`: the region the camera keeps in sight). */
+export function snapshotPhysics(p: Physics, target?: readonly [number, number], view?: WorldBounds): WorldSnapshot {
+  const bodies: BodySnapshot[] = p.bodies.map(snapshotBody);
   const constraints: ConstraintSnapshot[] = p.constraints.map((c) => {
     const internal = c as Matter.Constraint & { angleA: number; angleB: number };
     const a = attachedPoint(c.bodyA, c.pointA, internal.angleA);
     const b = attachedPoint(c.bodyB, c.pointB, internal.angleB);
-    return { label: c.label, a, b };
+    const style = styleOf(c as { plugin?: StyledPlugin; render?: { visible?: boolean } });
+    return style ? { label: c.label, a, b, style } : { label: c.label, a, b };
   });
-  return target ? { time: p.time, bodies, constraints, target } : { time: p.time, bodies, constraints };
+  return { time: p.time, bodies, constraints, ...(target ? { target } : {}), ...(view ? { view } : {}) };
 }
 
 /**

@@ -15,7 +15,19 @@
  * the episode at once — `terminated: true`, reward 0, and `info.error` saying what went non-finite —
  * instead of handing NaN on step after step with `terminated: false`.
  */
-import type { Action, BoxSpace, Env, EnvMetadata, EnvParams, ResetOptions, ResetResult, Space, StepResult, WorldSnapshot } from './core.ts';
+import type {
+  Action,
+  BoxSpace,
+  Env,
+  EnvMetadata,
+  EnvParams,
+  ResetOptions,
+  ResetResult,
+  Space,
+  StepResult,
+  WorldBounds,
+  WorldSnapshot,
+} from './core.ts';
 import { applyImpulseSI, clearPhysics, snapshotPhysics, type Physics } from './physics.ts';
 import { resolveParams, type ParamRules } from './params.ts';
 import { readBoxAction, type OutOfBounds } from './spaces.ts';
@@ -88,8 +100,13 @@ export abstract class PhysicsEnv<P extends Readonly<Record<string, number>> = Re
     return undefined;
   }
 
+  /** The region the camera keeps in view besides the moving bodies (e.g. a track's ends), for envs that have one. */
+  protected snapshotView(): WorldBounds | undefined {
+    return undefined;
+  }
+
   snapshot(): WorldSnapshot {
-    return { ...snapshotPhysics(this.physics, this.snapshotTarget()), params: this.params };
+    return { ...snapshotPhysics(this.physics, this.snapshotTarget(), this.snapshotView()), params: this.params };
   }
 
   step(action: Action): StepResult {

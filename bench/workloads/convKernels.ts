@@ -2,21 +2,34 @@
  * Times the tfjs kernels of one cifar-conv training step at the workload's shapes (T·B = 160 for
  * conv2, the static conv1 once per sample), to show where its step goes:
  *   node bin/run-ts.mjs bench/workloads/convKernels.ts
+ * (SPIKELOOP_NATIVE=0 for the pure wasm kernels, SPIKELOOP_THREADS=n for the native ones' threads).
  * Reported in bench/notes/2026-11-29-round1-training.md ("cifar-conv now").
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { loadavg } from 'node:os';
 import { initBackend } from '../../src/backend/index.ts';
 
 await initBackend({ backend: 'wasm' });
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
+/** Wall and process CPU time (all threads, so native kernels' pool threads count too). */
 function time(name: string, f: () => tf.Tensor, flop: number): void {
   const run = (): void => tf.tidy(() => void f().dataSync());
   for (let i = 0; i < 2; i++) run();
   const n = 5;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) run();
   const ms = (performance.now() - t0) / n;
-  console.log(`${name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms ${(flop / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s`);
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000 / n;
+  console.log(
+    `${name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms ${(flop / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s  cpu ${cpuMs.toFixed(1).padStart(7)} ms`,
+  );
 }
 
 const filterGrad = (x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number]): tf.Tensor =>

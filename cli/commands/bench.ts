@@ -5,13 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { packagePath } from '../../src/util/packageRoot.ts';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveDataset } from '../../src/data/download.ts';
 import { loadExperimentConfig, parseExperimentConfig, type ResolvedExperiment } from '../../src/experiments/config.ts';
 import { runClassification } from '../../src/experiments/runner.ts';
 import { runOxfordBench } from '../benchOxford.ts';
+import { parseCommandWithArgument } from '../options.ts';
 
 export const summary = 'benchmarks: classification (cifar10 | nmnist), spike-to-spike regression (oxford)';
 
@@ -72,41 +72,34 @@ async function dataDir(dataset: 'cifar10' | 'nmnist', data: string | undefined, 
   return resolveDataset(dataset, root ? { root, download } : { download });
 }
 
+const OPTIONS = {
+  config: { type: 'string' },
+  label: { type: 'string' },
+  epochs: { type: 'string' },
+  'train-limit': { type: 'string' },
+  'test-limit': { type: 'string' },
+  'epoch-samples': { type: 'string' },
+  'time-limit': { type: 'string' },
+  lr: { type: 'string' },
+  'batch-size': { type: 'string' },
+  seed: { type: 'string' },
+  data: { type: 'string' },
+  download: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  'no-checkpoint': { type: 'boolean', default: false },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'oxford') return runOxfordBench(argv.slice(1));
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      label: { type: 'string' },
-      epochs: { type: 'string' },
-      'train-limit': { type: 'string' },
-      'test-limit': { type: 'string' },
-      'epoch-samples': { type: 'string' },
-      'time-limit': { type: 'string' },
-      lr: { type: 'string' },
-      'batch-size': { type: 'string' },
-      seed: { type: 'string' },
-      data: { type: 'string' },
-      download: { type: 'boolean', default: false },
-      out: { type: 'string' },
-      backend: { type: 'string' },
-      'no-checkpoint': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
+  const parsed = parseCommandWithArgument(argv, OPTIONS, HELP, {
+    command: 'bench',
+    what: 'one benchmark: cifar10, nmnist or oxford',
+    choices: ['cifar10', 'nmnist'],
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const dataset = positionals[0];
-  if (positionals.length !== 1 || (dataset !== 'cifar10' && dataset !== 'nmnist')) {
-    console.error(
-      `spikeloop bench: name one benchmark, cifar10, nmnist or oxford (got ${positionals.length ? positionals.join(' ') : 'none'})\n\n${HELP}`,
-    );
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const dataset = parsed.argument as 'cifar10' | 'nmnist';
   if (values.label !== undefined && values.label !== 'spike-seq' && values.label !== 'rate') {
     throw new Error(`--label must be spike-seq or rate, got '${values.label}'`);
   }

@@ -4,13 +4,12 @@
  * visualizer through the same code as `spikeloop viz --checkpoint`.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { initBackend } from '../../src/backend/index.ts';
 import { trainController } from '../../agents/recipe.ts';
 import { loadPolicy } from '../../agents/controller.ts';
 import { evaluateActor, policyActor } from '../../agents/rollout.ts';
 import { formatSummaries, summarize } from '../../agents/report.ts';
-import { intOption } from '../options.ts';
+import { intOption, parseCommand } from '../options.ts';
 import { run as runViz } from './viz.ts';
 import { trainProgress } from '../trainProgress.ts';
 
@@ -28,23 +27,17 @@ const HELP = `usage: spikeloop demo [options]
   --no-serve            stop after the evaluation
   -h, --help            this text`;
 
+const OPTIONS = {
+  out: { type: 'string' },
+  budget: { type: 'string' },
+  episodes: { type: 'string' },
+  port: { type: 'string' },
+  'no-serve': { type: 'boolean', default: false },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      out: { type: 'string' },
-      budget: { type: 'string' },
-      episodes: { type: 'string' },
-      port: { type: 'string' },
-      'no-serve': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
   const out = values.out ?? join('runs', 'controllers', 'demo-cartpole');
   const budget = intOption('budget', values.budget, 1) ?? DEMO_BUDGET.budget;
   const episodes = intOption('episodes', values.episodes, 1) ?? 5;

@@ -2,12 +2,11 @@
  * `spikeloop record --env ID --out FILE.jsonl|.csv`: records a teacher's episodes as a
  * demonstrations file (format in agents/demos.ts), the input of `train-controller --demos`.
  */
-import { parseArgs } from 'node:util';
 import { resolveEnvId } from '../../envs/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
 import { recordTeacher, writeDemos } from '../../agents/demos.ts';
 import { loadUserModules } from '../userModules.ts';
-import { envOption, intOption } from '../options.ts';
+import { envOption, intOption, parseCommand } from '../options.ts';
 
 export const summary = "record a teacher's episodes as demonstrations (JSONL or CSV) for behaviour cloning";
 
@@ -18,29 +17,31 @@ const HELP = `usage: spikeloop record --env NAME --out FILE.jsonl|FILE.csv [opti
   --episodes N          episodes to record (default 20)
   --seed S              episode e is reset with seed S + e (default 0)
   --max-steps N         cap on steps per episode (default: the env's time limit)
+  --noise F             Gaussian noise on the executed action, σ = F × the action bound (default 0);
+                        the file records the teacher's clean action, so it shows recoveries too
+  --perturb SPEC        record under perturbations, e.g. pushes=0.05 (see spikeloop eval --help)
   --env-module FILE     a module that registers your own env; repeatable
   --teacher-module FILE a module that registers its teacher; repeatable
-  -h, --help            this text`;
+  -h, --help            this text
+
+To record yourself driving the body from the keyboard instead of a teacher:
+  spikeloop viz --env NAME --controller keyboard --record FILE.jsonl`;
+
+const OPTIONS = {
+  env: { type: 'string' },
+  out: { type: 'string' },
+  episodes: { type: 'string' },
+  seed: { type: 'string' },
+  'max-steps': { type: 'string' },
+  noise: { type: 'string' },
+  perturb: { type: 'string' },
+  'env-module': { type: 'string', multiple: true },
+  'teacher-module': { type: 'string', multiple: true },
+} as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: 'string' },
-      out: { type: 'string' },
-      episodes: { type: 'string' },
-      seed: { type: 'string' },
-      'max-steps': { type: 'string' },
-      'env-module': { type: 'string', multiple: true },
-      'teacher-module': { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
   await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
   const env = envOption(values.env);
   if (values.out === undefined) throw new Error('--out is required (a .jsonl or .csv file)');
@@ -48,7 +49,15 @@ export async function run(argv: string[]): Promise<number> {
   const episodes = intOption('episodes', values.episodes, 1) ?? 20;
   const seed = intOption('seed', values.seed, 0) ?? 0;
   const maxSteps = intOption('max-steps', values['max-steps'], 1) ?? Infinity;
-  const recorded = recordTeacher(env, makeTeacher(env), { episodes, seed, maxSteps });
+  const noise = values.noise === undefined ? 0 : Number(values.noise);
+  if (!(Number.isFinite(noise) && noise >= 0)) throw new Error(`--noise must be a number >= 0, got '${values.noise}'`);
+  const recorded = recordTeacher(env, makeTeacher(env), {
+    episodes,
+    seed,
+    maxSteps,
+    noise,
+    ...(values.perturb !== undefined ? { perturb: values.perturb } : {}),
+  });
   writeDemos(values.out, recorded);
   const steps = recorded.reduce((n, e) => n + e.steps.length, 0);
   console.log(`spikeloop record: ${resolveEnvId(env)}, ${episodes} episodes, ${steps} steps → ${values.out}`);

@@ -3,10 +3,10 @@
  * comparisons on the same seeds with d_z and p) as report.md plus SVG plots.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readPlan } from '../../src/sweep/layout.ts';
 import { buildSweepReport, reportMetric, writeSweepReport } from '../../src/sweep/report.ts';
 import { writeSweepIndex } from '../../src/sweep/sweepIndex.ts';
+import { parseCommandWithArgument } from '../options.ts';
 
 export const summary = 'statistics of a sweep folder: mean/std/95% CI per grid point, paired seed comparisons, markdown + SVG';
 
@@ -18,24 +18,12 @@ const HELP = `usage: spikeloop report SWEEP_DIR [options]
   -h, --help            this text`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      metric: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
+  const parsed = parseCommandWithArgument(argv, { metric: { type: 'string' }, out: { type: 'string' } } as const, HELP, {
+    command: 'report',
+    what: 'one sweep folder',
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    console.error(`spikeloop report: give one sweep folder (got ${positionals.length})\n\n${HELP}`);
-    return 2;
-  }
-  const dir = positionals[0]!;
+  if (typeof parsed === 'number') return parsed;
+  const { values, argument: dir } = parsed;
   const plan = readPlan(dir);
   const rows = writeSweepIndex(dir, plan);
   const report = buildSweepReport(plan, rows, values.metric ?? reportMetric(plan));

@@ -4,13 +4,12 @@
  * processes on many machines. Finished cells are skipped, so running it again resumes.
  */
 import { resolve, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writePlan } from '../../src/sweep/layout.ts';
 import { DEFAULT_WORKERS, runLocalPool } from '../../src/sweep/pool.ts';
 import { DEFAULT_QUEUE_NAME, enqueueSweep, waitForSweep } from '../../src/sweep/queue.ts';
 import { cellArgv, expandCells, loadSweepSpec, pointLabel } from '../../src/sweep/spec.ts';
 import { writeSweepIndex } from '../../src/sweep/sweepIndex.ts';
-import { intOption } from '../options.ts';
+import { intOption, parseCommandWithArgument } from '../options.ts';
 import { jobCli, queueUrlOption, workersOption } from '../sweepCli.ts';
 
 export const summary = 'run a sweep spec (grid × seeds) locally on a worker pool, or enqueue it on Redis for `spikeloop worker`';
@@ -35,30 +34,21 @@ Spec (JSON): {"name", "job": "train-controller"|"bench"|"eval", "positionals"?: 
   "evaluate"?: {"episodes": 100, "seed": 0, "suite"?: "robust"|"nominal"} (train-controller),
   "metric"?: "name"}`;
 
+const OPTIONS = {
+  out: { type: 'string' },
+  workers: { type: 'string' },
+  queue: { type: 'string' },
+  'queue-name': { type: 'string' },
+  attempts: { type: 'string' },
+  'no-wait': { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      out: { type: 'string' },
-      workers: { type: 'string' },
-      queue: { type: 'string' },
-      'queue-name': { type: 'string' },
-      attempts: { type: 'string' },
-      'no-wait': { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    console.error(`spikeloop sweep: give one spec file (got ${positionals.length})\n\n${HELP}`);
-    return 2;
-  }
-  const spec = loadSweepSpec(positionals[0]!);
+  const parsed = parseCommandWithArgument(argv, OPTIONS, HELP, { command: 'sweep', what: 'one spec file' });
+  if (typeof parsed === 'number') return parsed;
+  const { values, argument: specFile } = parsed;
+  const spec = loadSweepSpec(specFile);
   const url = queueUrlOption(values.queue);
   // With --queue nothing runs here: each machine's `spikeloop worker --workers N` sets its own parallelism.
   if (url && values.workers !== undefined)

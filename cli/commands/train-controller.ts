@@ -144,6 +144,11 @@ export async function run(argv: string[]): Promise<number> {
   console.log(
     `spikeloop train-controller: best round ${result.best.round} (score ${result.best.score.toFixed(2)}), ${result.seconds.toFixed(1)} s; controller in ${out}`,
   );
-  console.log(`  evaluate: spikeloop eval --env ${env} --checkpoint ${out}; training rounds plotted in ${join(out, 'training.svg')}`);
+  // the modules that registered a user env are needed again to evaluate it
+  const modules = [
+    ...(values['env-module'] ?? []).map((f) => ` --env-module ${f}`),
+    ...(values['teacher-module'] ?? []).map((f) => ` --teacher-module ${f}`),
+  ].join('');
+  console.log(`  evaluate: spikeloop eval --checkpoint ${out}${modules}; training rounds plotted in ${join(out, 'training.svg')}`);
   return 0;
 }

@@ -1,19 +1,29 @@
 /**
- * `spikeloop viz --env cartpole [--controller teacher] [--checkpoint F] [--port 8080]`: runs the
- * closed loop in real time and serves the live page; prints its URL; stops on SIGINT/SIGTERM.
+ * `spikeloop viz --env cartpole [--controller teacher|keyboard] [--checkpoint F] [--port 8080]
+ * [--env-module F] [--record FILE]`: runs the closed loop in real time and serves the live page;
+ * prints its URL; stops on SIGINT/SIGTERM (and then finishes the recording, if any).
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_VIZ_SERVER, startVizServer } from '../../src/viz/server.ts';
 import { initBackend } from '../../src/backend/index.ts';
 import { createVizFactory } from '../vizSession.ts';
+import { loadUserModules } from '../userModules.ts';
+import { resolveEnvId } from '../../envs/index.ts';
+import { parseCommand } from '../options.ts';
+import { readControllerSpec } from '../../agents/controller.ts';
 
 export const summary = 'live visualizer: closed loop in real time, streamed to a browser page';
 
 const HELP = `usage: spikeloop viz [options]
 
-  --env NAME            environment (default cartpole)
-  --controller NAME     controller (default teacher)
+  --env NAME            environment (default: the checkpoint's env, else cartpole; any registered env,
+                        e.g. one from --env-module)
+  --controller NAME     teacher | keyboard | checkpoint (default: teacher when the env has one, else
+                        keyboard: you drive the body with key pairs shown on the page)
   --checkpoint DIR      spiking controller checkpoint to drive the env
+  --record FILE         write every step of the session (observation, action; one episode per reset)
+                        as demonstrations (.jsonl or .csv, the format of 'spikeloop record')
+  --env-module FILE     a module that registers your own env; repeatable
+  --teacher-module FILE a module that registers its teacher; repeatable
   --port N              TCP port (default ${DEFAULT_VIZ_SERVER.port}; 0 picks a free one)
   --host ADDR           interface to bind (default ${DEFAULT_VIZ_SERVER.host})
   --allow-origin URL    extra Origin allowed to open the WebSocket (repeatable)
@@ -28,26 +38,23 @@ function num(name: string, raw: string | undefined, fallback: number, check: (x:
   return x;
 }
 
+const OPTIONS = {
+  env: { type: 'string' },
+  controller: { type: 'string' },
+  checkpoint: { type: 'string' },
+  record: { type: 'string' },
+  'env-module': { type: 'string', multiple: true },
+  'teacher-module': { type: 'string', multiple: true },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
+  speed: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: 'string', default: 'cartpole' },
-      controller: { type: 'string', default: 'teacher' },
-      checkpoint: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'allow-origin': { type: 'string', multiple: true },
-      speed: { type: 'string' },
-      seed: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
   const port = num(
     'port',
     values.port,
@@ -59,10 +66,16 @@ export async function run(argv: string[]): Promise<number> {
   const seed = num('seed', values.seed, 1, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer');
   // A checkpoint's network is loaded through tfjs (this prints the backend); the teacher needs none.
   if (values.checkpoint !== undefined) await initBackend();
-  const session = createVizFactory({ checkpoint: values.checkpoint });
+  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
+  const env = values.env ?? (values.checkpoint !== undefined ? readControllerSpec(values.checkpoint).spec.env : 'cartpole');
+  resolveEnvId(env); // an unknown env fails here, listing the known ones
+  const session = createVizFactory({ checkpoint: values.checkpoint, record: values.record, env });
+  const controller = values.controller ?? (values.checkpoint ? 'checkpoint' : session.defaultController(env));
+  if (!session.controllers.includes(controller))
+    throw new Error(`--controller must be one of ${session.controllers.join(', ')}, got '${controller}'`);
   const server = await startVizServer(
     session.factory,
-    { env: values.env!, controller: values.checkpoint ? 'checkpoint' : values.controller! },
+    { env, controller },
     {
       port,
       host: values.host ?? DEFAULT_VIZ_SERVER.host,
@@ -74,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   );
   console.log(`spikeloop viz: ${server.runner.simulation.info.env} / ${server.runner.simulation.info.controller} at ${server.url}`);
+  if (values.record !== undefined) console.log(`spikeloop viz: recording every step to ${values.record}`);
   if (values.host && values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
     console.log(`spikeloop viz: listening on ${values.host}; anyone who can reach it can watch and push`);
   }
@@ -87,6 +101,8 @@ export async function run(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await server.close();
+  const recorded = session.close();
+  if (recorded) console.log(`spikeloop viz: recorded ${recorded.episodes} episodes, ${recorded.steps} steps → ${recorded.file}`);
   console.log('spikeloop viz: stopped');
   return 0;
 }

@@ -2,10 +2,9 @@
  * `spikeloop worker --queue redis://host:port`: runs sweep cells from a BullMQ queue (enqueued by
  * `spikeloop sweep SPEC --queue ...`) until stopped, or until the queue has been empty for a while (--exit-when-idle).
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_WORKERS } from '../../src/sweep/pool.ts';
 import { DEFAULT_QUEUE_NAME, DEFAULT_WORKER_QUEUE, startWorker } from '../../src/sweep/queue.ts';
-import { intOption } from '../options.ts';
+import { intOption, parseCommand } from '../options.ts';
 import { jobCli, queueUrlOption, workersOption } from '../sweepCli.ts';
 
 export const summary = 'run sweep cells from a Redis queue (BullMQ); start one per machine';
@@ -33,25 +32,19 @@ function idleOption(raw: string | undefined): number | undefined {
   return s;
 }
 
+const OPTIONS = {
+  queue: { type: 'string' },
+  'queue-name': { type: 'string' },
+  workers: { type: 'string' },
+  'lock-duration': { type: 'string' },
+  'stalled-interval': { type: 'string' },
+  'max-stalled': { type: 'string' },
+  'exit-when-idle': { type: 'string' },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      queue: { type: 'string' },
-      'queue-name': { type: 'string' },
-      workers: { type: 'string' },
-      'lock-duration': { type: 'string' },
-      'stalled-interval': { type: 'string' },
-      'max-stalled': { type: 'string' },
-      'exit-when-idle': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const values = parseCommand(argv, OPTIONS, HELP);
+  if (!values) return 0;
   const url = queueUrlOption(values.queue);
   if (!url) throw new Error('--queue redis://host:port is required');
   const idle = idleOption(values['exit-when-idle']);

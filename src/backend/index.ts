@@ -10,14 +10,23 @@
  *                  reference), loaded only when asked for
  *
  * An explicitly requested backend never falls back silently to another one.
+ *
+ * On 'wasm', the convolutions (forward and both gradients) run natively in onnxruntime-node when
+ * that optional package loads (native/nativeKernels.ts), on `threads` threads; SPIKELOOP_NATIVE
+ * and SPIKELOOP_THREADS set both (engineOptions.ts). The printed line says what runs.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import './tfjsExtras.ts';
 import { registerWasmGradKernels } from './wasmGradKernels.ts';
+import { resolveNativeMode, resolveThreads, type NativeMode } from './engineOptions.ts';
+import { installNativeKernels, uninstallNativeKernels } from './native/nativeKernels.ts';
+import { loadOrtRuntime, type OrtRuntime } from './native/ortRuntime.ts';
 
 export { registerWasmGradKernels } from './wasmGradKernels.ts';
+export { parseNativeMode, parseThreads, resolveThreads, type NativeMode } from './engineOptions.ts';
+export { nativeKernelStatus } from './native/nativeKernels.ts';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type ActiveBackend = Exclude<BackendName, 'auto'>;
@@ -27,9 +36,17 @@ export interface BackendOptions {
   backend?: BackendName;
   /** Do not print the line naming the backend. */
   quiet?: boolean;
+  /** Native kernels on 'wasm'; default `$SPIKELOOP_NATIVE`, else 'auto' (when onnxruntime-node loads). */
+  native?: NativeMode;
+  /** Threads for the native kernels; default `$SPIKELOOP_THREADS`, else the core count. */
+  threads?: number;
 }
 
-export const DEFAULT_BACKEND: Readonly<Required<BackendOptions>> = Object.freeze({ backend: 'auto', quiet: false });
+export const DEFAULT_BACKEND: Readonly<Pick<Required<BackendOptions>, 'backend' | 'quiet' | 'native'>> = Object.freeze({
+  backend: 'auto',
+  quiet: false,
+  native: 'auto',
+});
 
 const NAMES: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -91,7 +108,32 @@ async function activate(name: ActiveBackend): Promise<void> {
   await tf.ready();
 }
 
-let current: { requested: BackendName; active: ActiveBackend } | undefined;
+const runtimes = new Map<number, OrtRuntime | string>();
+
+/**
+ * Installs (or removes) the native kernels on the wasm backend; returns what the printed line
+ * says of them. The runtime is loaded once per thread count and kept for the process.
+ */
+function setupNative(mode: NativeMode, threads: number): string {
+  if (mode === 'off') {
+    uninstallNativeKernels();
+    return 'native kernels off';
+  }
+  let runtime = runtimes.get(threads);
+  if (runtime === undefined) {
+    runtime = loadOrtRuntime({ threads });
+    runtimes.set(threads, runtime);
+  }
+  if (typeof runtime === 'string') {
+    uninstallNativeKernels();
+    if (mode === 'on') throw new Error(`initBackend: native kernels were requested (SPIKELOOP_NATIVE=on) but ${runtime}`);
+    return `no native kernels: ${runtime}`;
+  }
+  installNativeKernels(runtime);
+  return `native conv2d: onnxruntime-node ${runtime.version}`;
+}
+
+let current: { requested: BackendName; active: ActiveBackend; native: NativeMode; threads: number } | undefined;
 let pending: Promise<ActiveBackend> | undefined;
 
 /**
@@ -108,8 +150,18 @@ export async function initBackend(opts: BackendOptions = {}): Promise<ActiveBack
         ? parseBackendName(env, 'SPIKELOOP_BACKEND')
         : DEFAULT_BACKEND.backend;
   const quiet = opts.quiet ?? DEFAULT_BACKEND.quiet;
+  const native = resolveNativeMode(opts.native);
+  const threads = resolveThreads(opts.threads);
   if (pending) await pending.catch(() => undefined);
-  if (current && current.requested === requested && tf.getBackend() === current.active) return current.active;
+  if (
+    current &&
+    current.requested === requested &&
+    current.native === native &&
+    current.threads === threads &&
+    tf.getBackend() === current.active
+  ) {
+    return current.active;
+  }
   pending = (async () => {
     let active: ActiveBackend;
     if (requested === 'auto') {
@@ -125,8 +177,9 @@ export async function initBackend(opts: BackendOptions = {}): Promise<ActiveBack
       active = requested;
       await activate(active);
     }
-    current = { requested, active };
-    if (!quiet) console.error(`spikeloop: tfjs backend '${active}'${requested === 'auto' ? ' (auto)' : ''}`);
+    const engine = active === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}, ${setupNative(native, threads)}` : '';
+    current = { requested, active, native, threads };
+    if (!quiet) console.error(`spikeloop: tfjs backend '${active}'${requested === 'auto' ? ' (auto)' : ''}${engine}`);
     return active;
   })();
   return pending;

@@ -243,6 +243,16 @@ const KERNELS: Array<{ kernelName: string; kernelFunc: tf.KernelFunc; replace: b
   { kernelName: 'Conv2DBackpropInput', kernelFunc: conv2DBackpropInput as tf.KernelFunc, replace: true },
 ];
 
+const layered = new WeakSet<tf.KernelFunc>();
+
+/**
+ * Marks a kernel registered over ours (the native kernels, which fall back on ours): a later
+ * `registerWasmGradKernels` leaves it in place instead of replacing it.
+ */
+export function markLayeredKernel(f: tf.KernelFunc): void {
+  layered.add(f);
+}
+
 /**
  * Registers the missing (and replaces the wrong) training kernels for the 'wasm' backend; other
  * kernels that tfjs already has are left alone. Returns the names registered by this call.
@@ -252,7 +262,7 @@ export function registerWasmGradKernels(): string[] {
   const added: string[] = [];
   for (const k of KERNELS) {
     const existing = tf.getKernel(k.kernelName, 'wasm');
-    if (existing !== undefined && (!k.replace || existing.kernelFunc === k.kernelFunc)) continue;
+    if (existing !== undefined && (!k.replace || existing.kernelFunc === k.kernelFunc || layered.has(existing.kernelFunc))) continue;
     if (existing !== undefined) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc });
     added.push(k.kernelName);

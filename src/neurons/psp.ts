@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pspBackwardScan, pspForwardScan } from '../kernels/pspScan.ts';
+import { pspBackwardHeap, pspForwardHeap } from '../kernels/pspScanHeap.ts';
 import { resolvePsp, type PspOptions } from './defaults.ts';
 import { readFloat32 } from './heap.ts';
 import { timeMajorSize } from './lif.ts';
@@ -50,9 +51,15 @@ export function pspFilter(xTB: tf.Tensor, opts: Partial<PspOptions> = {}): tf.Te
   const shape = xTB.shape;
   return tf.tidy(() => {
     const x = xTB.dtype === 'float32' ? xTB : tf.cast(xTB, 'float32');
+    // on wasm the WebAssembly scans run in place on the heap (same results, no copies)
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-      value: tf.tensor(pspForwardScan(readFloat32(args[0] as tf.Tensor), T, N, p), shape, 'float32'),
-      gradFunc: (dy: tf.Tensor) => tf.tensor(pspBackwardScan(readFloat32(dy), T, N, p), shape, 'float32'),
+      value:
+        pspForwardHeap(args[0] as tf.Tensor, T, N, p) ??
+        tf.tensor(pspForwardScan(readFloat32(args[0] as tf.Tensor), T, N, p), shape, 'float32'),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dtype === 'float32' ? dy : tf.cast(dy, 'float32');
+        return pspBackwardHeap(g, T, N, p) ?? tf.tensor(pspBackwardScan(readFloat32(g), T, N, p), shape, 'float32');
+      },
     }));
     return op(x);
   });

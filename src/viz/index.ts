@@ -9,6 +9,7 @@ export {
 } from './server.ts';
 export { closedLoopSimulation, type ClosedLoopOptions, type EnvLike } from './loop.ts';
 export { teacherSpikeSource, DEFAULT_TEACHER_SOURCE, type TeacherSourceOptions } from './teacherSource.ts';
+export { manualSpikeSource, type ManualSourceOptions } from './manualSource.ts';
 export { RealtimeRunner, DEFAULT_RUNNER, type RunnerOptions, type RunnerHooks, type TickMeta, type EpisodeSummary } from './runner.ts';
 export {
   PROTOCOL_VERSION,
@@ -35,4 +36,5 @@ export type {
   VizSimulationInfo,
   VizTick,
   SimulationFactory,
+  ManualControl,
 } from './types.ts';

@@ -7,7 +7,7 @@
  * of `envs/` imports. The episode is truncated at `metadata.maxEpisodeSteps` here when the env
  * itself does not apply a time limit.
  */
-import type { LayerInfo, SpikeSource, VizSimulation, VizTick, VizWorld } from './types.ts';
+import type { LayerInfo, ManualControl, SpikeSource, VizSimulation, VizTick, VizWorld } from './types.ts';
 
 export interface EnvLike {
   readonly metadata: { readonly controlHz: number; readonly maxEpisodeSteps: number };
@@ -30,6 +30,10 @@ export interface ClosedLoopOptions {
   controllerName: string;
   /** Seed of the first episode. */
   seed?: number;
+  /** The keyboard's control, when a person drives the body (the source reads it). */
+  manual?: ManualControl;
+  /** Where the steps are recorded, shown on the page (the recording itself wraps `env`). */
+  recording?: string;
 }
 
 /** Joins an environment and a spike source into a simulation the server can drive. */
@@ -55,7 +59,15 @@ export function closedLoopSimulation(opts: ClosedLoopOptions): VizSimulation {
   }
   const motorNames = source.motorNames ? [...source.motorNames] : Array.from({ length: motorCount ?? 0 }, (_, i) => `m${i}`);
   return {
-    info: { env: opts.envName, controller: opts.controllerName, controlHz: env.metadata.controlHz, layers, motorNames },
+    info: {
+      env: opts.envName,
+      controller: opts.controllerName,
+      controlHz: env.metadata.controlHz,
+      layers,
+      motorNames,
+      ...(opts.recording !== undefined ? { recording: opts.recording } : {}),
+    },
+    ...(opts.manual ? { manual: opts.manual } : {}),
     reset,
     step(): VizTick {
       const out = source.step(observation);

@@ -18,7 +18,9 @@
  *       …  M×f32 motor commands
  *   text    JSON objects with a `type`: hello, state, snapshot, stats, episode, pushed, error.
  * Client → server
- *   text    JSON commands (validated here): pause, resume, reset, speed, select, push, step.
+ *   text    JSON commands (validated here): pause, resume, reset, speed, select, push, step, action.
+ *           `action` {values: [v0, …]} sets the keyboard controller's held command, one value in
+ *           [−1, 1] per action dimension (hello's `manual` names them); it persists until the next.
  */
 import { z } from 'zod';
 import type { LayerInfo, VizWorld } from './types.ts';
@@ -119,6 +121,9 @@ const vec2 = z.tuple([finite, finite]);
 export const MAX_WORLD_COORD_M = 1e4;
 const coord = finite.min(-MAX_WORLD_COORD_M).max(MAX_WORLD_COORD_M);
 
+/** Most action dimensions a keyboard command may carry. */
+export const MAX_MANUAL_DIMS = 32;
+
 /** Client commands. Unknown fields are rejected so typos fail loudly. */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pause') }),
@@ -128,6 +133,7 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('speed'), factor: finite.min(0.05).max(20) }),
   z.strictObject({ type: z.literal('select'), env: z.string().min(1).max(64), controller: z.string().min(1).max(64) }),
   z.strictObject({ type: z.literal('push'), bodyId: z.number().int(), point: z.tuple([coord, coord]), impulse: vec2 }),
+  z.strictObject({ type: z.literal('action'), values: z.array(finite.min(-1).max(1)).min(1).max(MAX_MANUAL_DIMS) }),
 ]);
 
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
@@ -162,6 +168,10 @@ export type ServerMessage =
       layers: readonly LayerInfo[];
       motorNames: readonly string[];
       maxImpulseNs: number;
+      /** Present when the controller is the keyboard: the action dimensions, one key pair each. */
+      manual?: readonly string[];
+      /** Present when the session's steps are being written as demonstrations: the file. */
+      recording?: string;
     }
   | { type: 'state'; paused: boolean; speed: number; seed: number; episode: number }
   | ({ type: 'snapshot'; tick: number; episode: number } & VizWorld)
@@ -178,5 +188,6 @@ export type ErrorCode =
   | 'unknown_body'
   | 'out_of_reach'
   | 'unknown_choice'
+  | 'not_manual'
   | 'switch_failed'
   | 'simulation_error';

@@ -211,6 +211,8 @@ function helloMessage(ctx: ServerContext): ServerMessage {
     layers: info.layers,
     motorNames: info.motorNames,
     maxImpulseNs: ctx.opts.maxImpulseNs,
+    ...(ctx.runner.simulation.manual ? { manual: ctx.runner.simulation.manual.names } : {}),
+    ...(info.recording !== undefined ? { recording: info.recording } : {}),
   };
 }
 
@@ -249,6 +251,8 @@ async function handleCommand(ctx: ServerContext, c: Client, m: ClientMessage): P
       break;
     case 'push':
       return handlePush(ctx, c, m);
+    case 'action':
+      return handleAction(ctx, c, m);
     case 'select':
       if (!(await handleSelect(ctx, c, m))) return;
       break;
@@ -282,6 +286,29 @@ function handlePush(ctx: ServerContext, c: Client, m: Extract<ClientMessage, { t
     return fail(ctx, c, 'unknown_body', `body ${m.bodyId} does not exist or cannot be pushed`);
   }
   ctx.hub.broadcast({ type: 'pushed', bodyId: m.bodyId, point: m.point, impulse, tick: runner.tick }, 'event');
+}
+
+/** Sets the keyboard controller's held command (no broadcast: the next ticks show it). */
+function handleAction(ctx: ServerContext, c: Client, m: Extract<ClientMessage, { type: 'action' }>): void {
+  const { simulation } = ctx.runner;
+  const manual = simulation.manual;
+  if (!manual) {
+    return fail(
+      ctx,
+      c,
+      'not_manual',
+      `'action' applies to the keyboard controller only; the body is driven by '${simulation.info.controller}'`,
+    );
+  }
+  if (m.values.length !== manual.names.length) {
+    return fail(
+      ctx,
+      c,
+      'bad_message',
+      `values: ${m.values.length} given, but ${simulation.info.env} has ${manual.names.length} action dimensions (${manual.names.join(', ')})`,
+    );
+  }
+  manual.set(m.values);
 }
 
 /** Rebuilds the simulation for another env/controller; false when refused or failed (the sender was told). */

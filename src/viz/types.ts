@@ -39,9 +39,22 @@ export type VizBody = BodySnapshot;
 export type VizConstraint = ConstraintSnapshot;
 export type VizWorld = WorldSnapshot;
 
+/**
+ * Keyboard control of a simulation (the 'keyboard' controller): the person's held command per
+ * action dimension, each in [−1, 1]; the simulation maps it onto the env's action space.
+ */
+export interface ManualControl {
+  /** Names of the action dimensions, one per key pair on the page. */
+  readonly names: readonly string[];
+  /** Sets the held command; the server has checked one value per dimension, each in [−1, 1]. */
+  set(values: readonly number[]): void;
+}
+
 export interface VizSimulationInfo {
   readonly env: string;
   readonly controller: string;
+  /** Where the session's steps are being written as demonstrations (shown on the page), if anywhere. */
+  readonly recording?: string;
   /** Control ticks per simulated second. */
   readonly controlHz: number;
   readonly layers: readonly LayerInfo[];
@@ -64,6 +77,8 @@ export interface VizSimulation {
   reset(seed: number): void;
   step(): VizTick;
   world(): VizWorld;
+  /** Present when a person drives the body from the keyboard. */
+  readonly manual?: ManualControl;
   /** Applies an impulse (N·s) at a world point to a body; false when the body does not exist or cannot be pushed. */
   push(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): boolean;
   close(): void;

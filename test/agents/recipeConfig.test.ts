@@ -103,6 +103,16 @@ const OLD_PRESETS: Record<string, object> = {
     trainPerturbations: ['none', 'pushes=5', 'noise=0.2', 'mass=1.1'],
   },
 };
+/** Options added since (2026-12-02b), with the defaults that keep the old behaviour. */
+const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean' };
+/**
+ * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
+ * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set.
+ */
+const PRESET_CHANGES: Record<string, object> = {
+  'CartPoleContinuous-v1': { teacherNoiseCorrelation: 0.9, readout: 'last', scoreEpisodes: 20 },
+  'Pendulum-v1': { readout: 'last', scoreEpisodes: 10 },
+};
 /** What the old `controllerScore` judged each env by, now the preset's `scoring.metric`. */
 const OLD_SCORE: Record<string, string> = { 'Walker-v1': 'info.x', 'Reacher-v1': '-info.distance' };
 
@@ -123,11 +133,18 @@ describe('built-in recipe presets are JSON configs', () => {
   });
 
   it('keep the old defaults, with the return as the default score', () => {
-    expect({ ...DEFAULT_RECIPE }).toStrictEqual({ ...OLD_DEFAULT, scoreMetric: 'return' });
+    expect({ ...DEFAULT_RECIPE }).toStrictEqual({ ...OLD_DEFAULT, ...ADDED_DEFAULTS, scoreMetric: 'return' });
   });
 
-  it.each(Object.keys(OLD_PRESETS))('%s resolves to exactly the old preset', (env) => {
-    const expected = { ...OLD_DEFAULT, ...OLD_PRESETS[env], scoreMetric: OLD_SCORE[env] ?? 'return', env };
+  it.each(Object.keys(OLD_PRESETS))('%s resolves to exactly the old preset plus the changes made since', (env) => {
+    const expected = {
+      ...OLD_DEFAULT,
+      ...ADDED_DEFAULTS,
+      ...OLD_PRESETS[env],
+      ...PRESET_CHANGES[env],
+      scoreMetric: OLD_SCORE[env] ?? 'return',
+      env,
+    };
     expect(resolveRecipe({ env }, env)).toStrictEqual(expected);
   });
 

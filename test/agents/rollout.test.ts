@@ -55,6 +55,43 @@ describe('teacher rollouts with noise injection', () => {
     );
   });
 
+  it('with correlated noise (noiseCorrelation ρ) drift further from the teacher’s own path than white noise of the same σ', () => {
+    const rms = (rho: number): number[] => {
+      const ts = teacherRollouts('cartpole', makeTeacher('cartpole'), {
+        episodes: 6,
+        seed: 11,
+        maxSteps: 300,
+        noise: 0.3,
+        noiseCorrelation: rho,
+      });
+      const obs = ts.flatMap((t) => t.observations);
+      return [0, 2].map((d) => Math.sqrt(obs.reduce((a, o) => a + o[d]! ** 2, 0) / obs.length));
+    };
+    const [xWhite, thWhite] = rms(0);
+    const [xOu, thOu] = rms(0.9);
+    // white noise at 50 Hz averages out within a few steps; ρ = 0.9 holds a bias for ~10 steps
+    expect(xOu!).toBeGreaterThan(2 * xWhite!);
+    expect(thOu!).toBeGreaterThan(2 * thWhite!);
+    const again = teacherRollouts('cartpole', makeTeacher('cartpole'), {
+      episodes: 1,
+      seed: 11,
+      maxSteps: 50,
+      noise: 0.3,
+      noiseCorrelation: 0.9,
+    });
+    const first = teacherRollouts('cartpole', makeTeacher('cartpole'), {
+      episodes: 1,
+      seed: 11,
+      maxSteps: 50,
+      noise: 0.3,
+      noiseCorrelation: 0.9,
+    });
+    expect(again[0]!.observations.map((o) => Array.from(o))).toEqual(first[0]!.observations.map((o) => Array.from(o)));
+    expect(() => teacherRollouts('cartpole', makeTeacher('cartpole'), { episodes: 1, noiseCorrelation: 1 })).toThrow(
+      /noiseCorrelation must be in \[0, 1\), got 1/,
+    );
+  });
+
   it('refuse a Discrete action space with a clear message', () => {
     expect(() => teacherRollouts('CartPole-v1', makeTeacher('CartPole-v1'), { episodes: 1 })).toThrow(
       /Discrete; spiking controllers need a Box action space/,

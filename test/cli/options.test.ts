@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CONTROLLER_ENVS, envOption, intOption, labelOption, parseCommand } from '../../cli/options.ts';
+import { CONTROLLER_ENVS, envOption, intOption, labelOption, parseCommand, parseCommandWithArgument } from '../../cli/options.ts';
 
 describe('CLI options', () => {
   it('parseCommand adds -h/--help (prints the help, returns undefined) and rejects unknown flags', () => {
@@ -14,6 +14,34 @@ describe('CLI options', () => {
     }
     expect(() => parseCommand(['--nope'], opts, 'HELP')).toThrow(/--nope/);
     expect(() => parseCommand(['stray'], opts, 'HELP')).toThrow(/stray/);
+  });
+
+  it('parseCommandWithArgument takes exactly one accepted positional; otherwise says why with the help and gives exit code 2', () => {
+    const opts = { out: { type: 'string' } } as const;
+    const arg = { command: 'bench', what: 'one benchmark', choices: ['cifar10', 'nmnist'] };
+    expect(parseCommandWithArgument(['nmnist', '--out', 'o'], opts, 'HELP', arg)).toEqual({
+      values: { out: 'o', help: false },
+      argument: 'nmnist',
+    });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const errors: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+    try {
+      expect(parseCommandWithArgument(['--help'], opts, 'usage: bench', arg)).toBe(0);
+      expect(log).toHaveBeenCalledWith('usage: bench');
+      expect(parseCommandWithArgument([], opts, 'usage: bench', arg)).toBe(2);
+      expect(parseCommandWithArgument(['mnist'], opts, 'usage: bench', arg)).toBe(2);
+      expect(parseCommandWithArgument(['cifar10', 'nmnist'], opts, 'usage: bench', arg)).toBe(2);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    expect(errors).toEqual([
+      'spikeloop bench: give one benchmark (got none)\n\nusage: bench',
+      'spikeloop bench: give one benchmark (got mnist)\n\nusage: bench',
+      'spikeloop bench: give one benchmark (got cifar10 nmnist)\n\nusage: bench',
+    ]);
+    expect(() => parseCommandWithArgument(['x', '--nope'], opts, 'HELP', arg)).toThrow(/--nope/);
   });
 
   it('typed readers name the flag and the accepted values', () => {

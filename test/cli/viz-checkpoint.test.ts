@@ -9,7 +9,7 @@ const FIXTURE = fileURLToPath(new URL('../fixtures/controllers/cartpole', import
 describe('viz --checkpoint: the trained SNN drives the visualizer', () => {
   it('streams the real spikes of each SNN layer and the decoded command, and balances the pole', async () => {
     const session = createVizFactory({ checkpoint: FIXTURE });
-    expect(session.controllers).toEqual(['teacher', 'checkpoint']);
+    expect(session.controllers).toEqual(['teacher', 'keyboard', 'checkpoint']);
     const sim = await session.factory({ env: 'cartpole', controller: 'checkpoint' });
     try {
       expect(sim.info.layers).toEqual([

@@ -194,11 +194,10 @@ describe('checkEnv tells the author what is wrong', () => {
     const problems = problemsOf(new BadSnapshot());
     expect(problems).toEqual([
       'snapshot(): time must be a finite number of seconds, got number NaN',
-      "snapshot() body 0 'point': has id 3; ids must be the body indices (the visualizer's push names a body by it)",
-      "snapshot() body 1 'dot': needs at least 2 vertices, got 1",
-      'snapshot() constraint 0: must be {label, a: [x, y], b: [x, y]} with finite ends',
+      "the visualizer cannot draw the snapshot: snapshot body 0 ('point') has id 3; ids must be the body indices; " +
+        "snapshot body 1 ('dot') has fewer than 2 vertices; snapshot constraint 0 ('pin') has non-finite geometry",
     ]);
-    expect(() => checkEnv(new BadSnapshot(), { steps: 5 })).toThrow(/^checkEnv\(Point-v0\): 4 problems:\n {2}- snapshot\(\): time must be/);
+    expect(() => checkEnv(new BadSnapshot(), { steps: 5 })).toThrow(/^checkEnv\(Point-v0\): 2 problems:\n {2}- snapshot\(\): time must be/);
   });
 });
 

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TestClient } from './wsClient.ts';
+import { readDemos } from '../../agents/demos.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -45,6 +48,54 @@ describe('spikeloop viz (CLI)', () => {
       expect(out).toMatch(/stopped/);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it("shows a user's env from --env-module with the keyboard controller and records the session with --record", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spikeloop-vizcli-'));
+    const file = join(dir, 'puck.jsonl');
+    const args = ['viz', '--env-module', 'test/fixtures/user/puck.mjs', '--env', 'puck', '--record', file, '--port', '0'];
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed; stdout: ${out} stderr: ${err}`)), 60000);
+        child.stdout.on('data', () => {
+          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+        void exited.then((code) => reject(new Error(`exited ${code} early; stderr: ${err}`)));
+      });
+      expect(out).toMatch(/puck \/ keyboard at/);
+      const c = await TestClient.open(url);
+      await c.waitFor(() => c.json('snapshot').length > 0, 'a snapshot', 10000);
+      expect(c.json('hello')[0]).toMatchObject({ env: 'puck', controller: 'keyboard', manual: ['a0', 'a1'], recording: file });
+      expect(c.json('snapshot')[0]!.bodies.map((b) => b.label)).toEqual(['table', 'puck', 'goal']);
+      c.send({ type: 'pause' });
+      await c.waitFor(() => c.json('state').some((m) => m.paused), 'paused', 10000);
+      c.send({ type: 'action', values: [1, -1] });
+      for (let i = 0; i < 3; i++) c.send({ type: 'step' });
+      await c.waitFor(() => c.json('state').filter((m) => m.paused).length >= 4, 'three steps', 10000);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(out).toMatch(/recorded \d+ episodes, \d+ steps → /);
+      expect(out).toContain(`steps → ${file}`);
+      const last = readDemos(file).at(-1)!.steps.slice(-3);
+      expect(last.map((s) => Array.from(s.action))).toEqual([
+        [1, -1],
+        [1, -1],
+        [1, -1],
+      ]);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -6,6 +6,16 @@ const HEADER = 32;
 const HISTORY = 400; // motor samples kept for the traces
 const LAYER_COLORS = ['#4fd1c5', '#f6ad55', '#b794f4', '#63b3ed', '#f687b3', '#68d391'];
 const BODY_COLORS = ['#4fd1c5', '#f6ad55', '#63b3ed', '#f687b3', '#b794f4', '#68d391'];
+// Keyboard controller: one key pair per action dimension, [keys for −1, keys for +1, label].
+// R (reset) and Space (pause) keep their meaning, so no pair uses them.
+const KEY_PAIRS = [
+  [['ArrowLeft', 'KeyA'], ['ArrowRight', 'KeyD'], '← → / A D'],
+  [['ArrowDown', 'KeyS'], ['ArrowUp', 'KeyW'], '↓ ↑ / S W'],
+  [['KeyJ'], ['KeyL'], 'J L'],
+  [['KeyK'], ['KeyI'], 'K I'],
+  [['KeyN'], ['KeyM'], 'N M'],
+  [['KeyZ'], ['KeyX'], 'Z X'],
+];
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -23,6 +33,8 @@ const state = {
   pushes: [],
   drag: null,
   view: null,
+  keys: new Set(),
+  manualSent: '',
   counters: { spikeFrames: 0, snapshots: 0, rasterColumns: 0, spikesDrawn: 0, errors: [] },
 };
 let ws = null;
@@ -88,6 +100,7 @@ const handlers = {
       $('motor-legend').appendChild(s);
     });
     clearRaster();
+    showKeys(m);
   },
   state(m) {
     state.paused = m.paused;
@@ -205,6 +218,16 @@ function worldBounds(world) {
   if (world.target) add(...world.target);
   if (!Number.isFinite(minX)) for (const b of world.bodies) for (const [x, y] of b.vertices) add(x, y);
   if (!Number.isFinite(minX)) return { minX: -1, maxX: 1, minY: -1, maxY: 1 };
+  // The env's own hint (e.g. a track's ends) is kept in view as it is, without padding.
+  if (world.view) {
+    const pad = 0.1 * Math.max(maxX - minX, maxY - minY);
+    return {
+      minX: Math.min(world.view.minX, minX - pad),
+      maxX: Math.max(world.view.maxX, maxX + pad),
+      minY: Math.min(world.view.minY, minY - pad),
+      maxY: Math.max(world.view.maxY, maxY + pad),
+    };
+  }
   // Leave room around the moving bodies to see where they go (at least 0.8 m on each side).
   const span = Math.max(maxX - minX, maxY - minY);
   const pad = Math.max(span * 0.6, 0.8);
@@ -273,30 +296,28 @@ function drawWorld() {
   }
   let dyn = 0;
   for (const b of state.world.bodies) {
-    const color = b.isStatic ? '#3b4658' : BODY_COLORS[dyn++ % BODY_COLORS.length];
-    const [ox, oy] = vertexOffset(b);
-    ctx.beginPath();
-    b.vertices.forEach(([x, y], i) => {
-      const [px, py] = toCanvas(v, canvas, x + ox, y + oy);
-      i ? ctx.lineTo(px, py) : ctx.moveTo(px, py);
-    });
-    ctx.closePath();
-    ctx.fillStyle = b.isStatic ? '#232b38' : color + '55';
-    ctx.fill();
+    const palette = b.isStatic ? '#3b4658' : BODY_COLORS[dyn++ % BODY_COLORS.length];
+    if (b.style && b.style.hidden) continue;
+    const stroke = (b.style && b.style.stroke) || (b.style && b.style.fill) || palette;
+    const fill = (b.style && b.style.fill) || (b.isStatic ? '#232b38' : palette + '55');
     ctx.lineWidth = (state.drag && state.drag.bodyId === b.id ? 3 : 1.6) * dpr;
-    ctx.strokeStyle = color;
-    ctx.stroke();
+    ctx.strokeStyle = stroke;
+    ctx.fillStyle = fill;
+    if (b.circleRadiusM) drawCircle(ctx, v, canvas, b);
+    else for (const outline of outlines(b)) drawOutline(ctx, v, canvas, outline);
   }
   for (const c of state.world.constraints) {
+    if (c.style && c.style.hidden) continue;
+    const color = (c.style && c.style.stroke) || '#d7dee8';
     const [ax, ay] = toCanvas(v, canvas, ...c.a),
       [bx, by] = toCanvas(v, canvas, ...c.b);
-    ctx.strokeStyle = '#d7dee8';
+    ctx.strokeStyle = color;
     ctx.lineWidth = 2 * dpr;
     ctx.beginPath();
     ctx.moveTo(ax, ay);
     ctx.lineTo(bx, by);
     ctx.stroke();
-    ctx.fillStyle = '#d7dee8';
+    ctx.fillStyle = color;
     for (const [px, py] of [
       [ax, ay],
       [bx, by],
@@ -353,6 +374,39 @@ function vertexOffset(b) {
   return b.isStatic ? [0, 0] : [b.position[0] - mx / n, b.position[1] - my / n];
 }
 
+// The polygons that make up a body (the snapshot's convex parts of a compound body, else its
+// outline), in world coordinates, shifted onto its reported position.
+function outlines(b) {
+  const [ox, oy] = vertexOffset(b);
+  const polys = b.parts && b.parts.length ? b.parts : [b.vertices];
+  return polys.map((poly) => poly.map(([x, y]) => [x + ox, y + oy]));
+}
+
+function drawOutline(ctx, v, canvas, poly) {
+  ctx.beginPath();
+  poly.forEach(([x, y], i) => {
+    const [px, py] = toCanvas(v, canvas, x, y);
+    i ? ctx.lineTo(px, py) : ctx.moveTo(px, py);
+  });
+  ctx.closePath();
+  ctx.fill();
+  ctx.stroke();
+}
+
+// A circle, with a spoke from its centre so that its rotation shows.
+function drawCircle(ctx, v, canvas, b) {
+  const [cx, cy] = toCanvas(v, canvas, ...b.position),
+    r = b.circleRadiusM * v.s;
+  ctx.beginPath();
+  ctx.arc(cx, cy, r, 0, 2 * Math.PI);
+  ctx.fill();
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(cx, cy);
+  ctx.lineTo(cx + Math.cos(b.angle) * r, cy - Math.sin(b.angle) * r);
+  ctx.stroke();
+}
+
 function arrow(ctx, x0, y0, x1, y1, color, dpr) {
   const ang = Math.atan2(y1 - y0, x1 - x0),
     h = 10 * dpr;
@@ -384,10 +438,9 @@ function bodyAt(wx, wy, slackM) {
   let best = null,
     bestD = Infinity;
   for (const b of state.world.bodies) {
-    if (b.isStatic) continue;
-    const [ox, oy] = vertexOffset(b);
-    if (pointInPolygon(wx - ox, wy - oy, b.vertices)) return b;
+    if (b.isStatic || (b.style && b.style.hidden)) continue;
     const d = Math.hypot(b.position[0] - wx, b.position[1] - wy);
+    if (b.circleRadiusM ? d <= b.circleRadiusM : outlines(b).some((poly) => pointInPolygon(wx, wy, poly))) return b;
     if (d < slackM && d < bestD) {
       best = b;
       bestD = d;
@@ -577,7 +630,63 @@ window.addEventListener('keydown', (e) => {
     send({ type: state.paused ? 'resume' : 'pause' });
   }
   if (e.key === 'r') send({ type: 'reset' });
+  if (manualKey(e.code)) {
+    e.preventDefault();
+    state.keys.add(e.code);
+    sendManual();
+  }
 });
+window.addEventListener('keyup', (e) => {
+  if (!manualKey(e.code)) return;
+  state.keys.delete(e.code);
+  sendManual();
+});
+// A key released while the page had no focus would stay held: let go of all of them.
+window.addEventListener('blur', () => {
+  state.keys.clear();
+  sendManual();
+});
+
+// ---------- keyboard controller ----------
+function manualKey(code) {
+  return KEY_PAIRS.some(([neg, pos]) => neg.includes(code) || pos.includes(code));
+}
+
+// The held command per action dimension (−1, 0 or +1), sent only when it changes.
+function sendManual() {
+  const names = state.hello && state.hello.manual;
+  if (!names) return;
+  const held = (keys) => keys.some((k) => state.keys.has(k));
+  const values = names.map((_, i) => {
+    const pair = KEY_PAIRS[i];
+    return pair ? (held(pair[1]) ? 1 : 0) - (held(pair[0]) ? 1 : 0) : 0;
+  });
+  const key = values.join(',');
+  if (key === state.manualSent) return;
+  state.manualSent = key;
+  send({ type: 'action', values });
+}
+
+function showKeys(m) {
+  const el = $('keys');
+  state.manualSent = '';
+  el.innerHTML = '';
+  if (m.recording) {
+    const rec = document.createElement('span');
+    rec.className = 'rec';
+    rec.textContent = `● recording to ${m.recording}`;
+    el.appendChild(rec);
+  }
+  if (m.manual) {
+    const keys = document.createElement('span');
+    const pairs = m.manual.map((n, i) => (KEY_PAIRS[i] ? `${KEY_PAIRS[i][2]}: ${n} −/+` : `${n}: no keys`));
+    keys.textContent = `keyboard drives the body · ${pairs.join(' · ')} · release = 0`;
+    el.appendChild(keys);
+  }
+  el.hidden = !m.recording && !m.manual;
+  // A new simulation starts with no key held; tell it about keys that still are.
+  if (m.manual && state.keys.size) sendManual();
+}
 
 // Read-only hook for tests and the console: current state and the world→CSS-pixel transform.
 window.spikeloop = {

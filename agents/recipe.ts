@@ -400,10 +400,11 @@ function daggerRounds(
   }
 }
 
-/** The held-out score of a round: `controllerScore` on seeds 20000+, averaged over the training conditions. */
+/** The held-out score of a round: `controllerScore` on seeds 20000+, averaged over the score conditions (default: the training conditions). */
 function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
   const { o, envId } = ctx;
-  const conditions = o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
+  const conditions =
+    o.scorePerturbations.length > 0 ? o.scorePerturbations : o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
   const scores = conditions.map((p) =>
     controllerScore(
       o.scoreMetric,

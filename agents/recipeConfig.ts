@@ -64,6 +64,12 @@ export interface RecipeOptions {
    * 'info.KEY' (a number in the last step's info), each optionally negated with a leading '-'.
    */
   scoreMetric: string;
+  /**
+   * Conditions the held-out score runs under (envs/perturb spec strings, 'none' = nominal); empty =
+   * the training conditions. Training a notch below the evaluation's magnitudes can leave every
+   * held-out episode a success, and a saturated score cannot tell the rounds apart.
+   */
+  scorePerturbations: string[];
   /** Quantile of the data that sets each population range (and 1 − it), and how much wider to make it. */
   rangeQuantile: number;
   rangeMargin: number;
@@ -145,6 +151,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   patience: 3,
   scoreEpisodes: 5,
   scoreMetric: 'return',
+  scorePerturbations: [] as string[],
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
   clockHz: 0,
@@ -181,6 +188,20 @@ const memorySchema = z
     learnTau: oneOf(['layer', 'neuron'] as const).optional(),
   })
   .strict();
+
+/** A list of envs/perturb spec strings, each checked by the spec parser. */
+function perturbationList() {
+  return z.array(
+    z.string(must('a perturbation spec string')).superRefine((s, ctx) => {
+      try {
+        parsePerturbation(s);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+    must("a list of perturbation specs ('none', 'pushes=0.5', …)"),
+  );
+}
 
 /** The `recipe` section: each group of fields, every field optional. */
 export const recipeSectionSchema = z
@@ -262,20 +283,12 @@ export const recipeSectionSchema = z
       })
       .strict()
       .partial(),
-    perturbations: z.array(
-      z.string(must('a perturbation spec string')).superRefine((s, ctx) => {
-        try {
-          parsePerturbation(s);
-        } catch (e) {
-          ctx.addIssue({ code: 'custom', message: (e as Error).message });
-        }
-      }),
-      must("a list of perturbation specs ('none', 'pushes=0.5', …)"),
-    ),
+    perturbations: perturbationList(),
     scoring: z
       .object({
         episodes: posInt(),
         metric: z.string(must("'return' or 'info.KEY'")).regex(SCORE_METRIC, must("'return' or 'info.KEY', optionally with a leading '-'")),
+        perturbations: perturbationList(),
       })
       .strict()
       .partial(),
@@ -342,6 +355,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   trainPerturbations: ['perturbations'],
   scoreEpisodes: ['scoring', 'episodes'],
   scoreMetric: ['scoring', 'metric'],
+  scorePerturbations: ['scoring', 'perturbations'],
 });
 
 /** The config path of a recipe option, e.g. `recipe.network.hidden` for `hidden`. */

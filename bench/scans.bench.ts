@@ -1,7 +1,7 @@
 /**
  * The WebAssembly scans and optimizer update in place on the tfjs wasm heap against their
  * TypeScript fallbacks (typed-array loops plus the copies into a tensor), op by op, on the wasm
- * backend: PSP filter forward + backward. Median
+ * backend: PSP filter forward + backward, and one Adam update of nmnist-mlp's weights. Median
  * process CPU ms (one thread; a shared machine distorts it less than the wall clock) and wall ms.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,6 +10,7 @@ import { pspBackwardScan, pspForwardScan } from '../src/kernels/pspScan.ts';
 import { pspBackwardHeap, pspForwardHeap, pspHeapAvailable } from '../src/kernels/pspScanHeap.ts';
 import { readFloat32 } from '../src/neurons/heap.ts';
 import { resolvePsp } from '../src/neurons/psp.ts';
+import { Optimizer } from '../src/train/optimizers.ts';
 import { createRng } from '../src/util/random.ts';
 import type { BenchSuite, BenchTable } from './types.ts';
 
@@ -69,10 +70,50 @@ function psp(quick: boolean): BenchTable {
   };
 }
 
+function optimizer(quick: boolean): BenchTable {
+  // nmnist-mlp's variables: 2312 → 800 → 10 (weights and biases)
+  const shapes = [[2312, 800], [800], [800, 10], [10]];
+  const reps = quick ? 3 : 15;
+  const rows: Array<Array<string | number>> = [];
+  const spec = { kind: 'adam' as const, lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
+  for (const kernel of ['ts', 'auto'] as const) {
+    const vars = shapes.map((s, i) =>
+      tf.variable(
+        tf.tensor(
+          randomArray(
+            s.reduce((a, b) => a * b),
+            10 + i,
+            0,
+            0.05,
+          ),
+          s,
+        ),
+      ),
+    );
+    const grads = vars.map((v, i) => tf.tensor(randomArray(v.size, 20 + i, 0, 1e-3), v.shape));
+    const opt = new Optimizer(spec, { kernel });
+    const named = vars.map((variable, i) => ({ name: `w${i}`, variable, grad: grads[i]! }));
+    const t = measure(() => opt.apply(named, spec.lr), reps);
+    rows.push([
+      kernel === 'ts' ? 'TypeScript loop + copy' : 'WebAssembly on the heap',
+      vars.reduce((a, v) => a + v.size, 0),
+      t.cpu,
+      t.wall,
+    ]);
+    opt.dispose();
+    tf.dispose([...vars, ...grads]);
+  }
+  return {
+    title: "One Adam update of nmnist-mlp's variables (wasm backend, median of runs)",
+    columns: ['update', 'values', 'CPU ms', 'wall ms'],
+    rows,
+  };
+}
+
 const suite: BenchSuite = async ({ quick }) => {
   await initBackend({ backend: 'wasm', quiet: true });
   if (!pspHeapAvailable()) throw new Error('scans bench: build/kernels/pspScan.wasm is missing (node scripts/build-wasm.mjs)');
-  return [psp(quick)];
+  return [psp(quick), optimizer(quick)];
 };
 
 export default suite;

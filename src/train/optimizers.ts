@@ -13,6 +13,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFloat32, scratchFloat32, tensorCopiesValues } from '../neurons/heap.ts';
 import type { WeightEntry } from '../network/sequential.ts';
+import { heapModule, heapOffset, heapOutput, wasmHeapBackend } from '../kernels/heapModule.ts';
+
+interface OptimizerAsm {
+  adamUpdate(
+    n: number,
+    W: number,
+    G: number,
+    M: number,
+    V: number,
+    OUT: number,
+    lr: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    bc1: number,
+    bc2: number,
+    eps: number,
+    l2: number,
+    shrink: number,
+  ): void;
+  sgdUpdate(n: number, W: number, G: number, B: number, OUT: number, lr: number, mu: number, wd: number): void;
+}
+
+/** asm/optimizer.ts: the same update rules in one float64 SIMD pass, in place on the wasm heap (bit-identical). */
+const optimizerKernel = heapModule<OptimizerAsm>('optimizer');
 
 export type OptimizerSpec =
   | { kind: 'sgd'; lr: number; momentum: number; weightDecay: number }
@@ -34,19 +60,33 @@ export interface NamedGrad {
   grad: tf.Tensor;
 }
 
+/**
+ * One moment array: JS values, or (on wasm, with the kernel) a kept tensor on the heap that the
+ * WebAssembly update rewrites in place. It moves between the two when the path changes.
+ */
 interface Slot {
   shape: number[];
-  values: Float32Array;
+  values?: Float32Array;
+  tensor?: tf.Tensor;
+}
+
+export interface OptimizerOptions {
+  /** 'auto' (default): the WebAssembly update in place on the heap when the backend is wasm and the kernel is built; 'ts': the TypeScript loop. */
+  kernel?: 'auto' | 'ts';
 }
 
 export class Optimizer {
   /** Updates taken so far (Adam's bias-correction count). */
   step = 0;
-  // Moments live in JS typed arrays: one fused loop per variable instead of a dozen backend ops
-  // (on wasm those cost ~100 ms per step for nmnist-mlp's 1.85 M weights).
+  // Moments live in JS typed arrays (one fused loop per variable instead of a dozen backend ops:
+  // on wasm those cost ~100 ms per step for nmnist-mlp's 1.85 M weights), or on wasm with the
+  // kernel built in kept heap tensors that one WebAssembly pass per variable updates in place.
   private readonly slots = new Map<string, Slot>();
 
-  constructor(readonly spec: OptimizerSpec) {
+  constructor(
+    readonly spec: OptimizerSpec,
+    private readonly options: OptimizerOptions = {},
+  ) {
     if (!(spec.lr >= 0)) throw new Error(`optimizer.lr must be >= 0, got ${spec.lr}`);
     if (!(spec.weightDecay >= 0)) throw new Error(`optimizer.weightDecay must be >= 0, got ${spec.weightDecay}`);
     if (spec.kind === 'sgd' && !(spec.momentum >= 0 && spec.momentum < 1))
@@ -58,16 +98,84 @@ export class Optimizer {
     }
   }
 
-  private slot(key: string, like: tf.Tensor): Float32Array {
+  private slotEntry(key: string, like: tf.Tensor): Slot {
     let s = this.slots.get(key);
     if (!s) {
-      s = { shape: [...like.shape], values: new Float32Array(like.size) };
+      s = { shape: [...like.shape] };
       this.slots.set(key, s);
     }
-    if (s.values.length !== like.size) {
-      throw new Error(`optimizer slot '${key}' has ${s.values.length} values, the variable has ${like.size}`);
+    const size = s.values?.length ?? s.tensor?.size ?? like.size;
+    if (size !== like.size) throw new Error(`optimizer slot '${key}' has ${size} values, the variable has ${like.size}`);
+    return s;
+  }
+
+  /** The slot as JS values (taken back from the heap when it was there). */
+  private slot(key: string, like: tf.Tensor): Float32Array {
+    const s = this.slotEntry(key, like);
+    if (!s.values) {
+      s.values = s.tensor ? Float32Array.from(s.tensor.dataSync() as Float32Array) : new Float32Array(like.size);
+      s.tensor?.dispose();
+      delete s.tensor;
     }
     return s.values;
+  }
+
+  /** The slot as a kept tensor on the wasm heap (zeros, or the JS values moved there). */
+  private slotTensor(key: string, like: tf.Tensor): tf.Tensor {
+    const s = this.slotEntry(key, like);
+    if (!s.tensor) {
+      s.tensor = tf.keep(s.values ? tf.tensor(s.values, s.shape, 'float32') : tf.zeros(s.shape, 'float32'));
+      delete s.values;
+    }
+    return s.tensor;
+  }
+
+  /** The update of one variable by the WebAssembly kernel on the heap; false when it cannot run. */
+  private applyOnHeap(name: string, w: tf.Variable, grad: tf.Tensor, lr: number, k: number): boolean {
+    if (this.options.kernel === 'ts') return false;
+    const backend = wasmHeapBackend();
+    const asm = backend ? optimizerKernel(backend) : undefined;
+    if (!backend || !asm || heapOffset(backend, w) === undefined || heapOffset(backend, grad) === undefined) return false;
+    const s = this.spec;
+    const slots =
+      s.kind === 'sgd'
+        ? s.momentum > 0
+          ? [this.slotTensor(`${name}/momentum`, w)]
+          : []
+        : [this.slotTensor(`${name}/m`, w), this.slotTensor(`${name}/v`, w)];
+    if (slots.some((t) => heapOffset(backend, t) === undefined)) return false;
+    // assign inside tidy: the new value's tensor object is released, its data stays with the variable
+    tf.tidy(() => {
+      const out = heapOutput(backend, w.shape.slice());
+      // offsets after the allocation, which may have moved the heap
+      const at = (t: tf.Tensor): number => heapOffset(backend, t)!;
+      if (s.kind === 'sgd') {
+        asm.sgdUpdate(w.size, at(w), at(grad), slots.length ? at(slots[0]!) : 0, at(out), lr, s.momentum, s.weightDecay);
+      } else {
+        const decoupled = s.kind === 'adamw';
+        const { beta1: b1, beta2: b2, epsilon: eps } = s;
+        asm.adamUpdate(
+          w.size,
+          at(w),
+          at(grad),
+          at(slots[0]!),
+          at(slots[1]!),
+          at(out),
+          lr,
+          b1,
+          1 - b1,
+          b2,
+          1 - b2,
+          1 - b1 ** k,
+          1 - b2 ** k,
+          eps,
+          decoupled ? 0 : s.weightDecay,
+          decoupled ? 1 - lr * s.weightDecay : 1,
+        );
+      }
+      w.assign(out);
+    });
+    return true;
   }
 
   /** One update of every variable with learning rate `lr` (the schedule's value for this step). */
@@ -81,6 +189,7 @@ export class Optimizer {
     const k = this.step;
     const s = this.spec;
     for (const { name, variable: w, grad } of grads) {
+      if (this.applyOnHeap(name, w, grad, lr, k)) continue;
       // in-place views (wasm): read before the assign below allocates; the weights are never
       // written in place, as backends cache packed weights per tensor (XNNPACK operators)
       // on wasm tf.tensor copies `next` at once, so a reused buffer spares the GC a weight-sized array
@@ -125,7 +234,11 @@ export class Optimizer {
 
   /** Slot values as named typed arrays (`<weight>/m`, `<weight>/v`, `<weight>/momentum`). */
   getState(): WeightEntry[] {
-    return [...this.slots.entries()].map(([name, v]) => ({ name, shape: [...v.shape], values: new Float32Array(v.values) }));
+    return [...this.slots.entries()].map(([name, v]) => ({
+      name,
+      shape: [...v.shape],
+      values: Float32Array.from(v.values ?? (v.tensor!.dataSync() as Float32Array)),
+    }));
   }
 
   /** Restores the slots and step count saved by `getState`. */
@@ -142,6 +255,7 @@ export class Optimizer {
   }
 
   private disposeSlots(): void {
+    for (const s of this.slots.values()) s.tensor?.dispose();
     this.slots.clear();
   }
 

@@ -6,7 +6,8 @@
  * `lif` / `psp` at the top are the defaults of every layer; a layer's own `lif` / `psp` override
  * them field by field. Layer types: dense, conv2d, avgpool, maxpool, flatten, dropout. A dense layer
  * may be recurrent (`recurrent: true`), adaptive (`adaptive: {beta, tauAdapt}`), train its leak
- * (`learnTau: 'layer' | 'neuron'`) and delay its output (`delay: k` steps).
+ * (`learnTau: 'layer' | 'neuron'`) and delay its output (`delay: k` steps); a dense or conv2d layer
+ * may train its PSP decay (`learnPspAlpha: true`, α = sigmoid(w) per layer).
  */
 import { z } from 'zod';
 import {
@@ -48,6 +49,7 @@ const denseSchema = z
     adaptive: z.object({ beta: z.number().finite(), tauAdapt: z.number().positive() }).strict().optional(),
     learnTau: z.enum(['layer', 'neuron']).optional(),
     delay: z.number().int().nonnegative().optional(),
+    learnPspAlpha: z.boolean().optional(),
   })
   .strict();
 
@@ -64,6 +66,7 @@ const conv2dSchema = z
     synapseInput,
     batchNorm,
     ...neuronOverrides,
+    learnPspAlpha: z.boolean().optional(),
   })
   .strict();
 

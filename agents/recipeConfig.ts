@@ -15,7 +15,7 @@
  * The schema (zod) checks each field and rejects unknown keys; errors name the field's path,
  * e.g. `recipe.network.hidden[1]: must be a positive integer, got -3`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { lifSchema, pspSchema, type LayerLifOptions, type LayerPspOptions } from '../src/layers/neuronOptions.ts';
@@ -23,6 +23,7 @@ import type { MotorCode } from '../src/labels/motor.ts';
 import { packagePath } from '../src/util/packageRoot.ts';
 import { parsePerturbation } from '../envs/perturb/spec.ts';
 import type { LabelKind } from './controller.ts';
+import { readJsonFile } from '../src/util/jsonFile.ts';
 
 export interface RecipeOptions {
   env: string;
@@ -461,19 +462,7 @@ export function parseRecipeConfig(raw: unknown, source = '', baseDir = '.'): Rec
 
 /** Reads and validates a recipe config file (JSON); errors name the file and the field. */
 export function loadRecipeConfig(path: string): RecipeConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`recipe config ${path}: cannot read (${(e as Error).message})`, { cause: e });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`recipe config ${path}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  return parseRecipeConfig(raw, path, dirname(resolve(path)));
+  return parseRecipeConfig(readJsonFile(path, 'recipe config'), path, dirname(resolve(path)));
 }
 
 /** Folder of the built-in presets, one `<name>.json` per env (with its `env` field), shipped in the package. */

@@ -18,6 +18,7 @@ import {
   type LayerLifOptions,
   type LayerPspOptions,
 } from '../layers/neuronOptions.ts';
+import { issueTexts } from '../util/jsonFile.ts';
 
 const posInt = z.number().int().positive();
 const neuronOverrides = {
@@ -117,10 +118,7 @@ export interface ResolvedNetworkConfig extends Omit<NetworkConfig, 'input' | 'se
 /** Validates `raw` and fills in defaults; throws `network config: <field path>: <problem>`. */
 export function parseNetworkConfig(raw: unknown): ResolvedNetworkConfig {
   const r = networkConfigSchema.safeParse(raw);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-    throw new Error(`network config: ${lines.join('; ')}`);
-  }
+  if (!r.success) throw new Error(`network config: ${issueTexts(r.error.issues).join('; ')}`);
   const c = r.data;
   return {
     ...c,

@@ -19,7 +19,7 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { makeEnv, type Action } from '../envs/index.ts';
 import { createRng } from '../src/util/random.ts';
 import type { Teacher } from './teachers/teacher.ts';
-import { toCommand, type BoxAction, type Trajectory } from './rollout.ts';
+import { actionNoise, toCommand, type BoxAction, type Trajectory } from './rollout.ts';
 
 export interface DemoStep {
   observation: Float64Array;
@@ -188,37 +188,44 @@ export interface RecordOptions {
   /**
    * Std of Gaussian noise added to the action the env executes, as a share of the action bound
    * (Box actions only; 0 = none). The file still records the teacher's own action, so the
-   * demonstrations show how the teacher recovers from states its clean runs never visit (as
-   * DART, Laskey et al. 2017, and the recipe's noisy teacher rollouts).
+   * demonstrations show how the teacher recovers from states its clean runs never visit (DART,
+   * Laskey et al. 2017; the recipe's noisy teacher rollouts do the same).
    */
   noise?: number;
-  /** Perturbations of the env while recording (an envs/perturb spec, e.g. 'pushes=0.05'). */
-  perturb?: string;
+  /** Step-to-step correlation of that noise in [0, 1) (agents/rollout.ts `actionNoise`; 0 = white). */
+  noiseCorrelation?: number;
+  /** Perturbation conditions (envs/perturb specs, 'none' = nominal) that episode e runs under, cycling: e mod their count. */
+  perturbations?: readonly string[];
 }
 
 /** Runs a teacher (any observation → action controller) and records its episodes. */
 export function recordTeacher(envName: string, teacher: Teacher, opts: RecordOptions): DemoEpisode[] {
-  const noise = opts.noise ?? 0;
-  if (!(noise >= 0)) throw new Error(`record: noise must be >= 0, got ${noise}`);
-  const env = makeEnv(envName, opts.perturb !== undefined && opts.perturb !== 'none' ? { perturb: opts.perturb } : {});
+  const level = opts.noise ?? 0;
+  if (!(level >= 0)) throw new Error(`record: noise must be >= 0, got ${level}`);
+  const conditions = opts.perturbations && opts.perturbations.length > 0 ? opts.perturbations : ['none'];
+  const envs = conditions.map((p) => (p === 'none' ? makeEnv(envName) : makeEnv(envName, { perturb: p })));
   try {
-    const space = env.actionSpace;
-    if (noise > 0 && space.kind !== 'box') throw new Error(`record: noise needs a Box action space; ${env.id}'s is discrete`);
-    const rng = createRng(opts.seed ^ 0x5eed);
+    const space = envs[0]!.actionSpace;
+    if (level > 0 && space.kind !== 'box') throw new Error(`record: noise needs a Box action space; ${envs[0]!.id}'s is discrete`);
+    const channels = space.kind === 'box' ? space.shape[0]! : 1;
+    const noise = actionNoise(channels, opts.noiseCorrelation ?? 0, createRng(opts.seed ^ 0x5eed));
     // the executed action: the teacher's plus noise, kept inside the space
     const executed = (action: Float64Array): Action => {
       if (space.kind !== 'box') return action[0]!;
-      if (noise === 0) return action;
+      if (level === 0) return action;
+      const n = noise.next();
       return Float64Array.from(action, (a, c) => {
         const lo = space.low[c]!;
         const hi = space.high[c]!;
-        return Math.min(hi, Math.max(lo, a + noise * ((hi - lo) / 2) * rng.normal()));
+        return Math.min(hi, Math.max(lo, a + level * ((hi - lo) / 2) * n[c]!));
       });
     };
     const episodes: DemoEpisode[] = [];
     for (let e = 0; e < opts.episodes; e++) {
+      const env = envs[e % envs.length]!;
       let obs = env.reset({ seed: opts.seed + e }).observation;
       teacher.reset(opts.seed + e);
+      noise.reset();
       const steps: DemoStep[] = [];
       for (let t = 0; t < opts.maxSteps; t++) {
         const action = Float64Array.from(teacher.act(obs));
@@ -231,7 +238,7 @@ export function recordTeacher(envName: string, teacher: Teacher, opts: RecordOpt
     }
     return episodes;
   } finally {
-    env.close();
+    envs.forEach((env) => env.close());
   }
 }
 

@@ -163,7 +163,8 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   const { maxEpisodeSteps, dtS } = probe.metadata;
   probe.close();
   const resolved = resolveRecipe(opts, envId);
-  const teacher = hooks.demos && !hasTeacher(envId) ? undefined : makeTeacher(envId);
+  // with demonstrations the teacher serves DAgger alone: without DAgger rounds (or a teacher) none is made
+  const teacher = hooks.demos && (!hasTeacher(envId) || resolved.daggerRounds === 0) ? undefined : makeTeacher(envId);
   const o = teacher ? resolved : { ...resolved, daggerRounds: 0 };
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;
@@ -400,10 +401,11 @@ function daggerRounds(
   }
 }
 
-/** The held-out score of a round: `controllerScore` on seeds 20000+, averaged over the training conditions. */
+/** The held-out score of a round: `controllerScore` on seeds 20000+, averaged over the score conditions (default: the training conditions). */
 function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
   const { o, envId } = ctx;
-  const conditions = o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
+  const conditions =
+    o.scorePerturbations.length > 0 ? o.scorePerturbations : o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
   const scores = conditions.map((p) =>
     controllerScore(
       o.scoreMetric,

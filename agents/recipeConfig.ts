@@ -15,7 +15,7 @@
  * The schema (zod) checks each field and rejects unknown keys; errors name the field's path,
  * e.g. `recipe.network.hidden[1]: must be a positive integer, got -3`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { lifSchema, pspSchema, type LayerLifOptions, type LayerPspOptions } from '../src/layers/neuronOptions.ts';
@@ -23,6 +23,7 @@ import type { MotorCode } from '../src/labels/motor.ts';
 import { packagePath } from '../src/util/packageRoot.ts';
 import { parsePerturbation } from '../envs/perturb/spec.ts';
 import type { LabelKind } from './controller.ts';
+import { readJsonFile } from '../src/util/jsonFile.ts';
 
 export interface RecipeOptions {
   env: string;
@@ -64,6 +65,12 @@ export interface RecipeOptions {
    * 'info.KEY' (a number in the last step's info), each optionally negated with a leading '-'.
    */
   scoreMetric: string;
+  /**
+   * Conditions the held-out score runs under (envs/perturb spec strings, 'none' = nominal); empty =
+   * the training conditions. Training a notch below the evaluation's magnitudes can leave every
+   * held-out episode a success, and a saturated score cannot tell the rounds apart.
+   */
+  scorePerturbations: string[];
   /** Quantile of the data that sets each population range (and 1 − it), and how much wider to make it. */
   rangeQuantile: number;
   rangeMargin: number;
@@ -145,6 +152,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   patience: 3,
   scoreEpisodes: 5,
   scoreMetric: 'return',
+  scorePerturbations: [] as string[],
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
   clockHz: 0,
@@ -181,6 +189,20 @@ const memorySchema = z
     learnTau: oneOf(['layer', 'neuron'] as const).optional(),
   })
   .strict();
+
+/** A list of envs/perturb spec strings, each checked by the spec parser. */
+function perturbationList() {
+  return z.array(
+    z.string(must('a perturbation spec string')).superRefine((s, ctx) => {
+      try {
+        parsePerturbation(s);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+    must("a list of perturbation specs ('none', 'pushes=0.5', …)"),
+  );
+}
 
 /** The `recipe` section: each group of fields, every field optional. */
 export const recipeSectionSchema = z
@@ -262,20 +284,12 @@ export const recipeSectionSchema = z
       })
       .strict()
       .partial(),
-    perturbations: z.array(
-      z.string(must('a perturbation spec string')).superRefine((s, ctx) => {
-        try {
-          parsePerturbation(s);
-        } catch (e) {
-          ctx.addIssue({ code: 'custom', message: (e as Error).message });
-        }
-      }),
-      must("a list of perturbation specs ('none', 'pushes=0.5', …)"),
-    ),
+    perturbations: perturbationList(),
     scoring: z
       .object({
         episodes: posInt(),
         metric: z.string(must("'return' or 'info.KEY'")).regex(SCORE_METRIC, must("'return' or 'info.KEY', optionally with a leading '-'")),
+        perturbations: perturbationList(),
       })
       .strict()
       .partial(),
@@ -342,7 +356,11 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   trainPerturbations: ['perturbations'],
   scoreEpisodes: ['scoring', 'episodes'],
   scoreMetric: ['scoring', 'metric'],
+  scorePerturbations: ['scoring', 'perturbations'],
 });
+
+/** Every recipe option's name (the flat `RecipeOptions` fields but `env`), in config order. */
+export const RECIPE_OPTION_NAMES: readonly Field[] = Object.freeze(Object.keys(FIELD_PATHS) as Field[]);
 
 /** The config path of a recipe option, e.g. `recipe.network.hidden` for `hidden`. */
 export function recipeFieldPath(field: Field): string {
@@ -444,19 +462,7 @@ export function parseRecipeConfig(raw: unknown, source = '', baseDir = '.'): Rec
 
 /** Reads and validates a recipe config file (JSON); errors name the file and the field. */
 export function loadRecipeConfig(path: string): RecipeConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`recipe config ${path}: cannot read (${(e as Error).message})`, { cause: e });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`recipe config ${path}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  return parseRecipeConfig(raw, path, dirname(resolve(path)));
+  return parseRecipeConfig(readJsonFile(path, 'recipe config'), path, dirname(resolve(path)));
 }
 
 /** Folder of the built-in presets, one `<name>.json` per env (with its `env` field), shipped in the package. */

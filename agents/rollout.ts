@@ -14,7 +14,7 @@
 import { makeEnv, type Env, type PerturbationSpec } from '../envs/index.ts';
 import type { Teacher } from './teachers/index.ts';
 import type { SpikingPolicy } from '../src/stream/events.ts';
-import { createRng } from '../src/util/random.ts';
+import { createRng, type Rng } from '../src/util/random.ts';
 import { compressCommand } from '../src/encoding/companding.ts';
 
 export interface Trajectory {
@@ -139,25 +139,41 @@ export function teacherRollouts(envName: string, teacher: Teacher, opts: Partial
   const rho = o.noiseCorrelation;
   if (!(rho >= 0 && rho < 1)) throw new Error(`teacherRollouts: noiseCorrelation must be in [0, 1), got ${rho}`);
   return drive(envName, o, (box) => {
-    const rng = createRng(o.seed ^ 0x5eed);
-    const n = new Float64Array(box.scale.length);
-    const innovation = Math.sqrt(1 - rho * rho);
+    const noise = actionNoise(box.scale.length, rho, createRng(o.seed ^ 0x5eed));
     return {
       reset: (seed) => {
         teacher.reset(seed);
-        // each episode's noise starts from its stationary distribution (white noise draws nothing
-        // here, so its stream is what it was before this option existed)
-        if (rho > 0) for (let c = 0; c < n.length; c++) n[c] = rng.normal();
+        noise.reset();
       },
       step: (obs) => {
         const a = teacher.act(obs);
         const label = toCommand(a, box, o.commandScale, o.commandExponent);
-        for (let c = 0; c < n.length; c++) n[c] = rho === 0 ? rng.normal() : rho * n[c]! + innovation * rng.normal();
+        const n = noise.next();
         const exec = Float64Array.from(a, (x, c) => clip(x + o.noise * box.scale[c]! * n[c]!, box.low[c]!, box.high[c]!));
         return { label, exec };
       },
     };
   }).trajectories;
+}
+
+/**
+ * Unit Gaussian action noise per channel: white (ρ = 0) or an Ornstein–Uhlenbeck process
+ * n_t = ρ·n_{t−1} + √(1−ρ²)·ε_t whose episodes start from its stationary distribution (`reset`).
+ * White noise draws nothing at `reset`, so its stream is one normal per channel and step.
+ */
+export function actionNoise(channels: number, rho: number, rng: Rng): { reset(): void; next(): Float64Array } {
+  if (!(rho >= 0 && rho < 1)) throw new Error(`action noise: correlation must be in [0, 1), got ${rho}`);
+  const n = new Float64Array(channels);
+  const innovation = Math.sqrt(1 - rho * rho);
+  return {
+    reset() {
+      if (rho > 0) for (let c = 0; c < channels; c++) n[c] = rng.normal();
+    },
+    next() {
+      for (let c = 0; c < channels; c++) n[c] = rho === 0 ? rng.normal() : rho * n[c]! + innovation * rng.normal();
+      return n;
+    },
+  };
 }
 
 export interface DaggerRolloutOptions extends RolloutOptions {

@@ -8,8 +8,9 @@
  *
  * Besides registration, the API hands over what a short env or teacher file needs, so that a
  * module works without importing spikeloop itself: `PhysicsEnv` (the matter-js env base class),
- * `physics` (envs/physics.ts in SI units, plus `Matter`), `box`, `createRng`, and `linearize` +
- * `dlqr` for LQR teachers. `examples/acrobot/` uses all of them.
+ * `physics` (envs/physics.ts in SI units, plus `Matter`), `kit` (envs/kit.ts: metadata, seeded
+ * draws, motors, links), `box`, `createRng`, and `linearize` + `dlqr` for LQR teachers.
+ * `examples/acrobot/` uses most of them.
  *
  * `.js`/`.mjs` files load as they are; `.ts` files load through tsx, which the repository's CLI
  * already runs under (an installed copy needs `tsx` installed for `.ts` modules).
@@ -21,6 +22,7 @@ import Matter from 'matter-js';
 import { registerEnv, makeEnv, checkEnv, Renamed, box, discrete } from '../envs/index.ts';
 import { PhysicsEnv } from '../envs/physicsEnv.ts';
 import * as physicsHelpers from '../envs/physics.ts';
+import * as kit from '../envs/kit.ts';
 import { createRng } from '../src/util/random.ts';
 import { dlqr, linearize, registerTeacher } from './teachers/index.ts';
 
@@ -35,6 +37,7 @@ export const REGISTRATION_API = Object.freeze({
   discrete,
   PhysicsEnv,
   physics: Object.freeze({ ...physicsHelpers, Matter }),
+  kit: Object.freeze({ ...kit }),
   createRng,
   linearize,
   dlqr,

@@ -11,21 +11,18 @@
  * rates are assumptions (stated in the table), the input rates are the workloads'.
  * Table 1: the typed-array kernels alone. Table 2: the tfjs op (`spikeDense`, including the
  * event-list pass and the copies in and out) vs tf.matMul, forward and forward + ∂W. Table 3: a
- * whole training step (src/network + src/train, the model of bench/layers.bench.ts) with the
+ * whole training step (src/network + src/train, bench/workloads' measureFused) with the
  * dense synapses on spikeDense vs on tf.matMul. Table 4: a non-binary dense product (cifar-conv's
  * flatten → dense 4096→256, R = T·B = 160) forward + both gradients, tf.matMul vs denseMatMul.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/index.ts';
-import { classSpikeTrains } from '../src/labels/classification.ts';
-import { spikeSequenceLoss } from '../src/loss/index.ts';
-import { Sequential } from '../src/network/sequential.ts';
-import { Trainer } from '../src/train/trainer.ts';
 import { eventCount, spikeKernels, type SpikeIndex, type SpikeKernels } from '../src/kernels/spikeDense.ts';
 import { denseMatMul } from '../src/kernels/denseMatMul.ts';
 import { spikeDense, useSpikeKernels } from '../src/kernels/spikeDenseOp.ts';
 import { createRng } from '../src/util/random.ts';
 import type { BenchSuite, BenchTable } from './types.ts';
+import { measureFused, WORKLOADS, type WorkloadName } from './workloads/index.ts';
 
 interface Shape {
   name: string;
@@ -181,102 +178,25 @@ function denseRows(iters: number): Array<Array<string | number>> {
   return rows;
 }
 
-interface StepWorkload {
-  name: string;
-  T: number;
-  batch: number;
-  inputs: number;
-  p: number;
-  layers: Array<[units: number, gain: number]>;
-}
-
-// torch_snn.py's model, as in bench/layers.bench.ts: LIF τm=5 (decay e^-1/5), soft reset, fast-sigmoid 10, spike synapses
-export const STEP_WORKLOADS: StepWorkload[] = [
-  {
-    name: 'nmnist-mlp',
-    T: 30,
-    batch: 64,
-    inputs: 2312,
-    p: 0.05,
-    layers: [
-      [800, 8],
-      [10, 4],
-    ],
-  },
-  {
-    name: 'control-mlp',
-    T: 200,
-    batch: 16,
-    inputs: 64,
-    p: 0.1,
-    layers: [
-      [128, 4],
-      [128, 4],
-      [8, 4],
-    ],
-  },
-];
-
-/** Best and mean ms of a training step (forward + spike-sequence loss + backward + Adam). */
-export function trainStepMs(w: StepWorkload, iters: number): { best: number; mean: number; rates: number[] } {
-  const lif = {
-    tauMem: 5,
-    decay: Math.exp(-1 / 5),
-    threshold: 1,
-    reset: 'soft',
-    detachReset: true,
-    surrogate: { kind: 'fastSigmoid', slope: 10 },
-  };
-  const net = Sequential.fromConfig({
-    T: w.T,
-    inputShape: [w.inputs],
-    input: 'spikes',
-    lif,
-    layers: w.layers.map(([units, gain]) => ({ type: 'dense', units, weightScale: gain, synapseInput: 'spike' })),
-  });
-  const rng = createRng(0);
-  const x = tf.tensor(
-    Float32Array.from({ length: w.T * w.batch * w.inputs }, () => (rng.next() < w.p ? 1 : 0)),
-    [w.T, w.batch, w.inputs],
-  );
-  const nOut = w.layers.at(-1)![0];
-  const labels = Int32Array.from({ length: w.batch }, () => rng.int(nOut));
-  const d = classSpikeTrains(labels, { T: w.T, numClasses: nOut, pattern: Array.from({ length: w.T }, (_, t) => (t % 3 === 1 ? 1 : 0)) });
-  const trainer = new Trainer(net, {
-    loss: (o, t) => spikeSequenceLoss(o, t, { psp: { tauSyn: 5, alpha: Math.exp(-1 / 5), scale: 'none' }, reduction: 'mean' }),
-    optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
-    progress: 'never',
-  });
-  const rec = net.forward(x, { training: false, record: true });
-  const rates = rec.traces!.map((t) => tf.mean(t.spikes).dataSync()[0]!);
-  tf.dispose([rec.spikes, ...rec.traces!.flatMap((t) => [t.spikes, t.psp, t.membrane])]);
-  trainer.trainStep({ inputs: x, targets: d });
-  trainer.trainStep({ inputs: x, targets: d });
-  const times: number[] = [];
-  for (let i = 0; i < iters; i++) {
-    const t0 = performance.now();
-    trainer.trainStep({ inputs: x, targets: d });
-    times.push(performance.now() - t0);
-  }
-  trainer.dispose();
-  net.dispose();
-  tf.dispose([x, d]);
-  return { best: Math.min(...times), mean: times.reduce((a, b) => a + b, 0) / iters, rates };
-}
+// the dense workloads of torch_snn.py (bench/workloads): a training step's synapse products are all spike × dense
+const STEP_WORKLOADS: readonly WorkloadName[] = ['nmnist-mlp', 'control-mlp'];
 
 function stepRows(iters: number): Array<Array<string | number>> {
   const rows: Array<Array<string | number>> = [];
-  for (const w of STEP_WORKLOADS) {
+  for (const name of STEP_WORKLOADS) {
     for (const mode of ['matmul', 'auto'] as const) {
       const kind = useSpikeKernels(mode);
       // tf.matMul's ∂W (transposeA) takes seconds on the nmnist shape: fewer steps there
-      const r = trainStepMs(w, mode === 'matmul' && w.name === 'nmnist-mlp' ? Math.min(iters, 2) : iters);
+      const r = measureFused(WORKLOADS[name], {
+        warmup: 2,
+        iters: mode === 'matmul' && name === 'nmnist-mlp' ? Math.min(iters, 2) : iters,
+      });
       rows.push([
-        w.name,
+        name,
         kind === 'matmul' ? 'tf.matMul' : `spikeDense (${kind})`,
-        fmt(r.best),
-        fmt(r.mean),
-        r.rates.map((v) => v.toFixed(3)).join(' '),
+        fmt(r.msMin),
+        fmt(r.msPerIter),
+        r.spikeRates.map((v) => v.toFixed(3)).join(' '),
       ]);
     }
   }

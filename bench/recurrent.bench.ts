@@ -5,13 +5,8 @@
  * recurrent, recurrent + adaptive, or with a learned per-neuron τ; one step = forward +
  * spike-sequence loss + backward + Adam, on tfjs-wasm.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/index.ts';
-import { classSpikeTrains } from '../src/labels/classification.ts';
-import { spikeSequenceLoss } from '../src/loss/index.ts';
-import { Sequential } from '../src/network/sequential.ts';
-import { Trainer } from '../src/train/trainer.ts';
-import { createRng } from '../src/util/random.ts';
+import { buildProblem, spikeRates, stepTrainer, timeStep } from './stepTiming.ts';
 import type { BenchSuite, BenchTable } from './types.ts';
 
 const T = 100;
@@ -28,51 +23,31 @@ const VARIANTS: Array<[string, Record<string, unknown>]> = [
 
 interface Bench {
   /** One training step: wall and process CPU milliseconds (CPU time is what a loaded machine distorts least). */
-  step(): { wall: number; cpu: number };
+  step(): { wallMs: number; cpuMs: number };
   rates: number[];
   dispose(): void;
 }
 
 function build(hidden: Record<string, unknown>): Bench {
   const layer = { type: 'dense', units: 128, weightScale: 4, synapseInput: 'spike', ...hidden };
-  const net = Sequential.fromConfig({
+  const pb = buildProblem({
     T,
+    batch: BATCH,
     inputShape: [INPUTS],
-    input: 'spikes',
+    input: 'bernoulli',
+    p: 0.1,
     lif,
     layers: [layer, layer, { type: 'dense', units: 8, weightScale: 4, synapseInput: 'spike' }],
   });
-  const rng = createRng(0);
-  const x = tf.tensor(
-    Float32Array.from({ length: T * BATCH * INPUTS }, () => (rng.next() < 0.1 ? 1 : 0)),
-    [T, BATCH, INPUTS],
-  );
-  const labels = Int32Array.from({ length: BATCH }, () => rng.int(8));
-  const d = classSpikeTrains(labels, { T, numClasses: 8, pattern: Array.from({ length: T }, (_, t) => (t % 3 === 1 ? 1 : 0)) });
-  const trainer = new Trainer(net, {
-    loss: (o, t) => spikeSequenceLoss(o, t, { psp: { tauSyn: 5, alpha: Math.exp(-1 / 5), scale: 'none' }, reduction: 'mean' }),
-    optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
-    progress: 'never',
-  });
-  const rec = net.forward(x, { training: false, record: true });
-  const rates = rec.traces!.map((t) => tf.mean(t.spikes).dataSync()[0]!);
-  rec.traces!.forEach((t) => [t.spikes, t.psp, t.membrane].forEach((v) => v?.dispose()));
-  rec.spikes.dispose();
-  trainer.trainStep({ inputs: x, targets: d }); // warm-up
+  const { trainer, step } = stepTrainer(pb);
+  const rates = spikeRates(pb.net, pb.inputs);
+  step(); // warm-up
   return {
     rates,
-    step: () => {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      trainer.trainStep({ inputs: x, targets: d });
-      const wall = performance.now() - t0;
-      const c = process.cpuUsage(c0);
-      return { wall, cpu: (c.user + c.system) / 1000 };
-    },
+    step: () => timeStep(step),
     dispose: () => {
       trainer.dispose();
-      net.dispose();
-      tf.dispose([x, d]);
+      pb.dispose();
     },
   };
 }
@@ -86,9 +61,9 @@ const suite: BenchSuite = async ({ quick }) => {
   const cpus = benches.map(() => [] as number[]);
   for (let i = 0; i < iters; i++) {
     benches.forEach((b, v) => {
-      const { wall, cpu } = b.step();
-      times[v]!.push(wall);
-      cpus[v]!.push(cpu);
+      const { wallMs, cpuMs } = b.step();
+      times[v]!.push(wallMs);
+      cpus[v]!.push(cpuMs);
     });
   }
   benches.forEach((b) => b.dispose());
@@ -127,7 +102,7 @@ const suite: BenchSuite = async ({ quick }) => {
     ],
     rows,
     notes: [
-      "Target (issue #11): the recurrent layer's training step ≤ 2× the feed-forward one. One warm-up step each, then the variants' steps interleaved. CPU ms: the process's user + system time per step (one thread), which a loaded machine inflates far less than the wall clock.",
+      "Target (issue #11): the recurrent layer's training step ≤ 2× the feed-forward one. One warm-up step each, then the variants' steps interleaved. CPU ms: the process's user + system time per step (all its threads), which a loaded machine inflates far less than the wall clock.",
     ],
   };
   return [table];

@@ -41,6 +41,8 @@ export interface VizSession {
   controllers: string[];
   /** 'teacher' for an env that has one, else 'keyboard'. */
   defaultController(env: string): string;
+  /** How the menu names an env (its first alias, else its id), so that an id given as `--env` is selected in it. */
+  menuName(env: string): string;
   /** Ends the recording (if any): the file then holds every episode, the one in progress too. */
   close(): { file: string; episodes: number; steps: number } | undefined;
 }
@@ -235,12 +237,17 @@ export function createVizFactory(options: Partial<VizSessionOptions> = {}): VizS
   // Short aliases read better in the page's menu; ids without an alias are listed as they are.
   const aliases = listAliases();
   const aliased = new Set(Object.values(aliases));
-  const envs = recorder ? [o.env!] : [...Object.keys(aliases), ...listEnvs().filter((id) => !aliased.has(id))];
+  const menuName = (env: string): string => {
+    const id = resolveEnvId(env);
+    return Object.keys(aliases).find((a) => aliases[a] === id) ?? id;
+  };
+  const envs = recorder ? [menuName(o.env!)] : [...Object.keys(aliases), ...listEnvs().filter((id) => !aliased.has(id))];
   const controllers = ['teacher', 'keyboard', ...(o.checkpoint ? ['checkpoint'] : [])];
   return {
     envs,
     controllers,
     defaultController: (env) => (hasTeacher(env) ? 'teacher' : 'keyboard'),
+    menuName,
     factory: ({ env, controller }) => {
       if (recorder && resolveEnvId(env) !== resolveEnvId(o.env!))
         throw new Error(`this session records ${o.env} to ${recorder.file}; it cannot switch to ${env}`);

@@ -30,14 +30,13 @@ import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
 import type { ParamRules } from './params.ts';
 import type { Action, BoxSpace, DiscreteSpace, EnvMetadata, ResetOptions, ResetResult, StepResult, WorldBounds } from './core.ts';
-import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
-import { box, discrete, readBoxAction, readDiscreteAction, type OutOfBounds } from './spaces.ts';
+import { box, discrete, readDiscreteAction, type OutOfBounds } from './spaces.ts';
+import { envMetadata, motorCommand, uniformDraws } from './kit.ts';
 import {
   PX_PER_M,
   addBody,
   addPin,
   applyForceSI,
-  clearPhysics,
   createPhysics,
   getAngle,
   getOmega,
@@ -144,10 +143,7 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
   protected physics: Physics;
   private cart!: MBody;
   private pole!: MBody;
-  private rng: Rng = createRng(entropySeed());
-  private readonly actionBuf = new Float64Array(1);
   private readonly state: CartPoleState = { x: 0, xDot: 0, theta: 0, thetaDot: 0 };
-  private done = true;
 
   constructor(options: Partial<CartPoleOptions> = {}) {
     super();
@@ -160,21 +156,20 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
       [2 * p.xThresholdM, Infinity, 2 * p.thetaThresholdRad, Infinity],
     );
     this.actionSpace = this.opts.discrete ? discrete(2) : box([-1], [1]);
-    this.metadata = Object.freeze({
+    this.metadata = envMetadata({
       dtS: p.tauS,
       substeps: p.substeps,
-      controlHz: 1 / p.tauS,
       maxEpisodeSteps: p.maxEpisodeSteps,
       lengthScaleM: 2 * p.poleHalfLengthM,
     });
-    this.physics = this.build();
+    this.physics = this.buildWorld();
   }
 
   protected applyParams(params: Readonly<CartPoleParams>): void {
     this.cfg = Object.freeze({ ...CARTPOLE_PARAMS, ...params });
   }
 
-  private build(): Physics {
+  protected override buildWorld(): Physics {
     const p = this.cfg;
     const physics = createPhysics({ contacts: false, gravityMS2: p.gravityMS2, substepS: p.tauS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
@@ -218,24 +213,21 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
   }
 
   reset(opts: ResetOptions = {}): ResetResult {
-    this.assertOpen();
-    this.adoptPendingParams();
-    if (opts.seed !== undefined) this.rng = createRng(opts.seed);
+    const rng = this.beginEpisode(opts);
     const r = this.cfg.initRange;
-    const s = this.state;
-    s.x = this.rng.uniform(-r, r);
-    s.xDot = this.rng.uniform(-r, r);
-    s.theta = this.rng.uniform(-r, r);
-    s.thetaDot = this.rng.uniform(-r, r);
-    this.setState(s);
-    this.done = false;
+    const [x, xDot, theta, thetaDot] = uniformDraws(rng, [
+      [-r, r],
+      [-r, r],
+      [-r, r],
+      [-r, r],
+    ]);
+    this.setState({ x: x!, xDot: xDot!, theta: theta!, thetaDot: thetaDot! });
     return { observation: this.observe(), info: {} };
   }
 
   /** Places the world in an exact state (tests and teachers' what-ifs); the sub-step velocity memory is set from it. */
   setState(s: CartPoleState): void {
-    clearPhysics(this.physics);
-    this.physics = this.build();
+    this.rebuildWorld();
     const l = this.cfg.poleHalfLengthM;
     setBodyState(this.physics, this.cart, s.x, 0, 0, s.xDot, 0, 0);
     // Pole centre sits l along the pole from the hinge; θ leans toward +x, which is clockwise (negative SI angle).
@@ -246,13 +238,11 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
   }
 
   protected stepWorld(action: Action): StepResult {
-    this.assertOpen();
-    if (this.done) throw new Error(`${this.id}: step() after the episode ended; call reset() first`);
     const p = this.cfg;
     let force: number;
     if (this.actionSpace.kind === 'discrete')
       force = readDiscreteAction(this.id, this.actionSpace, action) === 1 ? p.forceMagN : -p.forceMagN;
-    else force = p.forceMagN * readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds)[0]!;
+    else force = motorCommand(p.forceMagN, this.boxAction(action, this.opts.outOfBounds)[0]!);
     const cart = this.cart;
     for (let k = 0; k < p.substeps; k++) {
       applyForceSI(cart, force, 0);
@@ -262,7 +252,6 @@ export class CartPoleEnv extends PhysicsEnv<CartPoleParams> {
     }
     this.readState();
     const terminated = cartPoleTerminated(this.state, p);
-    this.done = terminated;
     return { observation: this.observe(), reward: cartPoleReward(this.state), terminated, truncated: false, info: {} };
   }
 

@@ -30,7 +30,7 @@ export {
   type CartPoleOptions,
 } from './cartpole.ts';
 export { VectorEnv, type VectorStepResult } from './vector.ts';
-export { checkEnv, DEFAULT_CHECK_ENV, type CheckEnvOptions } from './check.ts';
+export { checkEnv, DEFAULT_CHECK_ENV, EnvCheckError, type CheckEnvOptions } from './check.ts';
 export {
   PendulumEnv,
   PENDULUM_PARAMS,

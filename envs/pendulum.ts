@@ -27,22 +27,9 @@ import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
 import type { ParamRules } from './params.ts';
 import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
-import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
-import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
-import {
-  PX_PER_M,
-  addBody,
-  addPin,
-  applyTorqueSI,
-  clearPhysics,
-  createPhysics,
-  getAngle,
-  getOmega,
-  setBodyState,
-  substep,
-  type MBody,
-  type Physics,
-} from './physics.ts';
+import { box, type OutOfBounds } from './spaces.ts';
+import { applyJointTorque, envMetadata, placeLink, uniformDraws, wrapAngle } from './kit.ts';
+import { PX_PER_M, addBody, addPin, createPhysics, getAngle, getOmega, substep, type MBody, type Physics } from './physics.ts';
 
 const { Bodies } = Matter;
 
@@ -89,10 +76,8 @@ export interface PendulumState {
   thetaDot: number;
 }
 
-/** Wraps an angle to [−π, π). */
-export function angleNormalize(x: number): number {
-  return ((((x + Math.PI) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) - Math.PI;
-}
+/** Wraps an angle to [−π, π) (`wrapAngle` of envs/kit.ts, under the name the teachers use). */
+export const angleNormalize = wrapAngle;
 
 export function pendulumReward(s: PendulumState, torqueNm: number): number {
   const th = angleNormalize(s.theta);
@@ -121,8 +106,6 @@ export class PendulumEnv extends PhysicsEnv<PendulumParams> {
   private cfg: typeof PENDULUM_PARAMS = PENDULUM_PARAMS;
   protected physics: Physics;
   private rod!: MBody;
-  private rng: Rng = createRng(entropySeed());
-  private readonly actionBuf = new Float64Array(1);
   private readonly state: PendulumState = { theta: 0, thetaDot: 0 };
 
   constructor(options: Partial<PendulumOptions> = {}) {
@@ -132,21 +115,15 @@ export class PendulumEnv extends PhysicsEnv<PendulumParams> {
     const p = this.cfg;
     this.observationSpace = box([-1, -1, -p.maxSpeedRadS], [1, 1, p.maxSpeedRadS]);
     this.actionSpace = box([-p.maxTorqueNm], [p.maxTorqueNm]);
-    this.metadata = Object.freeze({
-      dtS: p.dtS,
-      substeps: p.substeps,
-      controlHz: 1 / p.dtS,
-      maxEpisodeSteps: p.maxEpisodeSteps,
-      lengthScaleM: p.lengthM,
-    });
-    this.physics = this.build();
+    this.metadata = envMetadata({ dtS: p.dtS, substeps: p.substeps, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: p.lengthM });
+    this.physics = this.buildWorld();
   }
 
   protected applyParams(params: Readonly<PendulumParams>): void {
     this.cfg = Object.freeze({ ...PENDULUM_PARAMS, ...params });
   }
 
-  private build(): Physics {
+  protected override buildWorld(): Physics {
     const p = this.cfg;
     const physics = createPhysics({ contacts: false, gravityMS2: p.gravityMS2, substepS: p.dtS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
@@ -162,36 +139,33 @@ export class PendulumEnv extends PhysicsEnv<PendulumParams> {
   }
 
   reset(opts: ResetOptions = {}): ResetResult {
-    this.assertOpen();
-    this.adoptPendingParams();
-    if (opts.seed !== undefined) this.rng = createRng(opts.seed);
-    this.setState({ theta: this.rng.uniform(-Math.PI, Math.PI), thetaDot: this.rng.uniform(-1, 1) });
+    const [theta, thetaDot] = uniformDraws(this.beginEpisode(opts), [
+      [-Math.PI, Math.PI],
+      [-1, 1],
+    ]);
+    this.setState({ theta: theta!, thetaDot: thetaDot! });
     return { observation: this.observe(), info: { theta: angleNormalize(this.state.theta) } };
   }
 
   /** Places the rod in an exact state (rebuilds the world so no solver memory carries over). */
   setState(s: PendulumState): void {
-    clearPhysics(this.physics);
-    this.physics = this.build();
+    this.rebuildWorld();
     this.placeRod(s.theta, s.thetaDot);
     this.state.theta = s.theta;
     this.state.thetaDot = s.thetaDot;
   }
 
+  /** The rod hangs from the pivot at the origin; θ = 0 is upright. */
   private placeRod(theta: number, thetaDot: number): void {
-    const h = this.cfg.lengthM / 2;
-    const sn = Math.sin(theta);
-    const cs = Math.cos(theta);
-    setBodyState(this.physics, this.rod, -h * sn, h * cs, theta, -h * cs * thetaDot, -h * sn * thetaDot, thetaDot);
+    placeLink(this.physics, this.rod, { angle: theta, omega: thetaDot, halfLengthM: this.cfg.lengthM / 2, axis: 'up' });
   }
 
   protected stepWorld(action: Action): StepResult {
-    this.assertOpen();
     const p = this.cfg;
-    const u = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds)[0]!;
+    const u = this.boxAction(action, this.opts.outOfBounds)[0]!;
     const reward = pendulumReward(this.state, u); // Gymnasium scores the state the action was taken in
     for (let k = 0; k < p.substeps; k++) {
-      applyTorqueSI(this.rod, u);
+      applyJointTorque(undefined, this.rod, u);
       substep(this.physics);
     }
     this.readState();

@@ -1,9 +1,15 @@
 /**
  * What every matter-js environment shares: drawing the world, the visualizer's push, the closed
  * state, the physical parameters (validated at construction; `setParams` takes effect at the
- * next reset, so an episode never changes body mid-way), and the guard against a non-finite state.
- * A subclass owns its `physics` (rebuilt at reset when it needs to), implements one control step as
- * `stepWorld`, and re-reads its plain state after anything outside `step` moved the bodies.
+ * next reset, so an episode never changes body mid-way), the seeded stream of resets, the order
+ * of reset and step, and the guard against a non-finite state. A subclass owns its `physics`
+ * (`buildWorld`, rebuilt by `rebuildWorld`), starts each `reset` with `beginEpisode`, implements
+ * one control step as `stepWorld`, and re-reads its plain state after anything outside `step`
+ * moved the bodies. envs/kit.ts has the stateless helpers (metadata, draws, motors, links).
+ *
+ * Order (Gymnasium's): `step` before the first `reset`, or after a step that terminated the
+ * episode, is an error naming the env; a new episode opens when `reset` puts the parameters in
+ * force (`beginEpisode` or `adoptPendingParams`).
  *
  * Non-finite state: a world that has blown up (NaN or ±Infinity in the observation or reward) ends
  * the episode at once — `terminated: true`, reward 0, and `info.error` saying what went non-finite —
@@ -24,6 +30,8 @@ import type {
 } from './core.ts';
 import { applyImpulseSI, clearPhysics, snapshotPhysics, type Physics } from './physics.ts';
 import { resolveParams, type ParamRules } from './params.ts';
+import { readBoxAction, type OutOfBounds } from './spaces.ts';
+import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
 
 export abstract class PhysicsEnv<P extends Readonly<Record<string, number>> = Readonly<Record<string, number>>> implements Env {
   abstract readonly id: string;
@@ -33,9 +41,13 @@ export abstract class PhysicsEnv<P extends Readonly<Record<string, number>> = Re
   protected abstract physics: Physics;
   /** Which values each physical parameter may take. */
   protected abstract readonly paramRules: ParamRules<P>;
+  /** The stream that draws start states; `beginEpisode` re-seeds it when reset gets a seed (unseeded: entropy). */
+  protected rng: Rng = createRng(entropySeed());
   private closed = false;
   private physical: Readonly<P> | undefined;
   private pending: Readonly<P> | undefined;
+  private episode: 'none' | 'running' | 'ended' = 'none';
+  private actionBuffer: Float64Array | undefined;
 
   abstract reset(opts?: ResetOptions): ResetResult;
   /** One control step of the world (the subclass's physics, reward and termination). */
@@ -63,8 +75,20 @@ export abstract class PhysicsEnv<P extends Readonly<Record<string, number>> = Re
     this.pending = resolveParams(this.id, this.pending ?? this.params, this.paramRules, given);
   }
 
-  /** Puts parameters from `setParams` in force; every subclass's `reset` calls it before building the world. */
+  /**
+   * Opens an episode: checks the env is open, puts parameters from `setParams` in force and
+   * re-seeds `rng` when a seed is given. Every subclass's `reset` starts with it; returns `rng`.
+   */
+  protected beginEpisode(opts: ResetOptions = {}): Rng {
+    this.assertOpen();
+    this.adoptPendingParams();
+    if (opts.seed !== undefined) this.rng = createRng(opts.seed);
+    return this.rng;
+  }
+
+  /** Puts parameters from `setParams` in force and opens an episode; `beginEpisode` calls it (older subclasses call it from `reset`). */
   protected adoptPendingParams(): void {
+    this.episode = 'running';
     if (!this.pending) return;
     this.physical = this.pending;
     this.pending = undefined;
@@ -86,7 +110,31 @@ export abstract class PhysicsEnv<P extends Readonly<Record<string, number>> = Re
   }
 
   step(action: Action): StepResult {
-    return endOnNonFinite(this.id, this.stepWorld(action));
+    this.assertOpen();
+    if (this.episode === 'none') throw new Error(`${this.id}: step() before reset(); call reset() first`);
+    if (this.episode === 'ended') throw new Error(`${this.id}: step() after the episode ended; call reset() first`);
+    const r = endOnNonFinite(this.id, this.stepWorld(action));
+    if (r.terminated) this.episode = 'ended';
+    return r;
+  }
+
+  /** The world of a new episode; `rebuildWorld` calls it (an env that rebuilds its world at reset overrides it). */
+  protected buildWorld(): Physics {
+    throw new Error(`${this.id}: rebuildWorld() needs buildWorld() to be implemented`);
+  }
+
+  /** Replaces the world by a fresh `buildWorld()`, so no solver memory carries over from the last episode. */
+  protected rebuildWorld(): void {
+    clearPhysics(this.physics);
+    this.physics = this.buildWorld();
+  }
+
+  /** The action as a checked vector of the box action space (one buffer, reused): errors name the env, bad values are refused or clipped. */
+  protected boxAction(action: Action, outOfBounds: OutOfBounds): Float64Array {
+    const space = this.actionSpace;
+    if (space.kind !== 'box') throw new Error(`${this.id}: boxAction() needs a box action space`);
+    this.actionBuffer ??= new Float64Array(space.low.length);
+    return readBoxAction(this.id, space, action, this.actionBuffer, outOfBounds);
   }
 
   applyImpulse(bodyId: number, point: readonly [number, number], impulse: readonly [number, number]): void {

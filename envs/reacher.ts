@@ -22,20 +22,18 @@ import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
 import type { ParamRules } from './params.ts';
 import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
-import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
-import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
+import { box, type OutOfBounds } from './spaces.ts';
+import { clip, envMetadata, motorCommand, placeLink, uniformDraws } from './kit.ts';
 import {
   PX_PER_M,
   addBody,
   addPin,
   applyTorqueSI,
-  clearPhysics,
   createPhysics,
   getAngle,
   getOmega,
   getX,
   getY,
-  setBodyState,
   substep,
   type MBody,
   type Physics,
@@ -120,8 +118,6 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
   protected physics: Physics;
   private upper!: MBody;
   private fore!: MBody;
-  private rng: Rng = createRng(entropySeed());
-  private readonly actionBuf = new Float64Array(2);
   private readonly state: ReacherState = { q1: 0, q2: 0, q1Dot: 0, q2Dot: 0, fingertip: [1, 0], target: [0.5, 0] };
 
   constructor(options: Partial<ReacherOptions> = {}) {
@@ -132,21 +128,20 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
     const inf = Infinity;
     this.observationSpace = box([-1, -1, -1, -1, -1, -1, -inf, -inf, -2, -2], [1, 1, 1, 1, 1, 1, inf, inf, 2, 2]);
     this.actionSpace = box([-1, -1], [1, 1]);
-    this.metadata = Object.freeze({
+    this.metadata = envMetadata({
       dtS: p.dtS,
       substeps: p.substeps,
-      controlHz: 1 / p.dtS,
       maxEpisodeSteps: p.maxEpisodeSteps,
       lengthScaleM: p.link1M + p.link2M,
     });
-    this.physics = this.build();
+    this.physics = this.buildWorld();
   }
 
   protected applyParams(params: Readonly<ReacherParams>): void {
     this.cfg = Object.freeze({ ...REACHER_PARAMS, ...params });
   }
 
-  private build(): Physics {
+  protected override buildWorld(): Physics {
     const p = this.cfg;
     const physics = createPhysics({ contacts: false, gravityMS2: 0, substepS: p.dtS / p.substeps, constraintIterations: 4 });
     const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
@@ -170,66 +165,51 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
   }
 
   reset(opts: ResetOptions = {}): ResetResult {
-    this.assertOpen();
-    this.adoptPendingParams();
-    if (opts.seed !== undefined) this.rng = createRng(opts.seed);
-    const q1 = this.rng.uniform(-0.1, 0.1);
-    const q2 = this.rng.uniform(-0.1, 0.1);
-    const phi = this.rng.uniform(-Math.PI, Math.PI);
+    const rng = this.beginEpisode(opts);
     const p = this.cfg;
-    const r = this.rng.uniform(p.targetMinM, p.targetMaxM);
+    // joint angles, then the target's direction and distance
+    const [q1, q2, phi, r] = uniformDraws(rng, [
+      [-0.1, 0.1],
+      [-0.1, 0.1],
+      [-Math.PI, Math.PI],
+      [p.targetMinM, p.targetMaxM],
+    ]) as [number, number, number, number];
     this.setState(q1, q2, 0, 0, [r * Math.cos(phi), r * Math.sin(phi)]);
     return { observation: this.observe(), info: { distance: reacherDistance(this.state) } };
   }
 
   /** Places the arm at joint angles/velocities and sets the target (rebuilds the world). */
   setState(q1: number, q2: number, q1Dot: number, q2Dot: number, target: readonly [number, number]): void {
-    clearPhysics(this.physics);
-    this.physics = this.build();
+    this.rebuildWorld();
     const { link1M: l1, link2M: l2 } = this.cfg;
-    const a2 = q1 + q2;
-    const w2 = q1Dot + q2Dot;
+    // the elbow and its velocity: the end of the upper arm
     const ex = l1 * Math.cos(q1);
     const ey = l1 * Math.sin(q1);
-    setBodyState(
-      this.physics,
-      this.upper,
-      (l1 / 2) * Math.cos(q1),
-      (l1 / 2) * Math.sin(q1),
-      q1,
-      (-l1 / 2) * Math.sin(q1) * q1Dot,
-      (l1 / 2) * Math.cos(q1) * q1Dot,
-      q1Dot,
-    );
-    setBodyState(
-      this.physics,
-      this.fore,
-      ex + (l2 / 2) * Math.cos(a2),
-      ey + (l2 / 2) * Math.sin(a2),
-      a2,
-      -ey * q1Dot - (l2 / 2) * Math.sin(a2) * w2,
-      ex * q1Dot + (l2 / 2) * Math.cos(a2) * w2,
-      w2,
-    );
+    placeLink(this.physics, this.upper, { angle: q1, omega: q1Dot, halfLengthM: l1 / 2, axis: 'x' });
+    placeLink(this.physics, this.fore, {
+      pivot: [ex, ey],
+      pivotVel: [-ey * q1Dot, ex * q1Dot],
+      angle: q1 + q2,
+      omega: q1Dot + q2Dot,
+      halfLengthM: l2 / 2,
+      axis: 'x',
+    });
     this.state.target = [target[0], target[1]];
     this.readState();
   }
 
   protected stepWorld(action: Action): StepResult {
-    this.assertOpen();
     const p = this.cfg;
-    const a = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds);
-    const t1 = p.maxTorqueNm * a[0]!;
-    const t2 = p.maxTorqueNm * a[1]!;
-    const b = p.jointDampingNms;
+    const a = this.boxAction(action, this.opts.outOfBounds);
     const a1Before = getAngle(this.upper);
     const a2Before = getAngle(this.fore);
     for (let k = 0; k < p.substeps; k++) {
       const w1 = getOmega(this.physics, this.upper);
       const w2rel = getOmega(this.physics, this.fore) - w1;
-      const shoulder = t1 - b * w1;
-      const elbow = t2 - b * w2rel;
-      // The elbow torque acts on the forearm and reacts on the upper arm.
+      const shoulder = motorCommand(p.maxTorqueNm, a[0]!, p.jointDampingNms, w1);
+      const elbow = motorCommand(p.maxTorqueNm, a[1]!, p.jointDampingNms, w2rel);
+      // The elbow torque acts on the forearm and reacts on the upper arm; the upper arm's two
+      // torques are summed before one call (not applyJointTorque twice) to keep its rounding.
       applyTorqueSI(this.upper, shoulder - elbow);
       applyTorqueSI(this.fore, elbow);
       substep(this.physics);
@@ -277,8 +257,8 @@ export class ReacherEnv extends PhysicsEnv<ReacherParams> {
       s.target[1],
       s.q1Dot,
       s.q2Dot,
-      Math.max(-2, Math.min(2, s.fingertip[0] - s.target[0])),
-      Math.max(-2, Math.min(2, s.fingertip[1] - s.target[1])),
+      clip(s.fingertip[0] - s.target[0], -2, 2),
+      clip(s.fingertip[1] - s.target[1], -2, 2),
     );
   }
 

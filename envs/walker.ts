@@ -27,14 +27,13 @@ import Matter from 'matter-js';
 import { PhysicsEnv } from './physicsEnv.ts';
 import type { ParamRules } from './params.ts';
 import type { Action, BoxSpace, EnvMetadata, ResetOptions, ResetResult, StepResult } from './core.ts';
-import { createRng, entropySeed, type Rng } from '../src/util/random.ts';
-import { box, readBoxAction, type OutOfBounds } from './spaces.ts';
+import { box, type OutOfBounds } from './spaces.ts';
+import { envMetadata, motorCommand, uniformDraws, wrapAngle } from './kit.ts';
 import {
   PX_PER_M,
   addBody,
   addPin,
   applyTorqueSI,
-  clearPhysics,
   createPhysics,
   getAngle,
   getX,
@@ -144,14 +143,11 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
   private torso!: MBody;
   private readonly thighs: MBody[] = [];
   private readonly shins: MBody[] = [];
-  private rng: Rng = createRng(entropySeed());
-  private readonly actionBuf = new Float64Array(2 * WALKER_LEGS);
   private readonly q = new Float64Array(2 * WALKER_LEGS);
   private readonly qPrev = new Float64Array(2 * WALKER_LEGS);
   private readonly qDot = new Float64Array(2 * WALKER_LEGS);
   private readonly torsoVel = new Float64Array(3);
   private readonly state: WalkerState = { x: 0, y: 0, angle: 0 };
-  private done = true;
 
   constructor(options: Partial<WalkerOptions> = {}) {
     super();
@@ -173,14 +169,8 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
       low.map((v) => (v === 0 ? Infinity : -v)),
     );
     this.actionSpace = box(new Array<number>(n).fill(-1), new Array<number>(n).fill(1));
-    this.metadata = Object.freeze({
-      dtS: p.dtS,
-      substeps: p.substeps,
-      controlHz: 1 / p.dtS,
-      maxEpisodeSteps: p.maxEpisodeSteps,
-      lengthScaleM: p.torsoLengthM,
-    });
-    this.physics = this.build();
+    this.metadata = envMetadata({ dtS: p.dtS, substeps: p.substeps, maxEpisodeSteps: p.maxEpisodeSteps, lengthScaleM: p.torsoLengthM });
+    this.physics = this.buildWorld();
   }
 
   protected applyParams(params: Readonly<WalkerParams>): void {
@@ -193,7 +183,7 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
     return p.thighM + p.shinM + p.legWidthM / 2;
   }
 
-  private build(): Physics {
+  protected override buildWorld(): Physics {
     const p = this.cfg;
     const physics = createPhysics({ gravityMS2: p.gravityMS2, substepS: p.dtS / p.substeps, constraintIterations: 6 });
     const S = PX_PER_M;
@@ -255,19 +245,21 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
   }
 
   reset(opts: ResetOptions = {}): ResetResult {
-    this.assertOpen();
-    this.adoptPendingParams();
-    if (opts.seed !== undefined) this.rng = createRng(opts.seed);
-    clearPhysics(this.physics);
-    this.physics = this.build();
+    const rng = this.beginEpisode(opts);
+    this.rebuildWorld();
     const p = this.cfg;
     const h = this.standHeight();
     const r = p.initJointRange;
+    // hip then knee angle of each leg in turn
+    const q = uniformDraws(
+      rng,
+      Array.from({ length: 2 * WALKER_LEGS }, () => [-r, r] as const),
+    );
     setBodyState(this.physics, this.torso, 0, h, 0);
     for (let i = 0; i < WALKER_LEGS; i++) {
       const hx = i < 2 ? p.hipOffsetM : -p.hipOffsetM;
-      const qh = this.rng.uniform(-r, r);
-      const qk = this.rng.uniform(-r, r);
+      const qh = q[2 * i]!;
+      const qk = q[2 * i + 1]!;
       // Hip at (hx, h); thigh hangs at angle qh, shin at qh + qk (0 = straight down, CCW positive).
       const kx = hx + p.thighM * Math.sin(qh);
       const ky = h - p.thighM * Math.cos(qh);
@@ -283,7 +275,6 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
     this.qDot.fill(0);
     this.torsoVel.fill(0);
     this.readState();
-    this.done = false;
     return { observation: this.observe(), info: { x: this.state.x, fallen: false } };
   }
 
@@ -297,10 +288,8 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
   }
 
   protected stepWorld(action: Action): StepResult {
-    this.assertOpen();
-    if (this.done) throw new Error(`${this.id}: step() after the episode ended; call reset() first`);
     const p = this.cfg;
-    const a = readBoxAction(this.id, this.actionSpace, action, this.actionBuf, this.opts.outOfBounds);
+    const a = this.boxAction(action, this.opts.outOfBounds);
     const x0 = getX(this.torso);
     const y0 = getY(this.torso);
     const th0 = getAngle(this.torso);
@@ -311,9 +300,10 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
       const qBefore = this.q;
       this.readJoints(qBefore);
       for (let i = 0; i < n; i++) {
-        const hip = p.maxTorqueNm * a[i]! - p.jointDampingNms * this.qDot[i]!;
-        const knee = p.maxTorqueNm * a[n + i]! - p.jointDampingNms * this.qDot[n + i]!;
-        // A joint torque acts on the child and reacts on the parent.
+        const hip = motorCommand(p.maxTorqueNm, a[i]!, p.jointDampingNms, this.qDot[i]!);
+        const knee = motorCommand(p.maxTorqueNm, a[n + i]!, p.jointDampingNms, this.qDot[n + i]!);
+        // A joint torque acts on the child and reacts on the parent; the thigh's two torques are
+        // summed before one call (not applyJointTorque twice) to keep its rounding.
         applyTorqueSI(this.thighs[i]!, hip - knee);
         applyTorqueSI(this.torso, -hip);
         applyTorqueSI(this.shins[i]!, knee);
@@ -330,7 +320,6 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
     this.torsoVel[1] = (this.state.y - y0) / p.dtS;
     this.torsoVel[2] = (this.state.angle - th0) / p.dtS;
     const terminated = walkerFallen(this.state, p);
-    this.done = terminated;
     return {
       observation: this.observe(),
       reward: walkerReward(this.state.x - x0, work, p),
@@ -353,14 +342,10 @@ export class WalkerEnv extends PhysicsEnv<WalkerParams> {
   private observe(): Float64Array {
     const o = new Float64Array(5 + 4 * WALKER_LEGS);
     o[0] = Math.max(0, this.state.y);
-    o[1] = wrap(this.state.angle);
+    o[1] = wrapAngle(this.state.angle);
     o.set(this.torsoVel, 2);
-    for (let j = 0; j < 2 * WALKER_LEGS; j++) o[5 + j] = wrap(this.q[j]!);
+    for (let j = 0; j < 2 * WALKER_LEGS; j++) o[5 + j] = wrapAngle(this.q[j]!);
     o.set(this.qDot, 5 + 2 * WALKER_LEGS);
     return o;
   }
-}
-
-function wrap(x: number): number {
-  return ((((x + Math.PI) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) - Math.PI;
 }

@@ -10,49 +10,32 @@
  * after warm-up steps like the reference (2 warm-up, 10 timed by default).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { classSpikeTrains } from '../../src/labels/classification.ts';
-import { spikeSequenceLoss } from '../../src/loss/index.ts';
 import { lifMultiStepReference, pspFilterReference, stopGradient } from '../../src/neurons/reference.ts';
 import { spikeFn } from '../../src/neurons/surrogate.ts';
-import { Sequential } from '../../src/network/sequential.ts';
-import { Optimizer, type NamedGrad, type OptimizerSpec } from '../../src/train/optimizers.ts';
-import { Trainer } from '../../src/train/trainer.ts';
-import { createRng } from '../../src/util/random.ts';
+import { Optimizer, type NamedGrad } from '../../src/train/optimizers.ts';
+import {
+  buildProblem,
+  spikeRates,
+  stepTrainer,
+  timeSteps,
+  TORCH_ADAM,
+  TORCH_LIF,
+  TORCH_LOSS_PSP,
+  type Problem,
+  type StepProblemSpec,
+  type TimingOptions,
+} from '../stepTiming.ts';
+
+export type { TimingOptions } from '../stepTiming.ts';
 
 export type WorkloadName = 'nmnist-mlp' | 'cifar-conv' | 'control-mlp';
 export const WORKLOAD_NAMES: readonly WorkloadName[] = ['nmnist-mlp', 'cifar-conv', 'control-mlp'];
 
-const BETA = Math.exp(-1 / 5);
-export const TORCH_LIF = Object.freeze({
-  tauMem: 5,
-  decay: BETA,
-  threshold: 1,
-  reset: 'soft' as const,
-  detachReset: true,
-  surrogate: Object.freeze({ kind: 'fastSigmoid' as const, slope: 10 }),
-});
-export const TORCH_LOSS_PSP = Object.freeze({ tauSyn: 5, alpha: Math.exp(-1 / 5), scale: 'none' as const });
-export const TORCH_ADAM: Readonly<OptimizerSpec> = Object.freeze({
-  kind: 'adam',
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
-  weightDecay: 0,
-});
-
 /** A synaptic layer for the nominal FLOP count: dense [in, out] or 3×3 conv at H×W. */
 type SynapticShape = { kind: 'dense'; nin: number; nout: number } | { kind: 'conv'; cin: number; cout: number; h: number; w: number };
 
-export interface Workload {
+export interface Workload extends StepProblemSpec {
   name: WorkloadName;
-  T: number;
-  batch: number;
-  inputShape: number[];
-  input: 'bernoulli' | 'static';
-  /** Firing probability of the Bernoulli input. */
-  p: number;
-  layers: unknown[];
   synapses: SynapticShape[];
 }
 
@@ -133,57 +116,6 @@ export function nominalGflopPerIter(w: Workload): number {
   return (3 * 2 * macs * w.T * w.batch) / 1e9;
 }
 
-export interface Problem {
-  net: Sequential;
-  inputs: tf.Tensor;
-  targets: tf.Tensor;
-  dispose(): void;
-}
-
-/** Network, fixed input and desired trains of a workload (seeded; only speed matters). */
-export function buildProblem(w: Workload, seed = 0): Problem {
-  const net = Sequential.fromConfig({
-    T: w.T,
-    seed,
-    inputShape: w.inputShape,
-    input: w.input === 'static' ? 'current' : 'spikes',
-    lif: TORCH_LIF,
-    layers: w.layers,
-  });
-  const rng = createRng(seed + 1);
-  const shape = w.input === 'static' ? [w.batch, ...w.inputShape] : [w.T, w.batch, ...w.inputShape];
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) v[i] = w.input === 'static' ? rng.next() : rng.next() < w.p ? 1 : 0;
-  const inputs = tf.tensor(v, shape, 'float32');
-  const nOut = net.outputShape[0]!;
-  const labels = Int32Array.from({ length: w.batch }, () => rng.int(nOut));
-  const targets = classSpikeTrains(labels, {
-    T: w.T,
-    numClasses: nOut,
-    pattern: Array.from({ length: w.T }, (_, t) => (t % 3 === 1 ? 1 : 0)),
-  });
-  return {
-    net,
-    inputs,
-    targets,
-    dispose() {
-      net.dispose();
-      inputs.dispose();
-      targets.dispose();
-    },
-  };
-}
-
-export function torchLoss(out: tf.Tensor, desired: tf.Tensor): tf.Scalar {
-  return spikeSequenceLoss(out, desired, { psp: TORCH_LOSS_PSP, reduction: 'mean' });
-}
-
-export interface TimingOptions {
-  warmup: number;
-  iters: number;
-}
-
 export const DEFAULT_TIMING: Readonly<TimingOptions> = Object.freeze({ warmup: 2, iters: 10 });
 
 /**
@@ -212,14 +144,6 @@ export interface TrainingMeasurement {
   spikeRates: number[];
   lossFirst: number;
   lossLast: number;
-}
-
-function spikeRates(net: Sequential, x: tf.Tensor): number[] {
-  const rec = net.forward(x, { training: false, record: true });
-  const rates = rec.traces!.map((t) => tf.tidy(() => tf.mean(t.spikes).dataSync()[0]!));
-  rec.traces!.forEach((t) => [t.spikes, t.psp, t.membrane].forEach((v) => v?.dispose()));
-  rec.spikes.dispose();
-  return rates;
 }
 
 function median(xs: number[]): number {
@@ -258,30 +182,14 @@ function summarise(
   };
 }
 
-function timeSteps(step: () => number, t: TimingOptions): { times: number[]; total: number; cpuMs: number; losses: number[] } {
-  const losses: number[] = [];
-  for (let i = 0; i < t.warmup; i++) losses.push(step());
-  const times: number[] = [];
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < t.iters; i++) {
-    const s = performance.now();
-    losses.push(step());
-    times.push(performance.now() - s);
-  }
-  const total = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { times, total, cpuMs: (c.user + c.system) / 1e3, losses };
-}
-
 /** Times `Trainer.trainStep` (fused LIF/PSP ops) on a workload. */
 export function measureFused(w: Workload, timing: Partial<TimingOptions> = {}): TrainingMeasurement {
   const t = { ...DEFAULT_TIMING, ...timing };
   const pb = buildProblem(w);
-  const trainer = new Trainer(pb.net, { loss: torchLoss, optimizer: { ...TORCH_ADAM }, progress: 'never' });
+  const { trainer, step } = stepTrainer(pb);
   try {
     const rates = spikeRates(pb.net, pb.inputs);
-    const r = timeSteps(() => trainer.trainStep({ inputs: pb.inputs, targets: pb.targets }).loss, t);
+    const r = timeSteps(step, t);
     return summarise(w, 'fused', r.times, r.total, r.cpuMs, rates, r.losses);
   } finally {
     trainer.dispose();

@@ -2,7 +2,7 @@
  * `spikeloop record --env ID --out FILE.jsonl|.csv`: records a teacher's episodes as a
  * demonstrations file (format in agents/demos.ts), the input of `train-controller --demos`.
  */
-import { resolveEnvId } from '../../envs/index.ts';
+import { parsePerturbation, resolveEnvId } from '../../envs/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
 import { recordTeacher, writeDemos } from '../../agents/demos.ts';
 import { loadUserModules } from '../userModules.ts';
@@ -19,7 +19,9 @@ const HELP = `usage: spikeloop record --env NAME --out FILE.jsonl|FILE.csv [opti
   --max-steps N         cap on steps per episode (default: the env's time limit)
   --noise F             Gaussian noise on the executed action, σ = F × the action bound (default 0);
                         the file records the teacher's clean action, so it shows recoveries too
-  --perturb SPEC        record under perturbations, e.g. pushes=0.05 (see spikeloop eval --help)
+  --noise-correlation R step-to-step correlation of that noise, in [0, 1) (default 0: white)
+  --perturb SPEC        record under a perturbation, e.g. pushes=0.08 or 'none' (see spikeloop eval
+                        --help); repeatable: episode e runs under the (e mod count)-th
   --env-module FILE     a module that registers your own env; repeatable
   --teacher-module FILE a module that registers its teacher; repeatable
   -h, --help            this text
@@ -34,7 +36,8 @@ const OPTIONS = {
   seed: { type: 'string' },
   'max-steps': { type: 'string' },
   noise: { type: 'string' },
-  perturb: { type: 'string' },
+  'noise-correlation': { type: 'string' },
+  perturb: { type: 'string', multiple: true },
   'env-module': { type: 'string', multiple: true },
   'teacher-module': { type: 'string', multiple: true },
 } as const;
@@ -51,12 +54,16 @@ export async function run(argv: string[]): Promise<number> {
   const maxSteps = intOption('max-steps', values['max-steps'], 1) ?? Infinity;
   const noise = values.noise === undefined ? 0 : Number(values.noise);
   if (!(Number.isFinite(noise) && noise >= 0)) throw new Error(`--noise must be a number >= 0, got '${values.noise}'`);
+  const rho = values['noise-correlation'] === undefined ? 0 : Number(values['noise-correlation']);
+  if (!(rho >= 0 && rho < 1)) throw new Error(`--noise-correlation must be a number in [0, 1), got '${values['noise-correlation']}'`);
+  for (const p of values.perturb ?? []) parsePerturbation(p); // a bad spec fails here, naming itself
   const recorded = recordTeacher(env, makeTeacher(env), {
     episodes,
     seed,
     maxSteps,
     noise,
-    ...(values.perturb !== undefined ? { perturb: values.perturb } : {}),
+    noiseCorrelation: rho,
+    perturbations: values.perturb ?? [],
   });
   writeDemos(values.out, recorded);
   const steps = recorded.reduce((n, e) => n + e.steps.length, 0);

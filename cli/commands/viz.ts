@@ -75,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new Error(`--controller must be one of ${session.controllers.join(', ')}, got '${controller}'`);
   const server = await startVizServer(
     session.factory,
-    { env, controller },
+    { env: session.menuName(env), controller },
     {
       port,
       host: values.host ?? DEFAULT_VIZ_SERVER.host,
@@ -86,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
       controllers: session.controllers,
     },
   );
-  console.log(`spikeloop viz: ${server.runner.simulation.info.env} / ${server.runner.simulation.info.controller} at ${server.url}`);
+  console.log(`spikeloop viz: ${env} / ${server.runner.simulation.info.controller} at ${server.url}`);
   if (values.record !== undefined) console.log(`spikeloop viz: recording every step to ${values.record}`);
   if (values.host && values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
     console.log(`spikeloop viz: listening on ${values.host}; anyone who can reach it can watch and push`);

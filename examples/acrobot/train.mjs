@@ -1,7 +1,8 @@
 /**
  * The acrobot's spiking controller through the library API (what `spikeloop train-controller`
  * and `spikeloop eval` do from the CLI): load the env and teacher modules, train by imitation +
- * DAgger, save the controller folder, then score it and its teacher on the same seeded episodes.
+ * DAgger with the recipe of recipe.json (the file `--config` reads), save the controller folder,
+ * then score it and its teacher on the same seeded episodes.
  *
  *   node examples/acrobot/train.mjs [--out DIR] [--budget N] [--episodes N]
  *
@@ -16,6 +17,7 @@ import {
   evaluateActor,
   formatSummaries,
   loadPolicy,
+  loadRecipeConfig,
   loadUserModules,
   makeTeacher,
   policyActor,
@@ -26,15 +28,17 @@ import {
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 export const ACROBOT_MODULES = Object.freeze([here('./env.mjs'), here('./teacher.mjs')]);
+export const ACROBOT_RECIPE = here('./recipe.json');
 
 /**
- * Trains into `out` (recipe: the defaults, overridden by `recipe`), then evaluates the saved
+ * Trains into `out` (recipe: recipe.json's, overridden by `recipe`), then evaluates the saved
  * controller and the teacher on seeds 0..episodes−1. Returns both summaries.
  */
 export async function trainAcrobot({ out, recipe = {}, episodes = 100, modules = ACROBOT_MODULES, log = console.log }) {
   await initBackend();
   await loadUserModules(modules);
-  const trained = trainController({ env: 'Acrobot-v1', ...recipe }, { outDir: out, log: (line) => log(`  ${line}`) });
+  const config = loadRecipeConfig(ACROBOT_RECIPE);
+  const trained = trainController({ env: 'Acrobot-v1', ...config.recipe, ...recipe }, { outDir: out, log: (line) => log(`  ${line}`) });
   trained.network.dispose();
   const { policy } = loadPolicy(out);
   const snn = summarize('Acrobot-v1', evaluateActor('Acrobot-v1', policyActor(policy), episodes, 0));

@@ -8,10 +8,10 @@
  * `label.type` picks the objective: 'spike-seq' (desired trains + PSP loss, TSSL-BP) or 'rate'
  * (firing-rate targets + STBP rate loss); everything else stays the same, so the two compare.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { networkConfigSchema, parseNetworkConfig, type ResolvedNetworkConfig } from '../network/config.ts';
 import { pspSchema } from '../layers/neuronOptions.ts';
+import { issueTexts, readJsonFile } from '../util/jsonFile.ts';
 
 const posInt = z.number().int().positive();
 
@@ -114,15 +114,11 @@ export interface ResolvedExperiment extends ExperimentConfig {
   resolvedNetwork: ResolvedNetworkConfig;
 }
 
-function issuesText(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('; ');
-}
-
 /** Validates `raw`; throws `experiment config[ <source>]: <field path>: <problem>`. */
 export function parseExperimentConfig(raw: unknown, source = ''): ResolvedExperiment {
   const where = source ? `experiment config ${source}` : 'experiment config';
   const r = experimentConfigSchema.safeParse(raw);
-  if (!r.success) throw new Error(`${where}: ${issuesText(r.error.issues)}`);
+  if (!r.success) throw new Error(`${where}: ${issueTexts(r.error.issues).join('; ')}`);
   const c = r.data;
   let resolvedNetwork: ResolvedNetworkConfig;
   try {
@@ -167,17 +163,5 @@ export function parseExperimentConfig(raw: unknown, source = ''): ResolvedExperi
 
 /** Reads and validates a JSON config file; errors name the file. */
 export function loadExperimentConfig(path: string): ResolvedExperiment {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`experiment config ${path}: cannot read (${(e as Error).message})`, { cause: e });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`experiment config ${path}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  return parseExperimentConfig(raw, path);
+  return parseExperimentConfig(readJsonFile(path, 'experiment config'), path);
 }

@@ -31,6 +31,7 @@ export interface SequentialLike {
       readonly adaptive?: { readonly beta: number; readonly tauAdapt: number } | undefined;
       readonly learnTau?: 'layer' | 'neuron' | undefined;
       readonly delay?: number | undefined;
+      readonly learnPspAlpha?: boolean | undefined;
     }>;
   };
   readonly layers: ReadonlyArray<{ readonly name: string; readonly type: string; readonly outputShape: readonly number[] }>;
@@ -93,7 +94,12 @@ export function fromSequential(network: SequentialLike): EventNetworkSpec {
           ...(lifIn.decay !== undefined ? { decay: lifIn.decay } : {}),
         };
         const pspIn = { ...network.config.psp, ...cfg.psp };
-        const psp: PspOptions = { tauSyn: pspIn.tauSyn, scale: pspIn.scale, ...(pspIn.alpha !== undefined ? { alpha: pspIn.alpha } : {}) };
+        // a trained α (sigmoid of `<layer>/pspAlphaLogit`) replaces the configured one
+        const learned = cfg.learnPspAlpha ? weights.get(`${layer.name}/pspAlphaLogit`) : undefined;
+        if (cfg.learnPspAlpha && learned?.values.length !== 1)
+          throw new Error(`fromSequential: layer '${layer.name}' needs one value in '${layer.name}/pspAlphaLogit'`);
+        const alpha = learned ? 1 / (1 + Math.exp(-learned.values[0]!)) : pspIn.alpha;
+        const psp: PspOptions = { tauSyn: pspIn.tauSyn, scale: pspIn.scale, ...(alpha !== undefined ? { alpha } : {}) };
         layers.push({
           kind: 'dense',
           inSize,

@@ -8,9 +8,8 @@
  * the recurrent products.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { resolveSurrogate } from '../neurons/surrogate.ts';
 import type { AlifScanParams } from './alifScan.ts';
-import { heapModule, heapOffset, heapOutput, wasmHeapBackend, withScratch } from './heapModule.ts';
+import { asmSurrogate, heapModule, heapOffset, heapOutput, wasmHeapBackend, withScratch } from './heapModule.ts';
 
 interface AlifAsm {
   alifForward(
@@ -59,8 +58,6 @@ interface AlifAsm {
   ): void;
   alifWeightGrad(T: number, R: number, N: number, O: number, DI: number, DV: number): void;
 }
-
-const SURROGATE_KIND = { rectangular: 0, sigmoid: 1, arctan: 2, fastSigmoid: 3 } as const;
 
 const alifKernel = heapModule<AlifAsm>('alifScan');
 
@@ -153,9 +150,7 @@ export function alifBackwardHeap(
   const gV = V ? heapOutput(backend, [N, N]) : undefined;
   const gD = wantDecay ? heapOutput(backend, [N]) : undefined;
   const at = (t: tf.Tensor | undefined): number => (t === undefined ? 0 : heapOffset(backend, t)!);
-  const sg = resolveSurrogate(p.surrogate);
-  const sa = sg.kind === 'rectangular' ? sg.width : sg.kind === 'fastSigmoid' ? sg.slope : sg.alpha;
-  const sc = sg.kind === 'arctan' ? (Math.PI / 2) * sg.alpha : 0;
+  const sg = asmSurrogate(p.surrogate);
   const keep = !p.detachReset;
   const full = !(p.beta === 0 && !keep && !wantDecay);
   const stride = (N + 3) & ~3;
@@ -185,9 +180,9 @@ export function alifBackwardHeap(
       p.reset === 'hard' ? 1 : 0,
       keep ? 1 : 0,
       full ? 1 : 0,
-      SURROGATE_KIND[sg.kind],
-      sa,
-      sc,
+      sg.kind,
+      sg.a,
+      sg.c,
     );
   });
   if (gV) asm.alifWeightGrad(T, R, N, at(fwd.spikes), at(gI), at(gV));

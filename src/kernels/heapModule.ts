@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync } from 'node:fs';
 import { packagePath } from '../util/packageRoot.ts';
+import { resolveSurrogate, type SurrogateSpec } from '../neurons/surrogate.ts';
 import type { EmscriptenHeap } from './spikeDenseHeap.ts';
 
 export interface WasmHeapBackend {
@@ -52,6 +53,19 @@ export function withScratch<T>(backend: WasmHeapBackend, bytes: number[], f: (pt
   } finally {
     for (const p of ptrs) if (p !== 0) heap._free(p);
   }
+}
+
+/** Surrogate kinds as the AssemblyScript scans number them (asm/lib/surrogate.ts). */
+const ASM_SURROGATE_KIND = { rectangular: 0, sigmoid: 1, arctan: 2, fastSigmoid: 3 } as const;
+
+/** A surrogate as the scans' backward takes it: its kind number, its width/slope/α `a`, and `c` = π/2·α for arctan (else 0). */
+export function asmSurrogate(spec: SurrogateSpec): { kind: number; a: number; c: number } {
+  const sg = resolveSurrogate(spec);
+  return {
+    kind: ASM_SURROGATE_KIND[sg.kind],
+    a: sg.kind === 'rectangular' ? sg.width : sg.kind === 'fastSigmoid' ? sg.slope : sg.alpha,
+    c: sg.kind === 'arctan' ? (Math.PI / 2) * sg.alpha : 0,
+  };
 }
 
 const warned = new Set<string>();

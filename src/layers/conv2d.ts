@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.ts';
 import { TimeBatchNorm, type BatchNormOptions } from './batchNorm.ts';
 import { biasUniform, kaimingUniform } from './init.ts';
+import { learnedPspAlpha } from './pspAlpha.ts';
 import { resolveLif, resolvePsp, type LayerLifOptions, type LayerPspOptions } from './neuronOptions.ts';
 import { mapSamples } from './reshape.ts';
 import { spikingOutput, type SpikingParts } from './spiking.ts';
@@ -31,6 +32,8 @@ export interface Conv2dOptions {
   psp: LayerPspOptions;
   /** Per-timestep batch norm of the current (needs the network's T). */
   batchNorm?: BatchNormOptions & { T: number };
+  /** Train the PSP decay α = sigmoid(w), one per layer (pspAlpha.ts). */
+  learnPspAlpha?: boolean;
 }
 
 export const DEFAULT_CONV2D: Readonly<Omit<Conv2dOptions, 'filters' | 'kernelSize' | 'lif' | 'psp'>> = Object.freeze({
@@ -80,16 +83,20 @@ export class Conv2d implements SnnLayer {
     this.kernel = tf.variable(kaimingUniform([kh, kw, C, opts.filters], fanIn, opts.weightScale, rng), true);
     const bias = opts.bias ? tf.variable(biasUniform(opts.filters, fanIn, rng), true) : undefined;
     const bn = opts.batchNorm ? new TimeBatchNorm(name, opts.batchNorm.T, opts.filters, opts.batchNorm) : undefined;
+    const psp = resolvePsp(opts.psp);
+    const learned = opts.learnPspAlpha ? learnedPspAlpha(name, psp) : undefined;
     this.weights = [
       { name: `${name}/kernel`, variable: this.kernel },
       ...(bias ? [{ name: `${name}/bias`, variable: bias }] : []),
       ...(bn ? bn.weights : []),
+      ...(learned ? [learned.weight] : []),
     ];
     this.parts = {
       name,
       synapseInput: opts.synapseInput,
       lif: resolveLif(opts.lif),
-      psp: resolvePsp(opts.psp),
+      psp,
+      ...(learned ? { pspAlpha: learned.alpha } : {}),
       ...(bias ? { bias } : {}),
       ...(bn ? { batchNorm: bn } : {}),
     };
@@ -102,7 +109,7 @@ export class Conv2d implements SnnLayer {
 
   describe(): string {
     const [kh, kw] = pair(this.opts.kernelSize);
-    return `conv2d ${kh}×${kw}×${this.kernel.shape[2]}→${this.opts.filters}, stride ${this.stride.join('×')}, padding ${this.opts.padding}, ${this.opts.synapseInput} synapse${this.opts.bias ? ', bias' : ''}${this.opts.batchNorm ? ', batch norm per step' : ''}`;
+    return `conv2d ${kh}×${kw}×${this.kernel.shape[2]}→${this.opts.filters}, stride ${this.stride.join('×')}, padding ${this.opts.padding}, ${this.opts.synapseInput} synapse${this.opts.bias ? ', bias' : ''}${this.opts.batchNorm ? ', batch norm per step' : ''}${this.opts.learnPspAlpha ? ', learned PSP α' : ''}`;
   }
 
   dispose(): void {

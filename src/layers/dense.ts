@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/random.ts';
 import { TimeBatchNorm, type BatchNormOptions } from './batchNorm.ts';
 import { biasUniform, kaimingUniform } from './init.ts';
+import { learnedPspAlpha } from './pspAlpha.ts';
 import { resolveLif, resolvePsp, type LayerLifOptions, type LayerPspOptions } from './neuronOptions.ts';
 import { mapSamples } from './reshape.ts';
 import { spikingOutput, type SpikingParts } from './spiking.ts';
@@ -38,6 +39,8 @@ export interface DenseOptions {
   learnTau?: 'layer' | 'neuron';
   /** Axonal delay of the layer's output spikes, in whole steps (default 0). */
   delay?: number;
+  /** Train the PSP decay α = sigmoid(w), one per layer (pspAlpha.ts). */
+  learnPspAlpha?: boolean;
 }
 
 export const DEFAULT_DENSE: Readonly<Omit<DenseOptions, 'units' | 'lif' | 'psp'>> = Object.freeze({
@@ -86,11 +89,14 @@ export class Dense implements SnnLayer {
           rng,
         )
       : undefined;
+    const psp = resolvePsp(opts.psp);
+    const learned = opts.learnPspAlpha ? learnedPspAlpha(name, psp) : undefined;
     this.weights = [
       { name: `${name}/kernel`, variable: this.kernel },
       ...(bias ? [{ name: `${name}/bias`, variable: bias }] : []),
       ...(bn ? bn.weights : []),
       ...(dyn ? dyn.weights : []),
+      ...(learned ? [learned.weight] : []),
     ];
     if (dyn) this.dynamics = dyn;
     this.parts = {
@@ -98,7 +104,8 @@ export class Dense implements SnnLayer {
       synapseInput: opts.synapseInput,
       lif,
       ...(dyn ? { neuron: (c: tf.Tensor, m: boolean) => dyn.run(c, m) } : {}),
-      psp: resolvePsp(opts.psp),
+      psp,
+      ...(learned ? { pspAlpha: learned.alpha } : {}),
       ...(bias ? { bias } : {}),
       ...(bn ? { batchNorm: bn } : {}),
     };
@@ -111,7 +118,7 @@ export class Dense implements SnnLayer {
   }
 
   describe(): string {
-    return `dense ${this.kernel.shape[0]}→${this.opts.units}, ${this.opts.synapseInput} synapse${this.opts.bias ? ', bias' : ''}${this.opts.batchNorm ? ', batch norm per step' : ''}${this.dynamics ? `, ${this.dynamics.describe()}` : ''}${this.opts.delay ? `, delay ${this.opts.delay}` : ''}`;
+    return `dense ${this.kernel.shape[0]}→${this.opts.units}, ${this.opts.synapseInput} synapse${this.opts.bias ? ', bias' : ''}${this.opts.batchNorm ? ', batch norm per step' : ''}${this.dynamics ? `, ${this.dynamics.describe()}` : ''}${this.opts.delay ? `, delay ${this.opts.delay}` : ''}${this.opts.learnPspAlpha ? ', learned PSP α' : ''}`;
   }
 
   dispose(): void {

@@ -25,10 +25,11 @@ function lifOptions(l: ResolvedLif): LifOptions {
 
 /**
  * PSP filter ε∗x along axis 0 of a time-major tensor. Linear, so ε∗(W·x) = W·(ε∗x).
+ * `alpha` (a one-element tensor in (0, 1)) replaces psp.alpha and is trained with x.
  * Example: `pspTB(spikesTB, resolvePsp({tauSyn: 3}))`.
  */
-export function pspTB(xTB: tf.Tensor, psp: ResolvedPsp): tf.Tensor {
-  return pspFilter(xTB, pspOptions(psp));
+export function pspTB(xTB: tf.Tensor, psp: ResolvedPsp, alpha?: tf.Tensor): tf.Tensor {
+  return pspFilter(xTB, pspOptions(psp), alpha);
 }
 
 export interface LifResult {

@@ -18,6 +18,8 @@ export interface SpikingParts {
   synapseInput: 'psp' | 'spike';
   lif: ResolvedLif;
   psp: ResolvedPsp;
+  /** A trained PSP decay α (one value in (0, 1)), replacing psp.alpha. */
+  pspAlpha?: () => tf.Tensor;
   bias?: tf.Variable;
   batchNorm?: TimeBatchNorm;
   /** Replaces the fused LIF when the neurons have more state (recurrence, adaptation, a trained leak). */
@@ -27,7 +29,7 @@ export interface SpikingParts {
 /** Turns the synaptic product of `input` (static `[B, ...]` or `[T, B, ...]`) into output spikes. */
 export function spikingOutput(product: tf.Tensor, input: Signal, parts: SpikingParts, ctx: ForwardContext): Signal {
   let current = input.static ? repeatOverTime(product, ctx.T) : product;
-  if (parts.synapseInput === 'psp' && !input.filtered) current = pspTB(current, parts.psp);
+  if (parts.synapseInput === 'psp' && !input.filtered) current = pspTB(current, parts.psp, parts.pspAlpha?.());
   if (parts.bias) current = tf.add(current, parts.bias);
   if (parts.batchNorm) current = parts.batchNorm.apply(current, ctx.training);
   const record = ctx.traces !== undefined;
@@ -36,7 +38,7 @@ export function spikingOutput(product: tf.Tensor, input: Signal, parts: SpikingP
     ctx.traces.push({
       name: parts.name,
       spikes: tf.keep(spikes),
-      psp: tf.keep(pspTB(spikes, parts.psp)),
+      psp: tf.keep(tf.tidy(() => pspTB(spikes, parts.psp, parts.pspAlpha?.()))),
       ...(membrane ? { membrane } : {}),
     });
   }

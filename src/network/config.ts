@@ -6,7 +6,8 @@
  * `lif` / `psp` at the top are the defaults of every layer; a layer's own `lif` / `psp` override
  * them field by field. Layer types: dense, conv2d, avgpool, maxpool, flatten, dropout. A dense layer
  * may be recurrent (`recurrent: true`), adaptive (`adaptive: {beta, tauAdapt}`), train its leak
- * (`learnTau: 'layer' | 'neuron'`) and delay its output (`delay: k` steps).
+ * (`learnTau: 'layer' | 'neuron'`) and delay its output (`delay: k` steps); a dense or conv2d layer
+ * may train its PSP decay (`learnPspAlpha: true`, α = sigmoid(w) per layer).
  */
 import { z } from 'zod';
 import {
@@ -17,6 +18,7 @@ import {
   type LayerLifOptions,
   type LayerPspOptions,
 } from '../layers/neuronOptions.ts';
+import { issueTexts } from '../util/jsonFile.ts';
 
 const posInt = z.number().int().positive();
 const neuronOverrides = {
@@ -48,6 +50,7 @@ const denseSchema = z
     adaptive: z.object({ beta: z.number().finite(), tauAdapt: z.number().positive() }).strict().optional(),
     learnTau: z.enum(['layer', 'neuron']).optional(),
     delay: z.number().int().nonnegative().optional(),
+    learnPspAlpha: z.boolean().optional(),
   })
   .strict();
 
@@ -64,6 +67,7 @@ const conv2dSchema = z
     synapseInput,
     batchNorm,
     ...neuronOverrides,
+    learnPspAlpha: z.boolean().optional(),
   })
   .strict();
 
@@ -114,10 +118,7 @@ export interface ResolvedNetworkConfig extends Omit<NetworkConfig, 'input' | 'se
 /** Validates `raw` and fills in defaults; throws `network config: <field path>: <problem>`. */
 export function parseNetworkConfig(raw: unknown): ResolvedNetworkConfig {
   const r = networkConfigSchema.safeParse(raw);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-    throw new Error(`network config: ${lines.join('; ')}`);
-  }
+  if (!r.success) throw new Error(`network config: ${issueTexts(r.error.issues).join('; ')}`);
   const c = r.data;
   return {
     ...c,

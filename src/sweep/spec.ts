@@ -14,9 +14,9 @@
  *   }
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SUITE_NAMES } from '../../envs/perturb/suites.ts';
+import { issueTexts, readJsonFile } from '../util/jsonFile.ts';
 
 export const SWEEP_JOBS = ['train-controller', 'bench', 'eval'] as const;
 export type SweepJob = (typeof SWEEP_JOBS)[number];
@@ -107,20 +107,17 @@ export interface Cell {
 export function parseSweepSpec(raw: unknown, source = 'sweep spec'): SweepSpec {
   const r = SweepSpecSchema.safeParse(raw);
   if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-    throw new Error(`${source} is invalid:\n${lines.join('\n')}`);
+    throw new Error(
+      `${source} is invalid:\n${issueTexts(r.error.issues)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
   }
   return r.data;
 }
 
 export function loadSweepSpec(path: string): SweepSpec {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`cannot read sweep spec ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-  return parseSweepSpec(raw, path);
+  return parseSweepSpec(readJsonFile(path, 'sweep spec'), path);
 }
 
 function sorted<T>(rec: Record<string, T>): Record<string, T> {

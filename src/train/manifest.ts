@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { issueTexts } from '../util/jsonFile.ts';
 
 export const CHECKPOINT_FORMAT = 'spikeloop-checkpoint';
 /** Written by this build. */
@@ -76,8 +77,7 @@ export function parseCheckpointManifest(raw: unknown): CheckpointManifest {
   }
   const r = checkpointManifestSchema.safeParse(raw);
   if (r.success) return r.data;
-  const lines = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-  throw new Error(`model.json is not a valid checkpoint manifest: ${lines.join('; ')}`);
+  throw new Error(`model.json is not a valid checkpoint manifest: ${issueTexts(r.error.issues).join('; ')}`);
 }
 
 /** JSON with object keys sorted at every level: one text per value, whatever the key order on disk. */

@@ -7,6 +7,8 @@ import {
   DEFAULT_RECIPE,
   loadRecipeConfig,
   parseRecipeConfig,
+  RECIPE_OPTION_NAMES,
+  recipeFieldPath,
   recipeJsonSchema,
   recipeSectionOf,
   resolveRecipe,
@@ -104,7 +106,7 @@ const OLD_PRESETS: Record<string, object> = {
   },
 };
 /** Options added since (2026-12-02b), with the defaults that keep the old behaviour. */
-const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean' };
+const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean', scorePerturbations: [] };
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
  * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set.
@@ -154,6 +156,18 @@ describe('built-in recipe presets are JSON configs', () => {
       expect(presets.get(env)!.config.recipe.trainPerturbations).toEqual(perturbationSuite('robust', env).map((c) => c.perturb));
   });
 
+  it('docs/recipes.md lists every option with its config path', () => {
+    const docs = readFileSync(packagePath('docs', 'recipes.md'), 'utf8');
+    for (const name of RECIPE_OPTION_NAMES) {
+      const path = recipeFieldPath(name);
+      const row = docs.split('\n').find((l) => l.includes(`\`${name}\``));
+      expect(row, `docs/recipes.md has no row for ${name}`).toBeDefined();
+      // the row names the path in full, or its group and the field as '.field' beside another of the group
+      const [group, field] = path.split('.').slice(1);
+      expect(row!.includes(`\`${path}\``) || (row!.includes(`recipe.${group}.`) && row!.includes(`.${field ?? group}\``)), row).toBe(true);
+    }
+  });
+
   it('configs/controllers/recipe.schema.json is the JSON Schema the code validates with', () => {
     const onDisk = JSON.parse(readFileSync(packagePath('configs', 'controllers', 'recipe.schema.json'), 'utf8')) as unknown;
     expect(onDisk, 'stale schema: run node bin/run-ts.mjs scripts/emit-recipe-schema.ts').toEqual(recipeJsonSchema());
@@ -194,6 +208,9 @@ describe('parseRecipeConfig', () => {
       "recipe.perturbations[1]: perturbation 'pushes': 'strong' is not a number",
     );
     expect(badConfig({ network: { lif: { tauMem: 0.5 } } })).toThrow(/recipe\.network\.lif\.tauMem: /);
+    expect(badConfig({ scoring: { perturbations: ['pushes=0.09', 'delay=soon'] } })).toThrow(/recipe\.scoring\.perturbations\[1\]: /);
+    expect(badConfig({ teacher: { noiseCorrelation: 1 } })).toThrow('recipe.teacher.noiseCorrelation: must be a number in [0, 1), got 1');
+    expect(badConfig({ output: { readout: 'first' } })).toThrow("recipe.output.readout: must be one of 'mean', 'last', got 'first'");
   });
 
   it('rejects unknown keys by name, listing the known ones', () => {

@@ -28,18 +28,16 @@ interface Case {
   co: number;
   stride: [number, number];
   pad: Pad;
-  /** The forward leaves input rows unread: dW runs on the wasm fallback. */
-  dwFallback?: boolean;
 }
 
 const CASES: Case[] = [
   { x: [4, 9, 7, 3], k: [3, 3], co: 5, stride: [1, 1], pad: 'same' },
-  { x: [2, 9, 8, 4], k: [3, 3], co: 6, stride: [2, 2], pad: 'same' },
-  { x: [3, 9, 9, 2], k: [5, 3], co: 4, stride: [2, 1], pad: 'valid' },
-  { x: [3, 10, 9, 2], k: [5, 3], co: 4, stride: [2, 1], pad: 'valid', dwFallback: true },
+  { x: [2, 9, 8, 9], k: [3, 3], co: 6, stride: [2, 2], pad: 'same' },
+  { x: [3, 9, 9, 8], k: [5, 3], co: 4, stride: [2, 1], pad: 'valid' },
+  { x: [3, 10, 9, 8], k: [5, 3], co: 4, stride: [2, 1], pad: 'valid' },
   { x: [1, 6, 6, 1], k: [1, 1], co: 3, stride: [1, 1], pad: 'valid' },
   {
-    x: [2, 7, 8, 3],
+    x: [2, 7, 8, 10],
     k: [3, 2],
     co: 2,
     stride: [1, 2],
@@ -107,11 +105,20 @@ describe('native conv kernels (onnxruntime-node) on the wasm backend', () => {
     const native = convTriple(c, 100 + i);
     const after = nativeKernelStatus()!.counts;
     uninstallNativeKernels();
-    // each of the three ran natively, not through the fallback (unless the case says so)
-    expect(after.Conv2D.native).toBeGreaterThan(before.Conv2D.native);
-    expect(after.Conv2DBackpropInput.native).toBeGreaterThan(before.Conv2DBackpropInput.native);
-    const dwRan = c.dwFallback ? 'fallback' : 'native';
-    expect(after.Conv2DBackpropFilter[dwRan]).toBeGreaterThan(before.Conv2DBackpropFilter[dwRan]);
+    // each kernel ran where its plan says (native unless the graphs decline the call)
+    const filterShape = [...c.k, c.x[3], c.co];
+    const info = tf.backend_util.computeConv2DInfo(c.x, filterShape as [number, number, number, number], c.stride, 1, c.pad);
+    const yShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+    const attrs = { strides: c.stride, pad: c.pad };
+    const routes = {
+      Conv2D: conv2dPlan(c.x, filterShape, attrs) !== undefined,
+      Conv2DBackpropInput: true,
+      Conv2DBackpropFilter: conv2dBackpropFilterPlan(c.x, yShape, { ...attrs, filterShape }) !== undefined,
+    };
+    for (const [name, isNative] of Object.entries(routes) as Array<[keyof typeof routes, boolean]>) {
+      const route = isNative ? 'native' : 'fallback';
+      expect(after[name][route], `${name} ${route}`).toBeGreaterThan(before[name][route]);
+    }
     ['forward', 'dx', 'dW'].forEach((name, j) => {
       expect(maxRelDiff(native[j]!, wasm[j]!), name).toBeLessThan(1e-5);
     });
@@ -138,11 +145,51 @@ describe('native conv kernels (onnxruntime-node) on the wasm backend', () => {
   });
 });
 
+describe('native matMul (onnxruntime-node Gemm) on the wasm backend', () => {
+  const MM: Array<{ m: number; k: number; n: number; tA: boolean; tB: boolean; native: boolean }> = [
+    { m: 160, k: 300, n: 70, tA: false, tB: false, native: true },
+    { m: 130, k: 200, n: 90, tA: true, tB: false, native: true },
+    { m: 100, k: 150, n: 120, tA: false, tB: true, native: true },
+    { m: 110, k: 140, n: 100, tA: true, tB: true, native: true },
+    { m: 20, k: 30, n: 10, tA: false, tB: false, native: false },
+  ];
+  it.for(MM.map((c) => ({ ...c, label: `${c.m}×${c.k}·${c.k}×${c.n}, transposeA ${c.tA}, transposeB ${c.tB}` })))(
+    'equals the wasm product and runs where its plan says ($label)',
+    (c, ctx) => {
+      if (!runtime) return ctx.skip(SKIP);
+      const product = () =>
+        tf.tidy(() => {
+          const a = random(c.tA ? [c.k, c.m] : [c.m, c.k], 11);
+          const b = random(c.tB ? [c.n, c.k] : [c.k, c.n], 12);
+          const y = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, c.tA, c.tB);
+          // a batch of one too, which keeps its rank
+          const y3 = tf.matMul(tf.expandDims(a, 0) as tf.Tensor3D, tf.expandDims(b, 0) as tf.Tensor3D, c.tA, c.tB);
+          expect(y.shape).toEqual([c.m, c.n]);
+          expect(y3.shape).toEqual([1, c.m, c.n]);
+          expect(Array.from(y3.dataSync())).toEqual(Array.from(y.dataSync()));
+          return y.dataSync() as Float32Array;
+        });
+      uninstallNativeKernels();
+      const wasm = product();
+      installNativeKernels(runtime);
+      const before = nativeKernelStatus()!.counts.BatchMatMul;
+      const [n0, f0] = [before.native, before.fallback];
+      const native = product();
+      const after = nativeKernelStatus()!.counts.BatchMatMul;
+      uninstallNativeKernels();
+      expect(c.native ? after.native - n0 : after.fallback - f0).toBe(2);
+      expect(maxRelDiff(native, wasm)).toBeLessThan(1e-5);
+    },
+  );
+});
+
 describe('native conv graphs', () => {
-  it('decline NCHW data and a weight gradient that would need a crop, so the wasm kernel runs', () => {
+  it('decline NCHW data, a weight gradient that would need a crop and a thin first layer, so the wasm kernel runs', () => {
     expect(conv2dPlan([1, 3, 8, 8], [3, 3, 3, 4], { strides: 1, pad: 'same', dataFormat: 'NCHW' })).toBeUndefined();
     // 'valid', stride 2, 8 rows, 3 taps: the forward never reads the last row
     expect(conv2dBackpropFilterPlan([1, 8, 8, 2], [1, 3, 3, 4], { strides: 2, pad: 'valid', filterShape: [3, 3, 2, 4] })).toBeUndefined();
-    expect(conv2dPlan([1, 8, 8, 3], [3, 3, 3, 4], { strides: 1, pad: 'same' })?.outShape).toEqual([1, 8, 8, 4]);
+    // an image's first layer (3 channels) stays on XNNPACK; 8 channels go native
+    expect(conv2dPlan([1, 8, 8, 3], [3, 3, 3, 4], { strides: 1, pad: 'same' })).toBeUndefined();
+    expect(conv2dPlan([1, 8, 8, 8], [3, 3, 8, 4], { strides: 1, pad: 'same' })?.outShape).toEqual([1, 8, 8, 4]);
   });
 });

@@ -1,26 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../cli/commands/bench.ts';
 import { readBs1Raster } from '../../src/data/bs1.ts';
 import { decodeGrayPng } from '../../src/report/png.ts';
 import { useTempDirs } from '../support/tempDirs.ts';
+import { runCommand } from '../support/cli.ts';
 
 const tempDir = useTempDirs();
 const FIX = join('test', 'fixtures', 'oxford');
 
-async function bench(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await run(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const bench = (argv: string[]) => runCommand(run, argv);
 
 describe('spikeloop bench oxford on the fixture raster', () => {
   it('trains spike-seq and rate from one config and writes the table, the figure and both output rasters', async () => {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../cli/commands/bench.ts';
 import { useTempDirs } from '../support/tempDirs.ts';
+import { runCommand } from '../support/cli.ts';
 
 const tempDir = useTempDirs();
 
@@ -41,19 +42,7 @@ const TINY = {
   },
 } as const;
 
-async function bench(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    const code = await run(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const bench = (argv: string[]) => runCommand(run, argv);
 
 describe.each(['nmnist', 'cifar10'] as const)('spikeloop bench %s on the fixtures', (dataset) => {
   it.each(['spike-seq', 'rate'] as const)('%s labels: trains one epoch and writes every output', async (label) => {

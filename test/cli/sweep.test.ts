@@ -44,7 +44,7 @@ describe('spikeloop sweep / report (real CLI jobs)', () => {
 
   it.each([
     [['sweep'], 2, /give one spec file/],
-    [['sweep', '/nonexistent/spec.json'], 1, /cannot read sweep spec \/nonexistent\/spec.json/],
+    [['sweep', '/nonexistent/spec.json'], 1, /sweep spec \/nonexistent\/spec.json: cannot read/],
     [['report', '/nonexistent/sweep'], 1, /\/nonexistent\/sweep is not a sweep folder \(no sweep.json\)/],
     [['worker'], 1, /--queue redis:\/\/host:port is required/],
     [['worker', '--queue', 'http://x:1'], 1, /--queue must be a redis:\/\/ or rediss:\/\/ URL, got 'http:\/\/x:1'/],

@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadUserModules } from '../../agents/userModules.ts';
 import { checkEnv, makeEnv } from '../../envs/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
-import { evaluateActor } from '../../agents/rollout.ts';
-import { loadController } from '../../agents/controller.ts';
+import { evaluateActor, policyActor } from '../../agents/rollout.ts';
+import { loadController, loadPolicy } from '../../agents/controller.ts';
 import { runCli } from '../support/cli.ts';
 import { useTempDirs } from '../support/tempDirs.ts';
 
@@ -60,6 +60,16 @@ describe('examples/acrobot: a body of the user, registered from plain JavaScript
     expect(outcomes.map((o) => o.return)).toEqual(new Array(20).fill(500));
   });
 
+  it("the committed controller keeps >= 90% of its teacher's mean return on seeds 0..99 (issue 16's acceptance, bench/results/byo.md)", async () => {
+    await loadUserModules(MODULES);
+    const { policy } = loadPolicy(join(root, 'examples', 'acrobot', 'controller'));
+    const mean = (xs: readonly { return: number }[]): number => xs.reduce((a, o) => a + o.return, 0) / xs.length;
+    const snn = mean(evaluateActor('Acrobot-v1', policyActor(policy), 100, 0));
+    const teacher = mean(evaluateActor('Acrobot-v1', makeTeacher('Acrobot-v1'), 100, 0));
+    expect(teacher).toBe(500);
+    expect(snn / teacher).toBeGreaterThanOrEqual(0.9);
+  });
+
   it("runs README's commands: train-controller → eval at a tiny budget, the teacher's eval", async () => {
     const commands = readmeCommands();
     const train = commands.find((c) => / train-controller /.test(c));
@@ -104,7 +114,8 @@ describe('examples/acrobot: a body of the user, registered from plain JavaScript
       code
         .replace("from 'spikeloop'", `from ${url('src/index.ts')}`)
         .replace("from 'spikeloop/agents'", `from ${url('agents/index.ts')}`)
-        .replace("here('./env.mjs'), here('./teacher.mjs')", MODULES.map((m) => JSON.stringify(m)).join(', ')),
+        .replace("here('./env.mjs'), here('./teacher.mjs')", MODULES.map((m) => JSON.stringify(m)).join(', '))
+        .replace("here('./recipe.json')", JSON.stringify(join(root, 'examples', 'acrobot', 'recipe.json'))),
     );
     const { trainAcrobot } = (await import(pathToFileURL(file).href)) as {
       trainAcrobot: (o: object) => Promise<{ teacher: { meanReturn: number }; snn: { episodes: number; meanReturn: number } }>;

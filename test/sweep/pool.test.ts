@@ -1,36 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { attemptDir, commitAttempt, readPlan, writePlan, type SweepPlan } from '../../src/sweep/layout.ts';
+import { attemptDir, commitAttempt, readPlan, writePlan } from '../../src/sweep/layout.ts';
 import { readJobMetrics } from '../../src/sweep/metrics.ts';
 import { runLocalPool } from '../../src/sweep/pool.ts';
 import { runCell } from '../../src/sweep/runCell.ts';
-import { expandCells, parseSweepSpec } from '../../src/sweep/spec.ts';
 import { useTempDirs } from '../support/tempDirs.ts';
+import { events, FAKE_CLI, planOf } from '../support/sweep.ts';
 
-const FAKE = fileURLToPath(new URL('../fixtures/sweep/fake-job.mjs', import.meta.url));
-const cli = [process.execPath, FAKE];
+const cli = FAKE_CLI;
 const tempDir = useTempDirs();
-
-function planOf(raw: Record<string, unknown>): SweepPlan {
-  const spec = parseSweepSpec({ name: 'pool', job: 'eval', ...raw });
-  return { version: 1, spec, cells: expandCells(spec) };
-}
-
-const events = (path: string): string[][] =>
-  existsSync(path)
-    ? readFileSync(path, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => l.split(' '))
-    : [];
 
 describe('local sweep pool', () => {
   it('runs every cell in its own process, collects metrics and an index, and skips finished cells on resume', async () => {
     const dir = tempDir('sweep-pool-');
     const log = join(dir, 'events.log');
-    const plan = planOf({ args: { events: log }, grid: { value: [1, 5] }, seeds: [0, 1, 2] });
+    const plan = planOf('pool', { args: { events: log }, grid: { value: [1, 5] }, seeds: [0, 1, 2] });
     writePlan(dir, plan);
     const lines: string[] = [];
     const r = await runLocalPool(dir, plan, { workers: 2, cli, log: (l) => lines.push(l) });
@@ -51,7 +36,7 @@ describe('local sweep pool', () => {
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
 
     // resume: a grown plan runs only the new cells
-    const grown = planOf({ args: { events: log }, grid: { value: [1, 5] }, seeds: [0, 1, 2, 3] });
+    const grown = planOf('pool', { args: { events: log }, grid: { value: [1, 5] }, seeds: [0, 1, 2, 3] });
     writePlan(dir, grown);
     const r2 = await runLocalPool(dir, readPlan(dir), { workers: 2, cli, log: () => {} });
     expect(r2).toMatchObject({ total: 8, skipped: 6, done: 2, failed: 0 });
@@ -60,7 +45,7 @@ describe('local sweep pool', () => {
 
   it('records a failing job under failed/ (not as done) and runs it again on the next run', async () => {
     const dir = tempDir('sweep-fail-');
-    const plan = planOf({ grid: { fail: [false, true] }, seeds: [0] });
+    const plan = planOf('pool', { grid: { fail: [false, true] }, seeds: [0] });
     writePlan(dir, plan);
     const r = await runLocalPool(dir, plan, { workers: 1, cli, log: () => {} });
     expect(r).toMatchObject({ done: 1, failed: 1 });
@@ -75,7 +60,7 @@ describe('local sweep pool', () => {
 
   it('stops starting cells when the first ones all fail (a systematic error)', async () => {
     const dir = tempDir('sweep-abort-');
-    const plan = planOf({ args: { fail: true }, seeds: [0, 1, 2, 3, 4] });
+    const plan = planOf('pool', { args: { fail: true }, seeds: [0, 1, 2, 3, 4] });
     writePlan(dir, plan);
     const lines: string[] = [];
     const r = await runLocalPool(dir, plan, { workers: 1, cli, log: (l) => lines.push(l) });
@@ -85,7 +70,7 @@ describe('local sweep pool', () => {
 
   it('records a cell once when two attempts finish: the second finds it done and changes nothing', async () => {
     const dir = tempDir('sweep-twice-');
-    const plan = planOf({ args: { 'sleep-ms': 300 }, seeds: [7] });
+    const plan = planOf('pool', { args: { 'sleep-ms': 300 }, seeds: [7] });
     writePlan(dir, plan);
     const cell = plan.cells[0]!;
     const outcomes = await Promise.all([runCell(dir, cell, { cli }), runCell(dir, cell, { cli })]);

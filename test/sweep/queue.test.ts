@@ -1,34 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../cli/main.ts';
-import { readPlan, writePlan, type SweepPlan } from '../../src/sweep/layout.ts';
+import { readPlan, writePlan } from '../../src/sweep/layout.ts';
 import { enqueueSweep, startWorker, waitForSweep } from '../../src/sweep/queue.ts';
-import { expandCells, parseSweepSpec } from '../../src/sweep/spec.ts';
 import { haveRedis, startRedis, type RedisServer } from '../support/redis.ts';
 import { useTempDirs } from '../support/tempDirs.ts';
+import { events, FAKE_CLI, FAKE_JOB, planOf } from '../support/sweep.ts';
 
-const FAKE = fileURLToPath(new URL('../fixtures/sweep/fake-job.mjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/spikeloop.mjs', import.meta.url));
-const cli = [process.execPath, FAKE];
+const cli = FAKE_CLI;
 const inCi = process.env.CI === 'true';
 const tempDir = useTempDirs();
-
-function planOf(raw: Record<string, unknown>): SweepPlan {
-  const spec = parseSweepSpec({ name: 'queue', job: 'eval', ...raw });
-  return { version: 1, spec, cells: expandCells(spec) };
-}
-
-const events = (path: string): string[][] =>
-  existsSync(path)
-    ? readFileSync(path, 'utf8')
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.split(' '))
-    : [];
 
 async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
   const t0 = Date.now();
@@ -53,7 +38,7 @@ describe.skipIf(!haveRedis && !inCi)('sweeps through BullMQ on a real redis-serv
 
   it('enqueues each cell once (job id = cell id), runs them, reports failures, and retries failed ones on re-enqueue', async () => {
     const dir = tempDir('queue-basic-');
-    const plan = planOf({ grid: { fail: [false, true] }, seeds: [1, 2] });
+    const plan = planOf('queue', { grid: { fail: [false, true] }, seeds: [1, 2] });
     writePlan(dir, plan);
     const q = { url: redis.url, name: 'basic', attempts: 1 };
     expect(await enqueueSweep(dir, plan, q)).toEqual({ added: 4, retried: 0, queued: 0, done: 0 });
@@ -113,7 +98,7 @@ describe.skipIf(!haveRedis && !inCi)('sweeps through BullMQ on a real redis-serv
           '2',
         ],
         {
-          env: { ...process.env, SPIKELOOP_SWEEP_CLI: FAKE },
+          env: { ...process.env, SPIKELOOP_SWEEP_CLI: FAKE_JOB },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );

@@ -133,6 +133,10 @@ describe('keyboard controller and recording over the WebSocket', () => {
     expect(session.controllers).toEqual(['teacher', 'keyboard']);
     expect(session.envs).toEqual(expect.arrayContaining(['cartpole', 'pendulum', 'reacher', 'walker']));
     expect(session.defaultController('cartpole')).toBe('teacher');
+    // an env given by its id is the menu entry of its alias, so the page's menu shows it selected
+    expect(session.menuName('CartPoleContinuous-v1')).toBe('cartpole');
+    expect(session.envs).toContain(session.menuName('CartPoleContinuous-v1'));
+    expect(createVizFactory({ record: join(dir, 'id.jsonl'), env: 'CartPoleContinuous-v1' }).envs).toEqual(['cartpole']);
     expect(() => createVizFactory({ record: join(dir, 'x.txt'), env: 'cartpole' })).toThrow(
       "demonstrations file must end in .jsonl or .csv, got '",
     );

@@ -26,8 +26,7 @@ interface PageWindow {
     state: {
       counters: { snapshots: number };
       paused: boolean;
-      episode: number;
-      world: { bodies: Array<{ label: string; position: [number, number] }> };
+      world: { tick: number; bodies: Array<{ label: string; position: [number, number] }> };
     };
     worldToClient(x: number, y: number): { x: number; y: number };
   };
@@ -99,32 +98,36 @@ describe.skipIf(!haveChromium && !inCi)("a user's env in the live page", () => {
     });
     expect(await page.textContent('#keys')).toMatch(/recording to .*puck\.jsonl.*← → \/ A D: a0 −\/\+ · ↓ ↑ \/ S W: a1 −\/\+/);
 
-    // The puck (a circle filled #ff00ff in its snapshot's style) is drawn where its snapshot puts
-    // it: a disc of radius 0.15 m at ≥ 60 px/m covers well over 100 pixels, centred on it.
-    const pause = async (paused: boolean): Promise<void> => {
-      await page.click('#pause');
-      await page.waitForFunction((p) => (window as unknown as PageWindow).spikeloop.state.paused === p, paused);
+    // Paused, on a known episode (seed 7 starts the puck inside x ∈ [−1, 1]), stepping by hand:
+    // the drive below is the same however loaded the machine is.
+    await page.click('#pause');
+    await page.waitForFunction(() => (window as unknown as PageWindow).spikeloop.state.paused === true);
+    server.runner.reset(7);
+    /** Clicks Step n times (each one tick) and waits until the page has drawn the last of them. */
+    const steps = async (n: number): Promise<void> => {
+      const target = server!.stats().tick + n;
+      for (let i = 0; i < n; i++) await page.click('#step');
+      await page.waitForFunction((t) => (window as unknown as PageWindow).spikeloop.state.world.tick >= t, target);
+      expect(server!.stats().tick).toBe(target);
       await page.waitForTimeout(150); // a few animation frames draw the last snapshot
     };
-    await pause(true);
+    await steps(1);
+
+    // The puck (a circle filled #ff00ff in its snapshot's style) is drawn where its snapshot puts
+    // it: a disc of radius 0.15 m at ≥ 60 px/m covers well over 100 pixels, centred on it.
     const before = await puckOnCanvas(page);
     expect(before.count).toBeGreaterThan(100);
     expect(Math.abs(before.drawnX - before.expectX)).toBeLessThan(2);
     expect(Math.abs(before.drawnY - before.expectY)).toBeLessThan(2);
 
-    // Hold → : the puck accelerates to the right, in the world and on the canvas.
-    const episode = await page.evaluate(() => (window as unknown as PageWindow).spikeloop.state.episode);
-    await pause(false);
+    // Hold → for 20 steps (1 s): the puck accelerates to the right, in the world and on the canvas
+    // (Δx = Σ 0.05·0.05·k·(1 − drag) ≈ 0.5 m).
+    const episode = server.stats().episode;
     await page.keyboard.down('ArrowRight');
-    await page.waitForFunction(
-      (start) => (window as unknown as PageWindow).spikeloop.state.world.bodies.find((b) => b.label === 'puck')!.position[0] > start + 0.3,
-      before.worldX,
-      { timeout: 10000 },
-    );
+    await steps(20);
     await page.keyboard.up('ArrowRight');
-    await pause(true);
     const after = await puckOnCanvas(page);
-    expect(await page.evaluate(() => (window as unknown as PageWindow).spikeloop.state.episode)).toBe(episode);
+    expect(server.stats().episode).toBe(episode);
     expect(after.worldX).toBeGreaterThan(before.worldX + 0.3);
     expect(after.count).toBeGreaterThan(100);
     expect(after.drawnX).toBeGreaterThan(before.drawnX + 10);
@@ -139,10 +142,11 @@ describe.skipIf(!haveChromium && !inCi)("a user's env in the live page", () => {
     const summary = session.close()!;
     const episodes = readDemos(file);
     expect(summary.steps).toBe(episodes.reduce((n, e) => n + e.steps.length, 0));
-    const steps = episodes.flatMap((e) => e.steps);
-    expect(steps[0]!.observation).toHaveLength(4);
-    const pushed = steps.filter((s) => s.action[0] === 1 && s.action[1] === 0);
-    expect(pushed.length).toBeGreaterThan(3);
-    for (const s of steps) expect([-1, 0, 1]).toContain(s.action[0]);
+    const recorded = episodes.flatMap((e) => e.steps);
+    expect(recorded[0]!.observation).toHaveLength(4);
+    // the last episode is the one driven by hand: one idle step, then 20 with → held
+    const driven = episodes.at(-1)!.steps.map((s) => Array.from(s.action));
+    expect(driven).toEqual([[0, 0], ...Array.from({ length: 20 }, () => [1, 0])]);
+    for (const s of recorded) expect([-1, 0, 1]).toContain(s.action[0]);
   });
 });

@@ -10,7 +10,9 @@
  *                           dilated by the stride: output [Ci, Co, KH, KW]  → Conv
  *
  * A plan is undefined for what these graphs do not cover (NCHW data, dilated gradients, empty
- * tensors, paddings that would need a crop); the caller then runs the wasm kernel.
+ * tensors, paddings that would need a crop) and for a forward with fewer than
+ * MIN_NATIVE_IN_CHANNELS input channels (an image's first layer), where ORT's im2col GEMM is too
+ * thin (K = KH·KW·Ci) to beat XNNPACK's direct NHWC kernel; the caller then runs the wasm kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxGraph } from './onnxModel.ts';
@@ -32,6 +34,9 @@ export interface ConvPlan {
   graph: OnnxGraph;
   outShape: number[];
 }
+
+/** Fewer input channels than this: the forward stays on XNNPACK (bench/notes/2026-12-02b-native.md). */
+export const MIN_NATIVE_IN_CHANNELS = 8;
 
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
@@ -67,6 +72,7 @@ const shape4 = (s: readonly number[]): Shape4 => {
 export function conv2dPlan(xShape: readonly number[], filterShape: readonly number[], a: ConvAttrs): ConvPlan | undefined {
   const c = info(shape4(xShape), shape4(filterShape), a);
   if (!c || c.outHeight <= 0 || c.outWidth <= 0 || pads(c).some((p) => p < 0)) return undefined;
+  if (c.inChannels < MIN_NATIVE_IN_CHANNELS) return undefined;
   const outShape = [c.batchSize, c.outHeight, c.outWidth, c.outChannels];
   return {
     outShape,

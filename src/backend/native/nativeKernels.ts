@@ -1,16 +1,18 @@
 /**
- * Native convolution kernels for the tfjs 'wasm' backend: Conv2D, Conv2DBackpropInput and
- * Conv2DBackpropFilter re-registered to run the ONNX graphs of convGraphs.ts in onnxruntime-node,
+ * Native kernels for the tfjs 'wasm' backend: Conv2D, Conv2DBackpropInput and
+ * Conv2DBackpropFilter (convGraphs.ts) and large single-matrix BatchMatMul (matMulGraphs.ts)
+ * re-registered to run ONNX graphs in onnxruntime-node,
  * reading their inputs and writing their output in place on the wasm heap. Why: XNNPACK in
  * WebAssembly runs on one core at most ~32 GFLOP/s, native MLAS runs on all of them several times
  * faster (bench/notes/2026-12-02b-native.md). Calls that a graph does not cover (see
- * convGraphs.ts), and non-float32 tensors, go to the kernel that was registered before.
+ * those files), and non-float32 tensors, go to the kernel that was registered before.
  *
  * `installNativeKernels` / `uninstallNativeKernels` switch between the two sets, so that tests can
  * compare them in one process.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterPlan, conv2dBackpropInputPlan, conv2dPlan, type ConvAttrs, type ConvPlan } from './convGraphs.ts';
+import { batchMatMulPlan, type MatMulAttrs, type MatMulPlan } from './matMulGraphs.ts';
 import type { OrtRuntime } from './ortRuntime.ts';
 import { markLayeredKernel } from '../wasmGradKernels.ts';
 
@@ -37,6 +39,10 @@ const KERNELS = {
     inputs: ['x', 'dy'],
     plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) =>
       conv2dBackpropFilterPlan(s[0]!, s[1]!, a as unknown as ConvAttrs & { filterShape: number[] }),
+  },
+  BatchMatMul: {
+    inputs: ['a', 'b'],
+    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) => batchMatMulPlan(s[0]!, s[1]!, a as MatMulAttrs),
   },
 } as const;
 
@@ -66,7 +72,7 @@ function kernelFunc(name: NativeKernelName, state: Installed): tf.KernelFunc {
     const be = args.backend as unknown as WasmHeapBackend;
     const ins = spec.inputs.map((k) => (args.inputs as Record<string, tf.TensorInfo>)[k]!);
     const memory = be.wasm?.asm?.memory;
-    let plan: ConvPlan | undefined;
+    let plan: ConvPlan | MatMulPlan | undefined;
     if (memory instanceof WebAssembly.Memory && ins.every((t) => t.dtype === 'float32')) {
       plan = spec.plan(
         ins.map((t) => t.shape),

@@ -8,11 +8,11 @@
  * (the rate loss against each neuron's target spike count / T). The network's input width is the
  * input raster's neuron count, its last dense layer the target's.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { pspSchema } from '../../layers/neuronOptions.ts';
 import { networkConfigSchema, parseNetworkConfig, type ResolvedNetworkConfig } from '../../network/config.ts';
 import { optimizerSchema } from '../config.ts';
+import { issueTexts, readJsonFile } from '../../util/jsonFile.ts';
 
 const trainSchema = z
   .object({
@@ -76,10 +76,7 @@ export interface ResolvedOxfordConfig extends OxfordConfig {
 export function parseOxfordConfig(raw: unknown, source = ''): ResolvedOxfordConfig {
   const where = source ? `oxford config ${source}` : 'oxford config';
   const r = oxfordConfigSchema.safeParse(raw);
-  if (!r.success)
-    throw new Error(
-      `${where}: ${r.error.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('; ')}`,
-    );
+  if (!r.success) throw new Error(`${where}: ${issueTexts(r.error.issues).join('; ')}`);
   const c = r.data;
   let resolvedNetwork: ResolvedNetworkConfig;
   try {
@@ -100,11 +97,5 @@ export function parseOxfordConfig(raw: unknown, source = ''): ResolvedOxfordConf
 
 /** Reads and validates a JSON config file; errors name the file. */
 export function loadOxfordConfig(path: string): ResolvedOxfordConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`oxford config ${path}: cannot read or parse (${(e as Error).message})`, { cause: e });
-  }
-  return parseOxfordConfig(raw, path);
+  return parseOxfordConfig(readJsonFile(path, 'oxford config'), path);
 }

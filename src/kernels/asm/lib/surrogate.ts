@@ -1,6 +1,6 @@
 // Shared by the scan kernels (a folder below asm/, so build-wasm.mjs does not build it alone).
 
-// Surrogate kinds, as numbered by lifScanHeap.ts and alifScanHeap.ts.
+// Surrogate kinds, as numbered by heapModule.ts's asmSurrogate (for lifScanHeap.ts and alifScanHeap.ts).
 export const RECTANGULAR: i32 = 0;
 export const SIGMOID: i32 = 1;
 export const ARCTAN: i32 = 2;

@@ -359,6 +359,9 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   scorePerturbations: ['scoring', 'perturbations'],
 });
 
+/** Every recipe option's name (the flat `RecipeOptions` fields but `env`), in config order. */
+export const RECIPE_OPTION_NAMES: readonly Field[] = Object.freeze(Object.keys(FIELD_PATHS) as Field[]);
+
 /** The config path of a recipe option, e.g. `recipe.network.hidden` for `hidden`. */
 export function recipeFieldPath(field: Field): string {
   return ['recipe', ...FIELD_PATHS[field]].join('.');

@@ -102,7 +102,7 @@ const suite: BenchSuite = async ({ quick }) => {
     ],
     rows,
     notes: [
-      "Target (issue #11): the recurrent layer's training step ≤ 2× the feed-forward one. One warm-up step each, then the variants' steps interleaved. CPU ms: the process's user + system time per step (one thread), which a loaded machine inflates far less than the wall clock.",
+      "Target (issue #11): the recurrent layer's training step ≤ 2× the feed-forward one. One warm-up step each, then the variants' steps interleaved. CPU ms: the process's user + system time per step (all its threads), which a loaded machine inflates far less than the wall clock.",
     ],
   };
   return [table];

@@ -7,6 +7,8 @@ import {
   DEFAULT_RECIPE,
   loadRecipeConfig,
   parseRecipeConfig,
+  RECIPE_OPTION_NAMES,
+  recipeFieldPath,
   recipeJsonSchema,
   recipeSectionOf,
   resolveRecipe,
@@ -152,6 +154,18 @@ describe('built-in recipe presets are JSON configs', () => {
     expect(presets.get('Walker-v1')!.config.recipe.clockHz).toBe(DEFAULT_WALKER_TEACHER.frequencyHz);
     for (const env of ['Pendulum-v1', 'Reacher-v1', 'Walker-v1'])
       expect(presets.get(env)!.config.recipe.trainPerturbations).toEqual(perturbationSuite('robust', env).map((c) => c.perturb));
+  });
+
+  it('docs/recipes.md lists every option with its config path', () => {
+    const docs = readFileSync(packagePath('docs', 'recipes.md'), 'utf8');
+    for (const name of RECIPE_OPTION_NAMES) {
+      const path = recipeFieldPath(name);
+      const row = docs.split('\n').find((l) => l.includes(`\`${name}\``));
+      expect(row, `docs/recipes.md has no row for ${name}`).toBeDefined();
+      // the row names the path in full, or its group and the field as '.field' beside another of the group
+      const [group, field] = path.split('.').slice(1);
+      expect(row!.includes(`\`${path}\``) || (row!.includes(`recipe.${group}.`) && row!.includes(`.${field ?? group}\``)), row).toBe(true);
+    }
   });
 
   it('configs/controllers/recipe.schema.json is the JSON Schema the code validates with', () => {

@@ -6,6 +6,9 @@
  * and the imported cell.json says where it came from (`importedFrom`), so the sweep never passes an
  * earlier run off as its own.
  *   node bin/run-ts.mjs bench/experiments/import-bench-runs.ts SPEC.json SWEEP_DIR LABEL:SEED:RUN_DIR ...
+ * A run is named by its grid point: `LABEL` is short for `label=LABEL`; any other grid flag is
+ * given as `KEY=VALUE` (e.g. `config=configs/nmnist-mlp-plif-cpu.json:1:sweeps/...`), so a sweep
+ * over configs can pair runs made under different sweeps.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,15 +35,21 @@ writePlan(sweepDir, plan);
 if (plan.spec.job !== 'bench') throw new Error(`${sweepDir}: a ${plan.spec.job} sweep; only bench runs can be imported`);
 
 for (const run of runs) {
-  const [label, seedText, dir] = run.split(':');
-  if (!label || !seedText || !dir) throw new Error(`'${run}': give LABEL:SEED:RUN_DIR`);
+  const [selector, seedText, dir] = run.split(':');
+  if (!selector || !seedText || !dir) throw new Error(`'${run}': give LABEL:SEED:RUN_DIR or KEY=VALUE:SEED:RUN_DIR`);
+  const [key, value] = selector.includes('=')
+    ? [selector.slice(0, selector.indexOf('=')), selector.slice(selector.indexOf('=') + 1)]
+    : ['label', selector];
   const seed = Number(seedText);
-  const cell = plan.cells.find((c) => c.point['label'] === label && c.seed === seed);
-  if (!cell) throw new Error(`${specPath} has no cell label=${label} seed=${seed}; add the seed to the spec`);
+  const cell = plan.cells.find((c) => String(c.point[key]) === value && c.seed === seed);
+  if (!cell) throw new Error(`${specPath} has no cell ${key}=${value} seed=${seed}; add the seed to the spec`);
   if (isCellDone(sweepDir, cell.id)) {
-    console.log(`${cell.id} (label=${label} seed=${seed}) is done already; left as it is`);
+    console.log(`${cell.id} (${key}=${value} seed=${seed}) is done already; left as it is`);
     continue;
   }
+  // the label is the cell's --label when it sets one, else the config's own
+  const configLabel = (JSON.parse(readFileSync(String(cell.args['config']), 'utf8')) as Config).label.type;
+  const label = cell.args['label'] === undefined ? configLabel : String(cell.args['label']);
   const resultsPath = join(dir, 'results.json');
   if (!existsSync(resultsPath)) throw new Error(`${resultsPath} does not exist`);
   const r = JSON.parse(readFileSync(resultsPath, 'utf8')) as { dataset?: string; config?: Partial<Config>; wallSeconds?: number };
@@ -73,7 +82,7 @@ for (const run of runs) {
   };
   writeFileAtomic(join(attempt, 'cell.json'), `${JSON.stringify(record, null, 1)}\n`);
   commitAttempt(sweepDir, cell.id, attempt);
-  console.log(`${cell.id} (label=${label} seed=${seed}) ← ${dir}: testAccuracy ${metrics['testAccuracy']}`);
+  console.log(`${cell.id} (${key}=${value} seed=${seed}) ← ${dir}: testAccuracy ${metrics['testAccuracy']}`);
 }
 writeSweepIndex(sweepDir, plan);
 console.log(`index: ${resolve(sweepDir, 'index.md')}`);

@@ -29,7 +29,8 @@
  *   M(q) q̈ + h(q, q̇) + G(q) = [0, τ], with Spong's M, h and G for angles measured from upright.
  *
  * A user module: `spikeloop ... --env-module examples/acrobot/env.mjs`. Its default export
- * receives the registration API (cli/userModules.ts), so it needs no import of spikeloop itself.
+ * receives the registration API (agents/userModules.ts): the `PhysicsEnv` base class, the SI
+ * `physics` layer over matter-js and the `kit` helpers (envs/kit.ts), so it imports nothing.
  */
 
 /** Physical parameters (`makeEnv('Acrobot-v1', { params })`), shown in the world snapshot. */
@@ -62,8 +63,6 @@ export const ACROBOT_TASK = Object.freeze({
   fallLink1Rad: 1,
   fallLink2Rad: 2,
 });
-
-const wrap = (x) => ((((x + Math.PI) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) - Math.PI;
 
 /** d/dt [q1, q2, q̇1, q̇2] of the ideal acrobot (uniform rods, frictionless pins) under elbow torque τ. */
 export function acrobotDerivative(x, torqueNm, p = DEFAULT_ACROBOT_PARAMS) {
@@ -104,13 +103,15 @@ export function acrobotLean(s, p = DEFAULT_ACROBOT_PARAMS) {
 
 /** Fallen: the upper link leans more than 1 rad, or the lower link more than 2 rad, from upright. */
 export function acrobotFallen(s, task = ACROBOT_TASK) {
-  return Math.abs(s.q1) > task.fallLink1Rad || Math.abs(wrap(s.q1 + s.q2)) > task.fallLink2Rad;
+  const lower = ((((s.q1 + s.q2 + Math.PI) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) - Math.PI; // wrapped to [−π, π)
+  return Math.abs(s.q1) > task.fallLink1Rad || Math.abs(lower) > task.fallLink2Rad;
 }
 
 /** Registers `Acrobot-v1` (alias `acrobot`) with the API that spikeloop hands to a user module. */
-export default function register({ registerEnv, PhysicsEnv, physics: P, box, createRng }) {
+export default function register({ registerEnv, PhysicsEnv, physics: P, kit, box }) {
   const { Bodies } = P.Matter;
   const none = { collisionFilter: { group: 0, category: 0, mask: 0 } };
+  const T = ACROBOT_TASK;
 
   class AcrobotEnv extends PhysicsEnv {
     id = 'Acrobot-v1';
@@ -121,20 +122,13 @@ export default function register({ registerEnv, PhysicsEnv, physics: P, box, cre
     );
     actionSpace = box([-1], [1]);
     state = { q1: 0, q2: 0, q1Dot: 0, q2Dot: 0 };
-    rng = createRng(0);
 
     constructor(options = {}) {
       super();
       this.initParams(DEFAULT_ACROBOT_PARAMS, options.params);
-      const t = ACROBOT_TASK;
-      this.metadata = Object.freeze({
-        dtS: t.dtS,
-        substeps: t.substeps,
-        controlHz: 1 / t.dtS,
-        maxEpisodeSteps: t.maxEpisodeSteps,
-        lengthScaleM: this.params.link1M + this.params.link2M,
-      });
-      this.physics = this.build();
+      const lengthScaleM = this.params.link1M + this.params.link2M;
+      this.metadata = kit.envMetadata({ dtS: T.dtS, substeps: T.substeps, maxEpisodeSteps: T.maxEpisodeSteps, lengthScaleM });
+      this.physics = this.buildWorld();
     }
 
     applyParams(params) {
@@ -142,14 +136,9 @@ export default function register({ registerEnv, PhysicsEnv, physics: P, box, cre
     }
 
     /** A fixed pivot and two vertical rods pinned end to end (a body's angle 0 is upright). */
-    build() {
+    buildWorld() {
       const { link1M: l1, link2M: l2, link1MassKg: m1, link2MassKg: m2, gravityMS2 } = this.p;
-      const world = P.createPhysics({
-        contacts: false,
-        gravityMS2,
-        substepS: ACROBOT_TASK.dtS / ACROBOT_TASK.substeps,
-        constraintIterations: 4,
-      });
+      const world = P.createPhysics({ contacts: false, gravityMS2, substepS: T.dtS / T.substeps, constraintIterations: 4 });
       const rod = (l, w, label) => Bodies.rectangle(0, 0, w * P.PX_PER_M, l * P.PX_PER_M, { ...none, label });
       P.addBody(world, Bodies.circle(0, 0, 0.06 * P.PX_PER_M, { ...none, isStatic: true, label: 'pivot' }), 0, 0);
       this.upper = P.addBody(world, rod(l1, 0.08, 'upper'), m1, (m1 * l1 * l1) / 12);
@@ -160,51 +149,50 @@ export default function register({ registerEnv, PhysicsEnv, physics: P, box, cre
     }
 
     reset(opts = {}) {
-      this.assertOpen();
-      this.adoptPendingParams();
-      if (opts.seed !== undefined) this.rng = createRng(opts.seed);
-      const { startAngleRad: a, startSpeedRadS: w } = ACROBOT_TASK;
-      const u = (h) => this.rng.uniform(-h, h);
-      this.setState(u(a), u(a), u(w), u(w));
+      const rng = this.beginEpisode(opts);
+      const a = T.startAngleRad;
+      const w = T.startSpeedRadS;
+      const [q1, q2, q1Dot, q2Dot] = kit.uniformDraws(rng, [
+        [-a, a],
+        [-a, a],
+        [-w, w],
+        [-w, w],
+      ]);
+      this.setState(q1, q2, q1Dot, q2Dot);
       return { observation: this.observe(), info: { height: this.height() } };
     }
 
-    /** Places both links at joint angles and speeds (rebuilds the world, so no solver memory carries over). */
+    /** Places both links at joint angles and speeds (in a rebuilt world, so no solver memory carries over). */
     setState(q1, q2, q1Dot, q2Dot) {
-      P.clearPhysics(this.physics);
-      this.physics = this.build();
+      this.rebuildWorld();
       const { link1M: l1, link2M: l2 } = this.p;
-      const a2 = q1 + q2;
-      const w2 = q1Dot + q2Dot;
-      // a link at angle a from upright points along (−sin a, cos a)
-      const ex = -l1 * Math.sin(q1);
-      const ey = l1 * Math.cos(q1);
-      const vex = -l1 * Math.cos(q1) * q1Dot;
-      const vey = -l1 * Math.sin(q1) * q1Dot;
-      P.setBodyState(this.physics, this.upper, ex / 2, ey / 2, q1, vex / 2, vey / 2, q1Dot);
-      const cx = ex - (l2 / 2) * Math.sin(a2);
-      const cy = ey + (l2 / 2) * Math.cos(a2);
-      P.setBodyState(this.physics, this.lower, cx, cy, a2, vex - (l2 / 2) * Math.cos(a2) * w2, vey - (l2 / 2) * Math.sin(a2) * w2, w2);
-      Object.assign(this.state, { q1: wrap(q1), q2: wrap(q2), q1Dot, q2Dot });
+      // the elbow and its velocity: the upper link's far end
+      const elbow = [-l1 * Math.sin(q1), l1 * Math.cos(q1)];
+      const elbowVel = [-l1 * Math.cos(q1) * q1Dot, -l1 * Math.sin(q1) * q1Dot];
+      kit.placeLink(this.physics, this.upper, { angle: q1, omega: q1Dot, halfLengthM: l1 / 2, axis: 'up' });
+      kit.placeLink(this.physics, this.lower, {
+        pivot: elbow,
+        pivotVel: elbowVel,
+        angle: q1 + q2,
+        omega: q1Dot + q2Dot,
+        halfLengthM: l2 / 2,
+        axis: 'up',
+      });
+      Object.assign(this.state, { q1: kit.wrapAngle(q1), q2: kit.wrapAngle(q2), q1Dot, q2Dot });
     }
 
     stepWorld(action) {
-      this.assertOpen();
-      const a = typeof action === 'number' ? action : action[0];
-      if (!(a >= -1 && a <= 1)) throw new Error(`${this.id}: action must be a number in [-1, 1], got ${a}`);
-      const tau = this.p.maxTorqueNm * a;
+      const tau = kit.motorCommand(this.p.maxTorqueNm, this.boxAction(action, 'error')[0]);
       const before = [P.getAngle(this.upper), P.getAngle(this.lower)];
-      for (let k = 0; k < ACROBOT_TASK.substeps; k++) {
-        P.applyTorqueSI(this.lower, tau);
-        P.applyTorqueSI(this.upper, -tau);
+      for (let k = 0; k < T.substeps; k++) {
+        kit.applyJointTorque(this.upper, this.lower, tau);
         P.substep(this.physics);
       }
       this.readState();
       // joint speeds over the whole control step: the pin solver leaves a sub-step wobble in the
       // last sub-step's Verlet velocity, which the LQR's velocity gains would chase
-      const dt = ACROBOT_TASK.dtS;
-      this.state.q1Dot = (P.getAngle(this.upper) - before[0]) / dt;
-      this.state.q2Dot = (P.getAngle(this.lower) - before[1]) / dt - this.state.q1Dot;
+      this.state.q1Dot = (P.getAngle(this.upper) - before[0]) / T.dtS;
+      this.state.q2Dot = (P.getAngle(this.lower) - before[1]) / T.dtS - this.state.q1Dot;
       const terminated = acrobotFallen(this.state);
       return { observation: this.observe(), reward: 1, terminated, truncated: false, info: { height: this.height() } };
     }
@@ -212,8 +200,8 @@ export default function register({ registerEnv, PhysicsEnv, physics: P, box, cre
     readState() {
       const a1 = P.getAngle(this.upper);
       const a2 = P.getAngle(this.lower);
-      this.state.q1 = wrap(a1);
-      this.state.q2 = wrap(a2 - a1);
+      this.state.q1 = kit.wrapAngle(a1);
+      this.state.q2 = kit.wrapAngle(a2 - a1);
       this.state.q1Dot = P.getOmega(this.physics, this.upper);
       this.state.q2Dot = P.getOmega(this.physics, this.lower) - this.state.q1Dot;
     }
@@ -229,8 +217,8 @@ export default function register({ registerEnv, PhysicsEnv, physics: P, box, cre
 
     observe() {
       const s = this.state;
-      const clip = (v, h) => Math.max(-h, Math.min(h, v));
       const { phi, phiDot } = acrobotLean(s, this.p);
+      const clip = (v, h) => kit.clip(v, -h, h);
       return Float64Array.of(s.q1, s.q2, clip(s.q1Dot, 4 * Math.PI), clip(s.q2Dot, 9 * Math.PI), phi, clip(phiDot, 4 * Math.PI));
     }
   }

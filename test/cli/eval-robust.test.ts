@@ -25,7 +25,7 @@ describe('spikeloop eval under perturbations', () => {
     const json = join(tempDir('eval-robust-'), 'robust.json');
     const r = await capture(['eval', '--checkpoint', FIXTURE, '--suite', 'robust', '--episodes', '2', '--seed', '7', '--json', json]);
     // Nothing on stderr but the one line naming the tfjs backend (printed by the first load in this process).
-    expect(r.err.replace(/^spikeloop: tfjs backend '\w+'( \(auto\))?$\n?/m, '')).toBe('');
+    expect(r.err.replace(/^spikeloop: tfjs backend '\w+'( \(auto\))?(, .+)?$\n?/m, '')).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\| nominal \| none \| teacher \| 500\.0 \[500\.0, 500\.0\] \| \(ref\.\) \| 2\/2 \| 1\.00 \[0\.\d\d, 1\.00\] \|/);
     expect(r.out).toMatch(/\| mass \| mass=1\.5 \| SNN \(spike-seq\) \|/);

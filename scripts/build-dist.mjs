@@ -8,11 +8,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { upToDate } from './upToDate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const tmp = join(root, `dist.tmp-${process.pid}`);
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const inputs = ['src', 'envs', 'agents', 'cli', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((p) => join(root, p));
+if (upToDate([dist], inputs)) {
+  console.log(`build-dist: ${dist} is current`);
+  process.exit(0);
+}
 rmSync(tmp, { recursive: true, force: true });
 try {
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', tmp], { stdio: 'inherit', cwd: root });

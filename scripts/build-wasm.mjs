@@ -5,6 +5,7 @@ import { readdirSync, mkdirSync, existsSync } from 'node:fs';
 import { join, basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { upToDate } from './upToDate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'src', 'kernels', 'asm');
@@ -18,6 +19,11 @@ if (!existsSync(asc)) {
 mkdirSync(outDir, { recursive: true });
 for (const file of readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
   const out = join(outDir, basename(file, '.ts') + '.wasm');
+  // every kernel may import from lib/: any change under asm/ rebuilds them all
+  if (upToDate([out], [srcDir, asc])) {
+    console.log(`build-wasm: ${basename(out)} is current`);
+    continue;
+  }
   execFileSync(
     process.execPath,
     [

@@ -68,6 +68,9 @@ export function loadOrtRuntime(opts: OrtRuntimeOptions): OrtRuntime | string {
     Tensor = (local('onnxruntime-common') as { Tensor: OrtTensorCtor }).Tensor;
     ort.initOrt();
   } catch (e) {
+    // An absent optional package is the common case: say so plainly; anything else keeps its reason.
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(`'${ORT_NODE}/package.json'`))
+      return `${ORT_NODE} is not installed`;
     return `${ORT_NODE} not loaded (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
   }
   const sessionOptions = {

@@ -25,21 +25,22 @@ describe('bench:compare', () => {
 
   it('divides by the faster PyTorch mode and judges against the workload target', () => {
     const t = parseTorchJson(fakeTorch);
-    const c = compareRow('control-mlp', 10, t.get('control-mlp')!);
-    expect(c.ratio).toBeCloseTo(0.8, 12);
+    const c = compareRow('control-mlp', 8, t.get('control-mlp')!);
+    expect(c.ratio).toBeCloseTo(0.64, 12);
     expect(c.met).toBe(true);
+    expect(compareRow('control-mlp', 10, t.get('control-mlp')!).met).toBe(false);
     const conv = compareRow('cifar-conv', 250, t.get('cifar-conv')!);
     expect(conv.ratio).toBeCloseTo(250 / 80, 12);
-    expect(conv.target).toBe(3);
+    expect(conv.target).toBe(1.5);
     expect(conv.met).toBe(false);
-    expect(compareRow('control-mlp', 12.5, { modes: { layer: 12.5 } }).met).toBe(true);
-    expect(TARGETS['nmnist-mlp']).toBe(2);
+    expect(compareRow('control-mlp', 8.5, { modes: { layer: 12.5 } }).met).toBe(true);
+    expect(TARGETS['nmnist-mlp']).toBe(0.8);
   });
 
   it('puts the verdict and the missing mode in the table', () => {
     const rows = [compareRow('nmnist-mlp', 300, { modes: { layer: 100 } })];
     const table = compareTable(rows, 'wasm');
-    expect(table.rows[0]).toEqual(['nmnist-mlp', 300, 100, 'n/a', 3, '≤ 2.0', 'missed']);
+    expect(table.rows[0]).toEqual(['nmnist-mlp', 300, 100, 'n/a', 3, '≤ 0.8', 'missed']);
   });
 
   it('rejects malformed PyTorch output with a message naming the problem', () => {

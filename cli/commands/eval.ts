@@ -17,7 +17,7 @@ import { formatSummaries, summarize } from '../../agents/report.ts';
 import { evaluateRobustness, formatRobustness, type ConditionResult, type NamedActor } from '../../agents/robustness.ts';
 import { createProgress } from '../../src/util/progress.ts';
 import { envOption, intOption, parseCommand } from '../options.ts';
-import { loadUserModules } from '../userModules.ts';
+import { loadUserModules, USER_MODULE_HELP, USER_MODULE_OPTIONS, userModuleFiles } from '../userModules.ts';
 
 export const summary =
   'evaluate spiking controllers and the teacher on seeded episodes, optionally under perturbations (paired, with 95% CIs)';
@@ -34,8 +34,7 @@ const HELP = `usage: spikeloop eval (--checkpoint DIR ... | --teacher) [--env NA
   --episodes N          episodes per controller and condition, seeds first..first+N-1 (default 100)
   --seed N              first episode seed (default 0)
   --json FILE           also write the results as JSON
-  --env-module FILE     a module that registers your own env (registerEnv); repeatable
-  --teacher-module FILE a module that registers its teacher (registerTeacher); repeatable
+${USER_MODULE_HELP}
   -h, --help            this text
 
 perturbation keys: pushes=N·s push-interval=MIN:MAX push-body=LABEL push-direction=horizontal|any
@@ -61,13 +60,12 @@ export async function run(argv: string[]): Promise<number> {
       episodes: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
-      'env-module': { type: 'string', multiple: true },
-      'teacher-module': { type: 'string', multiple: true },
+      ...USER_MODULE_OPTIONS,
     },
     HELP,
   );
   if (!values) return 0;
-  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
+  await loadUserModules(userModuleFiles(values));
   const checkpoints = values.checkpoint ?? [];
   if (values.teacher === checkpoints.length > 0) throw new Error('give exactly one of --checkpoint DIR or --teacher');
   if (values.perturb && values.suite !== undefined) throw new Error('give --perturb or --suite, not both');

@@ -5,7 +5,7 @@
 import { parsePerturbation, resolveEnvId } from '../../envs/index.ts';
 import { makeTeacher } from '../../agents/teachers/index.ts';
 import { recordTeacher, writeDemos } from '../../agents/demos.ts';
-import { loadUserModules } from '../userModules.ts';
+import { loadUserModules, USER_MODULE_HELP, USER_MODULE_OPTIONS, userModuleFiles } from '../userModules.ts';
 import { envOption, intOption, parseCommand } from '../options.ts';
 
 export const summary = "record a teacher's episodes as demonstrations (JSONL or CSV) for behaviour cloning";
@@ -22,8 +22,7 @@ const HELP = `usage: spikeloop record --env NAME --out FILE.jsonl|FILE.csv [opti
   --noise-correlation R step-to-step correlation of that noise, in [0, 1) (default 0: white)
   --perturb SPEC        record under a perturbation, e.g. pushes=0.08 or 'none' (see spikeloop eval
                         --help); repeatable: episode e runs under the (e mod count)-th
-  --env-module FILE     a module that registers your own env; repeatable
-  --teacher-module FILE a module that registers its teacher; repeatable
+${USER_MODULE_HELP}
   -h, --help            this text
 
 To record yourself driving the body from the keyboard instead of a teacher:
@@ -38,14 +37,13 @@ const OPTIONS = {
   noise: { type: 'string' },
   'noise-correlation': { type: 'string' },
   perturb: { type: 'string', multiple: true },
-  'env-module': { type: 'string', multiple: true },
-  'teacher-module': { type: 'string', multiple: true },
+  ...USER_MODULE_OPTIONS,
 } as const;
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseCommand(argv, OPTIONS, HELP);
   if (!values) return 0;
-  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
+  await loadUserModules(userModuleFiles(values));
   const env = envOption(values.env);
   if (values.out === undefined) throw new Error('--out is required (a .jsonl or .csv file)');
   if (!/\.(jsonl|csv)$/.test(values.out)) throw new Error(`--out must end in .jsonl or .csv, got '${values.out}'`);

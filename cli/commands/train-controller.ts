@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
-import { loadUserModules } from '../userModules.ts';
+import { loadUserModules, USER_MODULE_HELP, USER_MODULE_OPTIONS, userModuleFiles } from '../userModules.ts';
 import { readDemos } from '../../agents/demos.ts';
 import { trainController } from '../../agents/recipe.ts';
 import { loadRecipeConfig, recipeSectionOf, resolveRecipe, type RecipeConfig, type RecipeOptions } from '../../agents/recipeConfig.ts';
@@ -33,8 +33,7 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
   --demos FILE          train from recorded episodes (.jsonl or .csv, see spikeloop record) by
                         behaviour cloning; DAgger rounds follow only when the env has a teacher
-  --env-module FILE     a module that registers your own env (registerEnv); repeatable
-  --teacher-module FILE a module that registers its teacher (registerTeacher); repeatable
+${USER_MODULE_HELP}
   --resume              continue from the controller in --out (its weights, optimiser state and
                         score); it is replaced only by a better-scoring round
   --overwrite           replace the controller in --out with this run's best (without it an
@@ -52,8 +51,7 @@ const OPTIONS = {
   rounds: { type: 'string' },
   backend: { type: 'string' },
   demos: { type: 'string' },
-  'env-module': { type: 'string', multiple: true },
-  'teacher-module': { type: 'string', multiple: true },
+  ...USER_MODULE_OPTIONS,
   resume: { type: 'boolean', default: false },
   overwrite: { type: 'boolean', default: false },
 } as const;
@@ -112,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
   const values = parseCommand(argv, OPTIONS, HELP);
   if (!values) return 0;
   const config: RecipeConfig = values.config !== undefined ? loadRecipeConfig(values.config) : { modules: [], recipe: {} };
-  await loadUserModules([...config.modules, ...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
+  await loadUserModules([...config.modules, ...userModuleFiles(values)]);
   const env = envOption(values.env ?? config.env);
   const opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions> = { env, ...config.recipe, ...flagOverrides(values) };
   const resolved = resolveRecipe(opts, resolveEnvId(env)); // a bad field fails here, before anything is written

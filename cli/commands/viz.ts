@@ -6,7 +6,7 @@
 import { DEFAULT_VIZ_SERVER, startVizServer } from '../../src/viz/server.ts';
 import { initBackend } from '../../src/backend/index.ts';
 import { createVizFactory } from '../vizSession.ts';
-import { loadUserModules } from '../userModules.ts';
+import { loadUserModules, USER_MODULE_HELP, USER_MODULE_OPTIONS, userModuleFiles } from '../userModules.ts';
 import { resolveEnvId } from '../../envs/index.ts';
 import { parseCommand } from '../options.ts';
 import { readControllerSpec } from '../../agents/controller.ts';
@@ -22,8 +22,7 @@ const HELP = `usage: spikeloop viz [options]
   --checkpoint DIR      spiking controller checkpoint to drive the env
   --record FILE         write every step of the session (observation, action; one episode per reset)
                         as demonstrations (.jsonl or .csv, the format of 'spikeloop record')
-  --env-module FILE     a module that registers your own env; repeatable
-  --teacher-module FILE a module that registers its teacher; repeatable
+${USER_MODULE_HELP}
   --port N              TCP port (default ${DEFAULT_VIZ_SERVER.port}; 0 picks a free one)
   --host ADDR           interface to bind (default ${DEFAULT_VIZ_SERVER.host})
   --allow-origin URL    extra Origin allowed to open the WebSocket (repeatable)
@@ -43,8 +42,7 @@ const OPTIONS = {
   controller: { type: 'string' },
   checkpoint: { type: 'string' },
   record: { type: 'string' },
-  'env-module': { type: 'string', multiple: true },
-  'teacher-module': { type: 'string', multiple: true },
+  ...USER_MODULE_OPTIONS,
   port: { type: 'string' },
   host: { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
@@ -66,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   const seed = num('seed', values.seed, 1, (x) => Number.isInteger(x) && x >= 0, 'a non-negative integer');
   // A checkpoint's network is loaded through tfjs (this prints the backend); the teacher needs none.
   if (values.checkpoint !== undefined) await initBackend();
-  await loadUserModules([...(values['env-module'] ?? []), ...(values['teacher-module'] ?? [])]);
+  await loadUserModules(userModuleFiles(values));
   const env = values.env ?? (values.checkpoint !== undefined ? readControllerSpec(values.checkpoint).spec.env : 'cartpole');
   resolveEnvId(env); // an unknown env fails here, listing the known ones
   const session = createVizFactory({ checkpoint: values.checkpoint, record: values.record, env });

@@ -2,41 +2,13 @@
  * End to end in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
  * the page connects, draws the world and the raster, and a mouse drag on a body pushes it.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium, openPage, skipBrowserTests, type PageWindow } from '../support/chromium.ts';
 import { createVizFactory } from '../../cli/vizSession.ts';
 import { startVizServer, type VizServer } from '../../src/viz/server.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
-const haveChromium = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
-
-/** What the page exposes on `window.spikeloop` (the parts this test reads). */
-interface PageWindow {
-  spikeloop: {
-    state: {
-      counters: { snapshots: number; rasterColumns: number; spikesDrawn: number };
-      paused: boolean;
-      pushes: Array<{ bodyId: number; impulse: [number, number] }>;
-      world: { tick: number; bodies: Array<{ id: number; label: string; angle: number; position: [number, number] }> };
-    };
-    worldToClient(x: number, y: number): { x: number; y: number };
-  };
-}
 
 let browser: Browser | undefined;
 let server: VizServer | undefined;
@@ -45,9 +17,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe.skipIf(!haveChromium && !inCi)('viz page in headless Chromium', () => {
+describe.skipIf(skipBrowserTests)('viz page in headless Chromium', () => {
   it('connects, draws world and raster, and a drag pushes the body', async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing (CI=true): install it with 'apt-get update && apt-get install -y chromium'`);
     // The same wiring as `spikeloop viz`: CartPoleContinuous-v1 + its LQR teacher as a spike source.
     const session = createVizFactory();
     server = await startVizServer(
@@ -55,10 +26,8 @@ describe.skipIf(!haveChromium && !inCi)('viz page in headless Chromium', () => {
       { env: 'cartpole', controller: 'teacher' },
       { port: 0, envs: session.envs, controllers: session.controllers },
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    const { page, pageErrors } = await openPage(browser);
     await page.goto(server.url);
     await page.waitForFunction(
       () => {

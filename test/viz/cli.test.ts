@@ -6,34 +6,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TestClient } from './wsClient.ts';
+import { startServingCli } from '../support/servingCli.ts';
 import { readDemos } from '../../agents/demos.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('spikeloop viz (CLI)', () => {
   it('prints the URL, streams the real cartpole + teacher loop, and exits 0 on SIGINT', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), 'viz', '--env', 'cartpole', '--port', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const cli = await startServingCli(['viz', '--env', 'cartpole', '--port', '0']);
+    const { child, url, exited } = cli;
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed; stdout: ${out} stderr: ${err}`)), 60000);
-        child.stdout.on('data', () => {
-          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        void exited.then((code) => reject(new Error(`exited ${code} early; stderr: ${err}`)));
-      });
-      expect(out).toMatch(/cartpole \/ teacher at/);
+      expect(cli.stdout()).toMatch(/cartpole \/ teacher at/);
       const c = await TestClient.open(url);
       await c.waitFor(() => c.spikes().length > 10 && c.json('snapshot').length > 0, 'spikes from the CLI server', 10000);
       const hello = c.json('hello')[0]!;
@@ -45,7 +28,7 @@ describe('spikeloop viz (CLI)', () => {
       child.kill('SIGINT');
       expect(await closed).toBe(1001);
       expect(await exited).toBe(0);
-      expect(out).toMatch(/stopped/);
+      expect(cli.stdout()).toMatch(/stopped/);
     } finally {
       child.kill('SIGKILL');
     }
@@ -55,25 +38,10 @@ describe('spikeloop viz (CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spikeloop-vizcli-'));
     const file = join(dir, 'puck.jsonl');
     const args = ['viz', '--env-module', 'test/fixtures/user/puck.mjs', '--env', 'puck', '--record', file, '--port', '0'];
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'spikeloop.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const cli = await startServingCli(args);
+    const { child, url, exited } = cli;
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed; stdout: ${out} stderr: ${err}`)), 60000);
-        child.stdout.on('data', () => {
-          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        void exited.then((code) => reject(new Error(`exited ${code} early; stderr: ${err}`)));
-      });
-      expect(out).toMatch(/puck \/ keyboard at/);
+      expect(cli.stdout()).toMatch(/puck \/ keyboard at/);
       const c = await TestClient.open(url);
       await c.waitFor(() => c.json('snapshot').length > 0, 'a snapshot', 10000);
       expect(c.json('hello')[0]).toMatchObject({ env: 'puck', controller: 'keyboard', manual: ['a0', 'a1'], recording: file });
@@ -85,8 +53,8 @@ describe('spikeloop viz (CLI)', () => {
       await c.waitFor(() => c.json('state').filter((m) => m.paused).length >= 4, 'three steps', 10000);
       child.kill('SIGINT');
       expect(await exited).toBe(0);
-      expect(out).toMatch(/recorded \d+ episodes, \d+ steps → /);
-      expect(out).toContain(`steps → ${file}`);
+      expect(cli.stdout()).toMatch(/recorded \d+ episodes, \d+ steps → /);
+      expect(cli.stdout()).toContain(`steps → ${file}`);
       const last = readDemos(file).at(-1)!.steps.slice(-3);
       expect(last.map((s) => Array.from(s.action))).toEqual([
         [1, -1],

@@ -4,33 +4,16 @@
  * from its snapshot alone, a person drives it with the arrow keys (the keyboard controller), and
  * the session is written as a demonstrations file that the demos loader reads back.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium, openPage, skipBrowserTests, type PageWindow } from '../support/chromium.ts';
 import { loadUserModules } from '../../cli/userModules.ts';
 import { createVizFactory } from '../../cli/vizSession.ts';
 import { readDemos } from '../../agents/demos.ts';
 import { startVizServer, type VizServer } from '../../src/viz/server.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-sync'];
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
-const haveChromium = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
-
-interface PageWindow {
-  spikeloop: {
-    state: {
-      counters: { snapshots: number };
-      paused: boolean;
-      world: { tick: number; bodies: Array<{ label: string; position: [number, number] }> };
-    };
-    worldToClient(x: number, y: number): { x: number; y: number };
-  };
-}
 
 /**
  * Pixels of the puck's fill (#ff00ff) on the world canvas: how many, where their centre is in
@@ -76,9 +59,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveChromium && !inCi)("a user's env in the live page", () => {
+describe.skipIf(skipBrowserTests)("a user's env in the live page", () => {
   it('is drawn from its snapshot alone, driven with the arrow keys, and recorded as demonstrations', async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing (CI=true): install it with 'apt-get update && apt-get install -y chromium'`);
     await loadUserModules(['test/fixtures/user/puck.mjs']);
     const file = join(dir, 'puck.jsonl');
     const session = createVizFactory({ record: file, env: 'puck' });
@@ -88,10 +70,8 @@ describe.skipIf(!haveChromium && !inCi)("a user's env in the live page", () => {
       { env: 'puck', controller: 'keyboard' },
       { port: 0, envs: session.envs, controllers: session.controllers },
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    const { page, pageErrors } = await openPage(browser);
     await page.goto(server.url);
     await page.waitForFunction(() => (window as unknown as PageWindow).spikeloop?.state.counters.snapshots > 3, undefined, {
       timeout: 15000,

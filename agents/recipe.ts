@@ -32,6 +32,7 @@ import {
   type ControllerSpec,
 } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
+import { featureDims } from './features.ts';
 import { resolveRecipe, scoreOf, type RecipeOptions } from './recipeConfig.ts';
 import {
   boxAction,
@@ -147,9 +148,9 @@ interface RecipeContext {
   teacher: Teacher | undefined;
   demos: readonly DemoEpisode[] | undefined;
   rolloutSteps: number;
-  /** Clock and fine-copy settings of the controller spec. */
-  extra: Pick<ControllerSpec, 'clock' | 'fine'>;
-  /** Appends the clock / fine features to each observation of the trajectories. */
+  /** Derived-feature, clock and fine-copy settings of the controller spec. */
+  extra: Pick<ControllerSpec, 'features' | 'clock' | 'fine'>;
+  /** Appends the derived features, the clock and the fine copies to each observation of the trajectories. */
   augment: (ts: Trajectory[]) => Trajectory[];
   log: (line: string) => void;
   progress: (p: Omit<RecipeProgress, 'rounds' | 'totalSteps'>) => void;
@@ -170,9 +171,15 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;
   const fineDims = [...o.fineDims, ...o.nominalFineDims];
   const fine = fineDims.length > 0 ? { dims: fineDims } : undefined;
-  const extra = { ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
+  try {
+    featureDims(o.features); // unknown names fail here, before any rollout
+  } catch (e) {
+    throw new Error(`recipe: recipe.input.features: ${(e as Error).message}`, { cause: e });
+  }
+  const features = o.features.length > 0 ? [...o.features] : undefined;
+  const extra = { ...(features ? { features } : {}), ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
   const augment = (ts: Trajectory[]): Trajectory[] =>
-    clock || fine
+    features || clock || fine
       ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation(extra, x, s)) }))
       : ts;
   const rounds = o.daggerRounds;

@@ -4,7 +4,7 @@
  * presets write them in, grouped by what they shape:
  *
  *   { "env": "Pendulum-v1", "modules": ["./my-env.ts"], "recipe": {
- *       "seed", "network": {hidden, substeps, memory, lif, psp}, "input": {neuronsPerDim, …},
+ *       "seed", "network": {hidden, substeps, memory, lif, psp}, "input": {neuronsPerDim, features, …},
  *       "labels": {kind}, "output": {code, population, commandScale, commandExponent},
  *       "budget": {steps, initialShare}, "training": {batchSize, lr, window, warmup, stride},
  *       "teacher": {episodes, noise, rolloutSteps}, "dagger": {rounds, episodes, beta, patience},
@@ -76,6 +76,11 @@ export interface RecipeOptions {
   rangeMargin: number;
   /** Frequency of the rhythm input (Hz); 0 = none. See `ControllerSpec.clock`. */
   clockHz: number;
+  /**
+   * Derived observation features (agents/features.ts, by registered name, e.g. 'reacher.jacobianT')
+   * appended after the observation; `fineDims` may index them (observation length + k). Empty = none.
+   */
+  features: string[];
   /** Observation dimensions that also get a fine copy coded over [−fineRange, fineRange]; empty = none. */
   fineDims: number[];
   fineRange: number;
@@ -156,6 +161,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
   clockHz: 0,
+  features: [] as string[],
   fineDims: [] as number[],
   fineRange: 0.1,
   commandScale: 1,
@@ -227,6 +233,7 @@ export const recipeSectionSchema = z
         rangeQuantile: z.number(must('a number in [0, 0.5)')).min(0, must('a number in [0, 0.5)')).lt(0.5, must('a number in [0, 0.5)')),
         rangeMargin: z.number(must('a number >= 0')).min(0, must('a number >= 0')),
         coverRange: z.array(z.union([z.null(), z.number().positive()], must('null or a number > 0')), must('a list')),
+        features: z.array(z.string(must('a feature name')).min(1, must('a feature name')), must('a list of feature names')),
         fineDims: z.array(nonNegInt('an observation index'), must('a list of observation indices')),
         fineRange: z.number(must('a number > 0')).positive(must('a number > 0')),
         nominalFineDims: z.array(nonNegInt('an observation index'), must('a list of observation indices')),
@@ -327,6 +334,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   rangeQuantile: ['input', 'rangeQuantile'],
   rangeMargin: ['input', 'rangeMargin'],
   coverRange: ['input', 'coverRange'],
+  features: ['input', 'features'],
   fineDims: ['input', 'fineDims'],
   fineRange: ['input', 'fineRange'],
   nominalFineDims: ['input', 'nominalFineDims'],

@@ -166,7 +166,8 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   probe.close();
   const resolved = resolveRecipe(opts, envId);
   // with demonstrations the teacher serves DAgger alone: without DAgger rounds (or a teacher) none is made
-  const teacher = hooks.demos && (!hasTeacher(envId) || resolved.daggerRounds === 0) ? undefined : makeTeacher(envId);
+  const teacher =
+    hooks.demos && (!hasTeacher(envId) || resolved.daggerRounds === 0) ? undefined : makeTeacher(envId, resolved.teacherOptions);
   const o = teacher ? resolved : { ...resolved, daggerRounds: 0 };
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;

@@ -53,6 +53,11 @@ export interface RecipeOptions {
   teacherNoiseCorrelation: number;
   /** Cap on steps per training rollout (keeps long episodes from dominating). */
   rolloutSteps: number;
+  /**
+   * Options of the teacher (`makeTeacher(env, options)`, agents/teachers): the built-in teachers'
+   * own option names, e.g. the walker's `{ "phaseFeedback": 2 }`; empty = the teacher's defaults.
+   */
+  teacherOptions: Record<string, number | boolean>;
   daggerRounds: number;
   daggerEpisodes: number;
   /** β of round r is beta·0.5^(r−1): the share of steps the teacher still drives. */
@@ -157,6 +162,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   teacherNoise: 0.3,
   teacherNoiseCorrelation: 0,
   rolloutSteps: 500,
+  teacherOptions: {} as Record<string, number | boolean>,
   daggerRounds: 6,
   daggerEpisodes: 4,
   beta: 0.5,
@@ -286,6 +292,11 @@ export const recipeSectionSchema = z
         noise: z.number(must('a number >= 0')).min(0, must('a number >= 0')),
         noiseCorrelation: z.number(must('a number in [0, 1)')).min(0, must('a number in [0, 1)')).lt(1, must('a number in [0, 1)')),
         rolloutSteps: posInt(),
+        options: z.record(
+          z.string(),
+          z.union([number('a finite number'), z.boolean()], must('a number or true/false')),
+          must('an object of teacher option values'),
+        ),
       })
       .strict()
       .partial(),
@@ -365,6 +376,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   teacherNoise: ['teacher', 'noise'],
   teacherNoiseCorrelation: ['teacher', 'noiseCorrelation'],
   rolloutSteps: ['teacher', 'rolloutSteps'],
+  teacherOptions: ['teacher', 'options'],
   daggerRounds: ['dagger', 'rounds'],
   daggerEpisodes: ['dagger', 'episodes'],
   beta: ['dagger', 'beta'],

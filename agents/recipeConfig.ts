@@ -8,7 +8,7 @@
  *       "labels": {kind}, "output": {code, population, commandScale, commandExponent},
  *       "budget": {steps, initialShare}, "training": {batchSize, lr, window, warmup, stride},
  *       "teacher": {episodes, noise, rolloutSteps}, "dagger": {rounds, episodes, beta, patience},
- *       "perturbations": [...], "scoring": {episodes, metric} } }
+ *       "perturbations": [...], "scoring": {episodes, metric, failurePenalty, perturbations} } }
  *
  * Every field is optional; what a config leaves out comes from the env's built-in preset
  * (`configs/controllers/*.json`, read through this same parser) and then from `DEFAULT_RECIPE`.
@@ -70,6 +70,12 @@ export interface RecipeOptions {
    * 'info.KEY' (a number in the last step's info), each optionally negated with a leading '-'.
    */
   scoreMetric: string;
+  /**
+   * Subtracted from a held-out episode's score when it ended by termination (the walker's fall, the
+   * cart-pole's pole down): a score that sees only distance or return can prefer a round that goes
+   * further but falls more. 0 = off.
+   */
+  scoreFailurePenalty: number;
   /**
    * Conditions the held-out score runs under (envs/perturb spec strings, 'none' = nominal); empty =
    * the training conditions. Training a notch below the evaluation's magnitudes can leave every
@@ -163,6 +169,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   patience: 3,
   scoreEpisodes: 5,
   scoreMetric: 'return',
+  scoreFailurePenalty: 0,
   scorePerturbations: [] as string[],
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
@@ -307,6 +314,7 @@ export const recipeSectionSchema = z
       .object({
         episodes: posInt(),
         metric: z.string(must("'return' or 'info.KEY'")).regex(SCORE_METRIC, must("'return' or 'info.KEY', optionally with a leading '-'")),
+        failurePenalty: number('a finite number >= 0').refine((v) => v >= 0, must('a finite number >= 0')),
         perturbations: perturbationList(),
       })
       .strict()
@@ -376,6 +384,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   trainPerturbations: ['perturbations'],
   scoreEpisodes: ['scoring', 'episodes'],
   scoreMetric: ['scoring', 'metric'],
+  scoreFailurePenalty: ['scoring', 'failurePenalty'],
   scorePerturbations: ['scoring', 'perturbations'],
 });
 

@@ -106,7 +106,14 @@ const OLD_PRESETS: Record<string, object> = {
   },
 };
 /** Options added since (2026-12-02b), with the defaults that keep the old behaviour. */
-const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean', scorePerturbations: [], features: [], teacherOptions: {} };
+const ADDED_DEFAULTS = {
+  teacherNoiseCorrelation: 0,
+  readout: 'mean',
+  scorePerturbations: [],
+  features: [],
+  teacherOptions: {},
+  scoreFailurePenalty: 0,
+};
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
  * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set.
@@ -204,6 +211,7 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ network: { substeps: 5 } })).toThrow('recipe.network.substeps: must be an integer >= 10');
     expect(badConfig({ dagger: { rounds: 'six' } })).toThrow("recipe.dagger.rounds: must be an integer >= 0, got 'six'");
     expect(badConfig({ scoring: { metric: 'distance' } })).toThrow("recipe.scoring.metric: must be 'return' or 'info.KEY'");
+    expect(badConfig({ scoring: { failurePenalty: -1 } })).toThrow('recipe.scoring.failurePenalty: must be a finite number >= 0');
     expect(badConfig({ perturbations: ['none', 'pushes=strong'] })).toThrow(
       "recipe.perturbations[1]: perturbation 'pushes': 'strong' is not a number",
     );

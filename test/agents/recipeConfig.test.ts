@@ -106,7 +106,7 @@ const OLD_PRESETS: Record<string, object> = {
   },
 };
 /** Options added since (2026-12-02b), with the defaults that keep the old behaviour. */
-const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean', scorePerturbations: [] };
+const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean', scorePerturbations: [], teacherGain: 1, actionGain: 1 };
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
  * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set.
@@ -210,6 +210,8 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ network: { lif: { tauMem: 0.5 } } })).toThrow(/recipe\.network\.lif\.tauMem: /);
     expect(badConfig({ scoring: { perturbations: ['pushes=0.09', 'delay=soon'] } })).toThrow(/recipe\.scoring\.perturbations\[1\]: /);
     expect(badConfig({ teacher: { noiseCorrelation: 1 } })).toThrow('recipe.teacher.noiseCorrelation: must be a number in [0, 1), got 1');
+    expect(badConfig({ teacher: { gain: 0 } })).toThrow('recipe.teacher.gain: must be a number > 0, got 0');
+    expect(badConfig({ output: { actionGain: -1 } })).toThrow('recipe.output.actionGain: must be a number > 0, got -1');
     expect(badConfig({ output: { readout: 'first' } })).toThrow("recipe.output.readout: must be one of 'mean', 'last', got 'first'");
   });
 

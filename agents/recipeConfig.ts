@@ -62,7 +62,8 @@ export interface RecipeOptions {
   scoreEpisodes: number;
   /**
    * What a round is judged by (higher is better), per held-out episode, averaged: 'return', or
-   * 'info.KEY' (a number in the last step's info), each optionally negated with a leading '-'.
+   * 'info.KEY' (a number in the last step's info), each optionally negated with a leading '-', or
+   * compared with a threshold, 'info.KEY<X' / '>X' (1 when met, else 0: the share of successes).
    */
   scoreMetric: string;
   /**
@@ -183,7 +184,9 @@ const posInt = (what = 'a positive integer') => z.number(must(what)).int(must(wh
 const nonNegInt = (what = 'an integer >= 0') => z.number(must(what)).int(must(what)).min(0, must(what));
 const number = (what: string) => z.number(must(what)).refine(Number.isFinite, must(what));
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, must(`one of ${values.map(show).join(', ')}`));
-const SCORE_METRIC = /^-?(return|info\.[A-Za-z_$][\w$]*)$/;
+/** 'return' or 'info.KEY', negated by a leading '-', or compared with a threshold ('info.distance<0.05': 1 when met, else 0). */
+const SCORE_METRIC = /^(-?)(return|info\.[A-Za-z_$][\w$]*)(?:([<>])(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?))?$/;
+const SCORE_METRIC_TEXT = "'return' or 'info.KEY', optionally with a leading '-' or a threshold ('info.KEY<X', 'info.KEY>X')";
 
 const memorySchema = z
   .object({
@@ -295,7 +298,10 @@ export const recipeSectionSchema = z
     scoring: z
       .object({
         episodes: posInt(),
-        metric: z.string(must("'return' or 'info.KEY'")).regex(SCORE_METRIC, must("'return' or 'info.KEY', optionally with a leading '-'")),
+        metric: z
+          .string(must("'return' or 'info.KEY'"))
+          .regex(SCORE_METRIC, must(SCORE_METRIC_TEXT))
+          .refine((m) => !(m.startsWith('-') && /[<>]/.test(m)), must("a threshold metric without a leading '-'")),
         perturbations: perturbationList(),
       })
       .strict()
@@ -528,13 +534,18 @@ export function resolveRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeO
 /** The numbers a held-out episode is scored by, per `RecipeOptions.scoreMetric`. */
 export function scoreOf(metric: string, outcome: { return: number; info: Record<string, unknown> }): number {
   const m = SCORE_METRIC.exec(metric);
-  if (!m) throw new Error(`recipe: scoring.metric must be 'return' or 'info.KEY', got '${metric}'`);
-  const sign = metric.startsWith('-') ? -1 : 1;
-  if (m[1] === 'return') return sign * outcome.return;
-  const key = m[1]!.slice('info.'.length);
-  const v = outcome.info[key];
-  if (typeof v !== 'number') throw new Error(`recipe: scoring.metric '${metric}': the episode's last info has no number '${key}'`);
-  return sign * v;
+  if (!m) throw new Error(`recipe: scoring.metric must be ${SCORE_METRIC_TEXT}, got '${metric}'`);
+  const [, minus, what, op, threshold] = m;
+  let v: number;
+  if (what === 'return') v = outcome.return;
+  else {
+    const key = what!.slice('info.'.length);
+    const x = outcome.info[key];
+    if (typeof x !== 'number') throw new Error(`recipe: scoring.metric '${metric}': the episode's last info has no number '${key}'`);
+    v = x;
+  }
+  if (op) return (op === '<' ? v < Number(threshold) : v > Number(threshold)) ? 1 : 0;
+  return minus ? -v : v;
 }
 
 /** The JSON Schema of a config file, as configs/controllers/recipe.schema.json holds it (scripts/emit-recipe-schema.ts writes it). */

@@ -204,6 +204,10 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ network: { substeps: 5 } })).toThrow('recipe.network.substeps: must be an integer >= 10');
     expect(badConfig({ dagger: { rounds: 'six' } })).toThrow("recipe.dagger.rounds: must be an integer >= 0, got 'six'");
     expect(badConfig({ scoring: { metric: 'distance' } })).toThrow("recipe.scoring.metric: must be 'return' or 'info.KEY'");
+    expect(badConfig({ scoring: { metric: '-info.distance<0.05' } })).toThrow(
+      "recipe.scoring.metric: must be a threshold metric without a leading '-'",
+    );
+    expect(parseRecipeConfig({ recipe: { scoring: { metric: 'info.distance<0.05' } } }).recipe.scoreMetric).toBe('info.distance<0.05');
     expect(badConfig({ perturbations: ['none', 'pushes=strong'] })).toThrow(
       "recipe.perturbations[1]: perturbation 'pushes': 'strong' is not a number",
     );

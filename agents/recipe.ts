@@ -79,10 +79,11 @@ export interface TrainedController {
 /**
  * The number a round is judged by (higher is better): the mean over the episodes of the recipe's
  * `scoreMetric` (the built-in presets pick each env's target: mean return, the walker's forward
- * distance `info.x`, minus the reacher's final fingertip distance `-info.distance`).
+ * distance `info.x`, minus the reacher's final fingertip distance `-info.distance`), each episode
+ * that ended by termination less `failurePenalty`.
  */
-export function controllerScore(metric: string, outcomes: readonly EpisodeOutcome[]): number {
-  const vals = outcomes.map((o) => scoreOf(metric, o));
+export function controllerScore(metric: string, outcomes: readonly EpisodeOutcome[], failurePenalty = 0): number {
+  const vals = outcomes.map((o) => scoreOf(metric, o) - (o.terminated ? failurePenalty : 0));
   return vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
 }
 
@@ -165,7 +166,8 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   probe.close();
   const resolved = resolveRecipe(opts, envId);
   // with demonstrations the teacher serves DAgger alone: without DAgger rounds (or a teacher) none is made
-  const teacher = hooks.demos && (!hasTeacher(envId) || resolved.daggerRounds === 0) ? undefined : makeTeacher(envId);
+  const teacher =
+    hooks.demos && (!hasTeacher(envId) || resolved.daggerRounds === 0) ? undefined : makeTeacher(envId, resolved.teacherOptions);
   const o = teacher ? resolved : { ...resolved, daggerRounds: 0 };
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;
@@ -417,6 +419,7 @@ function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
     controllerScore(
       o.scoreMetric,
       evaluateActor(envId, policyActor(policy), o.scoreEpisodes, 20_000 + 1000 * o.seed, p === 'none' ? undefined : p),
+      o.scoreFailurePenalty,
     ),
   );
   return scores.reduce((a, b) => a + b, 0) / scores.length;

@@ -8,7 +8,7 @@
  *       "labels": {kind}, "output": {code, population, commandScale, commandExponent},
  *       "budget": {steps, initialShare}, "training": {batchSize, lr, window, warmup, stride},
  *       "teacher": {episodes, noise, rolloutSteps}, "dagger": {rounds, episodes, beta, patience},
- *       "perturbations": [...], "scoring": {episodes, metric} } }
+ *       "perturbations": [...], "scoring": {episodes, metric, failurePenalty, perturbations} } }
  *
  * Every field is optional; what a config leaves out comes from the env's built-in preset
  * (`configs/controllers/*.json`, read through this same parser) and then from `DEFAULT_RECIPE`.
@@ -53,6 +53,11 @@ export interface RecipeOptions {
   teacherNoiseCorrelation: number;
   /** Cap on steps per training rollout (keeps long episodes from dominating). */
   rolloutSteps: number;
+  /**
+   * Options of the teacher (`makeTeacher(env, options)`, agents/teachers): the built-in teachers'
+   * own option names, e.g. the walker's `{ "phaseFeedback": 2 }`; empty = the teacher's defaults.
+   */
+  teacherOptions: Record<string, number | boolean>;
   daggerRounds: number;
   daggerEpisodes: number;
   /** β of round r is beta·0.5^(r−1): the share of steps the teacher still drives. */
@@ -66,6 +71,12 @@ export interface RecipeOptions {
    * compared with a threshold, 'info.KEY<X' / '>X' (1 when met, else 0: the share of successes).
    */
   scoreMetric: string;
+  /**
+   * Subtracted from a held-out episode's score when it ended by termination (the walker's fall, the
+   * cart-pole's pole down): a score that sees only distance or return can prefer a round that goes
+   * further but falls more. 0 = off.
+   */
+  scoreFailurePenalty: number;
   /**
    * Conditions the held-out score runs under (envs/perturb spec strings, 'none' = nominal); empty =
    * the training conditions. Training a notch below the evaluation's magnitudes can leave every
@@ -152,12 +163,14 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   teacherNoise: 0.3,
   teacherNoiseCorrelation: 0,
   rolloutSteps: 500,
+  teacherOptions: {} as Record<string, number | boolean>,
   daggerRounds: 6,
   daggerEpisodes: 4,
   beta: 0.5,
   patience: 3,
   scoreEpisodes: 5,
   scoreMetric: 'return',
+  scoreFailurePenalty: 0,
   scorePerturbations: [] as string[],
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
@@ -282,6 +295,11 @@ export const recipeSectionSchema = z
         noise: z.number(must('a number >= 0')).min(0, must('a number >= 0')),
         noiseCorrelation: z.number(must('a number in [0, 1)')).min(0, must('a number in [0, 1)')).lt(1, must('a number in [0, 1)')),
         rolloutSteps: posInt(),
+        options: z.record(
+          z.string(),
+          z.union([number('a finite number'), z.boolean()], must('a number or true/false')),
+          must('an object of teacher option values'),
+        ),
       })
       .strict()
       .partial(),
@@ -302,6 +320,7 @@ export const recipeSectionSchema = z
           .string(must("'return' or 'info.KEY'"))
           .regex(SCORE_METRIC, must(SCORE_METRIC_TEXT))
           .refine((m) => !(m.startsWith('-') && /[<>]/.test(m)), must("a threshold metric without a leading '-'")),
+        failurePenalty: number('a finite number >= 0').refine((v) => v >= 0, must('a finite number >= 0')),
         perturbations: perturbationList(),
       })
       .strict()
@@ -363,6 +382,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   teacherNoise: ['teacher', 'noise'],
   teacherNoiseCorrelation: ['teacher', 'noiseCorrelation'],
   rolloutSteps: ['teacher', 'rolloutSteps'],
+  teacherOptions: ['teacher', 'options'],
   daggerRounds: ['dagger', 'rounds'],
   daggerEpisodes: ['dagger', 'episodes'],
   beta: ['dagger', 'beta'],
@@ -370,6 +390,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   trainPerturbations: ['perturbations'],
   scoreEpisodes: ['scoring', 'episodes'],
   scoreMetric: ['scoring', 'metric'],
+  scoreFailurePenalty: ['scoring', 'failurePenalty'],
   scorePerturbations: ['scoring', 'perturbations'],
 });
 

@@ -124,4 +124,15 @@ describe('controllerScore', () => {
     expect(scoreName('Reacher-v1', '-info.distance')).toBe('− final distance (m)');
     expect(() => controllerScore('info.height', eps)).toThrow(/info\.height.*no number 'height'/);
   });
+
+  it('takes the failure penalty off each episode that ended by termination, and only those', async () => {
+    const { controllerScore } = await import('../../agents/recipe.ts');
+    const eps = [
+      { seed: 0, return: 0, steps: 1000, terminated: false, info: { x: 9 } },
+      { seed: 1, return: 0, steps: 700, terminated: true, info: { x: 11 } },
+    ];
+    expect(controllerScore('info.x', eps)).toBe(10);
+    expect(controllerScore('info.x', eps, 5)).toBe(7.5);
+    expect(controllerScore('info.x', eps.slice(0, 1), 5)).toBe(9);
+  });
 });

@@ -106,7 +106,14 @@ const OLD_PRESETS: Record<string, object> = {
   },
 };
 /** Options added since (2026-12-02b), with the defaults that keep the old behaviour. */
-const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean', scorePerturbations: [], features: [] };
+const ADDED_DEFAULTS = {
+  teacherNoiseCorrelation: 0,
+  readout: 'mean',
+  scorePerturbations: [],
+  features: [],
+  teacherOptions: {},
+  scoreFailurePenalty: 0,
+};
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
  * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set.
@@ -208,6 +215,7 @@ describe('parseRecipeConfig', () => {
       "recipe.scoring.metric: must be a threshold metric without a leading '-'",
     );
     expect(parseRecipeConfig({ recipe: { scoring: { metric: 'info.distance<0.05' } } }).recipe.scoreMetric).toBe('info.distance<0.05');
+    expect(badConfig({ scoring: { failurePenalty: -1 } })).toThrow('recipe.scoring.failurePenalty: must be a finite number >= 0');
     expect(badConfig({ perturbations: ['none', 'pushes=strong'] })).toThrow(
       "recipe.perturbations[1]: perturbation 'pushes': 'strong' is not a number",
     );
@@ -215,6 +223,20 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ scoring: { perturbations: ['pushes=0.09', 'delay=soon'] } })).toThrow(/recipe\.scoring\.perturbations\[1\]: /);
     expect(badConfig({ teacher: { noiseCorrelation: 1 } })).toThrow('recipe.teacher.noiseCorrelation: must be a number in [0, 1), got 1');
     expect(badConfig({ output: { readout: 'first' } })).toThrow("recipe.output.readout: must be one of 'mean', 'last', got 'first'");
+    expect(badConfig({ teacher: { options: { phaseFeedback: 'fast' } } })).toThrow(
+      "recipe.teacher.options.phaseFeedback: must be a number or true/false, got 'fast'",
+    );
+    expect(badConfig({ teacher: { options: [2] } })).toThrow('recipe.teacher.options: must be an object of teacher option values');
+  });
+
+  it('reads the teacher options (teacherOptions), empty by default', () => {
+    expect(DEFAULT_RECIPE.teacherOptions).toEqual({});
+    expect(parseRecipeConfig({ recipe: { teacher: { options: { phaseFeedback: 2 } } } }).recipe).toStrictEqual({
+      teacherOptions: { phaseFeedback: 2 },
+    });
+    expect(resolveRecipe({ env: 'Walker-v1', teacherOptions: { phaseFeedback: 2 } }, 'Walker-v1').teacherOptions).toEqual({
+      phaseFeedback: 2,
+    });
   });
 
   it('rejects unknown keys by name, listing the known ones', () => {

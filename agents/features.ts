@@ -19,6 +19,7 @@
 import { REACHER_PARAMS } from '../envs/reacher.ts';
 import { angleNormalize } from '../envs/pendulum.ts';
 import { reacherIk } from './teachers/reacher.ts';
+import { DEFAULT_WALKER_TEACHER, walkerGaitPhase } from './teachers/walker.ts';
 
 export interface ObservationFeature {
   /** How many values it appends. */
@@ -119,5 +120,19 @@ registerObservationFeature('reacher.jointError', {
     const [e1, e2] = reacherJointError(o);
     out[k] = e1;
     out[k + 1] = e2;
+  },
+});
+
+// ---- Walker-v1 (observation: envs/walker.ts; hips 5..8, hip velocities 13..16) ----
+
+registerObservationFeature('walker.gaitPhase', {
+  dims: 2,
+  observationDims: 21,
+  description:
+    "Walker-v1: sin and cos of the trot's gait phase read off the hips (agents/teachers/walker.ts walkerGaitPhase + phaseOffsetRad): the current state's phase, not a clock",
+  compute(o, out, k) {
+    const phase = walkerGaitPhase(o, DEFAULT_WALKER_TEACHER.frequencyHz) + DEFAULT_WALKER_TEACHER.phaseOffsetRad;
+    out[k] = Math.sin(phase);
+    out[k + 1] = Math.cos(phase);
   },
 });

@@ -8,6 +8,7 @@
  *     [--phase-feedback K]   the teacher's phase feedback (WalkerTeacher `phaseFeedback`, 1/s; 0 = open-loop CPG)
  *     [--window K --warmup W --stride S --batch B]   training windows (control steps) and batch size
  *     [--hidden 128,128] [--perturb none,pushes=5,...]   hidden sizes, training conditions
+ *     [--features walker.gaitPhase] [--readout last]   derived observation features (agents/features.ts), readout
  *
  * Prints one JSON line per evaluation ({label, memory, seed, budget, delay, distance, falls, ...}).
  */
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
       batch: { type: 'string' },
       hidden: { type: 'string' },
       perturb: { type: 'string' },
+      features: { type: 'string' },
+      readout: { type: 'string' },
     },
   });
   await initBackend({ backend: 'auto', quiet: true });
@@ -103,6 +106,8 @@ async function main(): Promise<void> {
       ...(num('batch') !== undefined ? { batchSize: num('batch') } : {}),
       ...(values.hidden ? { hidden: values.hidden.split(',').map(Number) } : {}),
       ...(values.perturb ? { trainPerturbations: values.perturb.split(',') } : {}),
+      ...(values.features ? { features: values.features.split(',') } : {}),
+      ...(values.readout ? { readout: values.readout as 'mean' | 'last' } : {}),
       ...(values.budget ? { budget: Number(values.budget) } : {}),
     },
     { log: (l) => console.error(l), ...(values.out ? { outDir: values.out } : {}) },
@@ -119,6 +124,8 @@ async function main(): Promise<void> {
           memory: values.memory,
           phaseFeedback,
           window: num('window'),
+          features: values.features,
+          perturb: values.perturb,
           seed: Number(values.seed),
           budget: trained.spec.training?.['recipe'] ? (trained.spec.training['recipe'] as { budget: number }).budget : undefined,
           bestRound: trained.best.round,

@@ -3,6 +3,7 @@ import { evaluateTeacher } from '../../../agents/teachers/evaluate.ts';
 import { DEFAULT_WALKER_TEACHER, WalkerTeacher, walkerGaitPhase } from '../../../agents/teachers/walker.ts';
 import { makeTeacher } from '../../../agents/teachers/index.ts';
 import { evaluateActor } from '../../../agents/rollout.ts';
+import { computeFeatures, featureDims } from '../../../agents/features.ts';
 import { WALKER_PARAMS } from '../../../envs/walker.ts';
 
 describe('walker CPG + PD teacher', () => {
@@ -80,6 +81,15 @@ describe('walker CPG + PD teacher', () => {
         expect(r.terminated).toBe(false);
         expect(r.info['x'] as number).toBeGreaterThanOrEqual(5 * WALKER_PARAMS.torsoLengthM);
       }
+    });
+
+    it("the 'walker.gaitPhase' observation feature is sin/cos of the phase the teacher reads, offset included", () => {
+      expect(featureDims(['walker.gaitPhase'])).toBe(2);
+      const out = new Float64Array(3);
+      computeFeatures(['walker.gaitPhase'], obsAt(0.4), out, 1);
+      const p = 0.4 + DEFAULT_WALKER_TEACHER.phaseOffsetRad;
+      expect(out[1]).toBeCloseTo(Math.sin(p), 10);
+      expect(out[2]).toBeCloseTo(Math.cos(p), 10);
     });
 
     it('makeTeacher checks option names and types against the teacher', () => {

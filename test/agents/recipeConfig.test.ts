@@ -106,7 +106,16 @@ const OLD_PRESETS: Record<string, object> = {
   },
 };
 /** Options added since (2026-12-02b), with the defaults that keep the old behaviour. */
-const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean', scorePerturbations: [], teacherGain: 1, actionGain: 1 };
+const ADDED_DEFAULTS = {
+  teacherNoiseCorrelation: 0,
+  readout: 'mean',
+  scorePerturbations: [],
+  features: [],
+  teacherOptions: {},
+  scoreFailurePenalty: 0,
+  teacherGain: 1,
+  actionGain: 1,
+};
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
  * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set.
@@ -204,6 +213,11 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ network: { substeps: 5 } })).toThrow('recipe.network.substeps: must be an integer >= 10');
     expect(badConfig({ dagger: { rounds: 'six' } })).toThrow("recipe.dagger.rounds: must be an integer >= 0, got 'six'");
     expect(badConfig({ scoring: { metric: 'distance' } })).toThrow("recipe.scoring.metric: must be 'return' or 'info.KEY'");
+    expect(badConfig({ scoring: { metric: '-info.distance<0.05' } })).toThrow(
+      "recipe.scoring.metric: must be a threshold metric without a leading '-'",
+    );
+    expect(parseRecipeConfig({ recipe: { scoring: { metric: 'info.distance<0.05' } } }).recipe.scoreMetric).toBe('info.distance<0.05');
+    expect(badConfig({ scoring: { failurePenalty: -1 } })).toThrow('recipe.scoring.failurePenalty: must be a finite number >= 0');
     expect(badConfig({ perturbations: ['none', 'pushes=strong'] })).toThrow(
       "recipe.perturbations[1]: perturbation 'pushes': 'strong' is not a number",
     );
@@ -213,6 +227,20 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ teacher: { gain: 0 } })).toThrow('recipe.teacher.gain: must be a number > 0, got 0');
     expect(badConfig({ output: { actionGain: -1 } })).toThrow('recipe.output.actionGain: must be a number > 0, got -1');
     expect(badConfig({ output: { readout: 'first' } })).toThrow("recipe.output.readout: must be one of 'mean', 'last', got 'first'");
+    expect(badConfig({ teacher: { options: { phaseFeedback: 'fast' } } })).toThrow(
+      "recipe.teacher.options.phaseFeedback: must be a number or true/false, got 'fast'",
+    );
+    expect(badConfig({ teacher: { options: [2] } })).toThrow('recipe.teacher.options: must be an object of teacher option values');
+  });
+
+  it('reads the teacher options (teacherOptions), empty by default', () => {
+    expect(DEFAULT_RECIPE.teacherOptions).toEqual({});
+    expect(parseRecipeConfig({ recipe: { teacher: { options: { phaseFeedback: 2 } } } }).recipe).toStrictEqual({
+      teacherOptions: { phaseFeedback: 2 },
+    });
+    expect(resolveRecipe({ env: 'Walker-v1', teacherOptions: { phaseFeedback: 2 } }, 'Walker-v1').teacherOptions).toEqual({
+      phaseFeedback: 2,
+    });
   });
 
   it('rejects unknown keys by name, listing the known ones', () => {

@@ -113,6 +113,8 @@ const ADDED_DEFAULTS = {
   features: [],
   teacherOptions: {},
   scoreFailurePenalty: 0,
+  teacherGain: 1,
+  actionGain: 1,
 };
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
@@ -211,6 +213,10 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ network: { substeps: 5 } })).toThrow('recipe.network.substeps: must be an integer >= 10');
     expect(badConfig({ dagger: { rounds: 'six' } })).toThrow("recipe.dagger.rounds: must be an integer >= 0, got 'six'");
     expect(badConfig({ scoring: { metric: 'distance' } })).toThrow("recipe.scoring.metric: must be 'return' or 'info.KEY'");
+    expect(badConfig({ scoring: { metric: '-info.distance<0.05' } })).toThrow(
+      "recipe.scoring.metric: must be a threshold metric without a leading '-'",
+    );
+    expect(parseRecipeConfig({ recipe: { scoring: { metric: 'info.distance<0.05' } } }).recipe.scoreMetric).toBe('info.distance<0.05');
     expect(badConfig({ scoring: { failurePenalty: -1 } })).toThrow('recipe.scoring.failurePenalty: must be a finite number >= 0');
     expect(badConfig({ perturbations: ['none', 'pushes=strong'] })).toThrow(
       "recipe.perturbations[1]: perturbation 'pushes': 'strong' is not a number",
@@ -218,6 +224,8 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ network: { lif: { tauMem: 0.5 } } })).toThrow(/recipe\.network\.lif\.tauMem: /);
     expect(badConfig({ scoring: { perturbations: ['pushes=0.09', 'delay=soon'] } })).toThrow(/recipe\.scoring\.perturbations\[1\]: /);
     expect(badConfig({ teacher: { noiseCorrelation: 1 } })).toThrow('recipe.teacher.noiseCorrelation: must be a number in [0, 1), got 1');
+    expect(badConfig({ teacher: { gain: 0 } })).toThrow('recipe.teacher.gain: must be a number > 0, got 0');
+    expect(badConfig({ output: { actionGain: -1 } })).toThrow('recipe.output.actionGain: must be a number > 0, got -1');
     expect(badConfig({ output: { readout: 'first' } })).toThrow("recipe.output.readout: must be one of 'mean', 'last', got 'first'");
     expect(badConfig({ teacher: { options: { phaseFeedback: 'fast' } } })).toThrow(
       "recipe.teacher.options.phaseFeedback: must be a number or true/false, got 'fast'",

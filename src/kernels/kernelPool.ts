@@ -5,16 +5,19 @@
  * build/kernels/tfjs-backend-wasm-simd.shared.wasm (src/backend/index.ts).
  *
  * A call is split along an axis whose elements are computed independently (a scan's neurons, an
- * optimizer's values): each thread runs the kernel on its own range, with the operations of the
- * single-thread call in the same order for every element, so the results are the same bit for
- * bit for any thread count. Ranges start at multiples of `align` elements (a cache line), and a
- * call smaller than `minChunk` elements per extra thread stays on the main thread: a wake-up and
- * done round trip costs ~12 µs on an idle machine, far more when the cores are busy.
+ * optimizer's values) into fixed ranges ("chunks"): each chunk runs the kernel with the
+ * operations of the single-thread call in the same order for every element, so the results are
+ * the same bit for bit whichever thread runs which chunk, for any thread count. Chunks start at
+ * multiples of `align` elements (a cache line), and a call smaller than twice `minChunk` elements
+ * stays whole on the main thread: a wake-up and done round trip costs ~12 µs on an idle machine,
+ * far more when the cores are busy.
  *
- * Synchronisation: one 256-byte slot per worker in a SharedArrayBuffer (job number, done number,
- * function, arguments). The main thread writes the job, `Atomics.notify`s the worker, runs its
- * own range, then `Atomics.wait`s for each worker's done number. Workers sleep in `Atomics.wait`
- * between jobs: nobody spins, so a busy 2-core machine does not stall.
+ * Scheduling is dynamic: the main thread publishes the job (function, one argument list per
+ * chunk) in a SharedArrayBuffer, wakes the workers with `Atomics.notify` and claims chunks itself
+ * with `Atomics.add` on one counter, as the workers do when they wake. On a busy machine where a
+ * worker is not scheduled in time, the main thread simply runs every chunk: it only ever waits for
+ * chunks that a worker has already started. Workers sleep in `Atomics.wait` between jobs; nobody
+ * spins, so a loaded 2-core machine does not stall (a spinning main thread plus two workers did).
  *
  * Without SharedArrayBuffer, worker_threads or a shared heap, everything runs on the main thread.
  */
@@ -24,18 +27,28 @@ import { resolveThreads } from '../backend/engineOptions.ts';
 import { packagePath } from '../util/packageRoot.ts';
 
 /** The kernels whose calls are split between threads (their shared builds are loaded in every worker). */
-const POOL_MODULES = ['lifScan', 'pspScan', 'optimizer'] as const;
+const POOL_MODULES = ['lifScan', 'pspScan', 'optimizer', 'spikeDense'] as const;
 
-const SLOT_BYTES = 256;
-// Int32 indices within a slot
-const SEQ = 0;
-const DONE = 1;
-const FN = 2;
-const STATUS = 3;
+// The control block (Int32 indices): the job's wake-up number, the claim word (bits 0–9: next
+// chunk, bits 10–19: chunk count), chunks done, function, arguments per chunk, error flag.
+const WAKE = 0;
+const CLAIM = 1;
+const DONE = 2;
+const FN = 3;
 const NARGS = 4;
-// Float64 index of the first argument within a slot (byte 32), and the most arguments
-const ARG0 = 4;
-const MAX_ARGS = SLOT_BYTES / 8 - ARG0;
+const ERROR = 5;
+/** Chunks run by workers, all jobs together (diagnostics). */
+const WORKER_CHUNKS = 6;
+/** Float64 index of chunk 0's first argument (byte 64). */
+const ARGS0 = 8;
+const MAX_ARGS = 16;
+/** Chunks per job at most (the claim word's count field holds up to 1023; claims past the end stay below that). */
+const MAX_CHUNKS = 256;
+/** Chunks per thread: small enough that a worker descheduled mid-chunk holds up little. */
+const CHUNKS_PER_THREAD = Number(process.env['SPIKELOOP_POOL_CHUNKS'] ?? 8);
+/** How long the main thread spins on the workers' last chunks before it sleeps (ms; bounded, so two busy cores do not stall). */
+const SPIN_MS = Number(process.env['SPIKELOOP_POOL_SPIN_MS'] ?? 0.05);
+const CONTROL_BYTES = ARGS0 * 8 + MAX_CHUNKS * MAX_ARGS * 8;
 
 /** Range boundaries are multiples of this many floats (64 bytes): no two threads write one cache line. */
 export const CACHE_LINE_FLOATS = 16;
@@ -89,11 +102,12 @@ export function isSharedMemory(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }
 
-// The worker: instantiates the pool's modules on the shared heap, then runs jobs until the process ends.
+// The worker: instantiates the pool's modules on the shared heap, then claims and runs chunks of
+// each job it is woken for, until the process ends.
 const WORKER_SOURCE = `
 'use strict';
 const { workerData } = require('node:worker_threads');
-const { memory, modules, fns, control, slot } = workerData;
+const { memory, modules, fns, control } = workerData;
 const exportsOf = {};
 for (const name of Object.keys(modules)) {
   exportsOf[name] = new WebAssembly.Instance(modules[name], {
@@ -101,49 +115,43 @@ for (const name of Object.keys(modules)) {
   }).exports;
 }
 const table = fns.map(([m, f]) => exportsOf[m][f]);
-const i32 = new Int32Array(control, slot * ${SLOT_BYTES}, ${SLOT_BYTES / 4});
-const f64 = new Float64Array(control, slot * ${SLOT_BYTES}, ${SLOT_BYTES / 8});
+const i32 = new Int32Array(control);
+const f64 = new Float64Array(control);
 let seen = 0;
 for (;;) {
-  const seq = Atomics.load(i32, ${SEQ});
-  if (seq === seen) { Atomics.wait(i32, ${SEQ}, seen); continue; }
-  seen = seq;
-  let status = 0;
-  try {
-    const n = i32[${NARGS}];
-    const args = new Array(n);
-    for (let k = 0; k < n; k++) args[k] = f64[${ARG0} + k];
-    table[i32[${FN}]](...args);
-  } catch (e) {
-    status = -1;
-    try { require('node:fs').writeSync(2, 'spikeloop: kernel worker: ' + (e && e.stack || e) + '\\n'); } catch {}
+  const wake = Atomics.load(i32, ${WAKE});
+  if (wake === seen) { Atomics.wait(i32, ${WAKE}, seen); continue; }
+  seen = wake;
+  for (;;) {
+    const v = Atomics.add(i32, ${CLAIM}, 1);
+    const c = v & 1023, n = (v >>> 10) & 1023;
+    if (c >= n) break;
+    try {
+      const k = i32[${NARGS}], at = ${ARGS0} + c * ${MAX_ARGS};
+      const args = new Array(k);
+      for (let a = 0; a < k; a++) args[a] = f64[at + a];
+      table[i32[${FN}]](...args);
+    } catch (e) {
+      Atomics.store(i32, ${ERROR}, 1);
+      try { require('node:fs').writeSync(2, 'spikeloop: kernel worker: ' + ((e && e.stack) || e) + '\\n'); } catch {}
+    }
+    Atomics.add(i32, ${WORKER_CHUNKS}, 1);
+    if (Atomics.add(i32, ${DONE}, 1) + 1 === n) Atomics.notify(i32, ${DONE});
   }
-  i32[${STATUS}] = status;
-  Atomics.store(i32, ${DONE}, seq);
-  Atomics.notify(i32, ${DONE});
 }
 `;
 
-interface WorkerSlot {
-  worker: Worker;
-  i32: Int32Array;
-  f64: Float64Array;
-  seq: number;
-}
-
 class KernelPool {
-  private readonly control: SharedArrayBuffer;
-  private readonly slots: WorkerSlot[] = [];
+  private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
+  private readonly i32 = new Int32Array(this.control);
+  private readonly f64 = new Float64Array(this.control);
+  private readonly workers: Worker[] = [];
   private readonly fnIndex = new Map<string, number>();
   private readonly fns: [string, string][] = [];
   private readonly modules: Record<string, WebAssembly.Module> = {};
   broken = false;
 
-  constructor(
-    private readonly memory: WebAssembly.Memory,
-    private readonly maxWorkers = 63,
-  ) {
-    this.control = new SharedArrayBuffer(SLOT_BYTES * maxWorkers);
+  constructor(private readonly memory: WebAssembly.Memory) {
     for (const name of POOL_MODULES) {
       const m = kernelModule(name, true);
       if (!m) continue;
@@ -156,6 +164,11 @@ class KernelPool {
     }
   }
 
+  /** Chunks run by the workers so far. */
+  workerChunks(): number {
+    return Atomics.load(this.i32, WORKER_CHUNKS);
+  }
+
   /** Whether module.fn can run on the workers. */
   has(module: string, fn: string): boolean {
     return this.fnIndex.has(`${module}.${fn}`);
@@ -163,26 +176,21 @@ class KernelPool {
 
   /** Starts workers until there are `n` (fewer when one fails to start; then the pool is marked broken). */
   ensureWorkers(n: number): number {
-    while (!this.broken && this.slots.length < Math.min(n, this.maxWorkers)) {
-      const slot = this.slots.length;
+    while (!this.broken && this.workers.length < n) {
+      const id = this.workers.length;
       try {
         const worker = new Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { memory: this.memory, modules: this.modules, fns: this.fns, control: this.control, slot },
+          workerData: { memory: this.memory, modules: this.modules, fns: this.fns, control: this.control },
         });
         worker.unref();
         worker.on('error', (e) => {
           this.broken = true;
           console.error(
-            `spikeloop: kernel worker ${slot} failed (${e instanceof Error ? e.message : String(e)}); kernels stay on the main thread`,
+            `spikeloop: kernel worker ${id} failed (${e instanceof Error ? e.message : String(e)}); kernels stay on the main thread`,
           );
         });
-        this.slots.push({
-          worker,
-          i32: new Int32Array(this.control, slot * SLOT_BYTES, SLOT_BYTES / 4),
-          f64: new Float64Array(this.control, slot * SLOT_BYTES, SLOT_BYTES / 8),
-          seq: 0,
-        });
+        this.workers.push(worker);
       } catch (e) {
         this.broken = true;
         console.error(
@@ -190,54 +198,72 @@ class KernelPool {
         );
       }
     }
-    return this.slots.length;
+    return this.workers.length;
   }
 
   /**
-   * Runs module.fn with argument lists `parts`: parts[0] on the main thread (through `main`, the
-   * main thread's instance), parts[k] on worker k − 1; returns when all are done.
+   * Runs module.fn once per argument list in `chunks`, on the main thread (through `main`, its
+   * own instance) and on whichever of the first `workers` workers wake in time; returns when all
+   * chunks are done.
    */
-  run(module: string, fn: string, main: (...args: number[]) => unknown, parts: number[][]): void {
-    const index = this.fnIndex.get(`${module}.${fn}`)!;
-    const used = this.slots.slice(0, parts.length - 1);
-    for (let k = 0; k < used.length; k++) {
-      const s = used[k]!;
-      const args = parts[k + 1]!;
-      if (args.length > MAX_ARGS) throw new Error(`kernel pool: ${module}.${fn} has ${args.length} arguments (at most ${MAX_ARGS})`);
-      s.i32[FN] = index;
-      s.i32[NARGS] = args.length;
-      for (let a = 0; a < args.length; a++) s.f64[ARG0 + a] = args[a]!;
-      s.seq = (s.seq + 1) | 0 || 1;
-      Atomics.store(s.i32, SEQ, s.seq);
-      Atomics.notify(s.i32, SEQ);
+  run(module: string, fn: string, main: (...args: number[]) => unknown, chunks: number[][], workers: number): void {
+    const n = chunks.length;
+    const nargs = chunks[0]!.length;
+    if (n > MAX_CHUNKS || nargs > MAX_ARGS)
+      throw new Error(`kernel pool: ${n} chunks of ${nargs} arguments (at most ${MAX_CHUNKS} of ${MAX_ARGS})`);
+    const { i32, f64 } = this;
+    // Every claimed chunk of the previous job is done, so nobody reads the block while it is rewritten.
+    i32[FN] = this.fnIndex.get(`${module}.${fn}`)!;
+    i32[NARGS] = nargs;
+    i32[ERROR] = 0;
+    for (let c = 0; c < n; c++) {
+      const args = chunks[c]!;
+      for (let a = 0; a < nargs; a++) f64[ARGS0 + c * MAX_ARGS + a] = args[a]!;
     }
+    Atomics.store(i32, DONE, 0);
+    Atomics.store(i32, CLAIM, n << 10); // publishes the job: claims from here on get its chunks
+    Atomics.add(i32, WAKE, 1);
+    Atomics.notify(i32, WAKE, workers);
     let error: unknown;
-    try {
-      main(...parts[0]!);
-    } catch (e) {
-      error = e;
-    }
-    let failed = false;
-    for (const s of used) {
-      for (;;) {
-        const done = Atomics.load(s.i32, DONE);
-        if (done === s.seq) break;
-        Atomics.wait(s.i32, DONE, done);
+    for (;;) {
+      const c = Atomics.add(i32, CLAIM, 1) & 1023;
+      if (c >= n) break;
+      if (error === undefined) {
+        try {
+          main(...chunks[c]!);
+        } catch (e) {
+          error = e;
+        }
       }
-      if (s.i32[STATUS] !== 0) failed = true;
+      Atomics.add(i32, DONE, 1);
+    }
+    // wait only for chunks that workers claimed and are running: a short bounded spin first (a
+    // sleeping main thread may wait long for a core on a busy machine), then Atomics.wait
+    const spinUntil = performance.now() + SPIN_MS;
+    for (let k = 0; Atomics.load(i32, DONE) < n; k++) {
+      if ((k & 63) === 63 && performance.now() > spinUntil) break;
+    }
+    for (;;) {
+      const done = Atomics.load(i32, DONE);
+      if (done >= n) break;
+      Atomics.wait(i32, DONE, done);
     }
     if (error !== undefined) throw error;
-    if (failed) throw new Error(`kernel pool: ${module}.${fn} failed on a worker thread`);
+    if (i32[ERROR] !== 0) throw new Error(`kernel pool: ${module}.${fn} failed on a worker thread`);
   }
 }
 
 const pools = new WeakMap<WebAssembly.Memory, KernelPool>();
 
-const counts = { split: 0, whole: 0 };
+const counts = { split: 0, whole: 0, chunks: 0 };
+let lastPool: KernelPool | undefined;
 
-/** Kernel calls so far that were split between threads, and that ran whole on the main thread (for tests and benchmarks). */
-export function kernelPoolCounts(): { split: number; whole: number } {
-  return { ...counts };
+/**
+ * Kernel calls so far that were split into chunks, and that ran whole on the main thread; the
+ * chunks of the split calls, and how many of them the workers ran (for tests and benchmarks).
+ */
+export function kernelPoolCounts(): { split: number; whole: number; chunks: number; workerChunks: number } {
+  return { ...counts, workerChunks: lastPool?.workerChunks() ?? 0 };
 }
 
 function poolFor(memory: WebAssembly.Memory): KernelPool | undefined {
@@ -276,9 +302,10 @@ export function splitRange(total: number, threads: number, minChunk: number, ali
 }
 
 /**
- * Runs `main`'s kernel (module.fn, instantiated on `memory`) over [0, total), split between the
- * kernel threads as splitRange(total, threads, minChunk, align) says; `args(from, to)` gives the
- * call's arguments for a range. Small calls, an unshared heap or a single thread run `main` once.
+ * Runs `main`'s kernel (module.fn, instantiated on `memory`) over [0, total): with more than one
+ * kernel thread and at least 2·minChunk elements, in CHUNKS_PER_THREAD chunks per thread
+ * (splitRange, boundaries multiples of `align`) that the main thread and the workers claim;
+ * else whole on the main thread. `args(from, to)` gives the call's arguments for a range.
  */
 export function parallelFor(
   memory: WebAssembly.Memory,
@@ -295,12 +322,15 @@ export function parallelFor(
     const pool = poolFor(memory);
     if (pool && pool.has(module, fn)) {
       const workers = pool.ensureWorkers(requested - 1);
-      const bounds = splitRange(total, workers + 1, minChunk, align);
-      if (bounds.length > 2 && !pool.broken) {
+      const chunks = Math.min(MAX_CHUNKS, (workers + 1) * CHUNKS_PER_THREAD);
+      const bounds = splitRange(total, chunks, Math.ceil(minChunk / CHUNKS_PER_THREAD), align);
+      if (workers > 0 && bounds.length > 2 && !pool.broken) {
         const parts: number[][] = [];
         for (let k = 0; k + 1 < bounds.length; k++) parts.push(args(bounds[k]!, bounds[k + 1]!));
-        pool.run(module, fn, main, parts);
+        pool.run(module, fn, main, parts, workers);
+        lastPool = pool;
         counts.split++;
+        counts.chunks += parts.length;
         return;
       }
     }

@@ -10,6 +10,7 @@ import { Optimizer, type OptimizerSpec } from '../../src/train/optimizers.ts';
 import { resolveThreads } from '../../src/backend/engineOptions.ts';
 import { measureFused, workload } from '../../bench/workloads/index.ts';
 import { createRng } from '../../src/util/random.ts';
+import { spikeDense } from '../../src/kernels/spikeDenseOp.ts';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', quiet: true });
@@ -124,6 +125,26 @@ describe('our kernels on several threads over the shared heap', () => {
       return [r];
     });
     tf.dispose([x0, big]);
+  });
+
+  it('spike-dense products (forward I = S·W and dW = Sᵀ·δ): the same results for 1, 2, 3 threads', () => {
+    const [rows, cols, out] = [1920, 700, 256];
+    const rng = createRng(12);
+    const S = tf.tensor2d(
+      Float32Array.from({ length: rows * cols }, () => +(rng.next() < 0.08)),
+      [rows, cols],
+    );
+    const W = tf.tensor2d(
+      random(cols * out, 13, (u) => u - 0.5),
+      [cols, out],
+    );
+    const dy = tf.tensor2d(
+      random(rows * out, 14, (u) => u - 0.5),
+      [rows, out],
+    );
+    const f = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(spikeDense(S, w as tf.Tensor2D), dy)));
+    sameForAnyThreadCount(() => [spikeDense(S, W), f(W)]);
+    tf.dispose([S, W, dy]);
   });
 
   const specs: OptimizerSpec[] = [

@@ -4,12 +4,14 @@
  * PSP forward + backward, the event-driven spike-dense products, one Adam update. The two thread counts alternate run by run (A/B
  * interleaved), so that a change of machine load hits both alike; medians of wall ms and of
  * process CPU ms (all threads: the worker's time counts). Shapes under the split threshold
- * (kernelPool.ts: ELEMENTWISE_PER_THREAD) stay on the main thread at both counts.
+ * (kernelPool.ts: ELEMENTWISE_PER_THREAD) stay on the main thread at both counts. Eligible calls are
+ * always split here (split policy 'always'); by default a kernel splits only while that is
+ * measured to be faster.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/index.ts';
 import { heapMemory, wasmHeapBackend } from '../src/kernels/heapModule.ts';
-import { kernelPoolCounts, requestedKernelThreads, setKernelThreads } from '../src/kernels/kernelPool.ts';
+import { kernelPoolCounts, requestedKernelThreads, setKernelThreads, setSplitPolicy } from '../src/kernels/kernelPool.ts';
 import { lifBackwardHeap, lifForwardHeap } from '../src/kernels/lifScanHeap.ts';
 import { pspBackwardHeap, pspForwardHeap } from '../src/kernels/pspScanHeap.ts';
 import { fastSigmoid } from '../src/neurons/surrogate.ts';
@@ -209,9 +211,11 @@ const suite: BenchSuite = async ({ quick }) => {
   if (!backend || !(heapMemory(backend)?.buffer instanceof SharedArrayBuffer))
     throw new Error('threads bench: the wasm heap is not shared (build/kernels/tfjs-backend-wasm-simd.shared.wasm missing?)');
   const keep = requestedKernelThreads();
+  setSplitPolicy('always'); // at 2 threads every eligible call is split (the default policy would choose)
   try {
     return [kernels(quick)];
   } finally {
+    setSplitPolicy('adaptive');
     setKernelThreads(keep);
   }
 };

@@ -301,11 +301,46 @@ export function splitRange(total: number, threads: number, minChunk: number, ali
   return bounds;
 }
 
+export type SplitPolicy = 'adaptive' | 'always';
+
+let policy: SplitPolicy = process.env['SPIKELOOP_POOL_SPLIT'] === 'always' ? 'always' : 'adaptive';
+
+/**
+ * 'adaptive' (default): a kernel's eligible calls are split only while splitting is measured to
+ * be faster (see parallelFor); 'always': every eligible call is split (tests, benchmarks;
+ * also $SPIKELOOP_POOL_SPLIT=always). The results are the same either way.
+ */
+export function setSplitPolicy(p: SplitPolicy): void {
+  policy = p;
+}
+
+/** Every EXPLORE-th eligible call of a kernel runs the way that is currently the slower one, to keep both timings fresh. */
+const EXPLORE = 16;
+/** Weight of the newest call in the running means. */
+const EWMA = 0.25;
+
+/** Per kernel: running means of wall ns per element, run whole and run split, and the eligible calls so far. */
+const tuning = new Map<string, { whole: number; split: number; calls: number }>();
+
+/** The running timings of the adaptive policy, per kernel (benchmarks print them). */
+export function splitTimings(): Record<string, { wholeNsPerElement: number; splitNsPerElement: number; calls: number }> {
+  const out: Record<string, { wholeNsPerElement: number; splitNsPerElement: number; calls: number }> = {};
+  for (const [k, t] of tuning) out[k] = { wholeNsPerElement: t.whole, splitNsPerElement: t.split, calls: t.calls };
+  return out;
+}
+
 /**
  * Runs `main`'s kernel (module.fn, instantiated on `memory`) over [0, total): with more than one
  * kernel thread and at least 2·minChunk elements, in CHUNKS_PER_THREAD chunks per thread
  * (splitRange, boundaries multiples of `align`) that the main thread and the workers claim;
  * else whole on the main thread. `args(from, to)` gives the call's arguments for a range.
+ *
+ * Whether splitting pays depends on the machine more than on the kernel: on an idle 2-core
+ * machine the compute-bound scans run nearly twice as fast, but when other jobs keep the cores
+ * busy the worker is often not scheduled in time, and the memory-bound kernels gain nothing even
+ * when it is (bench/notes/2026-12-02c-threads.md). So by default each kernel times its calls
+ * both ways (wall ns per element, running means; every EXPLORE-th call tries the slower way)
+ * and splits only while that is the faster one.
  */
 export function parallelFor(
   memory: WebAssembly.Memory,
@@ -325,12 +360,31 @@ export function parallelFor(
       const chunks = Math.min(MAX_CHUNKS, (workers + 1) * CHUNKS_PER_THREAD);
       const bounds = splitRange(total, chunks, Math.ceil(minChunk / CHUNKS_PER_THREAD), align);
       if (workers > 0 && bounds.length > 2 && !pool.broken) {
-        const parts: number[][] = [];
-        for (let k = 0; k + 1 < bounds.length; k++) parts.push(args(bounds[k]!, bounds[k + 1]!));
-        pool.run(module, fn, main, parts, workers);
-        lastPool = pool;
-        counts.split++;
-        counts.chunks += parts.length;
+        const key = `${module}.${fn}`;
+        let t = tuning.get(key);
+        if (!t) tuning.set(key, (t = { whole: NaN, split: NaN, calls: 0 }));
+        t.calls++;
+        let split = true;
+        if (policy === 'adaptive') {
+          if (Number.isNaN(t.split)) split = true;
+          else if (Number.isNaN(t.whole)) split = false;
+          else split = t.split < t.whole !== (t.calls % EXPLORE === 0);
+        }
+        const t0 = performance.now();
+        if (split) {
+          const parts: number[][] = [];
+          for (let k = 0; k + 1 < bounds.length; k++) parts.push(args(bounds[k]!, bounds[k + 1]!));
+          pool.run(module, fn, main, parts, workers);
+          lastPool = pool;
+          counts.split++;
+          counts.chunks += parts.length;
+        } else {
+          counts.whole++;
+          main(...args(0, total));
+        }
+        const ns = ((performance.now() - t0) * 1e6) / total;
+        if (split) t.split = Number.isNaN(t.split) ? ns : t.split + EWMA * (ns - t.split);
+        else t.whole = Number.isNaN(t.whole) ? ns : t.whole + EWMA * (ns - t.whole);
         return;
       }
     }

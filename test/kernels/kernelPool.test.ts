@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.ts';
 import { heapMemory, wasmHeapBackend } from '../../src/kernels/heapModule.ts';
-import { kernelPoolCounts, setKernelThreads, splitRange } from '../../src/kernels/kernelPool.ts';
+import { kernelPoolCounts, setKernelThreads, setSplitPolicy, splitRange, splitTimings } from '../../src/kernels/kernelPool.ts';
 import { lifBackwardHeap, lifForwardHeap } from '../../src/kernels/lifScanHeap.ts';
 import { pspBackwardHeap, pspForwardHeap } from '../../src/kernels/pspScanHeap.ts';
 import { fastSigmoid, arctan, rectangular, type SurrogateSpec } from '../../src/neurons/surrogate.ts';
@@ -14,8 +14,10 @@ import { spikeDense } from '../../src/kernels/spikeDenseOp.ts';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', quiet: true });
+  setSplitPolicy('always'); // every eligible call split, whatever the machine's load
 });
 afterAll(async () => {
+  setSplitPolicy('adaptive');
   setKernelThreads(resolveThreads());
   await initBackend({ backend: 'cpu', quiet: true });
 });
@@ -170,6 +172,31 @@ describe('our kernels on several threads over the shared heap', () => {
       });
     });
   }
+
+  it('the adaptive policy times both ways and gives the same results call after call', () => {
+    const I = random(T * N, 15, (u) => u * 1.6 - 0.2);
+    const x = tf.tensor(I, [T, N]);
+    setKernelThreads(1);
+    const want = lifForwardHeap(x, T, N, 0.9, 1, 'soft')!;
+    const wantBits = [bits(want.spikes), bits(want.u)];
+    setKernelThreads(2);
+    setSplitPolicy('adaptive');
+    try {
+      for (let k = 0; k < 40; k++) {
+        const r = lifForwardHeap(x, T, N, 0.9, 1, 'soft')!;
+        expect(Buffer.from(bits(r.u).buffer).equals(Buffer.from(wantBits[1]!.buffer))).toBe(true);
+        expect(Buffer.from(bits(r.spikes).buffer).equals(Buffer.from(wantBits[0]!.buffer))).toBe(true);
+        tf.dispose([r.u, r.spikes]);
+      }
+    } finally {
+      setSplitPolicy('always');
+    }
+    const t = splitTimings()['lifScan.lifForward']!;
+    expect(t.calls).toBeGreaterThanOrEqual(40);
+    expect(t.wholeNsPerElement).toBeGreaterThan(0);
+    expect(t.splitNsPerElement).toBeGreaterThan(0);
+    tf.dispose([x, want.u, want.spikes]);
+  });
 
   it('a training step (nmnist-mlp workload) gives the same losses with 1 and 2 threads', () => {
     const losses: number[][] = [];

@@ -55,8 +55,9 @@ export const CACHE_LINE_FLOATS = 16;
 
 /**
  * The least work (elements) worth a thread. A hand-off costs ~12 µs on an idle machine (tens on
- * a busy one) and our kernels process ~0.5–2 elements per ns, so below ~64 K elements per extra
- * thread the split would not pay (measured in bench/scans.bench.ts, `threads` table).
+ * a busy one) and our kernels process ~0.3 (Adam, LIF backward) to ~2 (LIF forward) elements per
+ * ns on one core (`npm run bench -- --only threads`), so 64 K elements are 30–200 µs of work.
+ * Smaller calls (e.g. every output layer of the bench workloads) stay whole.
  */
 export const ELEMENTWISE_PER_THREAD = 1 << 16;
 
@@ -301,14 +302,16 @@ export function splitRange(total: number, threads: number, minChunk: number, ali
   return bounds;
 }
 
-export type SplitPolicy = 'adaptive' | 'always';
+export type SplitPolicy = 'adaptive' | 'always' | 'never';
 
-let policy: SplitPolicy = process.env['SPIKELOOP_POOL_SPLIT'] === 'always' ? 'always' : 'adaptive';
+const envPolicy = process.env['SPIKELOOP_POOL_SPLIT'];
+let policy: SplitPolicy = envPolicy === 'always' || envPolicy === 'never' ? envPolicy : 'adaptive';
 
 /**
  * 'adaptive' (default): a kernel's eligible calls are split only while splitting is measured to
- * be faster (see parallelFor); 'always': every eligible call is split (tests, benchmarks;
- * also $SPIKELOOP_POOL_SPLIT=always). The results are the same either way.
+ * be faster (see parallelFor); 'always': every eligible call is split (tests, benchmarks);
+ * 'never': none is (A/B runs). $SPIKELOOP_POOL_SPLIT sets the initial policy. The results are the
+ * same bit for bit under all three.
  */
 export function setSplitPolicy(p: SplitPolicy): void {
   policy = p;
@@ -353,7 +356,7 @@ export function parallelFor(
   args: (from: number, to: number) => number[],
 ): void {
   const requested = requestedKernelThreads();
-  if (requested > 1 && total >= 2 * minChunk && isSharedMemory(memory)) {
+  if (requested > 1 && policy !== 'never' && total >= 2 * minChunk && isSharedMemory(memory)) {
     const pool = poolFor(memory);
     if (pool && pool.has(module, fn)) {
       const workers = pool.ensureWorkers(requested - 1);

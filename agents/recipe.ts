@@ -14,7 +14,7 @@
  * The budget is counted in optimiser steps, so both label kinds get exactly the same training.
  */
 import { makeEnv } from '../envs/index.ts';
-import { hasTeacher, makeTeacher, type Teacher } from './teachers/index.ts';
+import { hasTeacher, makeTeacher, scaledTeacher, type Teacher } from './teachers/index.ts';
 import { demoTrajectories, type DemoEpisode } from './demos.ts';
 import { Sequential, type WeightEntry } from '../src/network/sequential.ts';
 import { Trainer } from '../src/train/trainer.ts';
@@ -167,7 +167,9 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   const resolved = resolveRecipe(opts, envId);
   // with demonstrations the teacher serves DAgger alone: without DAgger rounds (or a teacher) none is made
   const teacher =
-    hooks.demos && (!hasTeacher(envId) || resolved.daggerRounds === 0) ? undefined : makeTeacher(envId, resolved.teacherOptions);
+    hooks.demos && (!hasTeacher(envId) || resolved.daggerRounds === 0)
+      ? undefined
+      : scaledTeacher(makeTeacher(envId, resolved.teacherOptions), resolved.teacherGain, box.low, box.high);
   const o = teacher ? resolved : { ...resolved, daggerRounds: 0 };
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;
@@ -267,7 +269,7 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
     readout: o.readout,
     ...ctx.extra,
     ...(o.commandExponent !== 1 ? { commandExponent: o.commandExponent } : {}),
-    actionScale: Array.from(box.scale, (x) => x * o.commandScale),
+    actionScale: Array.from(box.scale, (x) => x * o.commandScale * o.actionGain),
     actionLow: Array.from(box.low),
     actionHigh: Array.from(box.high),
   };

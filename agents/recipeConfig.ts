@@ -51,6 +51,13 @@ export interface RecipeOptions {
    * `TeacherRolloutOptions.noiseCorrelation` (agents/rollout.ts).
    */
   teacherNoiseCorrelation: number;
+  /**
+   * The labels (and the teacher's own rollouts) come from a teacher whose action is this many times
+   * the env's teacher's, clipped to the action bounds (`scaledTeacher`, agents/teachers/teacher.ts);
+   * 1 = the teacher as it is. An imitator comes out with a little less gain than its teacher, and
+   * below the teacher's gain the cart-pole falls under pushes (bench/notes/2026-12-02c-latency.md).
+   */
+  teacherGain: number;
   /** Cap on steps per training rollout (keeps long episodes from dominating). */
   rolloutSteps: number;
   /**
@@ -100,6 +107,14 @@ export interface RecipeOptions {
   commandScale: number;
   /** Labels are sign(c)·|c|^this (1 = linear): < 1 widens the spike range of small commands (src/encoding/companding.ts). */
   commandExponent: number;
+  /**
+   * The controller sends this many times its decoded command (before the clip into the action
+   * bounds): `actionScale` = bound · commandScale · actionGain, while the labels keep the teacher's
+   * scale. An imitator's command comes out smaller than its teacher's where it is unsure (the mean of
+   * conflicting labels) and the pendulum's and cart-pole's perturbed episodes need the full torque
+   * there (bench/notes/2026-12-02c-latency.md); 1 = as trained.
+   */
+  actionGain: number;
   /** Push/pull label code (src/labels/motor.ts): 'balanced' keeps both neurons of a channel firing. */
   motorCode: MotorCode;
   /**
@@ -162,6 +177,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   teacherEpisodes: 10,
   teacherNoise: 0.3,
   teacherNoiseCorrelation: 0,
+  teacherGain: 1,
   rolloutSteps: 500,
   teacherOptions: {} as Record<string, number | boolean>,
   daggerRounds: 6,
@@ -180,6 +196,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   fineRange: 0.1,
   commandScale: 1,
   commandExponent: 1,
+  actionGain: 1,
   motorCode: 'one-sided',
   readout: 'mean',
   motorPopulation: 1,
@@ -268,6 +285,7 @@ export const recipeSectionSchema = z
         commandScale: z.number(must('a number in (0, 1]')).positive(must('a number in (0, 1]')).max(1, must('a number in (0, 1]')),
         commandExponent: z.number(must('a number in (0, 1]')).positive(must('a number in (0, 1]')).max(1, must('a number in (0, 1]')),
         readout: oneOf(['mean', 'last'] as const),
+        actionGain: z.number(must('a number > 0')).positive(must('a number > 0')).refine(Number.isFinite, must('a number > 0')),
         decoderTauSyn: z.number(must('a number >= 1 (sub-steps)')).min(1, must('a number >= 1 (sub-steps)')),
       })
       .strict()
@@ -294,6 +312,7 @@ export const recipeSectionSchema = z
         episodes: posInt(),
         noise: z.number(must('a number >= 0')).min(0, must('a number >= 0')),
         noiseCorrelation: z.number(must('a number in [0, 1)')).min(0, must('a number in [0, 1)')).lt(1, must('a number in [0, 1)')),
+        gain: z.number(must('a number > 0')).positive(must('a number > 0')).refine(Number.isFinite, must('a number > 0')),
         rolloutSteps: posInt(),
         options: z.record(
           z.string(),
@@ -370,6 +389,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   commandScale: ['output', 'commandScale'],
   commandExponent: ['output', 'commandExponent'],
   readout: ['output', 'readout'],
+  actionGain: ['output', 'actionGain'],
   decoderTauSyn: ['output', 'decoderTauSyn'],
   budget: ['budget', 'steps'],
   initialShare: ['budget', 'initialShare'],
@@ -381,6 +401,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   teacherEpisodes: ['teacher', 'episodes'],
   teacherNoise: ['teacher', 'noise'],
   teacherNoiseCorrelation: ['teacher', 'noiseCorrelation'],
+  teacherGain: ['teacher', 'gain'],
   rolloutSteps: ['teacher', 'rolloutSteps'],
   teacherOptions: ['teacher', 'options'],
   daggerRounds: ['dagger', 'rounds'],

@@ -9,6 +9,7 @@ import { DEFAULT_WALKER_TEACHER, WalkerTeacher } from './walker.ts';
 import type { Teacher } from './teacher.ts';
 
 export type { Teacher } from './teacher.ts';
+export { scaledTeacher } from './teacher.ts';
 export { CartPoleTeacher, cartPoleLqrGain, DEFAULT_CARTPOLE_TEACHER, type CartPoleTeacherOptions } from './cartpole.ts';
 export { PendulumTeacher, DEFAULT_PENDULUM_TEACHER, type PendulumTeacherOptions } from './pendulum.ts';
 export { ReacherTeacher, reacherIk, DEFAULT_REACHER_TEACHER, type ReacherTeacherOptions } from './reacher.ts';

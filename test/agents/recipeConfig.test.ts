@@ -113,6 +113,8 @@ const ADDED_DEFAULTS = {
   features: [],
   teacherOptions: {},
   scoreFailurePenalty: 0,
+  teacherGain: 1,
+  actionGain: 1,
 };
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
@@ -224,6 +226,8 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ network: { lif: { tauMem: 0.5 } } })).toThrow(/recipe\.network\.lif\.tauMem: /);
     expect(badConfig({ scoring: { perturbations: ['pushes=0.09', 'delay=soon'] } })).toThrow(/recipe\.scoring\.perturbations\[1\]: /);
     expect(badConfig({ teacher: { noiseCorrelation: 1 } })).toThrow('recipe.teacher.noiseCorrelation: must be a number in [0, 1), got 1');
+    expect(badConfig({ teacher: { gain: 0 } })).toThrow('recipe.teacher.gain: must be a number > 0, got 0');
+    expect(badConfig({ output: { actionGain: -1 } })).toThrow('recipe.output.actionGain: must be a number > 0, got -1');
     expect(badConfig({ output: { readout: 'first' } })).toThrow("recipe.output.readout: must be one of 'mean', 'last', got 'first'");
     expect(badConfig({ teacher: { options: { phaseFeedback: 'fast' } } })).toThrow(
       "recipe.teacher.options.phaseFeedback: must be a number or true/false, got 'fast'",

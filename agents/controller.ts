@@ -18,6 +18,7 @@ import type { SpikingPolicy } from '../src/stream/events.ts';
 import { expandCommand } from '../src/encoding/companding.ts';
 import { nodeFsOps } from '../src/train/fsOps.ts';
 import { resolveControllerDir, saveControllerFolder } from './controllerFolder.ts';
+import { computeFeatures, featureDims } from './features.ts';
 
 export const CONTROLLER_FORMAT = 'spikeloop-controller';
 export const CONTROLLER_VERSION = 1;
@@ -61,6 +62,11 @@ export const controllerSpecSchema = z
      * its phase, which the body's state does not determine.
      */
     clock: z.object({ hz: z.number().positive(), dtS: z.number().positive() }).strict().optional(),
+    /**
+     * Optional derived features (agents/features.ts, by registered name), computed from each
+     * observation and appended right after it (before the clock); fine copies may name their dims.
+     */
+    features: z.array(z.string().min(1)).min(1).optional(),
     /**
      * Optional fine copies of observation dimensions (appended after the clock) whose population
      * ranges are narrow: a wide code cannot resolve the last centimetres of a reach.
@@ -172,30 +178,33 @@ export function clockFeatures(clock: NonNullable<ControllerSpec['clock']>, step:
   return [Math.sin(a), Math.cos(a)];
 }
 
+type Augmentation = Pick<ControllerSpec, 'clock' | 'fine' | 'features'>;
+
 /** How many values `augmentObservation` appends. */
-export function extraDims(spec: Pick<ControllerSpec, 'clock' | 'fine'>): number {
-  return (spec.clock ? 2 : 0) + (spec.fine?.dims.length ?? 0);
+export function extraDims(spec: Augmentation): number {
+  return (spec.features ? featureDims(spec.features) : 0) + (spec.clock ? 2 : 0) + (spec.fine?.dims.length ?? 0);
 }
 
-/** The observation the population code sees: the env's, then the clock features, then the fine copies. */
-export function augmentObservation(
-  spec: Pick<ControllerSpec, 'clock' | 'fine'>,
-  observation: ArrayLike<number>,
-  step: number,
-): Float64Array {
+/**
+ * The observation the population code sees: the env's, its derived features (`features`), the
+ * clock features, then the fine copies (`fine.dims` index the observation followed by its features).
+ */
+export function augmentObservation(spec: Augmentation, observation: ArrayLike<number>, step: number): Float64Array {
   const extra = extraDims(spec);
   if (extra === 0) return Float64Array.from(observation);
   const out = new Float64Array(observation.length + extra);
   out.set(Array.from(observation));
-  let k = observation.length;
+  let k = spec.features ? computeFeatures(spec.features, observation, out, observation.length) : observation.length;
+  const base = k;
   if (spec.clock) {
     const [s, c] = clockFeatures(spec.clock, step);
     out[k++] = s;
     out[k++] = c;
   }
   for (const d of spec.fine?.dims ?? []) {
-    if (d >= observation.length) throw new Error(`fine dims: dimension ${d} outside the ${observation.length}-value observation`);
-    out[k++] = observation[d]!;
+    if (d >= base)
+      throw new Error(`fine dims: dimension ${d} outside the ${base}-value observation${base > observation.length ? ' and features' : ''}`);
+    out[k++] = out[d]!;
   }
   return out;
 }

@@ -40,4 +40,11 @@ export {
   daggerRollouts,
 } from './rollout.ts';
 export { type EvalSummary, formatSummaries, summarize } from './report.ts';
+export {
+  type ObservationFeature,
+  computeFeatures,
+  observationFeature,
+  observationFeatureNames,
+  registerObservationFeature,
+} from './features.ts';
 export { loadUserModules, REGISTRATION_API, type RegistrationApi } from './userModules.ts';

@@ -14,7 +14,7 @@
  * The budget is counted in optimiser steps, so both label kinds get exactly the same training.
  */
 import { makeEnv } from '../envs/index.ts';
-import { hasTeacher, makeTeacher, type Teacher } from './teachers/index.ts';
+import { hasTeacher, makeTeacher, scaledTeacher, type Teacher } from './teachers/index.ts';
 import { demoTrajectories, type DemoEpisode } from './demos.ts';
 import { Sequential, type WeightEntry } from '../src/network/sequential.ts';
 import { Trainer } from '../src/train/trainer.ts';
@@ -32,6 +32,7 @@ import {
   type ControllerSpec,
 } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
+import { featureDims } from './features.ts';
 import { resolveRecipe, scoreOf, type RecipeOptions } from './recipeConfig.ts';
 import {
   boxAction,
@@ -78,10 +79,11 @@ export interface TrainedController {
 /**
  * The number a round is judged by (higher is better): the mean over the episodes of the recipe's
  * `scoreMetric` (the built-in presets pick each env's target: mean return, the walker's forward
- * distance `info.x`, minus the reacher's final fingertip distance `-info.distance`).
+ * distance `info.x`, minus the reacher's final fingertip distance `-info.distance`), each episode
+ * that ended by termination less `failurePenalty`.
  */
-export function controllerScore(metric: string, outcomes: readonly EpisodeOutcome[]): number {
-  const vals = outcomes.map((o) => scoreOf(metric, o));
+export function controllerScore(metric: string, outcomes: readonly EpisodeOutcome[], failurePenalty = 0): number {
+  const vals = outcomes.map((o) => scoreOf(metric, o) - (o.terminated ? failurePenalty : 0));
   return vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
 }
 
@@ -147,9 +149,9 @@ interface RecipeContext {
   teacher: Teacher | undefined;
   demos: readonly DemoEpisode[] | undefined;
   rolloutSteps: number;
-  /** Clock and fine-copy settings of the controller spec. */
-  extra: Pick<ControllerSpec, 'clock' | 'fine'>;
-  /** Appends the clock / fine features to each observation of the trajectories. */
+  /** Derived-feature, clock and fine-copy settings of the controller spec. */
+  extra: Pick<ControllerSpec, 'features' | 'clock' | 'fine'>;
+  /** Appends the derived features, the clock and the fine copies to each observation of the trajectories. */
   augment: (ts: Trajectory[]) => Trajectory[];
   log: (line: string) => void;
   progress: (p: Omit<RecipeProgress, 'rounds' | 'totalSteps'>) => void;
@@ -164,15 +166,24 @@ function prepareRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>
   probe.close();
   const resolved = resolveRecipe(opts, envId);
   // with demonstrations the teacher serves DAgger alone: without DAgger rounds (or a teacher) none is made
-  const teacher = hooks.demos && (!hasTeacher(envId) || resolved.daggerRounds === 0) ? undefined : makeTeacher(envId);
+  const teacher =
+    hooks.demos && (!hasTeacher(envId) || resolved.daggerRounds === 0)
+      ? undefined
+      : scaledTeacher(makeTeacher(envId, resolved.teacherOptions), resolved.teacherGain, box.low, box.high);
   const o = teacher ? resolved : { ...resolved, daggerRounds: 0 };
   // trajectories start at an episode reset, so step s of a trajectory is the clock's step s
   const clock = o.clockHz > 0 ? { hz: o.clockHz, dtS } : undefined;
   const fineDims = [...o.fineDims, ...o.nominalFineDims];
   const fine = fineDims.length > 0 ? { dims: fineDims } : undefined;
-  const extra = { ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
+  try {
+    featureDims(o.features); // unknown names fail here, before any rollout
+  } catch (e) {
+    throw new Error(`recipe: recipe.input.features: ${(e as Error).message}`, { cause: e });
+  }
+  const features = o.features.length > 0 ? [...o.features] : undefined;
+  const extra = { ...(features ? { features } : {}), ...(clock ? { clock } : {}), ...(fine ? { fine } : {}) };
   const augment = (ts: Trajectory[]): Trajectory[] =>
-    clock || fine
+    features || clock || fine
       ? ts.map((t) => ({ commands: t.commands, observations: t.observations.map((x, s) => augmentObservation(extra, x, s)) }))
       : ts;
   const rounds = o.daggerRounds;
@@ -258,7 +269,7 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
     readout: o.readout,
     ...ctx.extra,
     ...(o.commandExponent !== 1 ? { commandExponent: o.commandExponent } : {}),
-    actionScale: Array.from(box.scale, (x) => x * o.commandScale),
+    actionScale: Array.from(box.scale, (x) => x * o.commandScale * o.actionGain),
     actionLow: Array.from(box.low),
     actionHigh: Array.from(box.high),
   };
@@ -410,6 +421,7 @@ function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
     controllerScore(
       o.scoreMetric,
       evaluateActor(envId, policyActor(policy), o.scoreEpisodes, 20_000 + 1000 * o.seed, p === 'none' ? undefined : p),
+      o.scoreFailurePenalty,
     ),
   );
   return scores.reduce((a, b) => a + b, 0) / scores.length;

@@ -4,11 +4,11 @@
  * presets write them in, grouped by what they shape:
  *
  *   { "env": "Pendulum-v1", "modules": ["./my-env.ts"], "recipe": {
- *       "seed", "network": {hidden, substeps, memory, lif, psp}, "input": {neuronsPerDim, …},
+ *       "seed", "network": {hidden, substeps, memory, lif, psp}, "input": {neuronsPerDim, features, …},
  *       "labels": {kind}, "output": {code, population, commandScale, commandExponent},
  *       "budget": {steps, initialShare}, "training": {batchSize, lr, window, warmup, stride},
  *       "teacher": {episodes, noise, rolloutSteps}, "dagger": {rounds, episodes, beta, patience},
- *       "perturbations": [...], "scoring": {episodes, metric} } }
+ *       "perturbations": [...], "scoring": {episodes, metric, failurePenalty, perturbations} } }
  *
  * Every field is optional; what a config leaves out comes from the env's built-in preset
  * (`configs/controllers/*.json`, read through this same parser) and then from `DEFAULT_RECIPE`.
@@ -51,8 +51,20 @@ export interface RecipeOptions {
    * `TeacherRolloutOptions.noiseCorrelation` (agents/rollout.ts).
    */
   teacherNoiseCorrelation: number;
+  /**
+   * The labels (and the teacher's own rollouts) come from a teacher whose action is this many times
+   * the env's teacher's, clipped to the action bounds (`scaledTeacher`, agents/teachers/teacher.ts);
+   * 1 = the teacher as it is. An imitator comes out with a little less gain than its teacher, and
+   * below the teacher's gain the cart-pole falls under pushes (bench/notes/2026-12-02c-latency.md).
+   */
+  teacherGain: number;
   /** Cap on steps per training rollout (keeps long episodes from dominating). */
   rolloutSteps: number;
+  /**
+   * Options of the teacher (`makeTeacher(env, options)`, agents/teachers): the built-in teachers'
+   * own option names, e.g. the walker's `{ "phaseFeedback": 2 }`; empty = the teacher's defaults.
+   */
+  teacherOptions: Record<string, number | boolean>;
   daggerRounds: number;
   daggerEpisodes: number;
   /** β of round r is beta·0.5^(r−1): the share of steps the teacher still drives. */
@@ -62,9 +74,16 @@ export interface RecipeOptions {
   scoreEpisodes: number;
   /**
    * What a round is judged by (higher is better), per held-out episode, averaged: 'return', or
-   * 'info.KEY' (a number in the last step's info), each optionally negated with a leading '-'.
+   * 'info.KEY' (a number in the last step's info), each optionally negated with a leading '-', or
+   * compared with a threshold, 'info.KEY<X' / '>X' (1 when met, else 0: the share of successes).
    */
   scoreMetric: string;
+  /**
+   * Subtracted from a held-out episode's score when it ended by termination (the walker's fall, the
+   * cart-pole's pole down): a score that sees only distance or return can prefer a round that goes
+   * further but falls more. 0 = off.
+   */
+  scoreFailurePenalty: number;
   /**
    * Conditions the held-out score runs under (envs/perturb spec strings, 'none' = nominal); empty =
    * the training conditions. Training a notch below the evaluation's magnitudes can leave every
@@ -76,6 +95,11 @@ export interface RecipeOptions {
   rangeMargin: number;
   /** Frequency of the rhythm input (Hz); 0 = none. See `ControllerSpec.clock`. */
   clockHz: number;
+  /**
+   * Derived observation features (agents/features.ts, by registered name, e.g. 'reacher.jacobianT')
+   * appended after the observation; `fineDims` may index them (observation length + k). Empty = none.
+   */
+  features: string[];
   /** Observation dimensions that also get a fine copy coded over [−fineRange, fineRange]; empty = none. */
   fineDims: number[];
   fineRange: number;
@@ -83,6 +107,14 @@ export interface RecipeOptions {
   commandScale: number;
   /** Labels are sign(c)·|c|^this (1 = linear): < 1 widens the spike range of small commands (src/encoding/companding.ts). */
   commandExponent: number;
+  /**
+   * The controller sends this many times its decoded command (before the clip into the action
+   * bounds): `actionScale` = bound · commandScale · actionGain, while the labels keep the teacher's
+   * scale. An imitator's command comes out smaller than its teacher's where it is unsure (the mean of
+   * conflicting labels) and the pendulum's and cart-pole's perturbed episodes need the full torque
+   * there (bench/notes/2026-12-02c-latency.md); 1 = as trained.
+   */
+  actionGain: number;
   /** Push/pull label code (src/labels/motor.ts): 'balanced' keeps both neurons of a channel firing. */
   motorCode: MotorCode;
   /**
@@ -145,21 +177,26 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   teacherEpisodes: 10,
   teacherNoise: 0.3,
   teacherNoiseCorrelation: 0,
+  teacherGain: 1,
   rolloutSteps: 500,
+  teacherOptions: {} as Record<string, number | boolean>,
   daggerRounds: 6,
   daggerEpisodes: 4,
   beta: 0.5,
   patience: 3,
   scoreEpisodes: 5,
   scoreMetric: 'return',
+  scoreFailurePenalty: 0,
   scorePerturbations: [] as string[],
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
   clockHz: 0,
+  features: [] as string[],
   fineDims: [] as number[],
   fineRange: 0.1,
   commandScale: 1,
   commandExponent: 1,
+  actionGain: 1,
   motorCode: 'one-sided',
   readout: 'mean',
   motorPopulation: 1,
@@ -177,7 +214,9 @@ const posInt = (what = 'a positive integer') => z.number(must(what)).int(must(wh
 const nonNegInt = (what = 'an integer >= 0') => z.number(must(what)).int(must(what)).min(0, must(what));
 const number = (what: string) => z.number(must(what)).refine(Number.isFinite, must(what));
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, must(`one of ${values.map(show).join(', ')}`));
-const SCORE_METRIC = /^-?(return|info\.[A-Za-z_$][\w$]*)$/;
+/** 'return' or 'info.KEY', negated by a leading '-', or compared with a threshold ('info.distance<0.05': 1 when met, else 0). */
+const SCORE_METRIC = /^(-?)(return|info\.[A-Za-z_$][\w$]*)(?:([<>])(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?))?$/;
+const SCORE_METRIC_TEXT = "'return' or 'info.KEY', optionally with a leading '-' or a threshold ('info.KEY<X', 'info.KEY>X')";
 
 const memorySchema = z
   .object({
@@ -227,6 +266,7 @@ export const recipeSectionSchema = z
         rangeQuantile: z.number(must('a number in [0, 0.5)')).min(0, must('a number in [0, 0.5)')).lt(0.5, must('a number in [0, 0.5)')),
         rangeMargin: z.number(must('a number >= 0')).min(0, must('a number >= 0')),
         coverRange: z.array(z.union([z.null(), z.number().positive()], must('null or a number > 0')), must('a list')),
+        features: z.array(z.string(must('a feature name')).min(1, must('a feature name')), must('a list of feature names')),
         fineDims: z.array(nonNegInt('an observation index'), must('a list of observation indices')),
         fineRange: z.number(must('a number > 0')).positive(must('a number > 0')),
         nominalFineDims: z.array(nonNegInt('an observation index'), must('a list of observation indices')),
@@ -245,6 +285,7 @@ export const recipeSectionSchema = z
         commandScale: z.number(must('a number in (0, 1]')).positive(must('a number in (0, 1]')).max(1, must('a number in (0, 1]')),
         commandExponent: z.number(must('a number in (0, 1]')).positive(must('a number in (0, 1]')).max(1, must('a number in (0, 1]')),
         readout: oneOf(['mean', 'last'] as const),
+        actionGain: z.number(must('a number > 0')).positive(must('a number > 0')).refine(Number.isFinite, must('a number > 0')),
         decoderTauSyn: z.number(must('a number >= 1 (sub-steps)')).min(1, must('a number >= 1 (sub-steps)')),
       })
       .strict()
@@ -271,7 +312,13 @@ export const recipeSectionSchema = z
         episodes: posInt(),
         noise: z.number(must('a number >= 0')).min(0, must('a number >= 0')),
         noiseCorrelation: z.number(must('a number in [0, 1)')).min(0, must('a number in [0, 1)')).lt(1, must('a number in [0, 1)')),
+        gain: z.number(must('a number > 0')).positive(must('a number > 0')).refine(Number.isFinite, must('a number > 0')),
         rolloutSteps: posInt(),
+        options: z.record(
+          z.string(),
+          z.union([number('a finite number'), z.boolean()], must('a number or true/false')),
+          must('an object of teacher option values'),
+        ),
       })
       .strict()
       .partial(),
@@ -288,7 +335,11 @@ export const recipeSectionSchema = z
     scoring: z
       .object({
         episodes: posInt(),
-        metric: z.string(must("'return' or 'info.KEY'")).regex(SCORE_METRIC, must("'return' or 'info.KEY', optionally with a leading '-'")),
+        metric: z
+          .string(must("'return' or 'info.KEY'"))
+          .regex(SCORE_METRIC, must(SCORE_METRIC_TEXT))
+          .refine((m) => !(m.startsWith('-') && /[<>]/.test(m)), must("a threshold metric without a leading '-'")),
+        failurePenalty: number('a finite number >= 0').refine((v) => v >= 0, must('a finite number >= 0')),
         perturbations: perturbationList(),
       })
       .strict()
@@ -327,6 +378,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   rangeQuantile: ['input', 'rangeQuantile'],
   rangeMargin: ['input', 'rangeMargin'],
   coverRange: ['input', 'coverRange'],
+  features: ['input', 'features'],
   fineDims: ['input', 'fineDims'],
   fineRange: ['input', 'fineRange'],
   nominalFineDims: ['input', 'nominalFineDims'],
@@ -337,6 +389,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   commandScale: ['output', 'commandScale'],
   commandExponent: ['output', 'commandExponent'],
   readout: ['output', 'readout'],
+  actionGain: ['output', 'actionGain'],
   decoderTauSyn: ['output', 'decoderTauSyn'],
   budget: ['budget', 'steps'],
   initialShare: ['budget', 'initialShare'],
@@ -348,7 +401,9 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   teacherEpisodes: ['teacher', 'episodes'],
   teacherNoise: ['teacher', 'noise'],
   teacherNoiseCorrelation: ['teacher', 'noiseCorrelation'],
+  teacherGain: ['teacher', 'gain'],
   rolloutSteps: ['teacher', 'rolloutSteps'],
+  teacherOptions: ['teacher', 'options'],
   daggerRounds: ['dagger', 'rounds'],
   daggerEpisodes: ['dagger', 'episodes'],
   beta: ['dagger', 'beta'],
@@ -356,6 +411,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   trainPerturbations: ['perturbations'],
   scoreEpisodes: ['scoring', 'episodes'],
   scoreMetric: ['scoring', 'metric'],
+  scoreFailurePenalty: ['scoring', 'failurePenalty'],
   scorePerturbations: ['scoring', 'perturbations'],
 });
 
@@ -520,13 +576,18 @@ export function resolveRecipe(opts: Pick<RecipeOptions, 'env'> & Partial<RecipeO
 /** The numbers a held-out episode is scored by, per `RecipeOptions.scoreMetric`. */
 export function scoreOf(metric: string, outcome: { return: number; info: Record<string, unknown> }): number {
   const m = SCORE_METRIC.exec(metric);
-  if (!m) throw new Error(`recipe: scoring.metric must be 'return' or 'info.KEY', got '${metric}'`);
-  const sign = metric.startsWith('-') ? -1 : 1;
-  if (m[1] === 'return') return sign * outcome.return;
-  const key = m[1]!.slice('info.'.length);
-  const v = outcome.info[key];
-  if (typeof v !== 'number') throw new Error(`recipe: scoring.metric '${metric}': the episode's last info has no number '${key}'`);
-  return sign * v;
+  if (!m) throw new Error(`recipe: scoring.metric must be ${SCORE_METRIC_TEXT}, got '${metric}'`);
+  const [, minus, what, op, threshold] = m;
+  let v: number;
+  if (what === 'return') v = outcome.return;
+  else {
+    const key = what!.slice('info.'.length);
+    const x = outcome.info[key];
+    if (typeof x !== 'number') throw new Error(`recipe: scoring.metric '${metric}': the episode's last info has no number '${key}'`);
+    v = x;
+  }
+  if (op) return (op === '<' ? v < Number(threshold) : v > Number(threshold)) ? 1 : 0;
+  return minus ? -v : v;
 }
 
 /** The JSON Schema of a config file, as configs/controllers/recipe.schema.json holds it (scripts/emit-recipe-schema.ts writes it). */

@@ -7,12 +7,12 @@ import type { Trainer } from '../src/train/trainer.ts';
 import type { ControllerSpec } from './controller.ts';
 import type { RoundRecord } from './recipe.ts';
 import type { ResumeState } from './controllerFolder.ts';
-import { TRAINING_PLOT_FILE, trainingRoundsSvg, type PlottedRound } from './trainingPlot.ts';
+import { recordedMetric, TRAINING_PLOT_FILE, trainingRoundsSvg, type PlottedRound } from './trainingPlot.ts';
 
 /** The files that travel with a saved controller besides its checkpoint and controller.json. */
 export function controllerFolderFiles(spec: ControllerSpec, rounds: readonly PlottedRound[]): Record<string, string> {
   const best = typeof spec.training?.bestRound === 'number' ? spec.training.bestRound : undefined;
-  return { [TRAINING_PLOT_FILE]: trainingRoundsSvg(spec.env, spec.label, rounds, best) };
+  return { [TRAINING_PLOT_FILE]: trainingRoundsSvg(spec.env, spec.label, rounds, best, recordedMetric(spec)) };
 }
 
 /** The round record a resumed run starts from: round −1, the saved controller's score. */

@@ -25,11 +25,13 @@ import * as physicsHelpers from '../envs/physics.ts';
 import * as kit from '../envs/kit.ts';
 import { createRng } from '../src/util/random.ts';
 import { dlqr, linearize, registerTeacher } from './teachers/index.ts';
+import { registerObservationFeature } from './features.ts';
 
 /** What a module's default export receives. */
 export const REGISTRATION_API = Object.freeze({
   registerEnv,
   registerTeacher,
+  registerObservationFeature,
   makeEnv,
   checkEnv,
   Renamed,

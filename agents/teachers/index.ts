@@ -2,28 +2,45 @@
  * `makeTeacher(envName)`: the classical controller for a registered env id or alias.
  */
 import { resolveEnvId } from '../../envs/index.ts';
-import { CartPoleTeacher } from './cartpole.ts';
-import { PendulumTeacher } from './pendulum.ts';
-import { ReacherTeacher } from './reacher.ts';
-import { WalkerTeacher } from './walker.ts';
+import { CartPoleTeacher, DEFAULT_CARTPOLE_TEACHER } from './cartpole.ts';
+import { DEFAULT_PENDULUM_TEACHER, PendulumTeacher } from './pendulum.ts';
+import { DEFAULT_REACHER_TEACHER, ReacherTeacher } from './reacher.ts';
+import { DEFAULT_WALKER_TEACHER, WalkerTeacher } from './walker.ts';
 import type { Teacher } from './teacher.ts';
 
 export type { Teacher } from './teacher.ts';
+export { scaledTeacher } from './teacher.ts';
 export { CartPoleTeacher, cartPoleLqrGain, DEFAULT_CARTPOLE_TEACHER, type CartPoleTeacherOptions } from './cartpole.ts';
 export { PendulumTeacher, DEFAULT_PENDULUM_TEACHER, type PendulumTeacherOptions } from './pendulum.ts';
 export { ReacherTeacher, reacherIk, DEFAULT_REACHER_TEACHER, type ReacherTeacherOptions } from './reacher.ts';
-export { WalkerTeacher, DEFAULT_WALKER_TEACHER, type WalkerTeacherOptions } from './walker.ts';
+export { WalkerTeacher, DEFAULT_WALKER_TEACHER, walkerGaitPhase, type WalkerTeacherOptions } from './walker.ts';
 export { dlqr, linearize, type Matrix } from './lqr.ts';
 
-/** A teacher, or any observation → action function (wrapped as a stateless teacher). */
-export type TeacherFactory = () => Teacher | ((observation: Float64Array) => ArrayLike<number>);
+/** Options of a teacher (`makeTeacher(env, options)`, the recipe's `teacher.options`): its own option names. */
+export type TeacherOptions = Readonly<Record<string, number | boolean>>;
+
+/**
+ * A teacher, or any observation → action function (wrapped as a stateless teacher). `options` are
+ * what `makeTeacher` was given (empty by default); a factory that takes none may ignore them.
+ */
+export type TeacherFactory = (options?: TeacherOptions) => Teacher | ((observation: Float64Array) => ArrayLike<number>);
+
+/** `options` over a built-in teacher's defaults; unknown names and values of the wrong type are errors. */
+function known<T extends object>(id: string, defaults: Readonly<T>, options: TeacherOptions = {}): Partial<T> {
+  for (const [k, v] of Object.entries(options)) {
+    if (!(k in defaults)) throw new Error(`makeTeacher: '${id}' has no teacher option '${k}'; known: ${Object.keys(defaults).join(', ')}`);
+    const want = typeof (defaults as Record<string, unknown>)[k];
+    if (typeof v !== want) throw new Error(`makeTeacher: '${id}' teacher option '${k}' must be a ${want}, got ${JSON.stringify(v)}`);
+  }
+  return options as Partial<T>;
+}
 
 const BUILT_IN: Record<string, TeacherFactory> = {
-  'CartPoleContinuous-v1': () => new CartPoleTeacher(),
-  'CartPole-v1': () => new CartPoleTeacher({ discrete: true }),
-  'Pendulum-v1': () => new PendulumTeacher(),
-  'Reacher-v1': () => new ReacherTeacher(),
-  'Walker-v1': () => new WalkerTeacher(),
+  'CartPoleContinuous-v1': (o) => new CartPoleTeacher(known('CartPoleContinuous-v1', DEFAULT_CARTPOLE_TEACHER, o)),
+  'CartPole-v1': (o) => new CartPoleTeacher({ ...known('CartPole-v1', DEFAULT_CARTPOLE_TEACHER, o), discrete: true }),
+  'Pendulum-v1': (o) => new PendulumTeacher(known('Pendulum-v1', DEFAULT_PENDULUM_TEACHER, o)),
+  'Reacher-v1': (o) => new ReacherTeacher(known('Reacher-v1', DEFAULT_REACHER_TEACHER, o)),
+  'Walker-v1': (o) => new WalkerTeacher(known('Walker-v1', DEFAULT_WALKER_TEACHER, o)),
 };
 const registered = new Map<string, TeacherFactory>(Object.entries(BUILT_IN));
 
@@ -60,12 +77,13 @@ function asTeacher(id: string, made: ReturnType<TeacherFactory>): Teacher {
   return made;
 }
 
-export function makeTeacher(envName: string): Teacher {
+/** The teacher of an env (id or alias); `options` go to its factory (built-in teachers: their option names, checked). */
+export function makeTeacher(envName: string, options: TeacherOptions = {}): Teacher {
   const id = resolveEnvId(envName);
   const make = registered.get(id);
   if (!make)
     throw new Error(
       `makeTeacher: no teacher for '${id}'; available: ${[...registered.keys()].join(', ')} (register one with registerTeacher)`,
     );
-  return asTeacher(id, make());
+  return asTeacher(id, make(options));
 }

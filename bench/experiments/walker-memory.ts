@@ -5,12 +5,18 @@
  * delay (the action computed from observation s reaches the env at step s + 1; zeros first).
  *
  *   node bin/run-ts.mjs bench/experiments/walker-memory.ts --label spike-seq --memory recurrent --seed 1 [--budget 3000] [--episodes 100] [--out DIR]
+ *     [--phase-feedback K]   the teacher's phase feedback (WalkerTeacher `phaseFeedback`, 1/s; 0 = open-loop CPG)
+ *     [--window K --warmup W --stride S --batch B]   training windows (control steps) and batch size
+ *     [--hidden 128,128] [--perturb none,pushes=5,...]   hidden sizes, training conditions
+ *     [--features walker.gaitPhase] [--readout last]   derived observation features (agents/features.ts), readout
+ *     [--delay-episodes N]   held-out episodes of the delayed evaluation (default: --episodes)
+ *     [--opt '{"scoreEpisodes": 6}']   any other recipe options (JSON, flat RecipeOptions names)
  *
  * Prints one JSON line per evaluation ({label, memory, seed, budget, delay, distance, falls, ...}).
  */
 import { parseArgs } from 'node:util';
 import { policyFromNetwork } from '../../agents/controller.ts';
-import { trainController, type HiddenMemory } from '../../agents/recipe.ts';
+import { trainController, type HiddenMemory, type RecipeOptions } from '../../agents/recipe.ts';
 import { summarize } from '../../agents/report.ts';
 import { boxAction, evaluateActor, policyActor, type Actor } from '../../agents/rollout.ts';
 import { makeEnv } from '../../envs/index.ts';
@@ -56,19 +62,33 @@ async function main(): Promise<void> {
       episodes: { type: 'string', default: '100' },
       out: { type: 'string' },
       teacher: { type: 'boolean', default: false },
+      'phase-feedback': { type: 'string', default: '0' },
+      window: { type: 'string' },
+      warmup: { type: 'string' },
+      stride: { type: 'string' },
+      batch: { type: 'string' },
+      hidden: { type: 'string' },
+      perturb: { type: 'string' },
+      features: { type: 'string' },
+      readout: { type: 'string' },
+      opt: { type: 'string' },
+      'delay-episodes': { type: 'string' },
     },
   });
   await initBackend({ backend: 'auto', quiet: true });
   const episodes = Number(values.episodes);
   const env = 'Walker-v1';
+  const phaseFeedback = Number(values['phase-feedback']);
+  const teacherOptions: Record<string, number> = phaseFeedback > 0 ? { phaseFeedback } : {};
+  const num = (k: 'window' | 'warmup' | 'stride' | 'batch'): number | undefined => (values[k] ? Number(values[k]) : undefined);
   if (values.teacher) {
     for (const delay of [0, 1]) {
       const probe = makeEnv(env);
       const channels = boxAction(probe).scale.length;
       probe.close();
-      const actor: Actor = makeTeacher(env);
+      const actor: Actor = makeTeacher(env, teacherOptions);
       const r = score(env, delay ? delayed(actor, channels) : actor, episodes);
-      console.log(JSON.stringify({ actor: 'teacher', delay, episodes, ...r }));
+      console.log(JSON.stringify({ actor: 'teacher', phaseFeedback, delay, episodes, ...r }));
     }
     return;
   }
@@ -82,7 +102,17 @@ async function main(): Promise<void> {
       label,
       seed: Number(values.seed),
       clockHz: 0,
+      teacherOptions,
       ...(memory ? { hiddenMemory: memory } : {}),
+      ...(num('window') !== undefined ? { window: num('window') } : {}),
+      ...(num('warmup') !== undefined ? { warmup: num('warmup') } : {}),
+      ...(num('stride') !== undefined ? { stride: num('stride') } : {}),
+      ...(num('batch') !== undefined ? { batchSize: num('batch') } : {}),
+      ...(values.hidden ? { hidden: values.hidden.split(',').map(Number) } : {}),
+      ...(values.perturb ? { trainPerturbations: values.perturb.split(',') } : {}),
+      ...(values.features ? { features: values.features.split(',') } : {}),
+      ...(values.readout ? { readout: values.readout as 'mean' | 'last' } : {}),
+      ...(values.opt ? (JSON.parse(values.opt) as Partial<RecipeOptions>) : {}),
       ...(values.budget ? { budget: Number(values.budget) } : {}),
     },
     { log: (l) => console.error(l), ...(values.out ? { outDir: values.out } : {}) },
@@ -92,17 +122,23 @@ async function main(): Promise<void> {
     const channels = trained.spec.actionScale.length;
     for (const delay of [0, 1]) {
       const actor = policyActor(policyFromNetwork(trained.network, trained.spec));
-      const r = score(env, delay ? delayed(actor, channels) : actor, episodes);
+      const n = delay && values['delay-episodes'] ? Number(values['delay-episodes']) : episodes;
+      const r = score(env, delay ? delayed(actor, channels) : actor, n);
       console.log(
         JSON.stringify({
           label,
           memory: values.memory,
+          phaseFeedback,
+          window: num('window'),
+          features: values.features,
+          perturb: values.perturb,
+          opt: values.opt,
           seed: Number(values.seed),
           budget: trained.spec.training?.['recipe'] ? (trained.spec.training['recipe'] as { budget: number }).budget : undefined,
           bestRound: trained.best.round,
           trainS: Math.round(trainS),
           delay,
-          episodes,
+          episodes: n,
           ...r,
         }),
       );

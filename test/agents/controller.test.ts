@@ -251,3 +251,27 @@ describe('trainController --resume', () => {
     expect(resumed.rounds[1]!.steps).toBe(state.optimizer!.step);
   });
 });
+
+describe('hot teacher and hot output (teacher.gain, output.actionGain)', () => {
+  it('scales the controller’s actionScale by actionGain and records both gains; the policy sends actionGain × its decoded command, clipped', () => {
+    const dir = join(tempDir('h4-gain-'), 'c');
+    const trained = trainController({ ...TINY, daggerRounds: 0, teacherGain: 1.5, actionGain: 2 }, { outDir: dir });
+    expect(trained.spec.actionScale).toEqual([2]);
+    expect(trained.spec.training?.recipe).toMatchObject({ teacherGain: 1.5, actionGain: 2 });
+    trained.network.dispose();
+    // the gain acts on the decoded command before the clip (a trained controller, so the output fires)
+    const fixture = loadController('test/fixtures/controllers/cartpole');
+    const plain = policyFromNetwork(fixture.network, { ...fixture.spec, actionScale: [1] });
+    const hot = policyFromNetwork(fixture.network, { ...fixture.spec, actionScale: [2] });
+    fixture.network.dispose();
+    let compared = 0;
+    for (let s = 0; s < 30; s++) {
+      const obs = Float64Array.of(0.1 * Math.sin(s), 0, 0.05 * Math.cos(s), 0);
+      const a = plain.step(obs).action[0]!;
+      const b = hot.step(obs).action[0]!;
+      expect(b).toBeCloseTo(Math.max(-1, Math.min(1, 2 * a)), 12);
+      if (a !== 0 && Math.abs(a) < 0.5) compared++;
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+});

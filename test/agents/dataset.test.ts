@@ -104,7 +104,7 @@ describe('observationRanges', () => {
 });
 
 describe('controllerScore', () => {
-  it('averages the scoring metric: the return, a number of the last info, either negated', async () => {
+  it('averages the scoring metric: the return, a number of the last info, either negated or compared with a threshold', async () => {
     const { controllerScore } = await import('../../agents/recipe.ts');
     const eps = [
       { seed: 0, return: -10, steps: 100, terminated: false, info: { distance: 0.1, x: 4 } },
@@ -114,6 +114,25 @@ describe('controllerScore', () => {
     expect(controllerScore('-return', eps)).toBe(20);
     expect(controllerScore('info.x', eps)).toBe(3);
     expect(controllerScore('-info.distance', eps)).toBeCloseTo(-0.2, 12);
+    // a threshold: the share of episodes that meet it
+    expect(controllerScore('info.distance<0.25', eps)).toBe(0.5);
+    expect(controllerScore('info.x>1', eps)).toBe(1);
+    expect(controllerScore('return>-5', eps)).toBe(0);
+    // and the training plot names it so
+    const { scoreName } = await import('../../agents/trainingPlot.ts');
+    expect(scoreName('Reacher-v1', 'info.distance<0.05')).toBe('share of episodes with distance < 0.05');
+    expect(scoreName('Reacher-v1', '-info.distance')).toBe('− final distance (m)');
     expect(() => controllerScore('info.height', eps)).toThrow(/info\.height.*no number 'height'/);
+  });
+
+  it('takes the failure penalty off each episode that ended by termination, and only those', async () => {
+    const { controllerScore } = await import('../../agents/recipe.ts');
+    const eps = [
+      { seed: 0, return: 0, steps: 1000, terminated: false, info: { x: 9 } },
+      { seed: 1, return: 0, steps: 700, terminated: true, info: { x: 11 } },
+    ];
+    expect(controllerScore('info.x', eps)).toBe(10);
+    expect(controllerScore('info.x', eps, 5)).toBe(7.5);
+    expect(controllerScore('info.x', eps.slice(0, 1), 5)).toBe(9);
   });
 });

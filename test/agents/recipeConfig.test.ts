@@ -106,7 +106,16 @@ const OLD_PRESETS: Record<string, object> = {
   },
 };
 /** Options added since (2026-12-02b), with the defaults that keep the old behaviour. */
-const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean', scorePerturbations: [] };
+const ADDED_DEFAULTS = {
+  teacherNoiseCorrelation: 0,
+  readout: 'mean',
+  scorePerturbations: [],
+  features: [],
+  teacherOptions: {},
+  scoreFailurePenalty: 0,
+  teacherGain: 1,
+  actionGain: 1,
+};
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
  * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set.
@@ -114,6 +123,8 @@ const ADDED_DEFAULTS = { teacherNoiseCorrelation: 0, readout: 'mean', scorePertu
 const PRESET_CHANGES: Record<string, object> = {
   'CartPoleContinuous-v1': { teacherNoiseCorrelation: 0.9, readout: 'last', scoreEpisodes: 20 },
   'Pendulum-v1': { readout: 'last', scoreEpisodes: 10 },
+  // 2026-12-02c (bench/notes/2026-12-02c-reacher.md): derived features with fine copies, full-bound unit command
+  'Reacher-v1': { features: ['reacher.jacobianT', 'reacher.jointError'], fineDims: [8, 9, 10, 11, 12, 13], commandScale: 1 },
 };
 /** What the old `controllerScore` judged each env by, now the preset's `scoring.metric`. */
 const OLD_SCORE: Record<string, string> = { 'Walker-v1': 'info.x', 'Reacher-v1': '-info.distance' };
@@ -204,13 +215,34 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ network: { substeps: 5 } })).toThrow('recipe.network.substeps: must be an integer >= 10');
     expect(badConfig({ dagger: { rounds: 'six' } })).toThrow("recipe.dagger.rounds: must be an integer >= 0, got 'six'");
     expect(badConfig({ scoring: { metric: 'distance' } })).toThrow("recipe.scoring.metric: must be 'return' or 'info.KEY'");
+    expect(badConfig({ scoring: { metric: '-info.distance<0.05' } })).toThrow(
+      "recipe.scoring.metric: must be a threshold metric without a leading '-'",
+    );
+    expect(parseRecipeConfig({ recipe: { scoring: { metric: 'info.distance<0.05' } } }).recipe.scoreMetric).toBe('info.distance<0.05');
+    expect(badConfig({ scoring: { failurePenalty: -1 } })).toThrow('recipe.scoring.failurePenalty: must be a finite number >= 0');
     expect(badConfig({ perturbations: ['none', 'pushes=strong'] })).toThrow(
       "recipe.perturbations[1]: perturbation 'pushes': 'strong' is not a number",
     );
     expect(badConfig({ network: { lif: { tauMem: 0.5 } } })).toThrow(/recipe\.network\.lif\.tauMem: /);
     expect(badConfig({ scoring: { perturbations: ['pushes=0.09', 'delay=soon'] } })).toThrow(/recipe\.scoring\.perturbations\[1\]: /);
     expect(badConfig({ teacher: { noiseCorrelation: 1 } })).toThrow('recipe.teacher.noiseCorrelation: must be a number in [0, 1), got 1');
+    expect(badConfig({ teacher: { gain: 0 } })).toThrow('recipe.teacher.gain: must be a number > 0, got 0');
+    expect(badConfig({ output: { actionGain: -1 } })).toThrow('recipe.output.actionGain: must be a number > 0, got -1');
     expect(badConfig({ output: { readout: 'first' } })).toThrow("recipe.output.readout: must be one of 'mean', 'last', got 'first'");
+    expect(badConfig({ teacher: { options: { phaseFeedback: 'fast' } } })).toThrow(
+      "recipe.teacher.options.phaseFeedback: must be a number or true/false, got 'fast'",
+    );
+    expect(badConfig({ teacher: { options: [2] } })).toThrow('recipe.teacher.options: must be an object of teacher option values');
+  });
+
+  it('reads the teacher options (teacherOptions), empty by default', () => {
+    expect(DEFAULT_RECIPE.teacherOptions).toEqual({});
+    expect(parseRecipeConfig({ recipe: { teacher: { options: { phaseFeedback: 2 } } } }).recipe).toStrictEqual({
+      teacherOptions: { phaseFeedback: 2 },
+    });
+    expect(resolveRecipe({ env: 'Walker-v1', teacherOptions: { phaseFeedback: 2 } }, 'Walker-v1').teacherOptions).toEqual({
+      phaseFeedback: 2,
+    });
   });
 
   it('rejects unknown keys by name, listing the known ones', () => {

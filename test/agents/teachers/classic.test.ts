@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTeacher } from '../../../agents/teachers/evaluate.ts';
-import { dlqr, makeTeacher, ReacherTeacher, reacherIk } from '../../../agents/teachers/index.ts';
+import { dlqr, makeTeacher, ReacherTeacher, reacherIk, scaledTeacher } from '../../../agents/teachers/index.ts';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -82,5 +82,23 @@ describe('teachers reach their targets on seeded episodes', () => {
       expect(Math.abs(a)).toBeLessThanOrEqual(2);
     }
     expect(() => makeTeacher('nope')).toThrow(/unknown env/);
+  });
+});
+
+describe('scaledTeacher', () => {
+  it('multiplies the teacher’s action and clips it into the bounds; gain 1 is the teacher itself', () => {
+    const inner = { reset: () => {}, act: (o: Float64Array) => Float64Array.from([o[0]!, -o[0]!]) };
+    const hot = scaledTeacher(inner, 1.5, [-1, -1], [1, 1]);
+    expect(Array.from(hot.act(Float64Array.from([0.4])))).toEqual([0.6000000000000001, -0.6000000000000001]);
+    expect(Array.from(hot.act(Float64Array.from([0.9])))).toEqual([1, -1]);
+    expect(scaledTeacher(inner, 1, [-1, -1], [1, 1])).toBe(inner);
+    expect(() => scaledTeacher(inner, 0, [-1], [1])).toThrow('scaledTeacher: gain must be a finite number > 0, got 0');
+  });
+
+  it('keeps the cart-pole LQR’s sign and raises its margin under the suite’s pushes', () => {
+    const lqr = makeTeacher('cartpole');
+    const hot = scaledTeacher(makeTeacher('cartpole'), 1.2, [-1], [1]);
+    const o = Float64Array.from([0.01, 0, 0.01, 0]);
+    expect(hot.act(o)[0]).toBeCloseTo(1.2 * lqr.act(o)[0]!, 12);
   });
 });

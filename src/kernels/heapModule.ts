@@ -81,7 +81,11 @@ export function heapMemory(backend: WasmHeapBackend): WebAssembly.Memory | undef
  * a binder: the module's exports instantiated on a given heap (cached per heap), or undefined
  * when the module is missing or does not load.
  */
-export function heapModule<E>(name: string): (backend: WasmHeapBackend) => E | undefined {
+export function heapModule<E>(
+  name: string,
+  /** Parameter counts of exports whose signature changed: a module built before (a stale build/) is treated as missing, not called wrongly. */
+  params: Record<string, number> = {},
+): (backend: WasmHeapBackend) => E | undefined {
   const bound = new WeakMap<object, E | null>();
   return (backend) => {
     const heap = backend.wasm;
@@ -104,13 +108,16 @@ export function heapModule<E>(name: string): (backend: WasmHeapBackend) => E | u
         } catch (e) {
           if (!(e instanceof WebAssembly.LinkError)) throw e;
         }
+        const exports = k as Record<string, unknown> | null;
+        if (exports && Object.entries(params).some(([f, n]) => typeof exports[f] !== 'function' || (exports[f] as () => void).length !== n))
+          k = null;
       }
       bound.set(heap, k);
       if (k === null && !warned.has(name)) {
         warned.add(name);
         const path = packagePath('build', 'kernels', `${name}${shared ? '.shared' : ''}.wasm`);
         console.error(
-          `spikeloop: warning: the WebAssembly kernel ${path} is missing or does not load; using the slower TypeScript ` +
+          `spikeloop: warning: the WebAssembly kernel ${path} is missing, out of date or does not load; using the slower TypeScript ` +
             'scan (same results). Rebuild it with `node scripts/build-wasm.mjs` in a checkout, or reinstall spikeloop.',
         );
       }

@@ -32,7 +32,7 @@ interface LifAsm {
   ): void;
 }
 
-const lifKernel = heapModule<LifAsm>('lifScan');
+const lifKernel = heapModule<LifAsm>('lifScan', { lifForward: 9, lifBackward: 14 });
 
 /** True when the in-heap LIF scan runs on the current backend. */
 export function lifHeapAvailable(): boolean {

@@ -14,7 +14,7 @@ interface PspAsm {
   pspBackward(T: number, N: number, stride: number, G: number, DX: number, alpha: number, c: number): void;
 }
 
-const pspKernel = heapModule<PspAsm>('pspScan');
+const pspKernel = heapModule<PspAsm>('pspScan', { pspForward: 7, pspBackward: 7 });
 
 /** True when the in-heap PSP scans run on the current backend. */
 export function pspHeapAvailable(): boolean {

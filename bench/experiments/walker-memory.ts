@@ -9,12 +9,14 @@
  *     [--window K --warmup W --stride S --batch B]   training windows (control steps) and batch size
  *     [--hidden 128,128] [--perturb none,pushes=5,...]   hidden sizes, training conditions
  *     [--features walker.gaitPhase] [--readout last]   derived observation features (agents/features.ts), readout
+ *     [--delay-episodes N]   held-out episodes of the delayed evaluation (default: --episodes)
+ *     [--opt '{"scoreEpisodes": 6}']   any other recipe options (JSON, flat RecipeOptions names)
  *
  * Prints one JSON line per evaluation ({label, memory, seed, budget, delay, distance, falls, ...}).
  */
 import { parseArgs } from 'node:util';
 import { policyFromNetwork } from '../../agents/controller.ts';
-import { trainController, type HiddenMemory } from '../../agents/recipe.ts';
+import { trainController, type HiddenMemory, type RecipeOptions } from '../../agents/recipe.ts';
 import { summarize } from '../../agents/report.ts';
 import { boxAction, evaluateActor, policyActor, type Actor } from '../../agents/rollout.ts';
 import { makeEnv } from '../../envs/index.ts';
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
       perturb: { type: 'string' },
       features: { type: 'string' },
       readout: { type: 'string' },
+      opt: { type: 'string' },
+      'delay-episodes': { type: 'string' },
     },
   });
   await initBackend({ backend: 'auto', quiet: true });
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
       ...(values.perturb ? { trainPerturbations: values.perturb.split(',') } : {}),
       ...(values.features ? { features: values.features.split(',') } : {}),
       ...(values.readout ? { readout: values.readout as 'mean' | 'last' } : {}),
+      ...(values.opt ? (JSON.parse(values.opt) as Partial<RecipeOptions>) : {}),
       ...(values.budget ? { budget: Number(values.budget) } : {}),
     },
     { log: (l) => console.error(l), ...(values.out ? { outDir: values.out } : {}) },
@@ -117,7 +122,8 @@ async function main(): Promise<void> {
     const channels = trained.spec.actionScale.length;
     for (const delay of [0, 1]) {
       const actor = policyActor(policyFromNetwork(trained.network, trained.spec));
-      const r = score(env, delay ? delayed(actor, channels) : actor, episodes);
+      const n = delay && values['delay-episodes'] ? Number(values['delay-episodes']) : episodes;
+      const r = score(env, delay ? delayed(actor, channels) : actor, n);
       console.log(
         JSON.stringify({
           label,
@@ -126,12 +132,13 @@ async function main(): Promise<void> {
           window: num('window'),
           features: values.features,
           perturb: values.perturb,
+          opt: values.opt,
           seed: Number(values.seed),
           budget: trained.spec.training?.['recipe'] ? (trained.spec.training['recipe'] as { budget: number }).budget : undefined,
           bestRound: trained.best.round,
           trainS: Math.round(trainS),
           delay,
-          episodes,
+          episodes: n,
           ...r,
         }),
       );

@@ -9,6 +9,10 @@
  */
 import type { SpikeIndex } from './spikeDenseTs.ts';
 import { instantiateSpikeDense, type AsmExports } from './spikeDenseWasm.ts';
+import { ELEMENTWISE_PER_THREAD, parallelFor } from './kernelPool.ts';
+
+/** Float additions per extra thread below which a gather stays whole (they run ~4 per ns). */
+const GATHER_ADDS_PER_THREAD = 4 * ELEMENTWISE_PER_THREAD;
 
 /** What the tfjs wasm backend's Emscripten module offers (tfjs-backend-wasm 4.x). */
 export interface EmscriptenHeap {
@@ -36,6 +40,19 @@ function bindHeap(asm: AsmExports, memory: WebAssembly.Memory, heap: EmscriptenH
       for (const p of ptrs) if (p !== 0) heap._free(p);
     }
   };
+  // Y[n, :] = Σ X[idx[k], :] for n < count: rows are independent, so they are split between the
+  // kernel threads (kernelPool.ts) in ranges of about GATHER_ADDS_PER_THREAD float additions
+  const gather = (count: number, out: number, ptr: number, idx: number, x: number, y: number, nnz: number): void => {
+    const rowsPerThread = Math.ceil(GATHER_ADDS_PER_THREAD / (out * Math.max(1, nnz / Math.max(1, count))));
+    parallelFor(memory, 'spikeDense', 'gatherSums', asm.gatherSums, count, rowsPerThread, 1, (n0, n1) => [
+      n1 - n0,
+      out,
+      ptr + 4 * n0,
+      idx,
+      x,
+      y + 4 * n0 * out,
+    ]);
+  };
   // views are made after the mallocs: a malloc may grow (and so replace) the buffer
   const ints = (at: number, src: Int32Array): void => new Int32Array(memory.buffer, at, src.length).set(src);
   const putIndex = (index: SpikeIndex, ptr: number, idx: number): void => {
@@ -59,7 +76,7 @@ function bindHeap(asm: AsmExports, memory: WebAssembly.Memory, heap: EmscriptenH
       if (out % 4 !== 0) throw new Error(`spikeDense (wasm heap): out must be a multiple of 4, got ${out}`);
       scratch([index.ptr.length * 4, index.idx.length * 4], ([ptr, idx]) => {
         putIndex(index, ptr!, idx!);
-        asm.gatherSums(index.rows, out, ptr!, idx!, w, y);
+        gather(index.rows, out, ptr!, idx!, w, y, index.idx.length);
       });
     },
     spikeGradW(index, dy, out, dw) {
@@ -68,7 +85,7 @@ function bindHeap(asm: AsmExports, memory: WebAssembly.Memory, heap: EmscriptenH
       scratch([index.ptr.length * 4, nnz * 4, (index.cols + 1) * 4, nnz * 4], ([ptr, idx, tptr, tidx]) => {
         putIndex(index, ptr!, idx!);
         asm.transpose(index.rows, index.cols, ptr!, idx!, tptr!, tidx!);
-        asm.gatherSums(index.cols, out, tptr!, tidx!, dy, dw);
+        gather(index.cols, out, tptr!, tidx!, dy, dw, nnz);
       });
     },
   };

@@ -269,7 +269,7 @@ function controllerSpecFor(ctx: RecipeContext, first: readonly Trajectory[]): Co
     readout: o.readout,
     ...ctx.extra,
     ...(o.commandExponent !== 1 ? { commandExponent: o.commandExponent } : {}),
-    actionScale: Array.from(box.scale, (x) => x * o.commandScale * o.actionGain),
+    actionScale: Array.from(box.scale, (x) => x * o.commandScale),
     actionLow: Array.from(box.low),
     actionHigh: Array.from(box.high),
   };
@@ -440,12 +440,15 @@ export function trainController(
   const ctx = prepareRecipe(opts, hooks);
   const { o } = ctx;
   const first = collectTeacherData(ctx);
+  // DAgger rollouts and round scores run the student as trained (`spec`); the saved controller sends
+  // actionGain × its command (`deployed`, see RecipeOptions.actionGain)
   const spec = controllerSpecFor(ctx, first);
+  const deployed: ControllerSpec = { ...spec, actionScale: spec.actionScale.map((x) => x * o.actionGain) };
   const learner = buildLearner(ctx, spec);
   learner.data.add(first);
   if (learner.data.size === 0) throw new Error(`recipe: the teacher rollouts gave no ${o.window}-step window`);
   const rounds: RoundRecord[] = [];
-  const keeper = new BestKeeper(learner, spec, o, t0, rounds, hooks.outDir);
+  const keeper = new BestKeeper(learner, deployed, o, t0, rounds, hooks.outDir);
   if (hooks.resume) {
     const resumed = resumeLearner(learner, hooks.resume, ctx.log);
     rounds.push(resumed);
@@ -476,7 +479,7 @@ export function trainController(
   learner.trainer.dispose();
   const seconds = (performance.now() - t0) / 1000;
   const best = keeper.best!;
-  const finalSpec: ControllerSpec = { ...spec, training: trainingRecord(o, rounds, best, seconds) };
+  const finalSpec: ControllerSpec = { ...deployed, training: trainingRecord(o, rounds, best, seconds) };
   if (hooks.outDir) {
     saveControllerSpec(hooks.outDir, finalSpec);
     writeTrainingPlot(hooks.outDir, finalSpec, rounds);

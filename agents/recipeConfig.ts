@@ -108,10 +108,12 @@ export interface RecipeOptions {
   /** Labels are sign(c)·|c|^this (1 = linear): < 1 widens the spike range of small commands (src/encoding/companding.ts). */
   commandExponent: number;
   /**
-   * The controller sends this many times its decoded command (before the clip into the action
-   * bounds): `actionScale` = bound · commandScale · actionGain, while the labels keep the teacher's
-   * scale. An imitator's command comes out smaller than its teacher's where it is unsure (the mean of
-   * conflicting labels) and the pendulum's and cart-pole's perturbed episodes need the full torque
+   * The saved controller sends this many times its decoded command (before the clip into the action
+   * bounds): its `actionScale` = bound · commandScale · actionGain, while the labels keep the
+   * teacher's scale. DAgger rollouts and round scores run the student as trained (gain 1): its drift
+   * gives the teacher more recovery states to label, and its score does not saturate as soon. An
+   * imitator's command comes out smaller than its teacher's where it is unsure (the mean of
+   * conflicting labels), and the pendulum's and cart-pole's perturbed episodes need the full command
    * there (bench/notes/2026-12-02c-latency.md); 1 = as trained.
    */
   actionGain: number;

@@ -207,7 +207,7 @@ async function main(): Promise<number> {
   }
   const notes = [
     `Each workload: ours (own process) then torch_snn.py --json --workloads <name> --threads N (both modes) for N in ${threads.join(', ')}, sequentially; PyTorch columns are the best over those runs.`,
-    `1-minute load average: ${load0.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end (2 cores): a loaded machine slows PyTorch's OpenMP threads far more than our single thread.`,
+    `1-minute load average: ${load0.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end (2 cores): a loaded machine slows PyTorch's OpenMP threads far more than our code.`,
   ];
   console.log('\n' + formatTable(compareTable(rows, backend, notes)));
   return 0;

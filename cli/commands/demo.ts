@@ -15,7 +15,7 @@ import { trainProgress } from '../trainProgress.ts';
 
 export const summary = 'train the cartpole spiking controller briefly, evaluate it, and serve it in the visualizer';
 
-/** The built-in budget = the cartpole preset, i.e. the robust recipe (DAgger under pushes, noise, delay and changed masses; configs/controllers/cartpole.json, bench/results/controllers.md): the spike-seq training took 100 s at load ≈ 16 on this machine (23 s idle for the earlier nominal recipe). */
+/** The built-in budget = the cartpole preset, i.e. the robust recipe (DAgger under pushes, noise, delay and changed masses; configs/controllers/cartpole.json, bench/results/controllers.md): the spike-seq training took 91 s at load ≈ 6–7 on this machine (2026-12-02c; 23 s idle for the earlier nominal recipe). */
 export const DEMO_BUDGET = Object.freeze({ budget: 1200, daggerRounds: 6 });
 
 const HELP = `usage: spikeloop demo [options]

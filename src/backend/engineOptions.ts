@@ -1,7 +1,10 @@
 /**
- * The two engine settings read from the environment besides the backend:
+ * The engine settings read from the environment besides the backend:
  *
- *   SPIKELOOP_THREADS  threads for the engine's kernels (positive integer; default: the core count)
+ *   SPIKELOOP_THREADS  threads for the engine's kernels (positive integer; default: the core count):
+ *                      onnxruntime's intra-op threads, and the main thread + workers that run our
+ *                      WebAssembly kernels on the shared heap (kernels/kernelPool.ts)
+ *   SPIKELOOP_SHARED_HEAP=0  load tfjs-wasm's own binary (unshared heap: our kernels on one thread)
  *   SPIKELOOP_NATIVE   native kernels on the wasm backend: 'auto' (default: when onnxruntime-node
  *                      loads), 'on' (required: an error when it does not load), 'off'; 1 / 0 too
  */

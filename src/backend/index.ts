@@ -12,9 +12,12 @@
  * An explicitly requested backend never falls back silently to another one.
  *
  * On 'wasm', the convolutions (forward and both gradients) run natively in onnxruntime-node when
- * that optional package loads (native/nativeKernels.ts), on `threads` threads; SPIKELOOP_NATIVE
- * and SPIKELOOP_THREADS set both (engineOptions.ts). The printed line says what runs.
+ * that optional package loads (native/nativeKernels.ts), on `threads` threads; our own
+ * WebAssembly kernels (scans, optimizer) run on the main thread plus `threads − 1` workers over
+ * the shared heap (kernels/kernelPool.ts). SPIKELOOP_NATIVE and SPIKELOOP_THREADS set them
+ * (engineOptions.ts). The printed line says what runs.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -23,6 +26,9 @@ import { registerWasmGradKernels } from './wasmGradKernels.ts';
 import { resolveNativeMode, resolveThreads, type NativeMode } from './engineOptions.ts';
 import { installNativeKernels, uninstallNativeKernels } from './native/nativeKernels.ts';
 import { loadOrtRuntime, type OrtRuntime } from './native/ortRuntime.ts';
+import { kernelThreadsOn, setKernelThreads } from '../kernels/kernelPool.ts';
+import { heapMemory, wasmHeapBackend } from '../kernels/heapModule.ts';
+import { packagePath } from '../util/packageRoot.ts';
 
 export { registerWasmGradKernels } from './wasmGradKernels.ts';
 export { parseNativeMode, parseThreads, resolveThreads, type NativeMode } from './engineOptions.ts';
@@ -38,7 +44,7 @@ export interface BackendOptions {
   quiet?: boolean;
   /** Native kernels on 'wasm'; default `$SPIKELOOP_NATIVE`, else 'auto' (when onnxruntime-node loads). */
   native?: NativeMode;
-  /** Threads for the native kernels; default `$SPIKELOOP_THREADS`, else the core count. */
+  /** Threads for the native kernels and ours; default `$SPIKELOOP_THREADS`, else the core count. */
   threads?: number;
 }
 
@@ -74,7 +80,20 @@ async function loadWasm(): Promise<void> {
     // Point the loader at the package's dist folder explicitly: in Node it otherwise resolves the
     // .wasm files relative to the bundle it was loaded from, which breaks under bundlers.
     const require = createRequire(import.meta.url);
-    wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
+    const dir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/');
+    // The SIMD binary with its memory declared shared (built by scripts/build-wasm.mjs), so that
+    // our kernels run on several threads over one heap (kernels/kernelPool.ts); the package's own
+    // binary when it is missing, when this runtime has no SharedArrayBuffer, or with SPIKELOOP_SHARED_HEAP=0.
+    const shared = packagePath('build', 'kernels', 'tfjs-backend-wasm-simd.shared.wasm');
+    if (typeof SharedArrayBuffer !== 'undefined' && process.env['SPIKELOOP_SHARED_HEAP'] !== '0' && existsSync(shared)) {
+      wasm.setWasmPaths({
+        'tfjs-backend-wasm.wasm': dir + 'tfjs-backend-wasm.wasm',
+        'tfjs-backend-wasm-simd.wasm': shared,
+        'tfjs-backend-wasm-threaded-simd.wasm': dir + 'tfjs-backend-wasm-threaded-simd.wasm',
+      });
+    } else {
+      wasm.setWasmPaths(dir);
+    }
     wasmPathsSet = true;
   }
   registerWasmGradKernels();
@@ -133,6 +152,17 @@ function setupNative(mode: NativeMode, threads: number): string {
   return `native conv2d: onnxruntime-node ${runtime.version}`;
 }
 
+/** What the printed line says of our own WebAssembly kernels' threads. */
+function kernelLine(): string {
+  const backend = wasmHeapBackend();
+  const { threads, why } = kernelThreadsOn(backend ? heapMemory(backend) : undefined);
+  const line =
+    threads === 1
+      ? 'our kernels on 1 thread'
+      : `our kernels on ${threads} threads (main + ${threads - 1} worker${threads === 2 ? '' : 's'}, shared heap)`;
+  return why ? `${line} (${why})` : line;
+}
+
 let current: { requested: BackendName; active: ActiveBackend; native: NativeMode; threads: number } | undefined;
 let pending: Promise<ActiveBackend> | undefined;
 
@@ -177,7 +207,9 @@ export async function initBackend(opts: BackendOptions = {}): Promise<ActiveBack
       active = requested;
       await activate(active);
     }
-    const engine = active === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}, ${setupNative(native, threads)}` : '';
+    setKernelThreads(threads);
+    const engine =
+      active === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}, ${kernelLine()}, ${setupNative(native, threads)}` : '';
     current = { requested, active, native, threads };
     if (!quiet) console.error(`spikeloop: tfjs backend '${active}'${requested === 'auto' ? ' (auto)' : ''}${engine}`);
     return active;

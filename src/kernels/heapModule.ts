@@ -1,16 +1,16 @@
 /**
  * What the kernels that run in place on the tfjs wasm backend's heap share: finding that backend,
  * a tensor's byte offset on its heap, output tensors made there, scratch from its malloc, and a
- * compiled AssemblyScript module (build/kernels/NAME.wasm, built at `npm ci`) instantiated once
- * per heap with the backend's own `WebAssembly.Memory`. A missing or unloadable module gives
+ * compiled AssemblyScript module (build/kernels/NAME.wasm, built at `npm ci`; NAME.shared.wasm
+ * on a shared-memory heap) instantiated once per heap with the backend's own `WebAssembly.Memory`. A missing or unloadable module gives
  * undefined (callers fall back to TypeScript) and one warning on stderr per module and process,
  * so that a missing build does not pass unnoticed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, readFileSync } from 'node:fs';
 import { packagePath } from '../util/packageRoot.ts';
 import { resolveSurrogate, type SurrogateSpec } from '../neurons/surrogate.ts';
 import type { EmscriptenHeap } from './spikeDenseHeap.ts';
+import { isSharedMemory, kernelModule } from './kernelPool.ts';
 
 export interface WasmHeapBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
@@ -70,33 +70,32 @@ export function asmSurrogate(spec: SurrogateSpec): { kind: number; a: number; c:
 
 const warned = new Set<string>();
 
+/** The backend heap's `WebAssembly.Memory` (shared when the backend runs on the shared-memory build). */
+export function heapMemory(backend: WasmHeapBackend): WebAssembly.Memory | undefined {
+  const memory = backend.wasm.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
+}
+
 /**
- * Loads build/kernels/NAME.wasm and returns a binder: the module's exports instantiated on a
- * given heap (cached per heap), or undefined when the module is missing or does not load.
+ * Loads build/kernels/NAME.wasm (or NAME.shared.wasm when the heap is shared memory) and returns
+ * a binder: the module's exports instantiated on a given heap (cached per heap), or undefined
+ * when the module is missing or does not load.
  */
-export function heapModule<E>(name: string): (backend: WasmHeapBackend) => E | undefined {
-  const path = packagePath('build', 'kernels', `${name}.wasm`);
-  let compiled: WebAssembly.Module | null | undefined;
+export function heapModule<E>(
+  name: string,
+  /** Parameter counts of exports whose signature changed: a module built before (a stale build/) is treated as missing, not called wrongly. */
+  params: Record<string, number> = {},
+): (backend: WasmHeapBackend) => E | undefined {
   const bound = new WeakMap<object, E | null>();
-  const compile = (): WebAssembly.Module | null => {
-    if (compiled === undefined) {
-      try {
-        compiled = existsSync(path) ? new WebAssembly.Module(readFileSync(path)) : null;
-      } catch (e) {
-        if (!(e instanceof WebAssembly.CompileError)) throw e;
-        compiled = null;
-      }
-    }
-    return compiled;
-  };
   return (backend) => {
     const heap = backend.wasm;
     let k = bound.get(heap);
     if (k === undefined) {
-      const memory = heap.asm?.memory;
-      const module = compile();
+      const memory = heapMemory(backend);
+      const shared = memory !== undefined && isSharedMemory(memory);
+      const module = kernelModule(name, shared);
       k = null;
-      if (module && memory instanceof WebAssembly.Memory) {
+      if (module && memory) {
         try {
           k = new WebAssembly.Instance(module, {
             env: {
@@ -109,12 +108,16 @@ export function heapModule<E>(name: string): (backend: WasmHeapBackend) => E | u
         } catch (e) {
           if (!(e instanceof WebAssembly.LinkError)) throw e;
         }
+        const exports = k as Record<string, unknown> | null;
+        if (exports && Object.entries(params).some(([f, n]) => typeof exports[f] !== 'function' || (exports[f] as () => void).length !== n))
+          k = null;
       }
       bound.set(heap, k);
       if (k === null && !warned.has(name)) {
         warned.add(name);
+        const path = packagePath('build', 'kernels', `${name}${shared ? '.shared' : ''}.wasm`);
         console.error(
-          `spikeloop: warning: the WebAssembly kernel ${path} is missing or does not load; using the slower TypeScript ` +
+          `spikeloop: warning: the WebAssembly kernel ${path} is missing, out of date or does not load; using the slower TypeScript ` +
             'scan (same results). Rebuild it with `node scripts/build-wasm.mjs` in a checkout, or reinstall spikeloop.',
         );
       }

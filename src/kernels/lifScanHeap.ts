@@ -8,14 +8,16 @@
  * in double precision like the TypeScript one, writing ∂L/∂I straight into its tensor.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { asmSurrogate, heapModule, heapOffset, heapOutput, wasmHeapBackend } from './heapModule.ts';
+import { asmSurrogate, heapMemory, heapModule, heapOffset, heapOutput, wasmHeapBackend } from './heapModule.ts';
+import { parallelFor, scanColumnsPerThread, CACHE_LINE_FLOATS } from './kernelPool.ts';
 import type { LifScanParams } from './lifScan.ts';
 
 interface LifAsm {
-  lifForward(T: number, N: number, I: number, U: number, O: number, decay: number, th: number, soft: number): void;
+  lifForward(T: number, N: number, stride: number, I: number, U: number, O: number, decay: number, th: number, soft: number): void;
   lifBackward(
     T: number,
     N: number,
+    stride: number,
     G: number,
     U: number,
     S: number,
@@ -30,7 +32,7 @@ interface LifAsm {
   ): void;
 }
 
-const lifKernel = heapModule<LifAsm>('lifScan');
+const lifKernel = heapModule<LifAsm>('lifScan', { lifForward: 9, lifBackward: 14 });
 
 /** True when the in-heap LIF scan runs on the current backend. */
 export function lifHeapAvailable(): boolean {
@@ -60,7 +62,20 @@ export function lifForwardHeap(
   const u = heapOutput(backend, x.shape.slice());
   // offsets, not views: the two allocations above may have grown (and so moved) the heap buffer
   const at = (t: tf.Tensor): number => heapOffset(backend, t)!;
-  asm.lifForward(T, N, at(x), at(u), at(spikes), Math.fround(decay), Math.fround(threshold), reset === 'soft' ? 1 : 0);
+  const [pI, pU, pO] = [at(x), at(u), at(spikes)];
+  const [d, th, soft] = [Math.fround(decay), Math.fround(threshold), reset === 'soft' ? 1 : 0];
+  // neurons (columns) are independent: split them between the kernel threads
+  parallelFor(heapMemory(backend)!, 'lifScan', 'lifForward', asm.lifForward, N, scanColumnsPerThread(T), CACHE_LINE_FLOATS, (c0, c1) => [
+    T,
+    c1 - c0,
+    N,
+    pI + 4 * c0,
+    pU + 4 * c0,
+    pO + 4 * c0,
+    d,
+    th,
+    soft,
+  ]);
   return { spikes, u };
 }
 
@@ -85,20 +100,24 @@ export function lifBackwardHeap(
   // offsets after the allocation, which may have moved the heap
   const at = (t: tf.Tensor): number => heapOffset(backend, t)!;
   const sg = asmSurrogate(params.surrogate);
-  asm.lifBackward(
+  const [pG, pU, pS, pD] = [at(dy), at(u), at(spikes), at(grad)];
+  const hard = params.reset === 'hard' ? 1 : 0;
+  const keepReset = params.detachReset ? 0 : 1;
+  parallelFor(heapMemory(backend)!, 'lifScan', 'lifBackward', asm.lifBackward, N, scanColumnsPerThread(T), CACHE_LINE_FLOATS, (c0, c1) => [
     T,
+    c1 - c0,
     N,
-    at(dy),
-    at(u),
-    at(spikes),
-    at(grad),
+    pG + 4 * c0,
+    pU + 4 * c0,
+    pS + 4 * c0,
+    pD + 4 * c0,
     params.decay,
     params.threshold,
-    params.reset === 'hard' ? 1 : 0,
-    params.detachReset ? 0 : 1,
+    hard,
+    keepReset,
     sg.kind,
     sg.a,
     sg.c,
-  );
+  ]);
   return grad;
 }

@@ -9,6 +9,10 @@
  */
 import type { SpikeIndex } from './spikeDenseTs.ts';
 import { instantiateSpikeDense, type AsmExports } from './spikeDenseWasm.ts';
+import { ELEMENTWISE_PER_THREAD, parallelFor } from './kernelPool.ts';
+
+/** Float additions per extra thread below which a gather stays whole (they run ~4 per ns). */
+const GATHER_ADDS_PER_THREAD = 4 * ELEMENTWISE_PER_THREAD;
 
 /** What the tfjs wasm backend's Emscripten module offers (tfjs-backend-wasm 4.x). */
 export interface EmscriptenHeap {
@@ -36,6 +40,24 @@ function bindHeap(asm: AsmExports, memory: WebAssembly.Memory, heap: EmscriptenH
       for (const p of ptrs) if (p !== 0) heap._free(p);
     }
   };
+  // Y[n, :] = Σ X[idx[k], :] for n < count: every column's sums are independent, so column bands
+  // (multiples of 32 floats, the kernel's block) are split between the kernel threads
+  // (kernelPool.ts). Bands, not row ranges: each thread then reads only its own columns of X
+  // (row ranges made both threads stream all of X: twice the cache traffic, twice the CPU time).
+  const gather = (count: number, out: number, ptr: number, idx: number, x: number, y: number, nnz: number): void => {
+    const gatherCols = (asm as Partial<AsmExports>).gatherCols;
+    if (!gatherCols) return asm.gatherSums(count, out, ptr, idx, x, y); // a build from before gatherCols
+    const colsPerThread = Math.ceil(GATHER_ADDS_PER_THREAD / Math.max(1, nnz));
+    parallelFor(memory, 'spikeDense', 'gatherCols', gatherCols, out, colsPerThread, 32, (c0, c1) => [
+      count,
+      c1 - c0,
+      out,
+      ptr,
+      idx,
+      x + 4 * c0,
+      y + 4 * c0,
+    ]);
+  };
   // views are made after the mallocs: a malloc may grow (and so replace) the buffer
   const ints = (at: number, src: Int32Array): void => new Int32Array(memory.buffer, at, src.length).set(src);
   const putIndex = (index: SpikeIndex, ptr: number, idx: number): void => {
@@ -59,7 +81,7 @@ function bindHeap(asm: AsmExports, memory: WebAssembly.Memory, heap: EmscriptenH
       if (out % 4 !== 0) throw new Error(`spikeDense (wasm heap): out must be a multiple of 4, got ${out}`);
       scratch([index.ptr.length * 4, index.idx.length * 4], ([ptr, idx]) => {
         putIndex(index, ptr!, idx!);
-        asm.gatherSums(index.rows, out, ptr!, idx!, w, y);
+        gather(index.rows, out, ptr!, idx!, w, y, index.idx.length);
       });
     },
     spikeGradW(index, dy, out, dw) {
@@ -68,7 +90,7 @@ function bindHeap(asm: AsmExports, memory: WebAssembly.Memory, heap: EmscriptenH
       scratch([index.ptr.length * 4, nnz * 4, (index.cols + 1) * 4, nnz * 4], ([ptr, idx, tptr, tidx]) => {
         putIndex(index, ptr!, idx!);
         asm.transpose(index.rows, index.cols, ptr!, idx!, tptr!, tidx!);
-        asm.gatherSums(index.cols, out, tptr!, tidx!, dy, dw);
+        gather(index.cols, out, tptr!, tidx!, dy, dw, nnz);
       });
     },
   };

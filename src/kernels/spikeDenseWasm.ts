@@ -8,11 +8,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { packagePath } from '../util/packageRoot.ts';
 import { checkDims, checkLength, eventCount, type SpikeIndex } from './spikeDenseTs.ts';
+import { isSharedMemory, kernelModule } from './kernelPool.ts';
 
 export interface AsmExports {
   indexRows(S: number, rows: number, cols: number, stride: number, ptr: number, idx: number): number;
   transpose(rows: number, cols: number, ptr: number, idx: number, tptr: number, tidx: number): void;
   gatherSums(count: number, stride: number, ptr: number, idx: number, X: number, Y: number): void;
+  gatherCols(count: number, cols: number, stride: number, ptr: number, idx: number, X: number, Y: number): void;
   gemm(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number): void;
 }
 
@@ -168,9 +170,11 @@ export function instantiateSpikeDense(memory: WebAssembly.Memory): AsmExports | 
       compiled = null;
     }
   }
-  if (!compiled) return undefined;
+  // a shared heap (src/kernels/kernelPool.ts) takes the build that imports shared memory
+  const module = isSharedMemory(memory) ? kernelModule('spikeDense', true) : compiled;
+  if (!module) return undefined;
   try {
-    return new WebAssembly.Instance(compiled, { env: { memory, abort: abortFromWasm } }).exports as unknown as AsmExports;
+    return new WebAssembly.Instance(module, { env: { memory, abort: abortFromWasm } }).exports as unknown as AsmExports;
   } catch (e) {
     if (!(e instanceof WebAssembly.LinkError)) throw e;
     return undefined;

@@ -13,7 +13,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFloat32, scratchFloat32, tensorCopiesValues } from '../neurons/heap.ts';
 import type { WeightEntry } from '../network/sequential.ts';
-import { heapModule, heapOffset, heapOutput, wasmHeapBackend } from '../kernels/heapModule.ts';
+import { heapMemory, heapModule, heapOffset, heapOutput, wasmHeapBackend } from '../kernels/heapModule.ts';
+import { CACHE_LINE_FLOATS, ELEMENTWISE_PER_THREAD, parallelFor } from '../kernels/kernelPool.ts';
 
 interface OptimizerAsm {
   adamUpdate(
@@ -149,18 +150,33 @@ export class Optimizer {
       const out = heapOutput(backend, w.shape.slice());
       // offsets after the allocation, which may have moved the heap
       const at = (t: tf.Tensor): number => heapOffset(backend, t)!;
+      const [pW, pG, pOut] = [at(w), at(grad), at(out)];
+      // every value's update is independent: split them between the kernel threads
+      const split = (fn: 'sgdUpdate' | 'adamUpdate', args: (from: number, to: number) => number[]): void =>
+        parallelFor(heapMemory(backend)!, 'optimizer', fn, asm[fn], w.size, ELEMENTWISE_PER_THREAD, CACHE_LINE_FLOATS, args);
       if (s.kind === 'sgd') {
-        asm.sgdUpdate(w.size, at(w), at(grad), slots.length ? at(slots[0]!) : 0, at(out), lr, s.momentum, s.weightDecay);
+        const pB = slots.length ? at(slots[0]!) : 0;
+        split('sgdUpdate', (i0, i1) => [
+          i1 - i0,
+          pW + 4 * i0,
+          pG + 4 * i0,
+          pB === 0 ? 0 : pB + 4 * i0,
+          pOut + 4 * i0,
+          lr,
+          s.momentum,
+          s.weightDecay,
+        ]);
       } else {
         const decoupled = s.kind === 'adamw';
         const { beta1: b1, beta2: b2, epsilon: eps } = s;
-        asm.adamUpdate(
-          w.size,
-          at(w),
-          at(grad),
-          at(slots[0]!),
-          at(slots[1]!),
-          at(out),
+        const [pM, pV] = [at(slots[0]!), at(slots[1]!)];
+        split('adamUpdate', (i0, i1) => [
+          i1 - i0,
+          pW + 4 * i0,
+          pG + 4 * i0,
+          pM + 4 * i0,
+          pV + 4 * i0,
+          pOut + 4 * i0,
           lr,
           b1,
           1 - b1,
@@ -171,7 +187,7 @@ export class Optimizer {
           eps,
           decoupled ? 0 : s.weightDecay,
           decoupled ? 1 - lr * s.weightDecay : 1,
-        );
+        ]);
       }
       w.assign(out);
     });

@@ -201,7 +201,8 @@ describe('fine copies (narrow population ranges for precision)', () => {
 describe('command companding (commandExponent)', () => {
   it('is recorded in controller.json and the policy expands the decoded command by the inverse power', () => {
     const dir = join(tempDir('h4-comp-'), 'c');
-    const trained = trainController({ ...TINY, commandExponent: 0.5 }, { outDir: dir });
+    // actionGain 1: the check below divides the clipped linear action by the scale, so it needs scale = the bound
+    const trained = trainController({ ...TINY, commandExponent: 0.5, actionGain: 1 }, { outDir: dir });
     expect(trained.spec.commandExponent).toBe(0.5);
     // a 6-step training leaves the motor neurons silent: louder weights make the outputs non-zero
     trained.network.setWeights(trained.network.getWeights().map((w) => ({ ...w, values: w.values.map((v) => 4 * v) })));

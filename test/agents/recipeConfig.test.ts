@@ -118,11 +118,15 @@ const ADDED_DEFAULTS = {
 };
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
- * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set.
+ * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set;
+ * (2026-12-02c, bench/notes/2026-12-02c-latency.md) the cart-pole's hot teacher and output gain, the
+ * pendulum's output gain and 20 sub-steps.
  */
 const PRESET_CHANGES: Record<string, object> = {
-  'CartPoleContinuous-v1': { teacherNoiseCorrelation: 0.9, readout: 'last', scoreEpisodes: 20 },
-  'Pendulum-v1': { readout: 'last', scoreEpisodes: 10 },
+  'CartPoleContinuous-v1': { teacherNoiseCorrelation: 0.9, readout: 'last', scoreEpisodes: 20, teacherGain: 1.2, actionGain: 2 },
+  'Pendulum-v1': { readout: 'last', scoreEpisodes: 10, substeps: 20, actionGain: 1.2 },
+  // 2026-12-02c (bench/notes/2026-12-02c-reacher.md): derived features with fine copies, full-bound unit command
+  'Reacher-v1': { features: ['reacher.jacobianT', 'reacher.jointError'], fineDims: [8, 9, 10, 11, 12, 13], commandScale: 1 },
 };
 /** What the old `controllerScore` judged each env by, now the preset's `scoring.metric`. */
 const OLD_SCORE: Record<string, string> = { 'Walker-v1': 'info.x', 'Reacher-v1': '-info.distance' };

@@ -107,6 +107,16 @@ export function loadOrtRuntime(opts: OrtRuntimeOptions): OrtRuntime | string {
     return s;
   };
 
+  const staging: ArrayBuffer[] = [];
+  /** `a` itself, or (when it is a view of shared memory) a reused unshared buffer of its length, filled with its values when `copy`. */
+  const unshared = (a: Float32Array, slot: number, copy: boolean): Float32Array => {
+    if (!(typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer)) return a;
+    if (!staging[slot] || staging[slot].byteLength < a.byteLength) staging[slot] = new ArrayBuffer(a.byteLength);
+    const view = new Float32Array(staging[slot], 0, a.length);
+    if (copy) view.set(a);
+    return view;
+  };
+
   return {
     version,
     threads: opts.threads,
@@ -117,9 +127,13 @@ export function loadOrtRuntime(opts: OrtRuntimeOptions): OrtRuntime | string {
       const s = sessionFor(graph);
       if (inputs.length !== s.inputs.length) throw new Error(`ortRuntime: graph takes ${s.inputs.length} inputs, got ${inputs.length}`);
       const feeds: Record<string, object> = {};
-      s.inputs.forEach((name, i) => (feeds[name] = new Tensor('float32', inputs[i]!, s.shapes[i]!)));
+      // onnxruntime-node refuses views of a SharedArrayBuffer (the shared wasm heap that our
+      // kernel threads use): those go through unshared staging copies
+      s.inputs.forEach((name, i) => (feeds[name] = new Tensor('float32', unshared(inputs[i]!, i, true), s.shapes[i]!)));
       const outShape = graph.outputs[0]!.shape;
-      s.session.run(feeds, { [s.output]: new Tensor('float32', output, outShape) }, {});
+      const out = unshared(output, inputs.length, false);
+      s.session.run(feeds, { [s.output]: new Tensor('float32', out, outShape) }, {});
+      if (out !== output) output.set(out);
     },
     dispose() {
       for (const s of sessions.values()) s.session.dispose();

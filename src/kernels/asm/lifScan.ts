@@ -1,6 +1,8 @@
 // AssemblyScript (compiled by scripts/build-wasm.mjs with SIMD on): the forward scan of the fused
 // multi-step LIF op (src/kernels/lifScan.ts has the equations and the TypeScript twin), run in
-// place on the tfjs wasm heap: I, U and O are byte offsets of [T, N] row-major f32 tensors.
+// place on the tfjs wasm heap: I, U and O are byte offsets of [T, N] f32 tensors whose rows are
+// `stride` floats apart (stride = N for a whole tensor; a column band [c0, c0 + N) of a wider one
+// when the work is split between threads: each column's scan is independent of the others).
 //
 //   u[t] = λ·r(u[t−1], o[t−1]) + I[t],   o[t] = H(u[t] − θ) (strict >),   u[−1] = o[−1] = 0
 //   hard r = u·(1 − o) (0 where o = 1), soft r = u − θ·o
@@ -12,14 +14,14 @@
 import { surrogate } from './lib/surrogate';
 
 /** Forward scan; `soft` selects the soft reset. U and O are written for every (t, i). */
-export function lifForward(T: i32, N: i32, I: usize, U: usize, O: usize, decay: f32, th: f32, soft: bool): void {
+export function lifForward(T: i32, N: i32, stride: i32, I: usize, U: usize, O: usize, decay: f32, th: f32, soft: bool): void {
   if (T <= 0 || N <= 0) return;
   const vecs = N >> 2;
   const vTh = f32x4.splat(th);
   const vDecay = f32x4.splat(decay);
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
-  const rowBytes = <usize>N << 2;
+  const rowBytes = <usize>stride << 2;
   // t = 0: u = I, o = I > θ
   for (let v: i32 = 0; v < vecs; v++) {
     const at = <usize>v << 4;
@@ -64,11 +66,11 @@ export function lifForward(T: i32, N: i32, I: usize, U: usize, O: usize, decay: 
  * δ[t+1] is read back from DI's previous row (float32, as the TypeScript scan keeps it).
  */
 export function lifBackward(
-  T: i32, N: i32, G: usize, U: usize, S: usize, DI: usize,
+  T: i32, N: i32, stride: i32, G: usize, U: usize, S: usize, DI: usize,
   decay: f64, th: f64, hard: bool, keepReset: bool, kind: i32, a: f64, c: f64,
 ): void {
   if (T <= 0 || N <= 0) return;
-  const rowBytes = <usize>N << 2;
+  const rowBytes = <usize>stride << 2;
   for (let t: i32 = T - 1; t >= 0; t--) {
     const cur = <usize>t * rowBytes;
     const last = t == T - 1;

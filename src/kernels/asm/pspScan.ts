@@ -1,6 +1,7 @@
 // AssemblyScript (compiled by scripts/build-wasm.mjs with SIMD on): the scans of the fused PSP
 // filter (src/kernels/pspScan.ts has the equations and the TypeScript twin), run in place on the
-// tfjs wasm heap: X, Y, G and DX are byte offsets of [T, N] row-major f32 tensors.
+// tfjs wasm heap: X, Y, G and DX are byte offsets of [T, N] f32 tensors whose rows are `stride`
+// floats apart (a column band of a wider tensor when the work is split between threads).
 //
 //   forward:  a[t] = α·a[t−1] + c·x[t]            float32, f32x4 lanes, the TypeScript order
 //   backward: ĝ[t] = g[t] + α·ĝ[t+1] (float64 arithmetic, ĝ stored as float32), ∂x = c·ĝ
@@ -9,10 +10,10 @@
 // in JavaScript numbers, so both give the same gradients bit for bit.
 
 /** Forward scan: Y[t] = α·Y[t−1] + c·X[t], Y[−1] = 0. */
-export function pspForward(T: i32, N: i32, X: usize, Y: usize, alpha: f32, c: f32): void {
+export function pspForward(T: i32, N: i32, stride: i32, X: usize, Y: usize, alpha: f32, c: f32): void {
   if (T <= 0 || N <= 0) return;
   const vecs = N >> 2;
-  const rowB = <usize>N << 2;
+  const rowB = <usize>stride << 2;
   const vA = f32x4.splat(alpha);
   const vC = f32x4.splat(c);
   for (let v: i32 = 0; v < vecs; v++) {
@@ -55,13 +56,13 @@ function scaleRow(P: usize, N: i32, c: f64): void {
 }
 
 /** Backward scan: DX[t] = c·ĝ[t], ĝ[t] = G[t] + α·ĝ[t+1], ĝ[T] = 0 (α, c in float64). */
-export function pspBackward(T: i32, N: i32, G: usize, DX: usize, alpha: f64, c: f64): void {
+export function pspBackward(T: i32, N: i32, stride: i32, G: usize, DX: usize, alpha: f64, c: f64): void {
   if (T <= 0 || N <= 0) return;
-  const rowB = <usize>N << 2;
+  const rowB = <usize>stride << 2;
   const pairs = N >> 1;
   const va = f64x2.splat(alpha);
   const scale = c != 1;
-  memory.copy(DX + <usize>(T - 1) * rowB, G + <usize>(T - 1) * rowB, rowB);
+  memory.copy(DX + <usize>(T - 1) * rowB, G + <usize>(T - 1) * rowB, <usize>N << 2);
   for (let t: i32 = T - 2; t >= 0; t--) {
     const cur = <usize>t * rowB;
     const next = cur + rowB;

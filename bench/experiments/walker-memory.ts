@@ -4,6 +4,13 @@
  * preset, clockHz 0), then scored on 100 held-out episodes as is and with a one-step actuation
  * delay (the action computed from observation s reaches the env at step s + 1; zeros first).
  *
+ * Without a clock the open-loop CPG teacher labels the student's states by the time since the
+ * episode start, which the student cannot see; `--phase-feedback 1000` makes the teacher read its
+ * phase off the body (agents/teachers/walker.ts), so its labels are a function of the observation
+ * (bench/results/recurrent.md, "Walker without a clock input"). The recipe measured there:
+ *   --memory none --phase-feedback 1000 --features walker.gaitPhase --perturb none --budget 3000
+ *   --opt '{"scoreEpisodes":6}' --episodes 100 --delay-episodes 50
+ *
  *   node bin/run-ts.mjs bench/experiments/walker-memory.ts --label spike-seq --memory recurrent --seed 1 [--budget 3000] [--episodes 100] [--out DIR]
  *     [--phase-feedback K]   the teacher's phase feedback (WalkerTeacher `phaseFeedback`, 1/s; 0 = open-loop CPG)
  *     [--window K --warmup W --stride S --batch B]   training windows (control steps) and batch size

@@ -14,6 +14,7 @@ export interface AsmExports {
   indexRows(S: number, rows: number, cols: number, stride: number, ptr: number, idx: number): number;
   transpose(rows: number, cols: number, ptr: number, idx: number, tptr: number, tidx: number): void;
   gatherSums(count: number, stride: number, ptr: number, idx: number, X: number, Y: number): void;
+  gatherCols(count: number, cols: number, stride: number, ptr: number, idx: number, X: number, Y: number): void;
   gemm(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number): void;
 }
 

@@ -120,11 +120,11 @@ const ADDED_DEFAULTS = {
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
  * correlated teacher noise, end-of-period readout and larger score set; the pendulum's readout and score set;
  * (2026-12-02c, bench/notes/2026-12-02c-latency.md) the cart-pole's hot teacher and output gain, the
- * pendulum's output gain and 20 sub-steps.
+ * pendulum's output gain and 20 sub-steps (40 in the saved controller).
  */
 const PRESET_CHANGES: Record<string, object> = {
   'CartPoleContinuous-v1': { teacherNoiseCorrelation: 0.9, readout: 'last', scoreEpisodes: 20, teacherGain: 1.2, actionGain: 2 },
-  'Pendulum-v1': { readout: 'last', scoreEpisodes: 10, substeps: 20, actionGain: 1.2 },
+  'Pendulum-v1': { readout: 'last', scoreEpisodes: 10, substeps: 20, actionGain: 1.2, deploySubsteps: 40 },
   // 2026-12-02c (bench/notes/2026-12-02c-reacher.md): derived features with fine copies, full-bound unit command
   'Reacher-v1': { features: ['reacher.jacobianT', 'reacher.jointError'], fineDims: [8, 9, 10, 11, 12, 13], commandScale: 1 },
   // 2026-12-02c (bench/notes/2026-12-02c-walker.md): nominal rollouts, scored under the suite with falls counted
@@ -241,6 +241,7 @@ describe('parseRecipeConfig', () => {
     expect(badConfig({ teacher: { noiseCorrelation: 1 } })).toThrow('recipe.teacher.noiseCorrelation: must be a number in [0, 1), got 1');
     expect(badConfig({ teacher: { gain: 0 } })).toThrow('recipe.teacher.gain: must be a number > 0, got 0');
     expect(badConfig({ output: { actionGain: -1 } })).toThrow('recipe.output.actionGain: must be a number > 0, got -1');
+    expect(badConfig({ output: { substeps: 5 } })).toThrow('recipe.output.substeps: must be an integer >= 10, got 5');
     expect(badConfig({ output: { readout: 'first' } })).toThrow("recipe.output.readout: must be one of 'mean', 'last', got 'first'");
     expect(badConfig({ teacher: { options: { phaseFeedback: 'fast' } } })).toThrow(
       "recipe.teacher.options.phaseFeedback: must be a number or true/false, got 'fast'",

@@ -94,11 +94,20 @@ export function transpose(rows: i32, cols: i32, ptr: usize, idx: usize, tptr: us
  * the accumulators stay in registers and a block of X stays in cache across all n.
  */
 export function gatherSums(count: i32, stride: i32, ptr: usize, idx: usize, X: usize, Y: usize): void {
+  gatherCols(count, stride, stride, ptr, idx, X, Y);
+}
+
+/**
+ * gatherSums over the first `cols` columns (a multiple of 4) of rows `stride` floats apart: a
+ * column band of the product when the work is split between threads (each column's sums are the
+ * same whatever the band: one lane per column, events in index order).
+ */
+export function gatherCols(count: i32, cols: i32, stride: i32, ptr: usize, idx: usize, X: usize, Y: usize): void {
   const rowBytes = <usize>stride << 2;
   let c: i32 = 0;
-  for (; c + 32 <= stride; c += 32) gatherBlock8(count, rowBytes, ptr, idx, X + (<usize>c << 2), Y + (<usize>c << 2));
-  for (; c + 16 <= stride; c += 16) gatherBlock4(count, rowBytes, ptr, idx, X + (<usize>c << 2), Y + (<usize>c << 2));
-  for (; c < stride; c += 4) gatherBlock1(count, rowBytes, ptr, idx, X + (<usize>c << 2), Y + (<usize>c << 2));
+  for (; c + 32 <= cols; c += 32) gatherBlock8(count, rowBytes, ptr, idx, X + (<usize>c << 2), Y + (<usize>c << 2));
+  for (; c + 16 <= cols; c += 16) gatherBlock4(count, rowBytes, ptr, idx, X + (<usize>c << 2), Y + (<usize>c << 2));
+  for (; c < cols; c += 4) gatherBlock1(count, rowBytes, ptr, idx, X + (<usize>c << 2), Y + (<usize>c << 2));
 }
 
 // @ts-ignore: decorator

@@ -441,9 +441,13 @@ export function trainController(
   const { o } = ctx;
   const first = collectTeacherData(ctx);
   // DAgger rollouts and round scores run the student as trained (`spec`); the saved controller sends
-  // actionGain × its command (`deployed`, see RecipeOptions.actionGain)
+  // actionGain × its command over deploySubsteps sub-steps (`deployed`, see RecipeOptions)
   const spec = controllerSpecFor(ctx, first);
-  const deployed: ControllerSpec = { ...spec, actionScale: spec.actionScale.map((x) => x * o.actionGain) };
+  const deployed: ControllerSpec = {
+    ...spec,
+    substeps: o.deploySubsteps ?? spec.substeps,
+    actionScale: spec.actionScale.map((x) => x * o.actionGain),
+  };
   const learner = buildLearner(ctx, spec);
   learner.data.add(first);
   if (learner.data.size === 0) throw new Error(`recipe: the teacher rollouts gave no ${o.window}-step window`);

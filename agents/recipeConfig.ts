@@ -128,6 +128,14 @@ export interface RecipeOptions {
   readout: 'mean' | 'last';
   /** The motor decoder's (and so the labels') PSP time constant τs in sub-steps; absent = `DEFAULT_MOTOR_PSP`'s 5. */
   decoderTauSyn?: number;
+  /**
+   * SNN sub-steps per control step of the saved controller (absent = `substeps`, the training's).
+   * The same τ in sub-steps over more sub-steps lets the filters settle in a smaller share of the
+   * period, so the end-of-period command lags less; training, DAgger and the round scores keep
+   * `substeps`. The pendulum under a 3-step action delay needs the last fifth of a step of lag
+   * removed (bench/notes/2026-12-02c-latency.md).
+   */
+  deploySubsteps?: number;
   /** Output neurons per side of each channel (src/labels/motor.ts `population`): P times finer commands. */
   motorPopulation: number;
   /**
@@ -289,6 +297,7 @@ export const recipeSectionSchema = z
         readout: oneOf(['mean', 'last'] as const),
         actionGain: z.number(must('a number > 0')).positive(must('a number > 0')).refine(Number.isFinite, must('a number > 0')),
         decoderTauSyn: z.number(must('a number >= 1 (sub-steps)')).min(1, must('a number >= 1 (sub-steps)')),
+        substeps: z.number(must('an integer >= 10')).int(must('an integer >= 10')).min(10, must('an integer >= 10')),
       })
       .strict()
       .partial(),
@@ -393,6 +402,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   readout: ['output', 'readout'],
   actionGain: ['output', 'actionGain'],
   decoderTauSyn: ['output', 'decoderTauSyn'],
+  deploySubsteps: ['output', 'substeps'],
   budget: ['budget', 'steps'],
   initialShare: ['budget', 'initialShare'],
   batchSize: ['training', 'batchSize'],

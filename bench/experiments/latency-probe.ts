@@ -3,7 +3,7 @@
  *   1. step response: the observation is held at A for 40 control steps, then at B; prints the
  *      motor decoder's value per sub-step of the first control periods after the switch, as the
  *      share of the way from A's to B's steady command (period means of the last 10 periods);
- *   2. optionally the closed loop (`--episodes N --conditions 'a;b'`, seeds 0..N−1, paired).
+ *   2. optionally the closed loop (`--episodes N --conditions 'a;b'`, seeds S..S+N−1 with `--seed S`, default 0; paired).
  * Overrides on the same weights: `--substeps T` (same τ in sub-steps, so the filters settle in a
  * smaller share of the period), `--readout mean|last`, `--direct-input` (the first layer takes
  * the held population current without its PSP filter: a unit-area filter's steady state equals its
@@ -103,7 +103,7 @@ if (episodes > 0) {
   });
   for (const c of conds) {
     const t0 = performance.now();
-    const s = summarize(spec.env, evaluateActor(spec.env, actor, episodes, 0, c === 'none' ? undefined : c));
+    const s = summarize(spec.env, evaluateActor(spec.env, actor, episodes, Number(opt('--seed') ?? 0), c === 'none' ? undefined : c));
     console.log(`  ${c}: ${s.success}; mean return ${s.meanReturn.toFixed(1)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
 }

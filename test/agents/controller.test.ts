@@ -253,11 +253,17 @@ describe('trainController --resume', () => {
   });
 });
 
-describe('hot teacher and hot output (teacher.gain, output.actionGain)', () => {
+const TINY_WINDOW = 4;
+
+describe('hot teacher and hot output (teacher.gain, output.actionGain, output.substeps)', () => {
   it('scales the controller’s actionScale by actionGain and records both gains; the policy sends actionGain × its decoded command, clipped', () => {
     const dir = join(tempDir('h4-gain-'), 'c');
-    const trained = trainController({ ...TINY, daggerRounds: 0, teacherGain: 1.5, actionGain: 2 }, { outDir: dir });
+    const trained = trainController({ ...TINY, daggerRounds: 0, teacherGain: 1.5, actionGain: 2, deploySubsteps: 20 }, { outDir: dir });
     expect(trained.spec.actionScale).toEqual([2]);
+    // the network trained on 10 sub-steps per control step; the saved controller runs 20
+    expect(trained.network.config.T).toBe(TINY_WINDOW * 10);
+    expect(trained.spec.substeps).toBe(20);
+    expect(loadPolicy(dir).policy.substeps).toBe(20);
     expect(trained.spec.training?.recipe).toMatchObject({ teacherGain: 1.5, actionGain: 2 });
     trained.network.dispose();
     // the gain acts on the decoded command before the clip (a trained controller, so the output fires)

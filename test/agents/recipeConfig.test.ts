@@ -127,6 +127,13 @@ const PRESET_CHANGES: Record<string, object> = {
   'Pendulum-v1': { readout: 'last', scoreEpisodes: 10, substeps: 20, actionGain: 1.2, deploySubsteps: 40 },
   // 2026-12-02c (bench/notes/2026-12-02c-reacher.md): derived features with fine copies, full-bound unit command
   'Reacher-v1': { features: ['reacher.jacobianT', 'reacher.jointError'], fineDims: [8, 9, 10, 11, 12, 13], commandScale: 1 },
+  // 2026-12-02c (bench/notes/2026-12-02c-walker.md): nominal rollouts, scored under the suite with falls counted
+  'Walker-v1': {
+    trainPerturbations: ['none'],
+    scoreEpisodes: 5,
+    scoreFailurePenalty: 5,
+    scorePerturbations: ['none', 'pushes=5', 'noise=0.2', 'mass=1.1'],
+  },
 };
 /** What the old `controllerScore` judged each env by, now the preset's `scoring.metric`. */
 const OLD_SCORE: Record<string, string> = { 'Walker-v1': 'info.x', 'Reacher-v1': '-info.distance' };
@@ -165,8 +172,12 @@ describe('built-in recipe presets are JSON configs', () => {
 
   it("follow the values they were derived from: the walker CPG's frequency, the 'robust' suite", () => {
     expect(presets.get('Walker-v1')!.config.recipe.clockHz).toBe(DEFAULT_WALKER_TEACHER.frequencyHz);
-    for (const env of ['Pendulum-v1', 'Reacher-v1', 'Walker-v1'])
+    for (const env of ['Pendulum-v1', 'Reacher-v1'])
       expect(presets.get(env)!.config.recipe.trainPerturbations).toEqual(perturbationSuite('robust', env).map((c) => c.perturb));
+    // the walker trains on nominal rollouts and is scored under the suite (bench/notes/2026-12-02c-walker.md)
+    expect(presets.get('Walker-v1')!.config.recipe.scorePerturbations).toEqual(
+      perturbationSuite('robust', 'Walker-v1').map((c) => c.perturb),
+    );
   });
 
   it('docs/recipes.md lists every option with its config path', () => {

@@ -16,8 +16,8 @@
  * counts as its default, for controllers trained before the option existed), and every file must hold the same
  * teacher results (the same suite and episodes), so that the comparison stays paired. Metrics are
  * those of a sweep cell evaluated under the suite (src/sweep/metrics.ts: `C.successRate`,
- * `C.relScore`, `perturbed.*`, ...), plus `C.finalDistance` (and `perturbed.finalDistance`) when
- * the outcome text gives a mean final distance (the reacher, % of reach). A per-seed table of
+ * `C.relScore`, `perturbed.*`, ...), plus `C.finalDistance` / `C.forwardDistance` (and their
+ * `perturbed.*`) when the outcome text gives one (the reacher, % of reach; the walker, m). A per-seed table of
  * every metric follows the verdict table for these sources.
  * `--family-p` adds the p-values of primary endpoints tested elsewhere (e.g. the other rows of the
  * results page) to the Holm family; they are not printed as rows.
@@ -75,18 +75,29 @@ interface EvalController {
   metrics: Metrics;
 }
 
-/** `C.finalDistance` from the outcome texts that give one ('mean final distance 1.73% of reach'). */
+/**
+ * Metrics read off the outcome texts: `C.finalDistance` where they give one ('mean final distance
+ * 1.73% of reach', the reacher) and `C.forwardDistance` ('mean forward distance 9.04 m', the walker,
+ * whose return weighs effort against progress and so says little about walking), each with its
+ * `perturbed.*` mean.
+ */
 function distanceMetrics(doc: SuiteDoc, k: number): Metrics {
   const out: Metrics = {};
-  const perturbed: number[] = [];
-  for (const c of doc.conditions) {
-    const m = /mean final distance ([0-9.]+)%/.exec(String(c.cells[k + 1]?.['outcome'] ?? ''));
-    if (!m) continue;
-    out[`${c.condition}.finalDistance`] = Number(m[1]);
-    if (c.condition !== 'nominal') perturbed.push(Number(m[1]));
+  const kinds: Array<[string, RegExp]> = [
+    ['finalDistance', /mean final distance ([0-9.]+)%/],
+    ['forwardDistance', /mean forward distance (-?[0-9.]+) m/],
+  ];
+  for (const [name, re] of kinds) {
+    const perturbed: number[] = [];
+    for (const c of doc.conditions) {
+      const m = re.exec(String(c.cells[k + 1]?.['outcome'] ?? ''));
+      if (!m) continue;
+      out[`${c.condition}.${name}`] = Number(m[1]);
+      if (c.condition !== 'nominal') perturbed.push(Number(m[1]));
+    }
+    if (perturbed.length > 0 && perturbed.length === doc.conditions.length - 1)
+      out[`perturbed.${name}`] = perturbed.reduce((a, b) => a + b, 0) / perturbed.length;
   }
-  if (perturbed.length > 0 && perturbed.length === doc.conditions.length - 1)
-    out['perturbed.finalDistance'] = perturbed.reduce((a, b) => a + b, 0) / perturbed.length;
   return out;
 }
 

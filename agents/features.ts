@@ -101,27 +101,26 @@ export function reacherJointError(o: ArrayLike<number>): [number, number] {
   return [angleNormalize(t1 - q1), angleNormalize(t2 - q2)];
 }
 
-registerObservationFeature('reacher.jacobianT', {
-  dims: 2,
-  observationDims: 10,
-  description: 'Reacher-v1: Jᵀ(q)·(target − fingertip), shoulder and elbow (m²)',
-  compute(o, out, k) {
-    const [g1, g2] = reacherJacobianTOffset(o);
-    out[k] = g1;
-    out[k + 1] = g2;
-  },
-});
+/** Registers a 2-value feature of a Reacher-v1 observation. */
+function reacherPair(name: string, description: string, f: (o: ArrayLike<number>) => [number, number]): void {
+  registerObservationFeature(name, {
+    dims: 2,
+    observationDims: 10,
+    description,
+    compute(o, out, k) {
+      const [a, b] = f(o);
+      out[k] = a;
+      out[k + 1] = b;
+    },
+  });
+}
 
-registerObservationFeature('reacher.jointError', {
-  dims: 2,
-  observationDims: 10,
-  description: "Reacher-v1: wrap(q* − q), the joint error to the target's inverse kinematics with the current elbow bend (rad)",
-  compute(o, out, k) {
-    const [e1, e2] = reacherJointError(o);
-    out[k] = e1;
-    out[k + 1] = e2;
-  },
-});
+reacherPair('reacher.jacobianT', 'Reacher-v1: Jᵀ(q)·(target − fingertip), shoulder and elbow (m²)', (o) => reacherJacobianTOffset(o));
+reacherPair(
+  'reacher.jointError',
+  "Reacher-v1: wrap(q* − q), the joint error to the target's inverse kinematics with the current elbow bend (rad)",
+  reacherJointError,
+);
 
 // ---- Walker-v1 (observation: envs/walker.ts; hips 5..8, hip velocities 13..16) ----
 

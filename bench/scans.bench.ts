@@ -12,6 +12,7 @@ import { readFloat32 } from '../src/neurons/heap.ts';
 import { resolvePsp } from '../src/neurons/psp.ts';
 import { Optimizer } from '../src/train/optimizers.ts';
 import { createRng } from '../src/util/random.ts';
+import { adamProblem, TORCH_ADAM } from './stepTiming.ts';
 import type { BenchSuite, BenchTable } from './types.ts';
 
 function randomArray(n: number, seed: number, mean = 0, std = 1): Float32Array {
@@ -75,33 +76,13 @@ function optimizer(quick: boolean): BenchTable {
   const shapes = [[2312, 800], [800], [800, 10], [10]];
   const reps = quick ? 3 : 15;
   const rows: Array<Array<string | number>> = [];
-  const spec = { kind: 'adam' as const, lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
   for (const kernel of ['ts', 'auto'] as const) {
-    const vars = shapes.map((s, i) =>
-      tf.variable(
-        tf.tensor(
-          randomArray(
-            s.reduce((a, b) => a * b),
-            10 + i,
-            0,
-            0.05,
-          ),
-          s,
-        ),
-      ),
-    );
-    const grads = vars.map((v, i) => tf.tensor(randomArray(v.size, 20 + i, 0, 1e-3), v.shape));
-    const opt = new Optimizer(spec, { kernel });
-    const named = vars.map((variable, i) => ({ name: `w${i}`, variable, grad: grads[i]! }));
-    const t = measure(() => opt.apply(named, spec.lr), reps);
-    rows.push([
-      kernel === 'ts' ? 'TypeScript loop + copy' : 'WebAssembly on the heap',
-      vars.reduce((a, v) => a + v.size, 0),
-      t.cpu,
-      t.wall,
-    ]);
+    const pb = adamProblem(shapes, (n, seed) => randomArray(n, seed, 0, 0.05), 0.02);
+    const opt = new Optimizer(TORCH_ADAM, { kernel });
+    const t = measure(() => opt.apply(pb.named, TORCH_ADAM.lr), reps);
+    rows.push([kernel === 'ts' ? 'TypeScript loop + copy' : 'WebAssembly on the heap', pb.size, t.cpu, t.wall]);
     opt.dispose();
-    tf.dispose([...vars, ...grads]);
+    pb.dispose();
   }
   return {
     title: "One Adam update of nmnist-mlp's variables (wasm backend, median of runs)",

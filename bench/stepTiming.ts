@@ -135,3 +135,36 @@ export function timeSteps(step: () => number, t: TimingOptions): { times: number
   });
   return { times, total: loop.wallMs, cpuMs: loop.cpuMs, losses };
 }
+
+/**
+ * Variables of the given shapes and gradients for them, drawn by `draw(n, seed)` (seeds 10 + i and
+ * 20 + i; gradients scaled by `gradScale`), as one Adam update's inputs; `dispose` frees them all.
+ */
+export function adamProblem(
+  shapes: readonly number[][],
+  draw: (n: number, seed: number) => Float32Array,
+  gradScale: number,
+): { named: Array<{ name: string; variable: tf.Variable; grad: tf.Tensor }>; size: number; dispose: () => void } {
+  const vars = shapes.map((s, i) =>
+    tf.variable(
+      tf.tensor(
+        draw(
+          s.reduce((a, b) => a * b, 1),
+          10 + i,
+        ),
+        s,
+      ),
+    ),
+  );
+  const grads = vars.map((v, i) =>
+    tf.tensor(
+      draw(v.size, 20 + i).map((x) => x * gradScale),
+      v.shape,
+    ),
+  );
+  return {
+    named: vars.map((variable, i) => ({ name: `w${i}`, variable, grad: grads[i]! })),
+    size: vars.reduce((a, v) => a + v.size, 0),
+    dispose: () => tf.dispose([...vars, ...grads]),
+  };
+}

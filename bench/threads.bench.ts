@@ -18,6 +18,7 @@ import { fastSigmoid } from '../src/neurons/surrogate.ts';
 import { Optimizer } from '../src/train/optimizers.ts';
 import { createRng } from '../src/util/random.ts';
 import { spikeDense } from '../src/kernels/spikeDenseOp.ts';
+import { adamProblem, TORCH_ADAM } from './stepTiming.ts';
 import type { BenchSuite, BenchTable } from './types.ts';
 
 function randomArray(n: number, seed: number, lo: number, hi: number): Float32Array {
@@ -162,31 +163,16 @@ function kernels(quick: boolean): BenchTable {
     ],
   ];
   for (const [name, shapes] of quick ? models.slice(0, 1) : models) {
-    const spec = { kind: 'adam' as const, lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
-    const vars = shapes.map((s, i) =>
-      tf.variable(
-        tf.tensor(
-          randomArray(
-            s.reduce((a, b) => a * b),
-            10 + i,
-            -0.05,
-            0.05,
-          ),
-          s,
-        ),
-      ),
-    );
-    const grads = vars.map((v, i) => tf.tensor(randomArray(v.size, 20 + i, -1e-3, 1e-3), v.shape));
-    const opt = new Optimizer(spec);
-    const named = vars.map((variable, i) => ({ name: `w${i}`, variable, grad: grads[i]! }));
+    const pb = adamProblem(shapes, (n, seed) => randomArray(n, seed, -0.05, 0.05), 0.02);
+    const opt = new Optimizer(TORCH_ADAM);
     row(
       'Adam update',
       `${name}'s weights`,
-      vars.reduce((a, v) => a + v.size, 0),
-      ab(() => opt.apply(named, spec.lr), reps),
+      pb.size,
+      ab(() => opt.apply(pb.named, TORCH_ADAM.lr), reps),
     );
     opt.dispose();
-    tf.dispose([...vars, ...grads]);
+    pb.dispose();
   }
   return {
     title: 'Our kernels on 1 vs 2 threads (main + 1 worker, shared heap), interleaved runs, medians',

@@ -61,7 +61,7 @@ interface AlifAsm {
     sc: number,
   ): void;
   alifDecayRows(R: number, N: number, GD: number, DD: number): void;
-  alifSpikeLists(rows: number, N: number, O: number, P: number, X: number): number;
+  alifSpikeLists(rows: number, N: number, O: number, P: number, X: number): void;
   alifWeightGrad(T: number, R: number, N: number, cols: number, P: number, X: number, DI: number, DV: number): void;
 }
 
@@ -126,12 +126,13 @@ export function alifForwardHeap(
   const [pI, pV, pD, pU, pO, pA] = [at(I), at(V), at(decay), at(u), at(spikes), at(a)];
   const [l, th0, beta, rho, soft] = [Math.fround(lam), Math.fround(p.threshold), Math.fround(p.beta), Math.fround(p.rho), p.reset === 'soft' ? 1 : 0];
   const rowB = 4 * N;
-  // the recurrent gather's spike lists: per band, ptr at 2·b0 (room for its rows + 1) and idx at b0·N
-  const scratch = V ? [8 * R + 4, 4 * R * N] : [0, 0];
+  // the recurrent gather's spike lists: per band, ptr at 2·b0 (room for its rows + 1) and idx at
+  // b0·(N + 3) (room for its rows' N indices each, plus the 3 past the end that alifSpikeLists writes)
+  const scratch = V ? [8 * R + 4, 4 * R * (N + 3)] : [0, 0];
   withScratch(backend, scratch, ([ptr, idx]) => {
     const band = (b0: number, b1: number): number[] => {
       const o = b0 * rowB;
-      const lists = V ? [ptr! + 8 * b0, idx! + 4 * b0 * N] : [0, 0];
+      const lists = V ? [ptr! + 8 * b0, idx! + 4 * b0 * (N + 3)] : [0, 0];
       return [T, b1 - b0, R, N, pI + o, pV, pD, l, pU + o, pO + o, pA === 0 ? 0 : pA + o, th0, beta, rho, soft, ...lists];
     };
     const key = `alifScan.alifForward${V ? '+V' : ''}`;
@@ -219,9 +220,9 @@ export function alifBackwardHeap(
     // ∂V's columns are independent sums over the spikes of (t, b): bands of them, over spike
     // lists built once. Work per column ≈ N·R·T/4 adds at the usual spike rates.
     const rows = Math.max(0, T - 1) * R;
-    withScratch(backend, [4 * (rows + 1), 4 * rows * N], ([ptr, idx]) => {
+    withScratch(backend, [4 * (rows + 1), 4 * (rows * N + 3)], ([ptr, idx]) => {
       const [pI, pV] = [at(gI), at(gV)];
-      if (asm.alifSpikeLists(rows, N, at(fwd.spikes), ptr!, idx!) < 0) throw new Error('alifBackwardHeap: spikes that are not 0 or 1');
+      asm.alifSpikeLists(rows, N, at(fwd.spikes), ptr!, idx!);
       const cols = Math.max(1, Math.ceil(ELEMENTWISE_PER_THREAD / Math.max(1, (N * R * T) / 4)));
       parallelFor(memory, 'alifScan', 'alifWeightGrad', asm.alifWeightGrad, N, cols, CACHE_LINE_FLOATS, (c0, c1) => [
         T,

@@ -66,7 +66,13 @@ interface AlifAsm {
 }
 
 // parameter counts of the row-band signatures: an older build (whole calls only) counts as missing
-const alifKernel = heapModule<AlifAsm>('alifScan', { alifForward: 17, alifBackward: 25, alifWeightGrad: 8, alifSpikeLists: 5, alifDecayRows: 4 });
+const alifKernel = heapModule<AlifAsm>('alifScan', {
+  alifForward: 17,
+  alifBackward: 25,
+  alifWeightGrad: 8,
+  alifSpikeLists: 5,
+  alifDecayRows: 4,
+});
 
 /** Rows per band such that no two threads write one cache line (rows are N floats). */
 const rowAlign = (N: number): number => CACHE_LINE_FLOATS / gcd(N, CACHE_LINE_FLOATS);
@@ -124,7 +130,13 @@ export function alifForwardHeap(
   // offsets, not views: each allocation may have grown (and so moved) the heap buffer
   const at = (t: tf.Tensor | undefined): number => (t === undefined ? 0 : heapOffset(backend, t)!);
   const [pI, pV, pD, pU, pO, pA] = [at(I), at(V), at(decay), at(u), at(spikes), at(a)];
-  const [l, th0, beta, rho, soft] = [Math.fround(lam), Math.fround(p.threshold), Math.fround(p.beta), Math.fround(p.rho), p.reset === 'soft' ? 1 : 0];
+  const [l, th0, beta, rho, soft] = [
+    Math.fround(lam),
+    Math.fround(p.threshold),
+    Math.fround(p.beta),
+    Math.fround(p.rho),
+    p.reset === 'soft' ? 1 : 0,
+  ];
   const rowB = 4 * N;
   // the recurrent gather's spike lists: per band, ptr at 2·b0 (room for its rows + 1) and idx at
   // b0·(N + 3) (room for its rows' N indices each, plus the 3 past the end that alifSpikeLists writes)
@@ -136,7 +148,17 @@ export function alifForwardHeap(
       return [T, b1 - b0, R, N, pI + o, pV, pD, l, pU + o, pO + o, pA === 0 ? 0 : pA + o, th0, beta, rho, soft, ...lists];
     };
     const key = `alifScan.alifForward${V ? '+V' : ''}`;
-    parallelFor(heapMemory(backend)!, 'alifScan', 'alifForward', asm.alifForward, R, minRows(T, N, V !== undefined, false), rowAlign(N), band, key);
+    parallelFor(
+      heapMemory(backend)!,
+      'alifScan',
+      'alifForward',
+      asm.alifForward,
+      R,
+      minRows(T, N, V !== undefined, false),
+      rowAlign(N),
+      band,
+      key,
+    );
   });
   return { spikes, u, ...(a ? { a } : {}) };
 }

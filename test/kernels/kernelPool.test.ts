@@ -185,17 +185,25 @@ describe('our kernels on several threads over the shared heap', () => {
       const G = random(TT * R * NN, 22, (u) => u - 0.5);
       const It = tf.tensor(I, [TT, R, NN]);
       const Gt = tf.tensor(G, [TT, R, NN]);
-      const V = c.recurrent ? tf.tensor(random(NN * NN, 23, (u) => (u - 0.5) * 0.6), [NN, NN]) : undefined;
+      const V = c.recurrent
+        ? tf.tensor(
+            random(NN * NN, 23, (u) => (u - 0.5) * 0.6),
+            [NN, NN],
+          )
+        : undefined;
       const D = c.perNeuron ? tf.tensor(random(NN, 24, (u) => 0.5 + 0.4 * u)) : undefined;
-      sameForAnyThreadCount(() => {
-        const fwd = alifForwardHeap(It, V, D, 0.8, TT, R, NN, c.p)!;
-        const g = alifBackwardHeap(Gt, fwd, V, D, 0.8, TT, R, NN, c.p, c.perNeuron)!;
-        const out = [fwd.spikes, fwd.u, ...(fwd.a ? [fwd.a] : []), g.I, ...(g.V ? [g.V] : []), ...(g.decay ? [g.decay] : [])];
-        const rate = fwd.spikes.mean().dataSync()[0]!;
-        expect(rate).toBeGreaterThan(0.05);
-        expect(rate).toBeLessThan(0.95);
-        return out;
-      }, c.recurrent ? 3 : 2);
+      sameForAnyThreadCount(
+        () => {
+          const fwd = alifForwardHeap(It, V, D, 0.8, TT, R, NN, c.p)!;
+          const g = alifBackwardHeap(Gt, fwd, V, D, 0.8, TT, R, NN, c.p, c.perNeuron)!;
+          const out = [fwd.spikes, fwd.u, ...(fwd.a ? [fwd.a] : []), g.I, ...(g.V ? [g.V] : []), ...(g.decay ? [g.decay] : [])];
+          const rate = fwd.spikes.mean().dataSync()[0]!;
+          expect(rate).toBeGreaterThan(0.05);
+          expect(rate).toBeLessThan(0.95);
+          return out;
+        },
+        c.recurrent ? 3 : 2,
+      );
       tf.dispose([It, Gt, ...(V ? [V] : []), ...(D ? [D] : [])]);
     });
   }

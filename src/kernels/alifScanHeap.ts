@@ -148,6 +148,9 @@ export function alifForwardHeap(
       return [T, b1 - b0, R, N, pI + o, pV, pD, l, pU + o, pO + o, pA === 0 ? 0 : pA + o, th0, beta, rho, soft, ...lists];
     };
     const key = `alifScan.alifForward${V ? '+V' : ''}`;
+    // with V, bands of 4 rows at least: the column-blocked gather reuses each block of V from
+    // the L1 cache for all rows of a band, which single-row bands would forfeit
+    const align = V ? lcm(rowAlign(N), 4) : rowAlign(N);
     parallelFor(
       heapMemory(backend)!,
       'alifScan',
@@ -155,7 +158,7 @@ export function alifForwardHeap(
       asm.alifForward,
       R,
       minRows(T, N, V !== undefined, false),
-      rowAlign(N),
+      align,
       band,
       key,
     );
@@ -246,7 +249,8 @@ export function alifBackwardHeap(
       const [pI, pV] = [at(gI), at(gV)];
       asm.alifSpikeLists(rows, N, at(fwd.spikes), ptr!, idx!);
       const cols = Math.max(1, Math.ceil(ELEMENTWISE_PER_THREAD / Math.max(1, (N * R * T) / 4)));
-      parallelFor(memory, 'alifScan', 'alifWeightGrad', asm.alifWeightGrad, N, cols, CACHE_LINE_FLOATS, (c0, c1) => [
+      // bands of whole 32-column blocks, the kernel's register block
+      parallelFor(memory, 'alifScan', 'alifWeightGrad', asm.alifWeightGrad, N, cols, 2 * CACHE_LINE_FLOATS, (c0, c1) => [
         T,
         R,
         N,

@@ -63,6 +63,28 @@ export function sumLeading(c0: i32, c1: i32, R: i32, N: i32, X: usize, Y: usize)
 
 const TILE: i32 = 16;
 
+/** Y[j, i] = X[i, j] for the 4×4 block at (i, j): four loads, eight shuffles, four stores. */
+// @ts-ignore: decorator
+@inline
+function block4(X: usize, Y: usize, i: i32, j: i32, R: i32, N: i32): void {
+  const rowX = <usize>N << 2;
+  const rowY = <usize>R << 2;
+  const p = X + ((<usize>i * <usize>N + <usize>j) << 2);
+  const a = v128.load(p);
+  const b = v128.load(p + rowX);
+  const c = v128.load(p + 2 * rowX);
+  const d = v128.load(p + 3 * rowX);
+  const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  const q = Y + ((<usize>j * <usize>R + <usize>i) << 2);
+  v128.store(q, v128.shuffle<i64>(t0, t2, 0, 2));
+  v128.store(q + rowY, v128.shuffle<i64>(t0, t2, 1, 3));
+  v128.store(q + 2 * rowY, v128.shuffle<i64>(t1, t3, 0, 2));
+  v128.store(q + 3 * rowY, v128.shuffle<i64>(t1, t3, 1, 3));
+}
+
 /** Y[b, c, r] = X[b, r, c] for the flattened input rows [r0, r1) of [B·R]; X is [B, R, N]. */
 export function transpose(r0: i32, r1: i32, R: i32, N: i32, X: usize, Y: usize): void {
   let r = r0;
@@ -73,11 +95,18 @@ export function transpose(r0: i32, r1: i32, R: i32, N: i32, X: usize, Y: usize):
     const i1 = min(min(i0 + TILE, R), i0 + (r1 - r));
     const xm = X + (<usize>b * <usize>R * <usize>N << 2);
     const ym = Y + (<usize>b * <usize>R * <usize>N << 2);
+    // whole 4×4 blocks by SIMD shuffles (4-aligned offsets in the band), the rest one value at a time
+    const iv = min(i1, (i0 + 3) & ~3);
+    const iw = iv + ((i1 - iv) & ~3);
+    const nv = N & ~3;
     for (let j0: i32 = 0; j0 < N; j0 += TILE) {
       const j1 = min(j0 + TILE, N);
+      const jv = min(j1, nv);
+      for (let i = iv; i < iw; i += 4) for (let j = j0; j < jv; j += 4) block4(xm, ym, i, j, R, N);
       for (let i = i0; i < i1; i++) {
         const src = xm + ((<usize>i * <usize>N) << 2);
-        for (let j = j0; j < j1; j++) store<u32>(ym + ((<usize>j * <usize>R + <usize>i) << 2), load<u32>(src + (<usize>j << 2)));
+        const inBlocks = i >= iv && i < iw;
+        for (let j = inBlocks ? jv : j0; j < j1; j++) store<u32>(ym + ((<usize>j * <usize>R + <usize>i) << 2), load<u32>(src + (<usize>j << 2)));
       }
     }
     r += i1 - i0;

@@ -44,7 +44,14 @@ export interface AvgPoolPlan {
  */
 export function avgPoolPlan(xShape: readonly number[], a: PoolAttrs): AvgPoolPlan | undefined {
   if (xShape.length !== 4 || xShape.some((d) => d <= 0)) return undefined;
-  const c = tf.backend_util.computePool2DInfo(xShape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  const c = tf.backend_util.computePool2DInfo(
+    xShape as [number, number, number, number],
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
   const { top, bottom, left, right } = c.padInfo;
   if (top !== 0 || bottom !== 0 || left !== 0 || right !== 0) return undefined;
   if (c.filterHeight !== c.strideHeight || c.filterWidth !== c.strideWidth) return undefined;

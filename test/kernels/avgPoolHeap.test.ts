@@ -19,14 +19,21 @@ function randomArray(n: number, seed: number): Float32Array {
 }
 
 /** avgPool's value and its gradient under the weights `w`, on one backend (the cpu backend is the reference). */
-async function poolOn(backend: 'cpu' | 'wasm', x: Float32Array, shape: number[], k: [number, number], pad: 'valid' | 'same', w: Float32Array) {
+async function poolOn(
+  backend: 'cpu' | 'wasm',
+  x: Float32Array,
+  shape: number[],
+  k: [number, number],
+  pad: 'valid' | 'same',
+  w: Float32Array,
+) {
   await tf.setBackend(backend);
   return tf.tidy(() => {
-    const xt = tf.tensor(x, shape) as tf.Tensor4D;
+    const xt = tf.tensor4d(x, shape as [number, number, number, number]);
     const f = (v: tf.Tensor) => tf.avgPool(v as tf.Tensor4D, k, k, pad);
     const y = f(xt);
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), tf.tensor(w.subarray(0, y.size), y.shape))))(xt);
-    return { yShape: y.shape, y: y.dataSync().slice(), g: g.dataSync().slice() };
+    return { yShape: y.shape, y: y.dataSync().slice() as Float32Array, g: g.dataSync().slice() as Float32Array };
   });
 }
 
@@ -108,9 +115,9 @@ describe('the in-heap average pool kernels', () => {
   it('give the same values bit for bit split between two threads and whole', async () => {
     await tf.setBackend('wasm');
     setKernelThreads(2);
-    const shape = [16, 32, 32, 32];
+    const shape: [number, number, number, number] = [16, 32, 32, 32];
     const n = shape.reduce((a, b) => a * b, 1);
-    const x = tf.tensor(randomArray(n, 5), shape) as tf.Tensor4D;
+    const x = tf.tensor4d(randomArray(n, 5), shape);
     const w = tf.tensor(randomArray(n / 4, 6), [16, 16, 16, 32]);
     const run = (policy: 'always' | 'never') => {
       setSplitPolicy(policy);

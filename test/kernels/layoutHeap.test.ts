@@ -62,7 +62,10 @@ describe('the in-heap Sum and Transpose fast paths', () => {
   ];
   for (const { shape, axis, keepDims } of sums) {
     it(`sum over [${shape.join(', ')}] axis ${String(axis)} equals the cpu backend's`, async () => {
-      const x = randomArray(shape.reduce((a, b) => a * b, 1), 1);
+      const x = randomArray(
+        shape.reduce((a, b) => a * b, 1),
+        1,
+      );
       const { cpu, wasm } = await onBoth(x, shape, (t) => tf.sum(t, axis, keepDims));
       expect(wasm.shape).toEqual(cpu.shape);
       wasm.values.forEach((v, i) => expect(Math.abs(v - cpu.values[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(cpu.values[i]!))));

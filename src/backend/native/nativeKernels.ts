@@ -11,7 +11,15 @@
  * compare them in one process.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilterPlan, conv2dBackpropInputPlan, conv2dPlan, type ConvAttrs, type ConvPlan } from './convGraphs.ts';
+import {
+  conv2dBackpropFilterPlan,
+  conv2dBackpropInputPlan,
+  conv2dPlan,
+  MIN_NATIVE_IN_CHANNELS,
+  type ConvAttrs,
+  type ConvPlan,
+} from './convGraphs.ts';
+import { conv2dBackpropFilterIm2colPlan, conv2dIm2colPlan } from './im2colGraphs.ts';
 import { batchMatMulPlan, type MatMulAttrs, type MatMulPlan } from './matMulGraphs.ts';
 import type { OrtRuntime } from './ortRuntime.ts';
 import { markLayeredKernel } from '../wasmGradKernels.ts';
@@ -26,9 +34,13 @@ interface WasmHeapBackend {
 
 /** The kernels this module replaces, with the inputs each feeds to its graph, in order. */
 const KERNELS = {
+  // im2col + one GEMM in NHWC (im2colGraphs.ts) where it covers the call, else ORT's Conv between
+  // transposes (convGraphs.ts): measured per kernel on cifar-conv's conv2
+  // (bench/notes/2026-12-02d-cifarspeed.md); the input gradient stays a ConvTranspose, which was faster.
   Conv2D: {
     inputs: ['x', 'filter'],
-    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) => conv2dPlan(s[0]!, s[1]!, a),
+    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) =>
+      (s[0]![3]! >= MIN_NATIVE_IN_CHANNELS ? conv2dIm2colPlan(s[0]!, s[1]!, a) : undefined) ?? conv2dPlan(s[0]!, s[1]!, a),
   },
   Conv2DBackpropInput: {
     inputs: ['dy', 'filter'],
@@ -37,8 +49,10 @@ const KERNELS = {
   },
   Conv2DBackpropFilter: {
     inputs: ['x', 'dy'],
-    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) =>
-      conv2dBackpropFilterPlan(s[0]!, s[1]!, a as unknown as ConvAttrs & { filterShape: number[] }),
+    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) => {
+      const b = a as unknown as ConvAttrs & { filterShape: number[] };
+      return conv2dBackpropFilterIm2colPlan(s[0]!, s[1]!, b) ?? conv2dBackpropFilterPlan(s[0]!, s[1]!, b);
+    },
   },
   BatchMatMul: {
     inputs: ['a', 'b'],
@@ -48,6 +62,15 @@ const KERNELS = {
 
 export type NativeKernelName = keyof typeof KERNELS;
 export const NATIVE_KERNEL_NAMES = Object.keys(KERNELS) as NativeKernelName[];
+
+/** The graph that kernel `name` runs for inputs of these shapes (in its input order), or undefined when it falls back. */
+export function nativePlan(
+  name: NativeKernelName,
+  shapes: number[][],
+  attrs: ConvAttrs & Record<string, unknown>,
+): ConvPlan | MatMulPlan | undefined {
+  return KERNELS[name].plan(shapes, attrs);
+}
 
 interface Installed {
   runtime: OrtRuntime;

@@ -24,6 +24,9 @@
  *   Sum over leading axes and (batched) matrix Transpose (fast paths, kernels/layoutHeap.ts):
  *     tfjs-wasm transposes before every sum that is not over the innermost axes, and its
  *     Transpose is a generic loop (~15 ms for a 4096×256 matrix).
+ *   Identity, and Cast to the same dtype (fast paths): the output shares the input's data instead
+ *     of a copy. The engine clones every tensor saved for a backward pass through Identity (and
+ *     its gradient is such a Cast): on cifar-conv ~10 ms of copies per step.
  *
  * Gaps found by `tf.getKernelsForBackend('wasm')` against 'cpu', and by comparing the gradients
  * of conv2d, avgPool, maxPool, matMul and gather on both backends. AvgPoolGrad and BatchMatMul on
@@ -258,6 +261,28 @@ function fastPath(kernelName: string, fast: (args: KernelArgs) => tf.TensorInfo 
   };
 }
 
+/**
+ * The output shares the input's data (one more reference), as tfjs-wasm's Reshape and the cpu
+ * backend's Identity do; tensors are immutable and no kernel here writes into an input.
+ */
+function shareData({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { x } = inputs as { x: tf.TensorInfo };
+  (backend as unknown as WasmLikeBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+}
+
+/** Identity with a copy-free output (not for strings, whose data do not live on the heap). */
+function identityShared(args: KernelArgs): tf.TensorInfo | undefined {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  return x.dtype === 'string' ? undefined : shareData(args);
+}
+
+/** Cast to the input's own dtype (the gradient of every tensor saved for a backward pass) without a copy. */
+function castSameType(args: KernelArgs): tf.TensorInfo | undefined {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  return x.dtype !== 'string' && (args.attrs as { dtype?: string }).dtype === x.dtype ? shareData(args) : undefined;
+}
+
 /** `replace`: our kernel takes the place of a wrong or slow one that tfjs registers (a fast path keeps it as its fallback). */
 const KERNELS: Array<{ kernelName: string; kernelFunc: tf.KernelFunc; replace: boolean }> = [
   { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilter as tf.KernelFunc, replace: false },
@@ -268,6 +293,8 @@ const KERNELS: Array<{ kernelName: string; kernelFunc: tf.KernelFunc; replace: b
   { kernelName: 'AvgPoolGrad', kernelFunc: fastPath('AvgPoolGrad', avgPoolGradHeap), replace: true },
   { kernelName: 'Sum', kernelFunc: fastPath('Sum', sumHeap), replace: true },
   { kernelName: 'Transpose', kernelFunc: fastPath('Transpose', transposeHeap), replace: true },
+  { kernelName: 'Identity', kernelFunc: fastPath('Identity', identityShared), replace: true },
+  { kernelName: 'Cast', kernelFunc: fastPath('Cast', castSameType), replace: true },
 ];
 
 const layered = new WeakSet<tf.KernelFunc>();

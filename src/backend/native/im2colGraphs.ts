@@ -1,22 +1,22 @@
 /**
- * ONNX graphs for the tfjs convolution kernels that stay in tfjs's NHWC layout: the patches of
- * the (padded) input are laid side by side on the channel axis ("im2col": one Slice per filter
- * tap, concatenated), so that each convolution is one large GEMM and no NHWC↔NCHW transpose
+ * The ONNX graph for tfjs's Conv2DBackpropFilter that stays in tfjs's NHWC layout: the patches
+ * of the (padded) input are laid side by side on the channel axis ("im2col": one Slice per
+ * filter tap, concatenated), so that the gradient is one large GEMM and no NHWC↔NCHW transpose
  * runs. With M = B·OH·OW rows and K = KH·KW·Ci patch columns (tap-major, as tfjs's filter
  * [KH, KW, Ci, Co] flattens):
  *
- *   Conv2D                y [M, Co]  = cols(x) [M, K] · W [K, Co]
- *   Conv2DBackpropFilter  dW [K, Co] = cols(x)ᵀ · dy [M, Co]          (already tfjs's filter layout)
+ *   dW [K, Co] = cols(x)ᵀ [K, M] · dy [M, Co]        (already tfjs's filter layout)
  *
- * (The input gradient as the im2col of dy padded by K − 1 − pad times the flipped filter was
- * measured too, and was slower than convGraphs.ts's ConvTranspose.)
+ * (The forward as cols(x) · W and the input gradient as the cols of dy padded by K − 1 − pad
+ * times the flipped filter were measured too; ORT's Conv and ConvTranspose were as fast or
+ * faster, so those stay in convGraphs.ts.)
  *
- * Tensors are declared with the shapes these products want ([M, Co] for an NHWC dy, [K, Co] for
- * the filter): the same bytes as tfjs's tensors, so no reshape is needed at the boundary. ORT's
- * Conv (convGraphs.ts) runs the filter gradient as a convolution whose "filter" is dy: a GEMM
- * only 9 columns wide, ~50 ms on cifar-conv's conv2, where this graph's is 64 wide
- * (bench/notes/2026-12-02d-cifarspeed.md). A plan is undefined for what these graphs do not
- * cover; nativeKernels.ts then tries the transposing graphs of convGraphs.ts.
+ * dy and dW are declared with the shapes the product wants ([M, Co], [K, Co]): the same bytes
+ * as tfjs's tensors, so no reshape is needed at the boundary. ORT's Conv (convGraphs.ts) runs
+ * the filter gradient as a convolution whose "filter" is dy: a GEMM only 9 columns wide, where
+ * this one's is Co wide; on cifar-conv's conv2 this graph took about half the time
+ * (bench/notes/2026-12-02d-cifarspeed.md). A plan is undefined for what this graph does not
+ * cover; nativeKernels.ts then tries the transposing graph of convGraphs.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvAttrs, ConvPlan } from './convGraphs.ts';
@@ -80,39 +80,6 @@ function im2col(g: Nodes, x: string, pads: number[], KH: number, KW: number, sh:
     }
   }
   return taps.length === 1 ? taps[0]! : g.add('Concat', taps, { axis: 3 });
-}
-
-/** Conv2D: inputs (x, filter). */
-export function conv2dIm2colPlan(xShape: readonly number[], filterShape: readonly number[], a: ConvAttrs): ConvPlan | undefined {
-  const c = info(xShape, filterShape, a);
-  if (!c) return undefined;
-  const { top, left, bottom, right } = c.padInfo;
-  const K = c.filterHeight * c.filterWidth * c.inChannels;
-  const outShape = [c.batchSize, c.outHeight, c.outWidth, c.outChannels];
-  const g = new Nodes();
-  const cols = im2col(
-    g,
-    'x',
-    [top, left, bottom, right],
-    c.filterHeight,
-    c.filterWidth,
-    c.strideHeight,
-    c.strideWidth,
-    c.outHeight,
-    c.outWidth,
-  );
-  g.list.push({ op: 'MatMul', inputs: [cols, 'w'], outputs: ['y'] });
-  return {
-    outShape,
-    graph: {
-      inputs: [
-        { name: 'x', shape: xShape },
-        { name: 'w', shape: [K, c.outChannels] },
-      ],
-      outputs: [{ name: 'y', shape: outShape }],
-      nodes: g.list,
-    },
-  };
 }
 
 /** Conv2DBackpropFilter: inputs (x, dy); `filterShape` is the forward filter's shape. */

@@ -11,15 +11,8 @@
  * compare them in one process.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  conv2dBackpropFilterPlan,
-  conv2dBackpropInputPlan,
-  conv2dPlan,
-  MIN_NATIVE_IN_CHANNELS,
-  type ConvAttrs,
-  type ConvPlan,
-} from './convGraphs.ts';
-import { conv2dBackpropFilterIm2colPlan, conv2dIm2colPlan } from './im2colGraphs.ts';
+import { conv2dBackpropFilterPlan, conv2dBackpropInputPlan, conv2dPlan, type ConvAttrs, type ConvPlan } from './convGraphs.ts';
+import { conv2dBackpropFilterIm2colPlan } from './im2colGraphs.ts';
 import { batchMatMulPlan, type MatMulAttrs, type MatMulPlan } from './matMulGraphs.ts';
 import type { OrtRuntime } from './ortRuntime.ts';
 import { markLayeredKernel } from '../wasmGradKernels.ts';
@@ -34,19 +27,18 @@ interface WasmHeapBackend {
 
 /** The kernels this module replaces, with the inputs each feeds to its graph, in order. */
 const KERNELS = {
-  // im2col + one GEMM in NHWC (im2colGraphs.ts) where it covers the call, else ORT's Conv between
-  // transposes (convGraphs.ts): measured per kernel on cifar-conv's conv2
-  // (bench/notes/2026-12-02d-cifarspeed.md); the input gradient stays a ConvTranspose, which was faster.
   Conv2D: {
     inputs: ['x', 'filter'],
-    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) =>
-      (s[0]![3]! >= MIN_NATIVE_IN_CHANNELS ? conv2dIm2colPlan(s[0]!, s[1]!, a) : undefined) ?? conv2dPlan(s[0]!, s[1]!, a),
+    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) => conv2dPlan(s[0]!, s[1]!, a),
   },
   Conv2DBackpropInput: {
     inputs: ['dy', 'filter'],
     plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) =>
       conv2dBackpropInputPlan(s[0]!, s[1]!, a as unknown as ConvAttrs & { inputShape: number[] }),
   },
+  // im2col + one GEMM in NHWC (im2colGraphs.ts) where it covers the call, else ORT's Conv between
+  // transposes (convGraphs.ts). For the forward and the input gradient ORT's Conv / ConvTranspose
+  // were as fast or faster in the training step (bench/notes/2026-12-02d-cifarspeed.md).
   Conv2DBackpropFilter: {
     inputs: ['x', 'dy'],
     plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) => {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, nativeKernelStatus } from '../../src/backend/index.ts';
 import { conv2dBackpropFilterPlan, conv2dBackpropInputPlan, conv2dPlan, type ConvPlan } from '../../src/backend/native/convGraphs.ts';
 import { conv2dBackpropFilterIm2colPlan } from '../../src/backend/native/im2colGraphs.ts';
-import { installNativeKernels, nativePlan, uninstallNativeKernels } from '../../src/backend/native/nativeKernels.ts';
+import { installNativeKernels, nativePlan, runsNatively, uninstallNativeKernels } from '../../src/backend/native/nativeKernels.ts';
+import { denseMatMul } from '../../src/kernels/denseMatMul.ts';
 import { loadOrtRuntime, type OrtRuntime } from '../../src/backend/native/ortRuntime.ts';
 import { createRng } from '../../src/util/random.ts';
 
@@ -216,6 +217,59 @@ describe('native matMul (onnxruntime-node Gemm) on the wasm backend', () => {
       expect(maxRelDiff(native, wasm)).toBeLessThan(1e-5);
     },
   );
+});
+
+describe('denseMatMul on the native kernels', () => {
+  it('takes its gradients as native products with transpose flags, with the same values', (ctx) => {
+    if (!runtime) return ctx.skip(SKIP);
+    const grads = () =>
+      tf.tidy(() => {
+        const x = random([160, 300], 21) as tf.Tensor2D;
+        const w = random([300, 70], 22) as tf.Tensor2D;
+        const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(denseMatMul(a as tf.Tensor2D, b as tf.Tensor2D))))([
+          x,
+          w,
+        ]);
+        return [gx!.dataSync() as Float32Array, gw!.dataSync() as Float32Array];
+      });
+    uninstallNativeKernels();
+    expect(
+      runsNatively(
+        'BatchMatMul',
+        [
+          [160, 70],
+          [300, 70],
+        ],
+        { transposeB: true },
+      ),
+    ).toBe(false);
+    const wasm = grads();
+    installNativeKernels(runtime);
+    expect(
+      runsNatively(
+        'BatchMatMul',
+        [
+          [160, 70],
+          [300, 70],
+        ],
+        { transposeB: true },
+      ),
+    ).toBe(true);
+    expect(
+      runsNatively(
+        'BatchMatMul',
+        [
+          [16, 7],
+          [30, 7],
+        ],
+        { transposeB: true },
+      ),
+    ).toBe(false); // too small: wasm
+    const native = grads();
+    uninstallNativeKernels();
+    expect(maxRelDiff(native[0]!, wasm[0]!)).toBeLessThan(1e-5);
+    expect(maxRelDiff(native[1]!, wasm[1]!)).toBeLessThan(1e-5);
+  });
 });
 
 describe('native conv graphs', () => {

@@ -152,6 +152,20 @@ export function uninstallNativeKernels(): void {
   installed = undefined;
 }
 
+/**
+ * Whether a call of kernel `name` with inputs of these shapes would run natively now: the native
+ * kernels are installed on the active 'wasm' backend and their graphs cover the call. Lets an op
+ * choose a form that is cheap natively but slow on wasm (a matMul with transposed operands).
+ */
+export function runsNatively(name: NativeKernelName, shapes: number[][], attrs: Record<string, unknown>): boolean {
+  return (
+    installed !== undefined &&
+    tf.getBackend() === 'wasm' &&
+    tf.getKernel(name, 'wasm')?.kernelFunc === installed.ours.get(name) &&
+    KERNELS[name].plan(shapes, attrs as ConvAttrs & Record<string, unknown>) !== undefined
+  );
+}
+
 /** The installed runtime and per-kernel call counts, or undefined when the native kernels are off. */
 export function nativeKernelStatus(): { runtime: OrtRuntime; counts: Installed['counts'] } | undefined {
   return installed && { runtime: installed.runtime, counts: installed.counts };

@@ -220,7 +220,7 @@ describe('native matMul (onnxruntime-node Gemm) on the wasm backend', () => {
 });
 
 describe('denseMatMul on the native kernels', () => {
-  it('takes its gradients as native products with transpose flags, with the same values', (ctx) => {
+  it('takes ∂x as a native product with transposeB, with the same gradients', (ctx) => {
     if (!runtime) return ctx.skip(SKIP);
     const grads = () =>
       tf.tidy(() => {

@@ -161,7 +161,6 @@ export function runsNatively(name: NativeKernelName, shapes: number[][], attrs: 
   return (
     installed !== undefined &&
     tf.getBackend() === 'wasm' &&
-    tf.getKernel(name, 'wasm')?.kernelFunc === installed.ours.get(name) &&
     KERNELS[name].plan(shapes, attrs as ConvAttrs & Record<string, unknown>) !== undefined
   );
 }

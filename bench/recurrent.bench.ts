@@ -6,6 +6,7 @@
  * spike-sequence loss + backward + Adam, on tfjs-wasm.
  */
 import { initBackend } from '../src/backend/index.ts';
+import { splitTimings } from '../src/kernels/kernelPool.ts';
 import { buildProblem, spikeRates, stepTrainer, timeStep } from './stepTiming.ts';
 import type { BenchSuite, BenchTable } from './types.ts';
 
@@ -71,6 +72,13 @@ const suite: BenchSuite = async ({ quick }) => {
     });
   }
   benches.forEach((b) => b.dispose());
+  // which way the kernel pool's adaptive policy ran the scans (split between threads or whole)
+  const pool = Object.entries(splitTimings())
+    .filter(([k]) => k.startsWith('alifScan') || k.startsWith('lifScan'))
+    .map(
+      ([k, t]) =>
+        `${k} ${t.splitNsPerElement < t.wholeNsPerElement ? 'split' : 'whole'} (${t.splitNsPerElement.toFixed(0)} vs ${t.wholeNsPerElement.toFixed(0)} ns per element)`,
+    );
   const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
   const base = { min: Math.min(...times[0]!), median: median(times[0]!), cpu: median(cpus[0]!) };
   const rows = VARIANTS.map(([name], v) => {
@@ -107,6 +115,11 @@ const suite: BenchSuite = async ({ quick }) => {
     rows,
     notes: [
       `Target (issue #11): the recurrent layer's training step ≤ 2× the feed-forward one. ${WARMUP} warm-up steps each, then the variants' steps interleaved. CPU ms: the process's user + system time per step (all its threads), which a loaded machine inflates far less than the wall clock.`,
+      ...(pool.length > 0
+        ? [
+            `Kernel pool at the end (split vs whole; elements are rows for the ALIF scans, columns for ∂V and the LIF scans): ${pool.join('; ')}.`,
+          ]
+        : []),
     ],
   };
   return [table];

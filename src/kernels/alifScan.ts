@@ -170,7 +170,9 @@ export function alifBackwardScan(
   const hard = p.reset === 'hard';
   const keep = !p.detachReset;
   const gI = new Float32Array(T * R * N);
-  const gDecay = new Float64Array(N);
+  // ∂λ summed per batch row, then over the rows in ascending order: the order the WebAssembly
+  // scan keeps when its rows are split between threads
+  const gDecayRows = new Float64Array(R * N);
   // Gu[t+1] of every (row, neuron) sits in the product's G (row stride S) so that V·Gu[t+1] is
   // one call per step; Ga[t+1] in a plain array
   const prod = V !== undefined ? recurrentProduct(V, R, N, p.product ?? 'auto') : undefined;
@@ -230,12 +232,18 @@ export function alifBackwardScan(
           const op = o[p0]!;
           const up = u[p0]!;
           const r = hard ? up * (1 - op) : up - (th0 + beta * a[p0]!) * op;
-          gDecay[j] += gu * r;
+          gDecayRows[a0 + j] += gu * r;
         }
       }
     }
   }
   // ∂V after the scan: the product's memory is reused
   const gV = V !== undefined ? recurrentWeightGrad(o, gI, T, R, N, p.product ?? 'auto') : undefined;
-  return { I: gI, decay: Float32Array.from(gDecay), ...(gV !== undefined ? { V: gV } : {}) };
+  const gDecay = new Float32Array(N);
+  for (let j = 0; j < N; j++) {
+    let sum = 0;
+    for (let b = 0; b < R; b++) sum += gDecayRows[b * N + j]!;
+    gDecay[j] = sum;
+  }
+  return { I: gI, decay: gDecay, ...(gV !== undefined ? { V: gV } : {}) };
 }

@@ -9,12 +9,14 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AlifScanParams } from './alifScan.ts';
-import { asmSurrogate, heapModule, heapOffset, heapOutput, wasmHeapBackend, withScratch } from './heapModule.ts';
+import { asmSurrogate, heapMemory, heapModule, heapOffset, heapOutput, wasmHeapBackend, withScratch } from './heapModule.ts';
+import { CACHE_LINE_FLOATS, ELEMENTWISE_PER_THREAD, parallelFor } from './kernelPool.ts';
 
 interface AlifAsm {
   alifForward(
     T: number,
     R: number,
+    Rs: number,
     N: number,
     I: number,
     V: number,
@@ -27,11 +29,14 @@ interface AlifAsm {
     beta: number,
     rho: number,
     soft: number,
+    P: number,
+    X: number,
   ): void;
   transposePadded(N: number, V: number, Vt: number, stride: number): void;
   alifBackward(
     T: number,
     R: number,
+    Rs: number,
     N: number,
     G: number,
     U: number,
@@ -44,7 +49,6 @@ interface AlifAsm {
     C: number,
     GA: number,
     GD: number,
-    DD: number,
     DI: number,
     th0: number,
     beta: number,
@@ -56,10 +60,35 @@ interface AlifAsm {
     sa: number,
     sc: number,
   ): void;
-  alifWeightGrad(T: number, R: number, N: number, O: number, DI: number, DV: number): void;
+  alifDecayRows(R: number, N: number, GD: number, DD: number): void;
+  alifSpikeLists(rows: number, N: number, O: number, P: number, X: number): void;
+  alifWeightGrad(T: number, R: number, N: number, cols: number, P: number, X: number, DI: number, DV: number): void;
 }
 
-const alifKernel = heapModule<AlifAsm>('alifScan');
+// parameter counts of the row-band signatures: an older build (whole calls only) counts as missing
+const alifKernel = heapModule<AlifAsm>('alifScan', {
+  alifForward: 17,
+  alifBackward: 25,
+  alifWeightGrad: 8,
+  alifSpikeLists: 5,
+  alifDecayRows: 4,
+});
+
+/** Rows per band such that no two threads write one cache line (rows are N floats). */
+const rowAlign = (N: number): number => CACHE_LINE_FLOATS / gcd(N, CACHE_LINE_FLOATS);
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
+
+/**
+ * The least rows worth a thread for a scan over T steps of N neurons: a row costs about T·N
+ * elements of the LIF scan, times ~N/8 more with the recurrent product (the event-driven gather
+ * in the forward, a gemm row in the backward), times 4 in the float64 backward
+ * (bench/notes/2026-12-02d-recperf.md).
+ */
+function minRows(T: number, N: number, recurrent: boolean, backward: boolean): number {
+  const perRow = T * N * (recurrent ? 1 + N / 8 : 1) * (backward ? 4 : 1);
+  return Math.max(1, Math.ceil(ELEMENTWISE_PER_THREAD / Math.max(1, perRow)));
+}
 
 /** True when the in-heap ALIF scans run on the current backend. */
 export function alifHeapAvailable(): boolean {
@@ -100,22 +129,37 @@ export function alifForwardHeap(
   const a = p.beta !== 0 ? heapOutput(backend, shape) : undefined;
   // offsets, not views: each allocation may have grown (and so moved) the heap buffer
   const at = (t: tf.Tensor | undefined): number => (t === undefined ? 0 : heapOffset(backend, t)!);
-  asm.alifForward(
-    T,
-    R,
-    N,
-    at(I),
-    at(V),
-    at(decay),
+  const [pI, pV, pD, pU, pO, pA] = [at(I), at(V), at(decay), at(u), at(spikes), at(a)];
+  const [l, th0, beta, rho, soft] = [
     Math.fround(lam),
-    at(u),
-    at(spikes),
-    at(a),
     Math.fround(p.threshold),
     Math.fround(p.beta),
     Math.fround(p.rho),
     p.reset === 'soft' ? 1 : 0,
-  );
+  ];
+  const rowB = 4 * N;
+  // the recurrent gather's spike lists: per band, ptr at 2·b0 (room for its rows + 1) and idx at
+  // b0·(N + 3) (room for its rows' N indices each, plus the 3 past the end that alifSpikeLists writes)
+  const scratch = V ? [8 * R + 4, 4 * R * (N + 3)] : [0, 0];
+  withScratch(backend, scratch, ([ptr, idx]) => {
+    const band = (b0: number, b1: number): number[] => {
+      const o = b0 * rowB;
+      const lists = V ? [ptr! + 8 * b0, idx! + 4 * b0 * (N + 3)] : [0, 0];
+      return [T, b1 - b0, R, N, pI + o, pV, pD, l, pU + o, pO + o, pA === 0 ? 0 : pA + o, th0, beta, rho, soft, ...lists];
+    };
+    const key = `alifScan.alifForward${V ? '+V' : ''}`;
+    parallelFor(
+      heapMemory(backend)!,
+      'alifScan',
+      'alifForward',
+      asm.alifForward,
+      R,
+      minRows(T, N, V !== undefined, false),
+      rowAlign(N),
+      band,
+      key,
+    );
+  });
   return { spikes, u, ...(a ? { a } : {}) };
 }
 
@@ -154,37 +198,65 @@ export function alifBackwardHeap(
   const keep = !p.detachReset;
   const full = !(p.beta === 0 && !keep && !wantDecay);
   const stride = (N + 3) & ~3;
-  const scratch = [V ? N * stride * 4 : 0, V ? R * stride * 4 : 0, full ? R * N * 8 : 0, wantDecay ? N * 8 : 0];
+  const scratch = [V ? N * stride * 4 : 0, V ? R * stride * 4 : 0, full ? R * N * 8 : 0, wantDecay ? R * N * 8 : 0];
+  const memory = heapMemory(backend)!;
   withScratch(backend, scratch, ([vt, c, ga, gd]) => {
     if (V) asm.transposePadded(N, at(V), vt!, stride);
-    asm.alifBackward(
-      T,
-      R,
-      N,
-      at(dy),
-      at(fwd.u),
-      at(fwd.spikes),
-      at(fwd.a),
-      at(decay),
-      Math.fround(lam),
-      V ? vt! : 0,
-      stride,
-      V ? c! : 0,
-      full ? ga! : 0,
-      wantDecay ? gd! : 0,
-      at(gD),
-      at(gI),
-      p.threshold,
-      p.beta,
-      p.rho,
-      p.reset === 'hard' ? 1 : 0,
-      keep ? 1 : 0,
-      full ? 1 : 0,
-      sg.kind,
-      sg.a,
-      sg.c,
-    );
+    const [pG, pU, pO, pA, pD, pI] = [at(dy), at(fwd.u), at(fwd.spikes), at(fwd.a), at(decay), at(gI)];
+    const flags = [p.reset === 'hard' ? 1 : 0, keep ? 1 : 0, full ? 1 : 0, sg.kind, sg.a, sg.c];
+    const rowB = 4 * N;
+    // a band of rows: its rows of every [T, R, N] operand, of C (rows `stride` floats) and of the float64 GA and GD
+    const band = (b0: number, b1: number): number[] => {
+      const o = b0 * rowB;
+      const d = 8 * b0 * N;
+      return [
+        T,
+        b1 - b0,
+        R,
+        N,
+        pG + o,
+        pU + o,
+        pO + o,
+        pA === 0 ? 0 : pA + o,
+        pD,
+        Math.fround(lam),
+        V ? vt! : 0,
+        stride,
+        V ? c! + 4 * b0 * stride : 0,
+        full ? ga! + d : 0,
+        wantDecay ? gd! + d : 0,
+        pI + o,
+        p.threshold,
+        p.beta,
+        p.rho,
+        ...flags,
+      ];
+    };
+    // bands of whole 4-row blocks, so that the per-step gemm keeps its 4-row micro-kernel
+    const align = lcm(rowAlign(N), 4);
+    const key = `alifScan.alifBackward${V ? '+V' : ''}`;
+    parallelFor(memory, 'alifScan', 'alifBackward', asm.alifBackward, R, minRows(T, N, V !== undefined, true), align, band, key);
+    if (gD) asm.alifDecayRows(R, N, gd!, at(gD));
   });
-  if (gV) asm.alifWeightGrad(T, R, N, at(fwd.spikes), at(gI), at(gV));
+  if (gV) {
+    // ∂V's columns are independent sums over the spikes of (t, b): bands of them, over spike
+    // lists built once. Work per column ≈ N·R·T/4 adds at the usual spike rates.
+    const rows = Math.max(0, T - 1) * R;
+    withScratch(backend, [4 * (rows + 1), 4 * (rows * N + 3)], ([ptr, idx]) => {
+      const [pI, pV] = [at(gI), at(gV)];
+      asm.alifSpikeLists(rows, N, at(fwd.spikes), ptr!, idx!);
+      const cols = Math.max(1, Math.ceil(ELEMENTWISE_PER_THREAD / Math.max(1, (N * R * T) / 4)));
+      parallelFor(memory, 'alifScan', 'alifWeightGrad', asm.alifWeightGrad, N, cols, CACHE_LINE_FLOATS, (c0, c1) => [
+        T,
+        R,
+        N,
+        c1 - c0,
+        ptr!,
+        idx!,
+        pI + 4 * c0,
+        pV + 4 * c0,
+      ]);
+    });
+  }
   return { I: gI, ...(gV ? { V: gV } : {}), ...(gD ? { decay: gD } : {}) };
 }

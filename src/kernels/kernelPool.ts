@@ -27,7 +27,7 @@ import { resolveThreads } from '../backend/engineOptions.ts';
 import { packagePath } from '../util/packageRoot.ts';
 
 /** The kernels whose calls are split between threads (their shared builds are loaded in every worker). */
-const POOL_MODULES = ['lifScan', 'pspScan', 'optimizer', 'spikeDense', 'avgPool', 'layout'] as const;
+const POOL_MODULES = ['lifScan', 'pspScan', 'optimizer', 'spikeDense', 'alifScan', 'avgPool', 'layout'] as const;
 
 // The control block (Int32 indices): the job's wake-up number, the claim word (bits 0–9: next
 // chunk, bits 10–19: chunk count), chunks done, function, arguments per chunk, error flag.
@@ -41,7 +41,7 @@ const ERROR = 5;
 const WORKER_CHUNKS = 6;
 /** Float64 index of chunk 0's first argument (byte 64). */
 const ARGS0 = 8;
-const MAX_ARGS = 16;
+const MAX_ARGS = 32;
 /** Chunks per job at most (the claim word's count field holds up to 1023; claims past the end stay below that). */
 const MAX_CHUNKS = 256;
 /** Chunks per thread: small enough that a worker descheduled mid-chunk holds up little. */
@@ -343,7 +343,9 @@ export function splitTimings(): Record<string, { wholeNsPerElement: number; spli
  * busy the worker is often not scheduled in time, and the memory-bound kernels gain nothing even
  * when it is (bench/notes/2026-12-02c-threads.md). So by default each kernel times its calls
  * both ways (wall ns per element, running means; every EXPLORE-th call tries the slower way)
- * and splits only while that is the faster one.
+ * and splits only while that is the faster one. `tuningKey` (default module.fn) keeps apart the
+ * timings of calls whose cost per element differs (e.g. a scan with and without its recurrent
+ * product).
  */
 export function parallelFor(
   memory: WebAssembly.Memory,
@@ -354,6 +356,7 @@ export function parallelFor(
   minChunk: number,
   align: number,
   args: (from: number, to: number) => number[],
+  tuningKey = `${module}.${fn}`,
 ): void {
   const requested = requestedKernelThreads();
   if (requested > 1 && policy !== 'never' && total >= 2 * minChunk && isSharedMemory(memory)) {
@@ -363,9 +366,8 @@ export function parallelFor(
       const chunks = Math.min(MAX_CHUNKS, (workers + 1) * CHUNKS_PER_THREAD);
       const bounds = splitRange(total, chunks, Math.ceil(minChunk / CHUNKS_PER_THREAD), align);
       if (workers > 0 && bounds.length > 2 && !pool.broken) {
-        const key = `${module}.${fn}`;
-        let t = tuning.get(key);
-        if (!t) tuning.set(key, (t = { whole: NaN, split: NaN, calls: 0 }));
+        let t = tuning.get(tuningKey);
+        if (!t) tuning.set(tuningKey, (t = { whole: NaN, split: NaN, calls: 0 }));
         t.calls++;
         let split = true;
         if (policy === 'adaptive') {

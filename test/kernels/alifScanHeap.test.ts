@@ -54,6 +54,11 @@ for (const reset of ['hard', 'soft'] as const) {
     }
   }
 }
+// a width that is a multiple of 4 with V: the forward's recurrent input by the column-blocked
+// gather over all rows (a multiple of 32 plus a block of 4, so both gather widths run)
+for (const beta of [0, 0.3]) {
+  CASES.push({ reset: 'soft', detachReset: true, beta, recurrent: true, perNeuron: beta !== 0, N: 36, surrogate: fastSigmoid() });
+}
 // every surrogate once, on a recurrent adaptive layer whose width has a tail lane group
 for (const surrogate of [sigmoid({ alpha: 4 }), arctan(), rectangular({ width: 0.8 })]) {
   CASES.push({ reset: 'soft', detachReset: false, beta: 0.25, recurrent: true, perNeuron: true, N: 6, surrogate });

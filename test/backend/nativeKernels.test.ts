@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, nativeKernelStatus } from '../../src/backend/index.ts';
-import { conv2dBackpropFilterPlan, conv2dBackpropInputPlan, conv2dPlan, type ConvPlan } from '../../src/backend/native/convGraphs.ts';
+import {
+  conv2dBackpropFilterPlan,
+  conv2dBackpropInputConvPlan,
+  conv2dBackpropInputPlan,
+  conv2dPlan,
+  type ConvPlan,
+} from '../../src/backend/native/convGraphs.ts';
 import { conv2dBackpropFilterIm2colPlan } from '../../src/backend/native/im2colGraphs.ts';
 import { installNativeKernels, nativePlan, runsNatively, uninstallNativeKernels } from '../../src/backend/native/nativeKernels.ts';
 import { denseMatMul } from '../../src/kernels/denseMatMul.ts';
@@ -132,7 +138,7 @@ describe('native conv kernels (onnxruntime-node) on the wasm backend', () => {
       i,
       label: `x ${c.x.join('×')}, k ${c.k.join('×')}, stride ${c.stride.join('×')}, pad ${JSON.stringify(c.pad)}`,
     })),
-  )('each graph (im2col, transposing Conv) equals the wasm kernels where it covers the call ($label)', ({ c, i }, ctx) => {
+  )('each graph (im2col, transposing Conv, ConvTranspose) equals the wasm kernels where it covers the call ($label)', ({ c, i }, ctx) => {
     if (!runtime) return ctx.skip(SKIP);
     uninstallNativeKernels();
     const [y, dx, dw] = convTriple(c, 200 + i);
@@ -155,6 +161,7 @@ describe('native conv kernels (onnxruntime-node) on the wasm backend', () => {
       run(conv2dBackpropFilterIm2colPlan(c.x, yShape, { ...attrs, filterShape }), [x!, g!], dw!, 'dW, im2col'),
       run(conv2dBackpropFilterPlan(c.x, yShape, { ...attrs, filterShape }), [x!, g!], dw!, 'dW, Conv'),
       run(conv2dBackpropInputPlan(yShape, filterShape, { ...attrs, inputShape: c.x }), [g!, w!], dx!, 'dx, ConvTranspose'),
+      run(conv2dBackpropInputConvPlan(yShape, filterShape, { ...attrs, inputShape: c.x }), [g!, w!], dx!, 'dx, Conv'),
     ];
     // im2col covers every case here (no negative padding)
     expect(ran[1]).toBe(true);

@@ -11,7 +11,14 @@
  * compare them in one process.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilterPlan, conv2dBackpropInputPlan, conv2dPlan, type ConvAttrs, type ConvPlan } from './convGraphs.ts';
+import {
+  conv2dBackpropFilterPlan,
+  conv2dBackpropInputConvPlan,
+  conv2dBackpropInputPlan,
+  conv2dPlan,
+  type ConvAttrs,
+  type ConvPlan,
+} from './convGraphs.ts';
 import { conv2dBackpropFilterIm2colPlan } from './im2colGraphs.ts';
 import { batchMatMulPlan, type MatMulAttrs, type MatMulPlan } from './matMulGraphs.ts';
 import type { OrtRuntime } from './ortRuntime.ts';
@@ -33,12 +40,14 @@ const KERNELS = {
   },
   Conv2DBackpropInput: {
     inputs: ['dy', 'filter'],
-    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) =>
-      conv2dBackpropInputPlan(s[0]!, s[1]!, a as unknown as ConvAttrs & { inputShape: number[] }),
+    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) => {
+      const b = a as unknown as ConvAttrs & { inputShape: number[] };
+      return conv2dBackpropInputConvPlan(s[0]!, s[1]!, b) ?? conv2dBackpropInputPlan(s[0]!, s[1]!, b);
+    },
   },
   // im2col + one GEMM in NHWC (im2colGraphs.ts) where it covers the call, else ORT's Conv between
-  // transposes (convGraphs.ts). For the forward and the input gradient ORT's Conv / ConvTranspose
-  // were as fast or faster in the training step (bench/notes/2026-12-02d-cifarspeed.md).
+  // transposes (convGraphs.ts). For the forward and the input gradient ORT's Conv was as fast or
+  // faster than im2col (bench/notes/2026-12-02d-cifarspeed.md).
   Conv2DBackpropFilter: {
     inputs: ['x', 'dy'],
     plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) => {

@@ -17,6 +17,16 @@
  *     routes the gradient to the wrong window element, and with 'same' padding it drops the
  *     gradient of windows clipped by the border; test/backend/wasmGradKernels.test.ts shows both):
  *     dx[argmax of window w] += dy[w], argmax = first strictly greatest element, as the cpu backend.
+ *   AvgPool and AvgPoolGrad (fast paths in front of tfjs-wasm's own, which they keep as fallback):
+ *     non-overlapping windows (window = stride, no padding) in AssemblyScript SIMD on the heap,
+ *     split between the kernel threads (kernels/avgPoolHeap.ts); tfjs-wasm's AvgPoolGrad is a
+ *     generic loop ~10× slower.
+ *   Sum over leading axes and (batched) matrix Transpose (fast paths, kernels/layoutHeap.ts):
+ *     tfjs-wasm transposes before every sum that is not over the innermost axes, and its
+ *     Transpose is a generic loop (~15 ms for a 4096×256 matrix).
+ *   Identity, and Cast to the same dtype (fast paths): the output shares the input's data instead
+ *     of a copy. The engine clones every tensor saved for a backward pass through Identity (and
+ *     its gradient is such a Cast): on cifar-conv ~10 ms of copies per step.
  *
  * Gaps found by `tf.getKernelsForBackend('wasm')` against 'cpu', and by comparing the gradients
  * of conv2d, avgPool, maxPool, matMul and gather on both backends. AvgPoolGrad and BatchMatMul on
@@ -24,6 +34,8 @@
  * missing (no layer here uses depthwise convolutions).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { avgPoolGradHeap, avgPoolHeap } from '../kernels/avgPoolHeap.ts';
+import { sumHeap, transposeHeap } from '../kernels/layoutHeap.ts';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -235,12 +247,54 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   return be.makeOutput(input.shape.slice(), 'float32', undefined, dx);
 }
 
-/** `replace`: our kernel takes the place of a wrong one that tfjs registers. */
+/** The kernels that tfjs registered before a `fastPath` replaced them: what the fast paths fall back on. */
+const previous = new Map<string, tf.KernelFunc>();
+
+/** A kernel that runs `fast` when it covers the call and the kernel it replaced otherwise. */
+function fastPath(kernelName: string, fast: (args: KernelArgs) => tf.TensorInfo | undefined): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const out = fast(args);
+    if (out !== undefined) return out;
+    const prev = previous.get(kernelName);
+    if (!prev) throw new Error(`${kernelName} (wasm): the call is not covered by the fast kernel and there is no kernel to fall back on`);
+    return prev(args);
+  };
+}
+
+/**
+ * The output shares the input's data (one more reference), as tfjs-wasm's Reshape and the cpu
+ * backend's Identity do; tensors are immutable and no kernel here writes into an input.
+ */
+function shareData({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { x } = inputs as { x: tf.TensorInfo };
+  (backend as unknown as WasmLikeBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+}
+
+/** Identity with a copy-free output (not for strings, whose data do not live on the heap). */
+function identityShared(args: KernelArgs): tf.TensorInfo | undefined {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  return x.dtype === 'string' ? undefined : shareData(args);
+}
+
+/** Cast to the input's own dtype (the gradient of every tensor saved for a backward pass) without a copy. */
+function castSameType(args: KernelArgs): tf.TensorInfo | undefined {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  return x.dtype !== 'string' && (args.attrs as { dtype?: string }).dtype === x.dtype ? shareData(args) : undefined;
+}
+
+/** `replace`: our kernel takes the place of a wrong or slow one that tfjs registers (a fast path keeps it as its fallback). */
 const KERNELS: Array<{ kernelName: string; kernelFunc: tf.KernelFunc; replace: boolean }> = [
   { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilter as tf.KernelFunc, replace: false },
   { kernelName: 'UnsortedSegmentSum', kernelFunc: unsortedSegmentSum as tf.KernelFunc, replace: false },
   { kernelName: 'MaxPoolGrad', kernelFunc: maxPoolGrad as tf.KernelFunc, replace: true },
   { kernelName: 'Conv2DBackpropInput', kernelFunc: conv2DBackpropInput as tf.KernelFunc, replace: true },
+  { kernelName: 'AvgPool', kernelFunc: fastPath('AvgPool', avgPoolHeap), replace: true },
+  { kernelName: 'AvgPoolGrad', kernelFunc: fastPath('AvgPoolGrad', avgPoolGradHeap), replace: true },
+  { kernelName: 'Sum', kernelFunc: fastPath('Sum', sumHeap), replace: true },
+  { kernelName: 'Transpose', kernelFunc: fastPath('Transpose', transposeHeap), replace: true },
+  { kernelName: 'Identity', kernelFunc: fastPath('Identity', identityShared), replace: true },
+  { kernelName: 'Cast', kernelFunc: fastPath('Cast', castSameType), replace: true },
 ];
 
 const layered = new WeakSet<tf.KernelFunc>();
@@ -263,8 +317,14 @@ export function registerWasmGradKernels(): string[] {
   for (const k of KERNELS) {
     const existing = tf.getKernel(k.kernelName, 'wasm');
     if (existing !== undefined && (!k.replace || existing.kernelFunc === k.kernelFunc || layered.has(existing.kernelFunc))) continue;
-    if (existing !== undefined) tf.unregisterKernel(k.kernelName, 'wasm');
-    tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc });
+    if (existing !== undefined) {
+      tf.unregisterKernel(k.kernelName, 'wasm');
+      previous.set(k.kernelName, existing.kernelFunc);
+    }
+    // tfjs-wasm's kernels bind their wasm functions in a setupFunc that the engine calls when the
+    // backend is set: ours keeps the replaced kernel's, so that its fallback is bound too.
+    const { setupFunc, disposeFunc } = existing ?? {};
+    tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc, setupFunc, disposeFunc });
     added.push(k.kernelName);
   }
   return added;

@@ -6,10 +6,12 @@
  *
  * tf.matMul's own gradient asks for transposeA/transposeB products, which tfjs-wasm 4.22 runs
  * ~10× slower than transpose + a plain product (bench/notes/2026-11-29-round1-kernels.md: nmnist-mlp's ∂W shape,
- * 5.8 s vs 0.52 s). A registered kernel with a registered gradient, so that each input's gradient
+ * 5.8 s vs 0.52 s). When the native kernels (onnxruntime-node) run ∂x, W is not transposed:
+ * their Gemm takes transposeB at no cost. A registered kernel with a registered gradient, so that each input's gradient
  * is computed only when something needs it (a first layer's ∂x is never computed).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { runsNatively } from '../backend/native/nativeKernels.ts';
 
 export const DENSE_MATMUL = 'SpikeloopDenseMatMul';
 
@@ -53,8 +55,12 @@ function register(): void {
     gradFunc: (dy, saved) => {
       const [x, W] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
+      // The native Gemm takes transposeB as a flag at no cost, so ∂x makes no transposed copy of W
+      // there; its transposeA was slower than an explicit transpose (16 vs 7 ms on cifar-conv's
+      // 4096×160·160×256, bench/notes/2026-12-02d-cifarspeed.md), so ∂W keeps the transpose.
+      const nativeTransB = runsNatively('BatchMatMul', [g.shape, W.shape], { transposeB: true });
       return {
-        x: () => tf.matMul(g, tf.transpose(W)),
+        x: () => (nativeTransB ? tf.matMul(g, W, false, true) : tf.matMul(g, tf.transpose(W))),
         W: () => tf.matMul(tf.transpose(x), g),
       };
     },

@@ -27,7 +27,7 @@ import { resolveThreads } from '../backend/engineOptions.ts';
 import { packagePath } from '../util/packageRoot.ts';
 
 /** The kernels whose calls are split between threads (their shared builds are loaded in every worker). */
-const POOL_MODULES = ['lifScan', 'pspScan', 'optimizer', 'spikeDense', 'alifScan'] as const;
+const POOL_MODULES = ['lifScan', 'pspScan', 'optimizer', 'spikeDense', 'alifScan', 'avgPool', 'layout'] as const;
 
 // The control block (Int32 indices): the job's wake-up number, the claim word (bits 0–9: next
 // chunk, bits 10–19: chunk count), chunks done, function, arguments per chunk, error flag.

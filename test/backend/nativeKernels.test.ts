@@ -1,8 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, nativeKernelStatus } from '../../src/backend/index.ts';
-import { conv2dBackpropFilterPlan, conv2dPlan } from '../../src/backend/native/convGraphs.ts';
-import { installNativeKernels, uninstallNativeKernels } from '../../src/backend/native/nativeKernels.ts';
+import {
+  conv2dBackpropFilterPlan,
+  conv2dBackpropInputConvPlan,
+  conv2dBackpropInputPlan,
+  conv2dPlan,
+  type ConvPlan,
+} from '../../src/backend/native/convGraphs.ts';
+import { conv2dBackpropFilterIm2colPlan } from '../../src/backend/native/im2colGraphs.ts';
+import { installNativeKernels, nativePlan, runsNatively, uninstallNativeKernels } from '../../src/backend/native/nativeKernels.ts';
+import { denseMatMul } from '../../src/kernels/denseMatMul.ts';
 import { loadOrtRuntime, type OrtRuntime } from '../../src/backend/native/ortRuntime.ts';
 import { createRng } from '../../src/util/random.ts';
 
@@ -111,9 +119,9 @@ describe('native conv kernels (onnxruntime-node) on the wasm backend', () => {
     const yShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
     const attrs = { strides: c.stride, pad: c.pad };
     const routes = {
-      Conv2D: conv2dPlan(c.x, filterShape, attrs) !== undefined,
+      Conv2D: nativePlan('Conv2D', [c.x, filterShape], attrs) !== undefined,
       Conv2DBackpropInput: true,
-      Conv2DBackpropFilter: conv2dBackpropFilterPlan(c.x, yShape, { ...attrs, filterShape }) !== undefined,
+      Conv2DBackpropFilter: nativePlan('Conv2DBackpropFilter', [c.x, yShape], { ...attrs, filterShape }) !== undefined,
     };
     for (const [name, isNative] of Object.entries(routes) as Array<[keyof typeof routes, boolean]>) {
       const route = isNative ? 'native' : 'fallback';
@@ -122,6 +130,41 @@ describe('native conv kernels (onnxruntime-node) on the wasm backend', () => {
     ['forward', 'dx', 'dW'].forEach((name, j) => {
       expect(maxRelDiff(native[j]!, wasm[j]!), name).toBeLessThan(1e-5);
     });
+  });
+
+  it.for(
+    CASES.map((c, i) => ({
+      c,
+      i,
+      label: `x ${c.x.join('×')}, k ${c.k.join('×')}, stride ${c.stride.join('×')}, pad ${JSON.stringify(c.pad)}`,
+    })),
+  )('each graph (im2col, transposing Conv, ConvTranspose) equals the wasm kernels where it covers the call ($label)', ({ c, i }, ctx) => {
+    if (!runtime) return ctx.skip(SKIP);
+    uninstallNativeKernels();
+    const [y, dx, dw] = convTriple(c, 200 + i);
+    const filterShape = [...c.k, c.x[3], c.co];
+    const yShape = tf.backend_util.computeConv2DInfo(c.x, filterShape as [number, number, number, number], c.stride, 1, c.pad).outShape;
+    const attrs = { strides: c.stride, pad: c.pad };
+    // the same seeded inputs as convTriple
+    const [x, w, g] = tf.tidy(() =>
+      [random(c.x, 200 + i), random(filterShape, 201 + i), random(yShape, 202 + i)].map((t) => t.dataSync() as Float32Array),
+    );
+    const run = (plan: ConvPlan | undefined, inputs: Float32Array[], want: Float32Array, what: string): boolean => {
+      if (!plan) return false;
+      const out = new Float32Array(want.length);
+      runtime.run(plan.graph, inputs, out);
+      expect(maxRelDiff(out, want), what).toBeLessThan(1e-5);
+      return true;
+    };
+    const ran = [
+      run(conv2dPlan(c.x, filterShape, attrs), [x!, w!], y!, 'forward, Conv'),
+      run(conv2dBackpropFilterIm2colPlan(c.x, yShape, { ...attrs, filterShape }), [x!, g!], dw!, 'dW, im2col'),
+      run(conv2dBackpropFilterPlan(c.x, yShape, { ...attrs, filterShape }), [x!, g!], dw!, 'dW, Conv'),
+      run(conv2dBackpropInputPlan(yShape, filterShape, { ...attrs, inputShape: c.x }), [g!, w!], dx!, 'dx, ConvTranspose'),
+      run(conv2dBackpropInputConvPlan(yShape, filterShape, { ...attrs, inputShape: c.x }), [g!, w!], dx!, 'dx, Conv'),
+    ];
+    // im2col covers every case here (no negative padding)
+    expect(ran[1]).toBe(true);
   });
 
   it('the gradients of tf.conv2d through autograd equal the wasm ones', (ctx) => {
@@ -181,6 +224,59 @@ describe('native matMul (onnxruntime-node Gemm) on the wasm backend', () => {
       expect(maxRelDiff(native, wasm)).toBeLessThan(1e-5);
     },
   );
+});
+
+describe('denseMatMul on the native kernels', () => {
+  it('takes ∂x as a native product with transposeB, with the same gradients', (ctx) => {
+    if (!runtime) return ctx.skip(SKIP);
+    const grads = () =>
+      tf.tidy(() => {
+        const x = random([160, 300], 21) as tf.Tensor2D;
+        const w = random([300, 70], 22) as tf.Tensor2D;
+        const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(denseMatMul(a as tf.Tensor2D, b as tf.Tensor2D))))([
+          x,
+          w,
+        ]);
+        return [gx!.dataSync() as Float32Array, gw!.dataSync() as Float32Array];
+      });
+    uninstallNativeKernels();
+    expect(
+      runsNatively(
+        'BatchMatMul',
+        [
+          [160, 70],
+          [300, 70],
+        ],
+        { transposeB: true },
+      ),
+    ).toBe(false);
+    const wasm = grads();
+    installNativeKernels(runtime);
+    expect(
+      runsNatively(
+        'BatchMatMul',
+        [
+          [160, 70],
+          [300, 70],
+        ],
+        { transposeB: true },
+      ),
+    ).toBe(true);
+    expect(
+      runsNatively(
+        'BatchMatMul',
+        [
+          [16, 7],
+          [30, 7],
+        ],
+        { transposeB: true },
+      ),
+    ).toBe(false); // too small: wasm
+    const native = grads();
+    uninstallNativeKernels();
+    expect(maxRelDiff(native[0]!, wasm[0]!)).toBeLessThan(1e-5);
+    expect(maxRelDiff(native[1]!, wasm[1]!)).toBeLessThan(1e-5);
+  });
 });
 
 describe('native conv graphs', () => {

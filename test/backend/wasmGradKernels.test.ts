@@ -159,6 +159,25 @@ describe('wasm training kernels', () => {
     await expectSameGrads(inputs, f, [0, 2]);
   });
 
+  it('Identity and a same-type Cast share the data: the copy outlives its source, and no buffer leaks', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory();
+    const x = tf.tensor([1.5, -2, 3], [3]);
+    const c = tf.clone(x);
+    const k = tf.cast(x, 'float32');
+    const f = tf.tensor([1.7, -2.2], [2]);
+    const i = tf.cast(f, 'int32');
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers + 3); // x's, shared by c and k; f's; i's
+    f.dispose();
+    x.dispose();
+    expect(Array.from(c.dataSync())).toEqual([1.5, -2, 3]);
+    expect(Array.from(k.dataSync())).toEqual([1.5, -2, 3]);
+    expect(Array.from(i.dataSync())).toEqual([1, -2]);
+    tf.dispose([c, k, i]);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+  });
+
   it('does not leak tensors or wasm buffers in the registered kernels', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor(randomArray(2 * 6 * 6 * 3, 9), [2, 6, 6, 3]) as tf.Tensor4D;

@@ -4,7 +4,8 @@
  * in and out; the padding is tfjs's own (`computeConv2DInfo`), written out explicitly.
  *
  *   Conv2D                y = conv(x, w)                                     → Conv
- *   Conv2DBackpropInput   dx = the adjoint of conv in x, applied to dy       → ConvTranspose
+ *   Conv2DBackpropInput   dx = the adjoint of conv in x, applied to dy       → ConvTranspose, or at
+ *                         stride 1 a Conv of dy with the filter flipped and in/out swapped
  *   Conv2DBackpropFilter  dW[kh, kw, ci, co] = Σ_{b,oh,ow} xpad[b, oh·sh + kh, ow·sw + kw, ci] · dy[b, oh, ow, co]
  *                         = a Conv of xᵀ [Ci, B, H, W] with dyᵀ [Co, B, OH, OW] as the filter,
  *                           dilated by the stride: output [Ci, Co, KH, KW]  → Conv
@@ -189,6 +190,49 @@ export function conv2dBackpropFilterPlan(
         },
         // [Ci, Co, KH, KW] → [KH, KW, Ci, Co]
         { op: 'Transpose', inputs: ['dwt'], outputs: ['dw'], attrs: { perm: [2, 3, 0, 1] } },
+      ],
+    },
+  };
+}
+
+/**
+ * Conv2DBackpropInput at stride 1 as a forward Conv: dx is the correlation of dy, padded by
+ * K − 1 − pad, with the filter flipped in space and its in/out channels swapped. ORT runs this
+ * ~1.5–2× faster than the ConvTranspose above on cifar-conv's conv2
+ * (bench/notes/2026-12-02d-cifarspeed.md). Inputs (dy, filter).
+ */
+export function conv2dBackpropInputConvPlan(
+  dyShape: readonly number[],
+  filterShape: readonly number[],
+  a: ConvAttrs & { inputShape: readonly number[] },
+): ConvPlan | undefined {
+  const c = info(shape4(a.inputShape), shape4(filterShape), a);
+  if (!c || c.dilationHeight !== 1 || c.dilationWidth !== 1 || c.strideHeight !== 1 || c.strideWidth !== 1) return undefined;
+  const [top, left, bottom, right] = pads(c) as [number, number, number, number];
+  const KH = c.filterHeight;
+  const KW = c.filterWidth;
+  const p = [KH - 1 - top, KW - 1 - left, KH - 1 - bottom, KW - 1 - right];
+  if (p.some((v) => v < 0)) return undefined;
+  const rev = (n: number): number[] => Array.from({ length: n }, (_, i) => n - 1 - i);
+  const outShape = [...a.inputShape];
+  return {
+    outShape,
+    graph: {
+      inputs: [
+        { name: 'dy', shape: dyShape },
+        { name: 'w', shape: filterShape },
+      ],
+      outputs: [{ name: 'dx', shape: outShape }],
+      nodes: [
+        { op: 'Transpose', inputs: ['dy'], outputs: ['dyt'], attrs: { perm: NHWC_TO_NCHW } },
+        // [KH, KW, Ci, Co] → [Ci, Co, KH, KW], then reversed along KH and KW
+        { op: 'Transpose', inputs: ['w'], outputs: ['wt'], attrs: { perm: [2, 3, 0, 1] } },
+        { op: 'Constant', inputs: [], outputs: ['rh'], attrs: { value_ints: rev(KH) } },
+        { op: 'Constant', inputs: [], outputs: ['rw'], attrs: { value_ints: rev(KW) } },
+        { op: 'Gather', inputs: ['wt', 'rh'], outputs: ['wf1'], attrs: { axis: 2 } },
+        { op: 'Gather', inputs: ['wf1', 'rw'], outputs: ['wf'], attrs: { axis: 3 } },
+        { op: 'Conv', inputs: ['dyt', 'wf'], outputs: ['dxt'], attrs: { kernel_shape: [KH, KW], pads: p } },
+        { op: 'Transpose', inputs: ['dxt'], outputs: ['dx'], attrs: { perm: NCHW_TO_NHWC } },
       ],
     },
   };

@@ -11,7 +11,15 @@
  * compare them in one process.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilterPlan, conv2dBackpropInputPlan, conv2dPlan, type ConvAttrs, type ConvPlan } from './convGraphs.ts';
+import {
+  conv2dBackpropFilterPlan,
+  conv2dBackpropInputConvPlan,
+  conv2dBackpropInputPlan,
+  conv2dPlan,
+  type ConvAttrs,
+  type ConvPlan,
+} from './convGraphs.ts';
+import { conv2dBackpropFilterIm2colPlan } from './im2colGraphs.ts';
 import { batchMatMulPlan, type MatMulAttrs, type MatMulPlan } from './matMulGraphs.ts';
 import type { OrtRuntime } from './ortRuntime.ts';
 import { markLayeredKernel } from '../wasmGradKernels.ts';
@@ -32,13 +40,20 @@ const KERNELS = {
   },
   Conv2DBackpropInput: {
     inputs: ['dy', 'filter'],
-    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) =>
-      conv2dBackpropInputPlan(s[0]!, s[1]!, a as unknown as ConvAttrs & { inputShape: number[] }),
+    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) => {
+      const b = a as unknown as ConvAttrs & { inputShape: number[] };
+      return conv2dBackpropInputConvPlan(s[0]!, s[1]!, b) ?? conv2dBackpropInputPlan(s[0]!, s[1]!, b);
+    },
   },
+  // im2col + one GEMM in NHWC (im2colGraphs.ts) where it covers the call, else ORT's Conv between
+  // transposes (convGraphs.ts). For the forward and the input gradient ORT's Conv was as fast or
+  // faster than im2col (bench/notes/2026-12-02d-cifarspeed.md).
   Conv2DBackpropFilter: {
     inputs: ['x', 'dy'],
-    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) =>
-      conv2dBackpropFilterPlan(s[0]!, s[1]!, a as unknown as ConvAttrs & { filterShape: number[] }),
+    plan: (s: number[][], a: ConvAttrs & Record<string, unknown>) => {
+      const b = a as unknown as ConvAttrs & { filterShape: number[] };
+      return conv2dBackpropFilterIm2colPlan(s[0]!, s[1]!, b) ?? conv2dBackpropFilterPlan(s[0]!, s[1]!, b);
+    },
   },
   BatchMatMul: {
     inputs: ['a', 'b'],
@@ -48,6 +63,15 @@ const KERNELS = {
 
 export type NativeKernelName = keyof typeof KERNELS;
 export const NATIVE_KERNEL_NAMES = Object.keys(KERNELS) as NativeKernelName[];
+
+/** The graph that kernel `name` runs for inputs of these shapes (in its input order), or undefined when it falls back. */
+export function nativePlan(
+  name: NativeKernelName,
+  shapes: number[][],
+  attrs: ConvAttrs & Record<string, unknown>,
+): ConvPlan | MatMulPlan | undefined {
+  return KERNELS[name].plan(shapes, attrs);
+}
 
 interface Installed {
   runtime: OrtRuntime;
@@ -135,6 +159,19 @@ export function uninstallNativeKernels(): void {
     if (prev) tf.registerKernel(prev);
   }
   installed = undefined;
+}
+
+/**
+ * Whether a call of kernel `name` with inputs of these shapes would run natively now: the native
+ * kernels are installed on the active 'wasm' backend and their graphs cover the call. Lets an op
+ * choose a form that is cheap natively but slow on wasm (a matMul with transposed operands).
+ */
+export function runsNatively(name: NativeKernelName, shapes: number[][], attrs: Record<string, unknown>): boolean {
+  return (
+    installed !== undefined &&
+    tf.getBackend() === 'wasm' &&
+    KERNELS[name].plan(shapes, attrs as ConvAttrs & Record<string, unknown>) !== undefined
+  );
 }
 
 /** The installed runtime and per-kernel call counts, or undefined when the native kernels are off. */

@@ -8,7 +8,7 @@
  * kernel (src/backend/wasmGradKernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapMemory, heapModule, type WasmHeapBackend } from './heapModule.ts';
+import { heapMemory, heapModule, heapOffset, isWasmHeap } from './heapModule.ts';
 import { ELEMENTWISE_PER_THREAD, parallelFor } from './kernelPool.ts';
 
 interface AvgPoolAsm {
@@ -68,16 +68,6 @@ export function avgPoolPlan(xShape: readonly number[], a: PoolAttrs): AvgPoolPla
   };
 }
 
-function isWasmHeap(backend: unknown): backend is WasmHeapBackend {
-  const b = backend as Partial<WasmHeapBackend>;
-  return typeof b.makeOutput === 'function' && b.dataIdMap !== undefined && b.wasm !== undefined;
-}
-
-function offsetOf(backend: WasmHeapBackend, t: tf.TensorInfo): number | undefined {
-  const o = backend.dataIdMap.get(t.dataId)?.memoryOffset;
-  return o === null || o === undefined ? undefined : o;
-}
-
 /**
  * Runs one of the two kernels: allocates the output on the heap, then splits `rows` rows of
  * `floatsPerRow` input floats each between the kernel threads.
@@ -94,11 +84,11 @@ function run(
   if (!isWasmHeap(backend) || src.dtype !== 'float32') return undefined;
   const asm = avgPoolKernel(backend);
   const memory = heapMemory(backend);
-  if (!asm || !memory || offsetOf(backend, src) === undefined) return undefined;
+  if (!asm || !memory || heapOffset(backend, src) === undefined) return undefined;
   const out = backend.makeOutput(outShape, 'float32');
   // offsets after the allocation (which may have moved the heap)
-  const from = offsetOf(backend, src)!;
-  const to = offsetOf(backend, out)!;
+  const from = heapOffset(backend, src)!;
+  const to = heapOffset(backend, out)!;
   const s = Math.fround(1 / (p.KH * p.KW));
   const minRows = Math.ceil(ELEMENTWISE_PER_THREAD / Math.max(1, floatsPerRow));
   parallelFor(memory, 'avgPool', fn, asm[fn], rows, minRows, 1, (r0, r1) => [r0, r1, p.H, p.W, p.C, p.KH, p.KW, from, to, s]);

@@ -18,7 +18,7 @@ export interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-function isWasmHeap(backend: unknown): backend is WasmHeapBackend {
+export function isWasmHeap(backend: unknown): backend is WasmHeapBackend {
   const b = backend as Partial<WasmHeapBackend>;
   return typeof b.makeOutput === 'function' && b.dataIdMap !== undefined && b.wasm !== undefined;
 }
@@ -30,7 +30,7 @@ export function wasmHeapBackend(): WasmHeapBackend | undefined {
 }
 
 /** Byte offset of a tensor's values on the heap; undefined when it has none (e.g. not uploaded). */
-export function heapOffset(backend: WasmHeapBackend, t: tf.Tensor): number | undefined {
+export function heapOffset(backend: WasmHeapBackend, t: { dataId: object }): number | undefined {
   const o = backend.dataIdMap.get(t.dataId)?.memoryOffset;
   return o === null || o === undefined ? undefined : o;
 }

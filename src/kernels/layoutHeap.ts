@@ -15,7 +15,7 @@
  * (src/backend/wasmGradKernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapMemory, heapModule, type WasmHeapBackend } from './heapModule.ts';
+import { heapMemory, heapModule, heapOffset, isWasmHeap } from './heapModule.ts';
 import { ELEMENTWISE_PER_THREAD, parallelFor } from './kernelPool.ts';
 
 interface LayoutAsm {
@@ -79,16 +79,6 @@ export function transposePlan(shape: readonly number[], perm: readonly number[])
   return undefined;
 }
 
-function isWasmHeap(backend: unknown): backend is WasmHeapBackend {
-  const b = backend as Partial<WasmHeapBackend>;
-  return typeof b.makeOutput === 'function' && b.dataIdMap !== undefined && b.wasm !== undefined;
-}
-
-function offsetOf(backend: WasmHeapBackend, t: tf.TensorInfo): number | undefined {
-  const o = backend.dataIdMap.get(t.dataId)?.memoryOffset;
-  return o === null || o === undefined ? undefined : o;
-}
-
 /** Allocates the output, then runs fn over [0, total) split between the kernel threads. */
 function run(
   backend: unknown,
@@ -103,11 +93,11 @@ function run(
   if (!isWasmHeap(backend)) return undefined;
   const asm = layoutKernel(backend);
   const memory = heapMemory(backend);
-  if (!asm || !memory || offsetOf(backend, src) === undefined) return undefined;
+  if (!asm || !memory || heapOffset(backend, src) === undefined) return undefined;
   const out = backend.makeOutput(outShape, src.dtype);
   // offsets after the allocation (which may have moved the heap)
-  const x = offsetOf(backend, src)!;
-  const y = offsetOf(backend, out)!;
+  const x = heapOffset(backend, src)!;
+  const y = heapOffset(backend, out)!;
   parallelFor(memory, 'layout', fn, asm[fn], total, minChunk, align, (a, b) => args(a, b, x, y));
   return out;
 }

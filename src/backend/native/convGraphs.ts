@@ -44,7 +44,8 @@ const NCHW_TO_NHWC = [0, 2, 3, 1];
 /** [KH, KW, Ci, Co] → [Co, Ci, KH, KW] */
 const HWIO_TO_OIHW = [3, 2, 0, 1];
 
-function info(xShape: Shape4, filterShape: Shape4, a: ConvAttrs): tf.backend_util.Conv2DInfo | undefined {
+/** tfjs's conv geometry for NHWC data, or undefined for NCHW data and empty tensors. */
+export function convInfo(xShape: Shape4, filterShape: Shape4, a: ConvAttrs): tf.backend_util.Conv2DInfo | undefined {
   if (a.dataFormat === 'NCHW') return undefined;
   if ([...xShape, ...filterShape].some((d) => d <= 0)) return undefined;
   return tf.backend_util.computeConv2DInfo(
@@ -71,7 +72,7 @@ const shape4 = (s: readonly number[]): Shape4 => {
 
 /** Conv2D: inputs (x, filter). */
 export function conv2dPlan(xShape: readonly number[], filterShape: readonly number[], a: ConvAttrs): ConvPlan | undefined {
-  const c = info(shape4(xShape), shape4(filterShape), a);
+  const c = convInfo(shape4(xShape), shape4(filterShape), a);
   if (!c || c.outHeight <= 0 || c.outWidth <= 0 || pads(c).some((p) => p < 0)) return undefined;
   if (c.inChannels < MIN_NATIVE_IN_CHANNELS) return undefined;
   const outShape = [c.batchSize, c.outHeight, c.outWidth, c.outChannels];
@@ -109,7 +110,7 @@ export function conv2dBackpropInputPlan(
   filterShape: readonly number[],
   a: ConvAttrs & { inputShape: readonly number[] },
 ): ConvPlan | undefined {
-  const c = info(shape4(a.inputShape), shape4(filterShape), a);
+  const c = convInfo(shape4(a.inputShape), shape4(filterShape), a);
   if (!c || c.dilationHeight !== 1 || c.dilationWidth !== 1) return undefined;
   if (dyShape.join() !== [c.batchSize, c.outHeight, c.outWidth, c.outChannels].join()) return undefined;
   const [top, left, bottom, right] = pads(c);
@@ -155,7 +156,7 @@ export function conv2dBackpropFilterPlan(
   dyShape: readonly number[],
   a: ConvAttrs & { filterShape: readonly number[] },
 ): ConvPlan | undefined {
-  const c = info(shape4(xShape), shape4(a.filterShape), a);
+  const c = convInfo(shape4(xShape), shape4(a.filterShape), a);
   if (!c || c.dilationHeight !== 1 || c.dilationWidth !== 1) return undefined;
   if (dyShape.join() !== [c.batchSize, c.outHeight, c.outWidth, c.outChannels].join()) return undefined;
   const { top, left } = c.padInfo;
@@ -206,7 +207,7 @@ export function conv2dBackpropInputConvPlan(
   filterShape: readonly number[],
   a: ConvAttrs & { inputShape: readonly number[] },
 ): ConvPlan | undefined {
-  const c = info(shape4(a.inputShape), shape4(filterShape), a);
+  const c = convInfo(shape4(a.inputShape), shape4(filterShape), a);
   if (!c || c.dilationHeight !== 1 || c.dilationWidth !== 1 || c.strideHeight !== 1 || c.strideWidth !== 1) return undefined;
   const [top, left, bottom, right] = pads(c) as [number, number, number, number];
   const KH = c.filterHeight;

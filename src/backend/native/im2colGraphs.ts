@@ -19,24 +19,15 @@
  * cover; nativeKernels.ts then tries the transposing graph of convGraphs.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ConvAttrs, ConvPlan } from './convGraphs.ts';
+import { convInfo, type ConvAttrs, type ConvPlan } from './convGraphs.ts';
 import type { OnnxNode } from './onnxModel.ts';
 
 type Shape4 = [number, number, number, number];
 
 function info(xShape: readonly number[], filterShape: readonly number[], a: ConvAttrs): tf.backend_util.Conv2DInfo | undefined {
-  if (a.dataFormat === 'NCHW' || xShape.length !== 4 || filterShape.length !== 4) return undefined;
-  if ([...xShape, ...filterShape].some((d) => d <= 0)) return undefined;
-  const c = tf.backend_util.computeConv2DInfo(
-    xShape as Shape4,
-    filterShape as Shape4,
-    a.strides,
-    a.dilations ?? 1,
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  if (xShape.length !== 4 || filterShape.length !== 4) return undefined;
+  const c = convInfo(xShape as Shape4, filterShape as Shape4, a);
+  if (!c) return undefined;
   if (c.dilationHeight !== 1 || c.dilationWidth !== 1 || c.outHeight <= 0 || c.outWidth <= 0) return undefined;
   const { top, left, bottom, right } = c.padInfo;
   if (top < 0 || left < 0 || bottom < 0 || right < 0) return undefined;

@@ -41,6 +41,7 @@ import {
   evaluateActor,
   policyActor,
   teacherRollouts,
+  type Actor,
   type BoxAction,
   type EpisodeOutcome,
   type Trajectory,
@@ -412,19 +413,37 @@ function daggerRounds(
   }
 }
 
-/** The held-out score of a round: `controllerScore` on seeds 20000+, averaged over the score conditions (default: the training conditions). */
-function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
-  const { o, envId } = ctx;
-  const conditions =
-    o.scorePerturbations.length > 0 ? o.scorePerturbations : o.trainPerturbations.length > 0 ? o.trainPerturbations : ['none'];
-  const scores = conditions.map((p) =>
-    controllerScore(
+/** The conditions held-out scores run under: the scoring conditions, else the training conditions, else nominal. */
+export function scoreConditions(o: Pick<RecipeOptions, 'scorePerturbations' | 'trainPerturbations'>): string[] {
+  if (o.scorePerturbations.length > 0) return [...o.scorePerturbations];
+  return o.trainPerturbations.length > 0 ? [...o.trainPerturbations] : ['none'];
+}
+
+/**
+ * `controllerScore` of an actor on `episodes` held-out episodes (seeds `firstSeed`…) under each of
+ * `scoreConditions(o)`: per condition, and their mean (the number rounds and restarts are judged by).
+ */
+export function heldOutScore(
+  envId: string,
+  actor: Actor,
+  o: Pick<RecipeOptions, 'scorePerturbations' | 'trainPerturbations' | 'scoreMetric' | 'scoreFailurePenalty'>,
+  firstSeed: number,
+  episodes: number,
+): { score: number; conditions: Record<string, number> } {
+  const conditions: Record<string, number> = {};
+  for (const p of scoreConditions(o))
+    conditions[p] = controllerScore(
       o.scoreMetric,
-      evaluateActor(envId, policyActor(policy), o.scoreEpisodes, 20_000 + 1000 * o.seed, p === 'none' ? undefined : p),
+      evaluateActor(envId, actor, episodes, firstSeed, p === 'none' ? undefined : p),
       o.scoreFailurePenalty,
-    ),
-  );
-  return scores.reduce((a, b) => a + b, 0) / scores.length;
+    );
+  const vals = Object.values(conditions);
+  return { score: vals.reduce((a, b) => a + b, 0) / vals.length, conditions };
+}
+
+/** The held-out score of a round: `heldOutScore` on seeds 20000 + 1000·seed. */
+function roundScore(ctx: RecipeContext, policy: SpikingPolicy): number {
+  return heldOutScore(ctx.envId, policyActor(policy), ctx.o, 20_000 + 1000 * ctx.o.seed, ctx.o.scoreEpisodes).score;
 }
 
 function initialSteps(o: RecipeOptions): number {

@@ -90,6 +90,21 @@ export interface RecipeOptions {
    * held-out episode a success, and a saturated score cannot tell the rounds apart.
    */
   scorePerturbations: string[];
+  /**
+   * Independent training runs (seeds seed, seed+1, …, seed+restarts−1), of which the one with the
+   * best selection score is kept (`spikeloop train-controller`, agents/restarts.ts). The selection
+   * score is the round score's metric, penalty and conditions on `selectionEpisodes` fresh held-out
+   * episodes per condition (seeds 70000+, the same for every run): a kept round's own score has
+   * been maximised over the rounds and is biased upwards. 1 = a single run. The training cost is
+   * `restarts` × the budget.
+   */
+  restarts: number;
+  selectionEpisodes: number;
+  /**
+   * Conditions of the selection score; empty = the round score's (`scoreConditions`). A recipe may
+   * choose among runs by a condition its rounds are not scored under, e.g. an action delay.
+   */
+  selectionPerturbations: string[];
   /** Quantile of the data that sets each population range (and 1 − it), and how much wider to make it. */
   rangeQuantile: number;
   rangeMargin: number;
@@ -198,6 +213,9 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   scoreMetric: 'return',
   scoreFailurePenalty: 0,
   scorePerturbations: [] as string[],
+  restarts: 1,
+  selectionEpisodes: 20,
+  selectionPerturbations: [] as string[],
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
   clockHz: 0,
@@ -355,6 +373,14 @@ export const recipeSectionSchema = z
       })
       .strict()
       .partial(),
+    restarts: z
+      .object({
+        count: posInt(),
+        episodes: posInt(),
+        perturbations: perturbationList(),
+      })
+      .strict()
+      .partial(),
   })
   .strict()
   .partial();
@@ -425,6 +451,9 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   scoreMetric: ['scoring', 'metric'],
   scoreFailurePenalty: ['scoring', 'failurePenalty'],
   scorePerturbations: ['scoring', 'perturbations'],
+  restarts: ['restarts', 'count'],
+  selectionEpisodes: ['restarts', 'episodes'],
+  selectionPerturbations: ['restarts', 'perturbations'],
 });
 
 /** Every recipe option's name (the flat `RecipeOptions` fields but `env`), in config order. */

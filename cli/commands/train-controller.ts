@@ -4,7 +4,8 @@
  * (checkpoint + controller.json) into --out. Recipe options come from, lowest first: the defaults,
  * the env's built-in preset (configs/controllers/), `--config FILE`, then the flags.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { initBackend, parseBackendName } from '../../src/backend/index.ts';
 import { resolveEnvId } from '../../envs/index.ts';
 import { loadUserModules, USER_MODULE_HELP, USER_MODULE_OPTIONS, userModuleFiles } from '../userModules.ts';
@@ -15,6 +16,7 @@ import type { LabelKind } from '../../agents/controller.ts';
 import { readResumeState, resolveControllerDir, type ResumeState } from '../../agents/controllerFolder.ts';
 import { envOption, intOption, labelOption, parseCommand } from '../options.ts';
 import { trainProgress } from '../trainProgress.ts';
+import { trainRestarts } from '../restartRuns.ts';
 
 export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
 
@@ -30,6 +32,9 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --seed S              seed of rollouts, init and batches (default 1)
   --budget N            optimiser steps in total (default: the env's preset)
   --rounds N            DAgger rounds at most (default: the env's preset)
+  --restarts N          train N runs (seeds S … S+N−1) and keep the one with the best score on
+                        fresh held-out episodes (default: the env's preset; walker 5)
+  --workers W           restart runs at a time, each its own process (default: the cores)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
   --demos FILE          train from recorded episodes (.jsonl or .csv, see spikeloop record) by
                         behaviour cloning; DAgger rounds follow only when the env has a teacher
@@ -49,6 +54,8 @@ const OPTIONS = {
   seed: { type: 'string' },
   budget: { type: 'string' },
   rounds: { type: 'string' },
+  restarts: { type: 'string' },
+  workers: { type: 'string' },
   backend: { type: 'string' },
   demos: { type: 'string' },
   ...USER_MODULE_OPTIONS,
@@ -88,15 +95,23 @@ export function outFolderPolicy(
 }
 
 /** The recipe options the flags set (each only when given): they override the config file's. */
-function flagOverrides(values: { label?: string; seed?: string; budget?: string; rounds?: string }): Partial<RecipeOptions> {
+function flagOverrides(values: {
+  label?: string;
+  seed?: string;
+  budget?: string;
+  rounds?: string;
+  restarts?: string;
+}): Partial<RecipeOptions> {
   const seed = intOption('seed', values.seed, 0);
   const budget = intOption('budget', values.budget, 1);
   const rounds = intOption('rounds', values.rounds, 0);
+  const restarts = intOption('restarts', values.restarts, 1);
   return {
     ...(values.label !== undefined ? { label: labelOption(values.label) } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(budget !== undefined ? { budget } : {}),
     ...(rounds !== undefined ? { daggerRounds: rounds } : {}),
+    ...(restarts !== undefined ? { restarts } : {}),
   };
 }
 
@@ -123,8 +138,30 @@ export async function run(argv: string[]): Promise<number> {
   const backend = values.backend !== undefined ? parseBackendName(values.backend, '--backend') : undefined;
   const out = values.out ?? join('runs', 'controllers', `${env}-${label}`);
   const resume = outFolderPolicy(out, values.resume === true, values.overwrite === true, resolveEnvId(env), label);
+  const workers = intOption('workers', values.workers, 1) ?? availableParallelism();
   await initBackend(backend ? { backend } : {});
   console.log(`spikeloop train-controller: ${resolveEnvId(env)}, ${label} labels → ${out}`);
+  if (resolved.restarts > 1) {
+    if (resume) throw new Error('--resume continues one controller; it cannot be combined with restarts (pass --restarts 1)');
+    const childFlags = [
+      ...(backend ? ['--backend', backend] : []),
+      ...(values.demos !== undefined ? ['--demos', resolve(values.demos)] : []),
+      ...[...config.modules, ...userModuleFiles(values)].flatMap((f) => ['--env-module', resolve(f)]),
+    ];
+    const { records, chosen } = await trainRestarts({
+      recipe: { ...resolved, env: resolveEnvId(env) },
+      out,
+      workers,
+      childFlags,
+      log: (l) => console.log(`  ${l}`),
+    });
+    const seconds = records.reduce((a, r) => a + r.seconds, 0);
+    console.log(
+      `spikeloop train-controller: kept seed ${chosen.seed} of ${records.length} (selection score ${chosen.score.toFixed(2)}), ${(records.length * resolved.budget).toLocaleString('en-US')} optimiser steps, ${seconds.toFixed(1)} s of training in all; controller in ${out}`,
+    );
+    console.log(`  evaluate: spikeloop eval --checkpoint ${out}`);
+    return 0;
+  }
   const progress = trainProgress();
   let result: ReturnType<typeof trainController>;
   try {

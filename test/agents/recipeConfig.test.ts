@@ -115,6 +115,10 @@ const ADDED_DEFAULTS = {
   scoreFailurePenalty: 0,
   teacherGain: 1,
   actionGain: 1,
+  // 2026-12-02e: one run unless a preset asks for restarts (agents/restarts.ts)
+  restarts: 1,
+  selectionEpisodes: 20,
+  selectionPerturbations: [],
 };
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's

@@ -1,0 +1,81 @@
+/**
+ * `train-controller` with `recipe.restarts` > 1: each restart is a child `spikeloop train-controller`
+ * process (one seed, its own folder under `<out>.restarts/`), `workers` at a time, each on one
+ * kernel thread when they share the machine; the parent scores each finished run on the selection
+ * episodes (agents/restarts.ts) while the others train, then writes the best one into `out`.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packagePath } from '../src/util/packageRoot.ts';
+import { recipeSectionOf, type RecipeOptions } from '../agents/recipeConfig.ts';
+import { adoptRestart, bestRestart, restartRecord, restartSeeds, type RestartRecord } from '../agents/restarts.ts';
+
+export interface RestartRunOptions {
+  /** The resolved recipe (env = the env id). */
+  recipe: RecipeOptions;
+  out: string;
+  /** Runs at a time. */
+  workers: number;
+  /** Flags every child gets as well (--backend, --demos, --env-module, --teacher-module), paths absolute. */
+  childFlags: string[];
+  log: (line: string) => void;
+}
+
+/** The config a child trains from: the resolved recipe with one run and no restarts. */
+function childConfig(o: RecipeOptions): string {
+  const { env, ...options } = o;
+  return JSON.stringify({ env, recipe: recipeSectionOf({ ...options, restarts: 1 }) }, null, 2);
+}
+
+function runChild(args: string[], logFile: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const fd = openSync(logFile, 'w');
+  return new Promise<void>((done, fail) => {
+    const child = spawn(process.execPath, [packagePath('bin', 'spikeloop.mjs'), ...args], { stdio: ['ignore', fd, fd], env });
+    child.on('error', fail);
+    child.on('exit', (code, signal) => {
+      if (code === 0) return done();
+      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n  ');
+      fail(new Error(`restart run ${args.join(' ')} ended with ${signal ?? `exit code ${code}`} (log ${logFile}):\n  ${tail}`));
+    });
+  }).finally(() => closeSync(fd));
+}
+
+export async function trainRestarts(o: RestartRunOptions): Promise<{ records: RestartRecord[]; chosen: RestartRecord }> {
+  const seeds = restartSeeds(o.recipe);
+  if (!(Number.isInteger(o.workers) && o.workers >= 1)) throw new Error(`--workers must be an integer >= 1, got ${o.workers}`);
+  const dir = resolve(`${o.out}.restarts`);
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, 'recipe.json');
+  writeFileSync(config, childConfig(o.recipe));
+  const workers = Math.min(o.workers, seeds.length);
+  // two runs on two cores: one kernel thread each beats two threads each fighting for the cores
+  const env = workers > 1 && process.env.SPIKELOOP_THREADS === undefined ? { ...process.env, SPIKELOOP_THREADS: '1' } : process.env;
+  o.log(`${seeds.length} runs (seeds ${seeds[0]}–${seeds[seeds.length - 1]}), ${workers} at a time, in ${dir}`);
+  const records: RestartRecord[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < seeds.length) {
+      const seed = seeds[next++]!;
+      const runDir = join(dir, `seed-${seed}`);
+      const t0 = performance.now();
+      await runChild(
+        ['train-controller', '--config', config, '--seed', String(seed), '--out', runDir, '--overwrite', ...o.childFlags],
+        `${runDir}.log`,
+        env,
+      );
+      const rec = restartRecord(seed, runDir, o.recipe);
+      records.push(rec);
+      o.log(
+        `seed ${seed}: selection score ${rec.score.toFixed(2)} (${Object.entries(rec.conditions)
+          .map(([c, v]) => `${c} ${v.toFixed(2)}`)
+          .join(', ')}), best-round score ${rec.roundScore.toFixed(2)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  records.sort((a, b) => a.seed - b.seed);
+  const chosen = bestRestart(records);
+  adoptRestart(join(dir, `seed-${chosen.seed}`), o.out, records, chosen, o.recipe);
+  return { records, chosen };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { bestRestart, restartSeeds, SELECTION_SEED, type RestartRecord } from '../../agents/restarts.ts';
+import { parseRecipeConfig, resolveRecipe } from '../../agents/recipeConfig.ts';
+
+const rec = (seed: number, score: number): RestartRecord => ({
+  seed,
+  score,
+  conditions: { none: score },
+  roundScore: score + 1,
+  seconds: 1,
+});
+
+describe('restarts', () => {
+  it('trains seeds seed … seed+count−1', () => {
+    expect(restartSeeds({ seed: 3, restarts: 4 })).toEqual([3, 4, 5, 6]);
+    expect(restartSeeds({ seed: 0, restarts: 1 })).toEqual([0]);
+    expect(() => restartSeeds({ seed: 1, restarts: 0 })).toThrow(/restarts: count must be an integer >= 1, got 0/);
+  });
+
+  it('keeps the run with the highest selection score, ties to the lower seed', () => {
+    expect(bestRestart([rec(1, 2), rec(2, 5), rec(3, 4)]).seed).toBe(2);
+    expect(bestRestart([rec(1, 5), rec(2, 5)]).seed).toBe(1);
+    expect(() => bestRestart([])).toThrow(/no finished run/);
+  });
+
+  it('selects on seeds that no round score, DAgger or teacher rollout and no default evaluation uses', () => {
+    // round scores: 20000 + 1000·seed + e, DAgger: 30000 + 1000·seed + 100·r + e, teacher: 10000 + 1000·seed + e
+    expect(SELECTION_SEED).toBeGreaterThanOrEqual(30_000 + 1000 * 30 + 1000);
+    expect(SELECTION_SEED).not.toBe(50_000);
+  });
+
+  it('reads restarts from a config and names the bad field', () => {
+    const c = parseRecipeConfig({ recipe: { restarts: { count: 3, episodes: 10, perturbations: ['none', 'delay=1'] } } });
+    expect(c.recipe).toMatchObject({ restarts: 3, selectionEpisodes: 10, selectionPerturbations: ['none', 'delay=1'] });
+    expect(() => parseRecipeConfig({ recipe: { restarts: { count: 0 } } })).toThrow(
+      /recipe\.restarts\.count: must be a positive integer, got 0/,
+    );
+    expect(() => parseRecipeConfig({ recipe: { restarts: { perturbations: ['shove=2'] } } })).toThrow(
+      /recipe\.restarts\.perturbations\[0\]/,
+    );
+    expect(resolveRecipe({ env: 'cartpole' }, 'CartPoleContinuous-v1')).toMatchObject({
+      restarts: 1,
+      selectionEpisodes: 20,
+      selectionPerturbations: [],
+    });
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useTempDirs } from '../support/tempDirs.ts';
+import { runCli } from '../support/cli.ts';
+import { selectionScore } from '../../agents/restarts.ts';
+import { resolveRecipe } from '../../agents/recipeConfig.ts';
+
+const tempDir = useTempDirs();
+
+interface Restarts {
+  runs: Array<{ seed: number; score: number; conditions: Record<string, number> }>;
+  chosenSeed: number;
+  selectionSeeds: [number, number];
+}
+
+describe('spikeloop train-controller --restarts', () => {
+  it('trains one process per seed and keeps the run with the best selection score', async () => {
+    const out = join(tempDir('restarts-'), 'cp');
+    const argv = [
+      'train-controller',
+      '--env',
+      'cartpole',
+      '--budget',
+      '30',
+      '--rounds',
+      '0',
+      '--seed',
+      '4',
+      '--restarts',
+      '2',
+      '--workers',
+      '2',
+      '--out',
+      out,
+    ];
+    const r = await runCli(argv);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/2 runs \(seeds 4–5\), 2 at a time/);
+    expect(r.out).toMatch(/seed 4: selection score/);
+    expect(r.out).toMatch(/seed 5: selection score/);
+    const spec = JSON.parse(readFileSync(join(out, 'controller.json'), 'utf8')) as {
+      training: { restarts: Restarts; recipe: { seed: number } };
+    };
+    const { runs, chosenSeed, selectionSeeds } = spec.training.restarts;
+    expect(runs.map((x) => x.seed)).toEqual([4, 5]);
+    const best = runs[0]!.score >= runs[1]!.score ? 4 : 5;
+    expect(chosenSeed).toBe(best);
+    expect(spec.training.recipe.seed).toBe(best);
+    expect(selectionSeeds).toEqual([70_000, 70_019]);
+    // the kept folder is the chosen run's controller, byte for byte
+    const chosen = join(`${out}.restarts`, `seed-${best}`);
+    expect(readFileSync(join(out, 'weights.bin')).equals(readFileSync(join(chosen, 'weights.bin')))).toBe(true);
+    // and its recorded score is what the selection measures on it (deterministic)
+    const o = resolveRecipe({ env: 'cartpole' }, 'CartPoleContinuous-v1');
+    expect(selectionScore(out, o).score).toBeCloseTo(runs.find((x) => x.seed === best)!.score, 9);
+    // a second run needs --overwrite, like a single one
+    const again = await runCli(argv);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/already holds a controller/);
+  }, 120_000);
+
+  it('refuses --resume with restarts', async () => {
+    const out = join(tempDir('restarts-resume-'), 'cp');
+    const first = await runCli(['train-controller', '--env', 'cartpole', '--budget', '20', '--rounds', '0', '--out', out]);
+    expect(first.code).toBe(0);
+    const r = await runCli([
+      'train-controller',
+      '--env',
+      'cartpole',
+      '--budget',
+      '20',
+      '--rounds',
+      '0',
+      '--restarts',
+      '2',
+      '--resume',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--resume continues one controller; it cannot be combined with restarts/);
+  }, 60_000);
+});

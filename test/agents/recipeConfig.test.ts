@@ -137,6 +137,8 @@ const PRESET_CHANGES: Record<string, object> = {
     scoreEpisodes: 5,
     scoreFailurePenalty: 5,
     scorePerturbations: ['none', 'pushes=5', 'noise=0.2', 'mass=1.1'],
+    // 2026-12-02e (bench/notes/2026-12-02e-lead.md): five runs, the best on fresh episodes kept
+    restarts: 5,
   },
 };
 /** What the old `controllerScore` judged each env by, now the preset's `scoring.metric`. */

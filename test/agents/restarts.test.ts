@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bestRestart, restartSeeds, SELECTION_SEED, type RestartRecord } from '../../agents/restarts.ts';
-import { parseRecipeConfig, resolveRecipe } from '../../agents/recipeConfig.ts';
+import { loadRecipeConfig, parseRecipeConfig, resolveRecipe } from '../../agents/recipeConfig.ts';
+import { packagePath } from '../../src/util/packageRoot.ts';
 
 const rec = (seed: number, score: number): RestartRecord => ({
   seed,
@@ -42,6 +43,20 @@ describe('restarts', () => {
       restarts: 1,
       selectionEpisodes: 20,
       selectionPerturbations: [],
+    });
+  });
+});
+
+describe('configs/recipes/walker-no-clock.json', () => {
+  it('trains without a clock, from a teacher that reads its phase off the body, choosing among five runs under a one-step delay too', () => {
+    const c = loadRecipeConfig(packagePath('configs', 'recipes', 'walker-no-clock.json'));
+    const o = resolveRecipe({ env: 'walker', ...c.recipe }, 'Walker-v1');
+    expect(o).toMatchObject({
+      clockHz: 0,
+      features: ['walker.gaitPhase'],
+      teacherOptions: { phaseFeedback: 1000 },
+      restarts: 5,
+      selectionPerturbations: ['none', 'delay=1'],
     });
   });
 });

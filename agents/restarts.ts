@@ -46,17 +46,27 @@ type ScoreOptions = Pick<
 
 /** The selection score of a trained controller folder (see the file header): the round score's metric on the selection conditions and seeds. */
 export function selectionScore(dir: string, o: ScoreOptions): { score: number; conditions: Record<string, number> } {
-  const { spec, policy } = loadPolicy(dir);
+  return scoreLoaded(loadPolicy(dir), o);
+}
+
+function scoreLoaded(
+  { spec, policy }: ReturnType<typeof loadPolicy>,
+  o: ScoreOptions,
+): { score: number; conditions: Record<string, number> } {
   const conditions = o.selectionPerturbations.length > 0 ? { ...o, scorePerturbations: o.selectionPerturbations } : o;
   return heldOutScore(spec.env, policyActor(policy), conditions, SELECTION_SEED, o.selectionEpisodes);
 }
 
 /** The record of a finished restart: its selection score and what its controller.json says of its training. */
 export function restartRecord(seed: number, dir: string, o: ScoreOptions): RestartRecord {
-  const { spec } = loadPolicy(dir);
-  const training = (spec.training ?? {}) as { rounds?: Array<{ round: number; score: number }>; bestRound?: number; seconds?: number };
+  const loaded = loadPolicy(dir);
+  const training = (loaded.spec.training ?? {}) as {
+    rounds?: Array<{ round: number; score: number }>;
+    bestRound?: number;
+    seconds?: number;
+  };
   const kept = training.rounds?.find((r) => r.round === training.bestRound);
-  return { seed, ...selectionScore(dir, o), roundScore: kept?.score ?? NaN, seconds: training.seconds ?? NaN };
+  return { seed, ...scoreLoaded(loaded, o), roundScore: kept?.score ?? NaN, seconds: training.seconds ?? NaN };
 }
 
 /** The best restart: the highest selection score, ties to the lower seed (the order they were given in). */

@@ -4,7 +4,7 @@
  * kernel thread when they share the machine; the parent scores each finished run on the selection
  * episodes (agents/restarts.ts) while the others train, then writes the best one into `out`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packagePath } from '../src/util/packageRoot.ts';
@@ -28,14 +28,21 @@ function childConfig(o: RecipeOptions): string {
   return JSON.stringify({ env, recipe: recipeSectionOf({ ...options, restarts: 1 }) }, null, 2);
 }
 
-function runChild(args: string[], logFile: string, env: NodeJS.ProcessEnv): Promise<void> {
+function runChild(args: string[], logFile: string, env: NodeJS.ProcessEnv, running: Set<ChildProcess>): Promise<void> {
   const fd = openSync(logFile, 'w');
   return new Promise<void>((done, fail) => {
     const child = spawn(process.execPath, [packagePath('bin', 'spikeloop.mjs'), ...args], { stdio: ['ignore', fd, fd], env });
+    running.add(child);
+    child.on('exit', () => running.delete(child));
     child.on('error', fail);
     child.on('exit', (code, signal) => {
       if (code === 0) return done();
-      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n  ');
+      let tail = '';
+      try {
+        tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n  ');
+      } catch {
+        // the log went with its folder; the exit code still says what happened
+      }
       fail(new Error(`restart run ${args.join(' ')} ended with ${signal ?? `exit code ${code}`} (log ${logFile}):\n  ${tail}`));
     });
   }).finally(() => closeSync(fd));
@@ -53,9 +60,11 @@ export async function trainRestarts(o: RestartRunOptions): Promise<{ records: Re
   const env = workers > 1 && process.env.SPIKELOOP_THREADS === undefined ? { ...process.env, SPIKELOOP_THREADS: '1' } : process.env;
   o.log(`${seeds.length} runs (seeds ${seeds[0]}–${seeds[seeds.length - 1]}), ${workers} at a time, in ${dir}`);
   const records: RestartRecord[] = [];
+  const running = new Set<ChildProcess>();
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < seeds.length) {
+    while (next < seeds.length && !failed) {
       const seed = seeds[next++]!;
       const runDir = join(dir, `seed-${seed}`);
       const t0 = performance.now();
@@ -63,6 +72,7 @@ export async function trainRestarts(o: RestartRunOptions): Promise<{ records: Re
         ['train-controller', '--config', config, '--seed', String(seed), '--out', runDir, '--overwrite', ...o.childFlags],
         `${runDir}.log`,
         env,
+        running,
       );
       const rec = restartRecord(seed, runDir, o.recipe);
       records.push(rec);
@@ -73,7 +83,17 @@ export async function trainRestarts(o: RestartRunOptions): Promise<{ records: Re
       );
     }
   };
-  await Promise.all(Array.from({ length: workers }, worker));
+  const jobs = Array.from({ length: workers }, worker);
+  try {
+    await Promise.all(jobs);
+  } catch (e) {
+    // one failed run fails the whole (the others would be judged against a missing one): stop them
+    // and return only once they are gone
+    failed = true;
+    for (const child of running) child.kill();
+    await Promise.allSettled(jobs);
+    throw e;
+  }
   records.sort((a, b) => a.seed - b.seed);
   const chosen = bestRestart(records);
   adoptRestart(join(dir, `seed-${chosen.seed}`), o.out, records, chosen, o.recipe);

@@ -33,7 +33,8 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --budget N            optimiser steps in total (default: the env's preset)
   --rounds N            DAgger rounds at most (default: the env's preset)
   --restarts N          train N runs (seeds S … S+N−1) and keep the one with the best score on
-                        fresh held-out episodes (default: the env's preset; walker 5)
+                        fresh held-out episodes (default: the env's preset:
+                        walker 5, pendulum 3, others 1)
   --workers W           restart runs at a time, each its own process (default: the cores)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
   --demos FILE          train from recorded episodes (.jsonl or .csv, see spikeloop record) by

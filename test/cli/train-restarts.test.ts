@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDirs } from '../support/tempDirs.ts';
 import { runCli } from '../support/cli.ts';
 import { selectionScore } from '../../agents/restarts.ts';
 import { resolveRecipe } from '../../agents/recipeConfig.ts';
+import { trainRestarts } from '../../cli/restartRuns.ts';
 
 const tempDir = useTempDirs();
 
@@ -80,5 +81,17 @@ describe('spikeloop train-controller --restarts', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/--resume continues one controller; it cannot be combined with restarts/);
+  }, 60_000);
+
+  it("fails with the failed run's log named when a run fails, and writes no controller", async () => {
+    const out = join(tempDir('restarts-fail-'), 'cp');
+    const recipe = {
+      ...resolveRecipe({ env: 'cartpole', budget: 10, daggerRounds: 0, restarts: 2 }, 'CartPoleContinuous-v1'),
+      env: 'CartPoleContinuous-v1',
+    };
+    await expect(trainRestarts({ recipe, out, workers: 2, childFlags: ['--bogus'], log: () => {} })).rejects.toThrow(
+      /restart run train-controller .* ended with exit code 1 \(log .*seed-\d\.log\):[\s\S]*Unknown option '--bogus'/,
+    );
+    expect(existsSync(join(out, 'controller.json'))).toBe(false);
   }, 60_000);
 });

@@ -450,7 +450,11 @@ function initialSteps(o: RecipeOptions): number {
   return o.daggerRounds === 0 ? o.budget : Math.round(o.budget * o.initialShare);
 }
 
-/** Runs the whole recipe (steps 1–6 above); the caller disposes `network`. */
+/**
+ * Runs the whole recipe (steps 1–6 above) once, from `seed`; the caller disposes `network`.
+ * `restarts` is not applied here: `spikeloop train-controller` runs the restarts as separate
+ * processes (cli/restartRuns.ts) and chooses among them (agents/restarts.ts).
+ */
 export function trainController(
   opts: Pick<RecipeOptions, 'env'> & Partial<RecipeOptions>,
   hooks: TrainControllerHooks = {},
@@ -458,6 +462,10 @@ export function trainController(
   const t0 = performance.now();
   const ctx = prepareRecipe(opts, hooks);
   const { o } = ctx;
+  if (o.restarts > 1)
+    ctx.log(
+      `recipe.restarts is ${o.restarts}: this call trains the run of seed ${o.seed} alone (spikeloop train-controller runs the restarts)`,
+    );
   const first = collectTeacherData(ctx);
   // DAgger rollouts and round scores run the student as trained (`spec`); the saved controller sends
   // actionGain × its command over deploySubsteps sub-steps (`deployed`, see RecipeOptions)

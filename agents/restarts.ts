@@ -10,8 +10,8 @@
  * to choose, so the figures reported afterwards stay honest.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { nodeFsOps } from '../src/train/fsOps.ts';
 import { join } from 'node:path';
+import { nodeFsOps } from '../src/train/fsOps.ts';
 import { loadPolicy, type ControllerSpec } from './controller.ts';
 import { resolveControllerDir, saveControllerFolder } from './controllerFolder.ts';
 import { heldOutScore } from './recipe.ts';

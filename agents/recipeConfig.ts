@@ -105,6 +105,15 @@ export interface RecipeOptions {
    * choose among runs by a condition its rounds are not scored under, e.g. an action delay.
    */
   selectionPerturbations: string[];
+  /**
+   * Output gains tried on every restart (its command × gain, the network unchanged), each scored on
+   * the selection episodes; the run and gain with the best selection score are kept, and the kept
+   * controller's action scale carries the gain. [1] = the commands as trained. Only with restarts ≥ 2:
+   * one run has no selection stage. The walker's spike-seq students send about half the teacher's
+   * command and walk shorter and safer or further and more fallible by seed; a gain chosen on fresh
+   * episodes moves each run to its own trade-off (bench/notes/2026-12-03-lead.md).
+   */
+  selectionGains: number[];
   /** Quantile of the data that sets each population range (and 1 − it), and how much wider to make it. */
   rangeQuantile: number;
   rangeMargin: number;
@@ -216,6 +225,7 @@ export const DEFAULT_RECIPE: Readonly<Omit<RecipeOptions, 'env'>> = Object.freez
   restarts: 1,
   selectionEpisodes: 20,
   selectionPerturbations: [] as string[],
+  selectionGains: [1] as number[],
   rangeQuantile: 0.01,
   rangeMargin: 0.25,
   clockHz: 0,
@@ -378,6 +388,12 @@ export const recipeSectionSchema = z
         count: posInt(),
         episodes: posInt(),
         perturbations: perturbationList(),
+        gains: z
+          .array(
+            z.number(must('a number > 0')).positive(must('a number > 0')).refine(Number.isFinite, must('a number > 0')),
+            must('a list of output gains'),
+          )
+          .min(1, must('at least one output gain')),
       })
       .strict()
       .partial(),
@@ -454,6 +470,7 @@ const FIELD_PATHS: { readonly [K in Field]-?: readonly [string] | readonly [stri
   restarts: ['restarts', 'count'],
   selectionEpisodes: ['restarts', 'episodes'],
   selectionPerturbations: ['restarts', 'perturbations'],
+  selectionGains: ['restarts', 'gains'],
 });
 
 /** Every recipe option's name (the flat `RecipeOptions` fields but `env`), in config order. */

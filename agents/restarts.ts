@@ -8,11 +8,14 @@
  * for every run, so the comparison is paired): a run's own best-round score was maximised over its
  * rounds and overstates it, and the evaluation seeds of `spikeloop eval` (0, 1, …) are never used
  * to choose, so the figures reported afterwards stay honest.
+ *
+ * Each run may be scored at several output gains (`selectionGains`: its command × gain, the network
+ * unchanged); the kept controller is the best (run, gain) pair, its action scale times the gain.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFsOps } from '../src/train/fsOps.ts';
-import { loadPolicy, type ControllerSpec } from './controller.ts';
+import { loadController, policyFromNetwork, type ControllerSpec } from './controller.ts';
 import { resolveControllerDir, saveControllerFolder } from './controllerFolder.ts';
 import { heldOutScore } from './recipe.ts';
 import { policyActor } from './rollout.ts';
@@ -30,9 +33,13 @@ export function restartSeeds(o: Pick<RecipeOptions, 'seed' | 'restarts'>): numbe
 /** One finished restart, as recorded in the kept controller's `training.restarts`. */
 export interface RestartRecord {
   seed: number;
-  /** The selection score (mean over the conditions) and its value per condition. */
+  /** The selection score (mean over the conditions) and its value per condition, at `gain`. */
   score: number;
   conditions: Record<string, number>;
+  /** The output gain of the run's best selection score (1 = as trained). */
+  gain: number;
+  /** The selection score at every gain tried, when more than one was. */
+  gains?: Record<string, number>;
   /** The run's own best-round score (biased upwards, see the file header). */
   roundScore: number;
   /** Training seconds of the run (its recipe's clock). */
@@ -41,32 +48,72 @@ export interface RestartRecord {
 
 type ScoreOptions = Pick<
   RecipeOptions,
-  'scorePerturbations' | 'trainPerturbations' | 'scoreMetric' | 'scoreFailurePenalty' | 'selectionEpisodes' | 'selectionPerturbations'
+  | 'scorePerturbations'
+  | 'trainPerturbations'
+  | 'scoreMetric'
+  | 'scoreFailurePenalty'
+  | 'selectionEpisodes'
+  | 'selectionPerturbations'
+  | 'selectionGains'
 >;
 
-/** The selection score of a trained controller folder (see the file header): the round score's metric on the selection conditions and seeds. */
-export function selectionScore(dir: string, o: ScoreOptions): { score: number; conditions: Record<string, number> } {
-  return scoreLoaded(loadPolicy(dir), o);
+/** The controller with every command × gain: what the kept controller.json holds for a chosen gain. */
+export function withGain(spec: ControllerSpec, gain: number): ControllerSpec {
+  if (!(Number.isFinite(gain) && gain > 0)) throw new Error(`restarts: an output gain must be a number > 0, got ${gain}`);
+  return gain === 1 ? spec : { ...spec, actionScale: spec.actionScale.map((x) => x * gain) };
 }
 
-function scoreLoaded(
-  { spec, policy }: ReturnType<typeof loadPolicy>,
-  o: ScoreOptions,
-): { score: number; conditions: Record<string, number> } {
+type Score = { score: number; conditions: Record<string, number> };
+type Network = ReturnType<typeof loadController>['network'];
+
+/** The selection score of a trained controller folder at `gain` (see the file header): the round score's metric on the selection conditions and seeds. */
+export function selectionScore(dir: string, o: Omit<ScoreOptions, 'selectionGains'>, gain = 1): Score {
+  return withNetwork(dir, (spec, network) => scoreAt(spec, network, o, gain));
+}
+
+function withNetwork<T>(dir: string, f: (spec: ControllerSpec, network: Network) => T): T {
+  const { spec, network } = loadController(dir);
+  try {
+    return f(spec, network);
+  } finally {
+    network.dispose();
+  }
+}
+
+function scoreAt(spec: ControllerSpec, network: Network, o: Omit<ScoreOptions, 'selectionGains'>, gain: number): Score {
   const conditions = o.selectionPerturbations.length > 0 ? { ...o, scorePerturbations: o.selectionPerturbations } : o;
-  return heldOutScore(spec.env, policyActor(policy), conditions, SELECTION_SEED, o.selectionEpisodes);
+  return heldOutScore(
+    spec.env,
+    policyActor(policyFromNetwork(network, withGain(spec, gain))),
+    conditions,
+    SELECTION_SEED,
+    o.selectionEpisodes,
+  );
 }
 
-/** The record of a finished restart: its selection score and what its controller.json says of its training. */
+/** The record of a finished restart: its best selection score over the gains and what its controller.json says of its training. */
 export function restartRecord(seed: number, dir: string, o: ScoreOptions): RestartRecord {
-  const loaded = loadPolicy(dir);
-  const training = (loaded.spec.training ?? {}) as {
-    rounds?: Array<{ round: number; score: number }>;
-    bestRound?: number;
-    seconds?: number;
-  };
-  const kept = training.rounds?.find((r) => r.round === training.bestRound);
-  return { seed, ...scoreLoaded(loaded, o), roundScore: kept?.score ?? NaN, seconds: training.seconds ?? NaN };
+  if (o.selectionGains.length === 0) throw new Error('restarts: no output gain to score (restarts.gains is empty)');
+  return withNetwork(dir, (spec, network) => {
+    const byGain = o.selectionGains.map((gain) => ({ gain, ...scoreAt(spec, network, o, gain) }));
+    // ties go to the gain listed first
+    const best = byGain.reduce((b, r) => (r.score > b.score ? r : b));
+    const training = (spec.training ?? {}) as {
+      rounds?: Array<{ round: number; score: number }>;
+      bestRound?: number;
+      seconds?: number;
+    };
+    const kept = training.rounds?.find((r) => r.round === training.bestRound);
+    return {
+      seed,
+      score: best.score,
+      conditions: best.conditions,
+      gain: best.gain,
+      ...(byGain.length > 1 ? { gains: Object.fromEntries(byGain.map((r) => [String(r.gain), r.score])) } : {}),
+      roundScore: kept?.score ?? NaN,
+      seconds: training.seconds ?? NaN,
+    };
+  });
 }
 
 /** The best restart: the highest selection score, ties to the lower seed (the order they were given in). */
@@ -77,8 +124,8 @@ export function bestRestart(records: readonly RestartRecord[]): RestartRecord {
 
 /**
  * Writes the chosen run's controller (checkpoint with its optimiser state, side files) into `out`
- * as one atomic unit, its controller.json's `training` extended by every run's record, the chosen
- * seed and the selection seeds.
+ * as one atomic unit, its action scale times the chosen gain, its controller.json's `training`
+ * extended by every run's record, the chosen seed and gain and the selection seeds.
  */
 export function adoptRestart(
   chosenDir: string,
@@ -95,6 +142,7 @@ export function adoptRestart(
     restarts: {
       runs: records,
       chosenSeed: chosen.seed,
+      chosenGain: chosen.gain,
       selectionSeeds: [SELECTION_SEED, SELECTION_SEED + o.selectionEpisodes - 1],
       selectionEpisodes: o.selectionEpisodes,
       seconds: records.reduce((a, r) => a + r.seconds, 0),
@@ -108,7 +156,7 @@ export function adoptRestart(
       for (const f of ['model.json', 'weights.bin']) fs.writeFileSynced(join(dir, f), readFileSync(join(from, f)));
       fs.fsyncDir(dir);
     },
-    spec: { ...spec, training },
+    spec: { ...withGain(spec, chosen.gain), training },
     files: Object.fromEntries(side.map((f) => [f, readFileSync(join(from, f), 'utf8')])),
   });
 }

@@ -79,7 +79,13 @@ export async function trainRestarts(o: RestartRunOptions): Promise<{ records: Re
       o.log(
         `seed ${seed}: selection score ${rec.score.toFixed(2)} (${Object.entries(rec.conditions)
           .map(([c, v]) => `${c} ${v.toFixed(2)}`)
-          .join(', ')}), best-round score ${rec.roundScore.toFixed(2)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+          .join(', ')})${
+          rec.gains
+            ? ` at output gain ${rec.gain} (${Object.entries(rec.gains)
+                .map(([g, v]) => `×${g} ${v.toFixed(2)}`)
+                .join(', ')})`
+            : ''
+        }, best-round score ${rec.roundScore.toFixed(2)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
       );
     }
   };

@@ -34,7 +34,8 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --rounds N            DAgger rounds at most (default: the env's preset)
   --restarts N          train N runs (seeds S … S+N−1) and keep the one with the best score on
                         fresh held-out episodes (default: the env's preset:
-                        walker 5, pendulum 3, others 1)
+                        walker 5, pendulum 3, others 1); the recipe's restarts.gains
+                        are tried on each run (its command × gain) and the best kept
   --workers W           restart runs at a time, each its own process (default: the cores)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
   --demos FILE          train from recorded episodes (.jsonl or .csv, see spikeloop record) by
@@ -158,11 +159,16 @@ export async function run(argv: string[]): Promise<number> {
     });
     const seconds = records.reduce((a, r) => a + r.seconds, 0);
     console.log(
-      `spikeloop train-controller: kept seed ${chosen.seed} of ${records.length} (selection score ${chosen.score.toFixed(2)}), ${(records.length * resolved.budget).toLocaleString('en-US')} optimiser steps, ${seconds.toFixed(1)} s of training in all; controller in ${out}`,
+      `spikeloop train-controller: kept seed ${chosen.seed} of ${records.length}${chosen.gain !== 1 ? ` at output gain ${chosen.gain}` : ''} (selection score ${chosen.score.toFixed(2)}), ${(records.length * resolved.budget).toLocaleString('en-US')} optimiser steps, ${seconds.toFixed(1)} s of training in all; controller in ${out}`,
     );
     console.log(`  evaluate: spikeloop eval --checkpoint ${out}`);
     return 0;
   }
+  const keptGain = (resume?.spec.training as { restarts?: { chosenGain?: number } } | undefined)?.restarts?.chosenGain;
+  if (keptGain !== undefined && keptGain !== 1)
+    console.log(
+      `  note: ${out} was kept by its restarts at output gain ${keptGain}; a resumed round that beats it is saved with the recipe's own output.actionGain (${resolved.actionGain})`,
+    );
   const progress = trainProgress();
   let result: ReturnType<typeof trainController>;
   try {

@@ -119,6 +119,8 @@ const ADDED_DEFAULTS = {
   restarts: 1,
   selectionEpisodes: 20,
   selectionPerturbations: [],
+  // 2026-12-03: the commands as trained unless a preset tries output gains
+  selectionGains: [1],
 };
 /**
  * Preset changes since (2026-12-02b, bench/notes/2026-12-02b-controllers.md): the cart-pole's
@@ -140,6 +142,8 @@ const PRESET_CHANGES: Record<string, object> = {
     scorePerturbations: ['none', 'pushes=5', 'noise=0.2', 'mass=1.1'],
     // 2026-12-02e (bench/notes/2026-12-02e-lead.md): five runs, the best on fresh episodes kept
     restarts: 5,
+    // 2026-12-03 (bench/notes/2026-12-03-lead.md): each run at five output gains
+    selectionGains: [1, 1.05, 1.1, 1.15, 1.2],
   },
 };
 /** What the old `controllerScore` judged each env by, now the preset's `scoring.metric`. */

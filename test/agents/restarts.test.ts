@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bestRestart, restartSeeds, SELECTION_SEED, type RestartRecord } from '../../agents/restarts.ts';
+import { bestRestart, restartSeeds, SELECTION_SEED, withGain, type RestartRecord } from '../../agents/restarts.ts';
+import type { ControllerSpec } from '../../agents/controller.ts';
 import { loadRecipeConfig, parseRecipeConfig, resolveRecipe } from '../../agents/recipeConfig.ts';
 import { packagePath } from '../../src/util/packageRoot.ts';
 
@@ -7,6 +8,7 @@ const rec = (seed: number, score: number): RestartRecord => ({
   seed,
   score,
   conditions: { none: score },
+  gain: 1,
   roundScore: score + 1,
   seconds: 1,
 });
@@ -43,7 +45,26 @@ describe('restarts', () => {
       restarts: 1,
       selectionEpisodes: 20,
       selectionPerturbations: [],
+      selectionGains: [1],
     });
+  });
+
+  it('reads the output gains tried on each run and names a bad one', () => {
+    expect(parseRecipeConfig({ recipe: { restarts: { gains: [1, 1.1] } } }).recipe).toMatchObject({ selectionGains: [1, 1.1] });
+    expect(() => parseRecipeConfig({ recipe: { restarts: { gains: [1, 0] } } })).toThrow(
+      /recipe\.restarts\.gains\[1\]: must be a number > 0, got 0/,
+    );
+    expect(() => parseRecipeConfig({ recipe: { restarts: { gains: [] } } })).toThrow(
+      /recipe\.restarts\.gains: must be at least one output gain/,
+    );
+  });
+
+  it('scales every action channel by the gain and leaves the rest of the controller as it was', () => {
+    const spec = { env: 'Walker-v1', actionScale: [2, 4], substeps: 10 } as unknown as ControllerSpec;
+    expect(withGain(spec, 1)).toBe(spec);
+    expect(withGain(spec, 1.5)).toEqual({ ...spec, actionScale: [3, 6] });
+    expect(spec.actionScale).toEqual([2, 4]);
+    expect(() => withGain(spec, -1)).toThrow(/output gain must be a number > 0, got -1/);
   });
 });
 

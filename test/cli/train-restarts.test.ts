@@ -61,6 +61,66 @@ describe('spikeloop train-controller --restarts', () => {
     expect(again.err).toMatch(/already holds a controller/);
   }, 120_000);
 
+  it('tries each output gain on every run and keeps the best run at its best gain', async () => {
+    const out = join(tempDir('restarts-gains-'), 'cp');
+    const recipe = {
+      ...resolveRecipe(
+        { env: 'cartpole', budget: 30, daggerRounds: 0, restarts: 2, selectionEpisodes: 5, selectionGains: [1, 0.5] },
+        'CartPoleContinuous-v1',
+      ),
+      env: 'CartPoleContinuous-v1',
+    };
+    const lines: string[] = [];
+    const { records, chosen } = await trainRestarts({ recipe, out, workers: 2, childFlags: [], log: (l) => lines.push(l) });
+    for (const r of records) {
+      expect(Object.keys(r.gains!)).toEqual(['1', '0.5']);
+      expect(r.score).toBe(Math.max(...Object.values(r.gains!)));
+      expect(r.gains![String(r.gain)]).toBe(r.score);
+    }
+    expect(lines.join('\n')).toMatch(/seed 1: selection score .* at output gain (1|0\.5) \(×1 .*, ×0\.5 .*\)/);
+    const kept = JSON.parse(readFileSync(join(out, 'controller.json'), 'utf8')) as {
+      actionScale: number[];
+      training: { restarts: { chosenGain: number } };
+    };
+    const run = JSON.parse(readFileSync(join(`${out}.restarts`, `seed-${chosen.seed}`, 'controller.json'), 'utf8')) as {
+      actionScale: number[];
+    };
+    expect(kept.training.restarts.chosenGain).toBe(chosen.gain);
+    expect(kept.actionScale).toEqual(run.actionScale.map((x) => x * chosen.gain));
+    // the kept controller carries its gain: scored as it is, it re-measures the chosen score exactly
+    expect(selectionScore(out, recipe).score).toBeCloseTo(chosen.score, 9);
+  }, 120_000);
+
+  it('says so when --resume takes over a controller its restarts kept at a gain other than 1', async () => {
+    const out = join(tempDir('restarts-gain-resume-'), 'cp');
+    const recipe = {
+      ...resolveRecipe(
+        { env: 'cartpole', budget: 20, daggerRounds: 0, restarts: 2, selectionEpisodes: 2, selectionGains: [0.5] },
+        'CartPoleContinuous-v1',
+      ),
+      env: 'CartPoleContinuous-v1',
+    };
+    await trainRestarts({ recipe, out, workers: 2, childFlags: [], log: () => {} });
+    const r = await runCli([
+      'train-controller',
+      '--env',
+      'cartpole',
+      '--budget',
+      '10',
+      '--rounds',
+      '0',
+      '--restarts',
+      '1',
+      '--resume',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(
+      /was kept by its restarts at output gain 0\.5; a resumed round that beats it is saved with the recipe's own output\.actionGain \(2\)/,
+    );
+  }, 120_000);
+
   it('refuses --resume with restarts', async () => {
     const out = join(tempDir('restarts-resume-'), 'cp');
     const first = await runCli(['train-controller', '--env', 'cartpole', '--budget', '20', '--rounds', '0', '--out', out]);

@@ -33,6 +33,7 @@ import {
 } from './controller.ts';
 import { WindowDataset, windowLoss } from './dataset.ts';
 import { featureDims } from './features.ts';
+import { formatScore } from './report.ts';
 import { resolveRecipe, scoreOf, type RecipeOptions } from './recipeConfig.ts';
 import {
   boxAction,
@@ -500,7 +501,7 @@ export function trainController(
     };
     rounds.push(r);
     ctx.log(
-      `round ${round}: ${r.steps} steps, ${r.windows} windows from ${r.trajectories} trajectories, loss ${meanLoss.toPrecision(4)}, score ${r.score.toFixed(2)} (${r.seconds.toFixed(1)} s)`,
+      `round ${round}: ${r.steps} steps, ${r.windows} windows from ${r.trajectories} trajectories, loss ${meanLoss.toPrecision(4)}, score ${formatScore(r.score)} (${r.seconds.toFixed(1)} s)`,
     );
     return r;
   };
@@ -516,7 +517,7 @@ export function trainController(
     writeTrainingPlot(hooks.outDir, finalSpec, rounds);
   }
   ctx.progress({ phase: 'done', round: best.round, steps: o.budget, bestScore: best.score });
-  ctx.log(`best: round ${best.round}, score ${best.score.toFixed(2)}; ${seconds.toFixed(1)} s`);
+  ctx.log(`best: round ${best.round}, score ${formatScore(best.score)}; ${seconds.toFixed(1)} s`);
   return { spec: finalSpec, network: learner.network, rounds, best, seconds };
 }
 

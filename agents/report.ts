@@ -27,6 +27,14 @@ export const REACHER_SUCCESS_SHARE = 0.05;
 export const PENDULUM_SUCCESS_RAD = 0.2;
 
 /**
+ * A round or selection score for a log line: four significant digits, so a walker's 8.12 m, a
+ * pendulum's −157.4 and a reacher's −0.03123 m all show how runs differ.
+ */
+export function formatScore(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
+}
+
+/**
  * Whether one episode met its env's task: cart-pole balanced to the step limit; pendulum ends
  * within `PENDULUM_SUCCESS_RAD` of upright; reacher ends within `REACHER_SUCCESS_SHARE` of the
  * reach from the target; walker did not fall.

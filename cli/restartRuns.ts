@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { packagePath } from '../src/util/packageRoot.ts';
 import { recipeSectionOf, type RecipeOptions } from '../agents/recipeConfig.ts';
 import { adoptRestart, bestRestart, restartRecord, restartSeeds, type RestartRecord } from '../agents/restarts.ts';
+import { formatScore } from '../agents/report.ts';
 
 export interface RestartRunOptions {
   /** The resolved recipe (env = the env id). */
@@ -77,15 +78,15 @@ export async function trainRestarts(o: RestartRunOptions): Promise<{ records: Re
       const rec = restartRecord(seed, runDir, o.recipe);
       records.push(rec);
       o.log(
-        `seed ${seed}: selection score ${rec.score.toFixed(2)} (${Object.entries(rec.conditions)
-          .map(([c, v]) => `${c} ${v.toFixed(2)}`)
+        `seed ${seed}: selection score ${formatScore(rec.score)} (${Object.entries(rec.conditions)
+          .map(([c, v]) => `${c} ${formatScore(v)}`)
           .join(', ')})${
           rec.gains
             ? ` at output gain ${rec.gain} (${Object.entries(rec.gains)
-                .map(([g, v]) => `×${g} ${v.toFixed(2)}`)
+                .map(([g, v]) => `×${g} ${formatScore(v)}`)
                 .join(', ')})`
             : ''
-        }, best-round score ${rec.roundScore.toFixed(2)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        }, best-round score ${formatScore(rec.roundScore)}, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
       );
     }
   };

@@ -17,6 +17,7 @@ import { readResumeState, resolveControllerDir, type ResumeState } from '../../a
 import { envOption, intOption, labelOption, parseCommand } from '../options.ts';
 import { trainProgress } from '../trainProgress.ts';
 import { trainRestarts } from '../restartRuns.ts';
+import { formatScore } from '../../agents/report.ts';
 
 export const summary = 'train a spiking controller by imitation + DAgger (spike-sequence or rate labels)';
 
@@ -34,7 +35,7 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --rounds N            DAgger rounds at most (default: the env's preset)
   --restarts N          train N runs (seeds S … S+N−1) and keep the one with the best score on
                         fresh held-out episodes (default: the env's preset:
-                        walker 5, pendulum 5, others 1); the recipe's restarts.gains
+                        walker 5, pendulum 5, reacher 3, others 1); the recipe's restarts.gains
                         are tried on each run (its command × gain) and the best kept
   --workers W           restart runs at a time, each its own process (default: the cores)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)
@@ -159,7 +160,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     const seconds = records.reduce((a, r) => a + r.seconds, 0);
     console.log(
-      `spikeloop train-controller: kept seed ${chosen.seed} of ${records.length}${chosen.gain !== 1 ? ` at output gain ${chosen.gain}` : ''} (selection score ${chosen.score.toFixed(2)}), ${(records.length * resolved.budget).toLocaleString('en-US')} optimiser steps, ${seconds.toFixed(1)} s of training in all; controller in ${out}`,
+      `spikeloop train-controller: kept seed ${chosen.seed} of ${records.length}${chosen.gain !== 1 ? ` at output gain ${chosen.gain}` : ''} (selection score ${formatScore(chosen.score)}), ${(records.length * resolved.budget).toLocaleString('en-US')} optimiser steps, ${seconds.toFixed(1)} s of training in all; controller in ${out}`,
     );
     console.log(`  evaluate: spikeloop eval --checkpoint ${out}`);
     return 0;
@@ -184,7 +185,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   result.network.dispose();
   console.log(
-    `spikeloop train-controller: best round ${result.best.round} (score ${result.best.score.toFixed(2)}), ${result.seconds.toFixed(1)} s; controller in ${out}`,
+    `spikeloop train-controller: best round ${result.best.round} (score ${formatScore(result.best.score)}), ${result.seconds.toFixed(1)} s; controller in ${out}`,
   );
   // the modules that registered a user env are needed again to evaluate it
   const modules = [

@@ -133,7 +133,13 @@ const PRESET_CHANGES: Record<string, object> = {
   // 2026-12-02e: three runs, the best on fresh episodes kept; 2026-12-03: five
   'Pendulum-v1': { readout: 'last', scoreEpisodes: 10, substeps: 20, actionGain: 1.2, deploySubsteps: 40, restarts: 5 },
   // 2026-12-02c (bench/notes/2026-12-02c-reacher.md): derived features with fine copies, full-bound unit command
-  'Reacher-v1': { features: ['reacher.jacobianT', 'reacher.jointError'], fineDims: [8, 9, 10, 11, 12, 13], commandScale: 1 },
+  // 2026-12-03: three runs, the best on fresh episodes kept
+  'Reacher-v1': {
+    features: ['reacher.jacobianT', 'reacher.jointError'],
+    fineDims: [8, 9, 10, 11, 12, 13],
+    commandScale: 1,
+    restarts: 3,
+  },
   // 2026-12-02c (bench/notes/2026-12-02c-walker.md): nominal rollouts, scored under the suite with falls counted
   'Walker-v1': {
     trainPerturbations: ['none'],

@@ -35,7 +35,7 @@ const HELP = `usage: spikeloop train-controller --env cartpole|pendulum|reacher|
   --rounds N            DAgger rounds at most (default: the env's preset)
   --restarts N          train N runs (seeds S … S+N−1) and keep the one with the best score on
                         fresh held-out episodes (default: the env's preset:
-                        walker 5, pendulum 5, reacher 3, others 1); the recipe's restarts.gains
+                        walker, pendulum and cartpole 5, reacher 3, others 1); the recipe's restarts.gains
                         are tried on each run (its command × gain) and the best kept
   --workers W           restart runs at a time, each its own process (default: the cores)
   --backend NAME        auto | wasm | cpu | tensorflow (default $SPIKELOOP_BACKEND, else auto)

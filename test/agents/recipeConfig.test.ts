@@ -129,7 +129,17 @@ const ADDED_DEFAULTS = {
  * pendulum's output gain and 20 sub-steps (40 in the saved controller).
  */
 const PRESET_CHANGES: Record<string, object> = {
-  'CartPoleContinuous-v1': { teacherNoiseCorrelation: 0.9, readout: 'last', scoreEpisodes: 20, teacherGain: 1.2, actionGain: 2 },
+  // 2026-12-03: five runs, chosen on 50 fresh episodes per condition at the suite's own magnitudes
+  'CartPoleContinuous-v1': {
+    teacherNoiseCorrelation: 0.9,
+    readout: 'last',
+    scoreEpisodes: 20,
+    teacherGain: 1.2,
+    actionGain: 2,
+    restarts: 5,
+    selectionEpisodes: 50,
+    selectionPerturbations: ['none', 'pushes=0.09', 'noise=0.2', 'delay=3', 'mass=1.5'],
+  },
   // 2026-12-02e: three runs, the best on fresh episodes kept; 2026-12-03: five
   'Pendulum-v1': { readout: 'last', scoreEpisodes: 10, substeps: 20, actionGain: 1.2, deploySubsteps: 40, restarts: 5 },
   // 2026-12-02c (bench/notes/2026-12-02c-reacher.md): derived features with fine copies, full-bound unit command
@@ -194,6 +204,10 @@ describe('built-in recipe presets are JSON configs', () => {
     // the walker trains on nominal rollouts and is scored under the suite (bench/notes/2026-12-02c-walker.md)
     expect(presets.get('Walker-v1')!.config.recipe.scorePerturbations).toEqual(
       perturbationSuite('robust', 'Walker-v1').map((c) => c.perturb),
+    );
+    // the cart-pole trains a notch below the suite and chooses among its runs at the suite's own magnitudes
+    expect(presets.get('CartPoleContinuous-v1')!.config.recipe.selectionPerturbations).toEqual(
+      perturbationSuite('robust', 'CartPoleContinuous-v1').map((c) => c.perturb),
     );
   });
 

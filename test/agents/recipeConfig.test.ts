@@ -129,13 +129,14 @@ const ADDED_DEFAULTS = {
  * pendulum's output gain and 20 sub-steps (40 in the saved controller).
  */
 const PRESET_CHANGES: Record<string, object> = {
-  // 2026-12-03: five runs, chosen on 50 fresh episodes per condition at the suite's own magnitudes
+  // 2026-12-03: ten DAgger episodes per round; five runs, chosen on 50 fresh episodes per condition at the suite's own magnitudes
   'CartPoleContinuous-v1': {
     teacherNoiseCorrelation: 0.9,
     readout: 'last',
     scoreEpisodes: 20,
     teacherGain: 1.2,
     actionGain: 2,
+    daggerEpisodes: 10,
     restarts: 5,
     selectionEpisodes: 50,
     selectionPerturbations: ['none', 'pushes=0.09', 'noise=0.2', 'delay=3', 'mass=1.5'],

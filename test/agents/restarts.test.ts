@@ -41,7 +41,8 @@ describe('restarts', () => {
     expect(() => parseRecipeConfig({ recipe: { restarts: { perturbations: ['shove=2'] } } })).toThrow(
       /recipe\.restarts\.perturbations\[0\]/,
     );
-    expect(resolveRecipe({ env: 'cartpole' }, 'CartPoleContinuous-v1')).toMatchObject({
+    // an env without a preset (a user's body) gets the defaults: one run, the commands as trained
+    expect(resolveRecipe({ env: 'my-body' }, 'MyBody-v0')).toMatchObject({
       restarts: 1,
       selectionEpisodes: 20,
       selectionPerturbations: [],

@@ -66,9 +66,9 @@ export function withGain(spec: ControllerSpec, gain: number): ControllerSpec {
 type Score = { score: number; conditions: Record<string, number> };
 type Network = ReturnType<typeof loadController>['network'];
 
-/** The selection score of a trained controller folder at `gain` (see the file header): the round score's metric on the selection conditions and seeds. */
-export function selectionScore(dir: string, o: Omit<ScoreOptions, 'selectionGains'>, gain = 1): Score {
-  return withNetwork(dir, (spec, network) => scoreAt(spec, network, o, gain));
+/** The selection score of a trained controller folder as saved (see the file header): the round score's metric on the selection conditions and seeds. */
+export function selectionScore(dir: string, o: Omit<ScoreOptions, 'selectionGains'>): Score {
+  return withNetwork(dir, (spec, network) => scoreAt(spec, network, o, 1));
 }
 
 function withNetwork<T>(dir: string, f: (spec: ControllerSpec, network: Network) => T): T {
